@@ -1,0 +1,79 @@
+// The one error vocabulary shared by every layer below the HTTP boundary.
+//
+// A function that can fail returns Result<T> (a value or an Error) or Status
+// (Result<void>). Nothing throws across a layer: the API layer turns an Error
+// into an HTTP status and body in exactly one place (api/http_error.cpp).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace keymint {
+
+enum class ErrorCode {
+  kInvalidArgument,   // the caller sent something malformed or out of range (400)
+  kUnauthenticated,   // missing or bad credentials (401)
+  kPermissionDenied,  // authenticated but not allowed (403)
+  kNotFound,          // no such resource, or not the caller's (404)
+  kAlreadyExists,     // a unique name is taken (409)
+  kUnavailable,       // a dependency (disk, store) failed; retrying may help (503)
+  kInternal,          // a bug or an impossible state (500)
+};
+
+struct Error {
+  ErrorCode code;
+  std::string message;  // for a person; never contains a secret
+
+  static Error InvalidArgument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }
+  static Error Unauthenticated(std::string m) { return {ErrorCode::kUnauthenticated, std::move(m)}; }
+  static Error PermissionDenied(std::string m) { return {ErrorCode::kPermissionDenied, std::move(m)}; }
+  static Error NotFound(std::string m) { return {ErrorCode::kNotFound, std::move(m)}; }
+  static Error AlreadyExists(std::string m) { return {ErrorCode::kAlreadyExists, std::move(m)}; }
+  static Error Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
+  static Error Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
+};
+
+// A value of type T or an Error. Cheap to move; check ok() before value().
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
+
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+
+  T& value() & { return std::get<0>(v_); }
+  const T& value() const& { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+  const Error& error() const& { return std::get<1>(v_); }
+  Error&& error() && { return std::get<1>(std::move(v_)); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+// Success or an Error, for operations with no value.
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT: implicit by design
+  static Status Ok() { return Status(); }
+
+  bool ok() const { return ok_; }
+  explicit operator bool() const { return ok_; }
+  const Error& error() const& { return error_; }
+  Error&& error() && { return std::move(error_); }
+
+ private:
+  Error error_{ErrorCode::kInternal, {}};
+  bool ok_ = true;
+};
+
+}  // namespace keymint

@@ -1,0 +1,59 @@
+// keymint's settings, read once at start-up and then immutable.
+//
+// Sources, highest precedence first: command-line flag, environment variable,
+// TOML config file, built-in default. `config/keymint.toml` documents every
+// key. An unknown key, a bad value or an unreadable file is an error naming the
+// setting: keymint never starts half-configured.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "keymint/common/result.hpp"
+
+namespace keymint {
+
+struct Config {
+  std::string listen_host = "127.0.0.1";  // flag --listen / KEYMINT_LISTEN / server.listen
+  uint16_t listen_port = 8080;            //   "HOST:PORT"; port 0 picks a free port
+  std::string data_dir = "./data";        // --data-dir / KEYMINT_DATA_DIR / storage.data_dir
+  std::string keys_dir = "./keys";        // --keys-dir / KEYMINT_KEYS_DIR / keys.dir
+  std::string issuer;                     // --issuer / KEYMINT_ISSUER / tokens.issuer; "" = http://<listen>
+  std::string audience;                   // KEYMINT_AUDIENCE / tokens.audience; "" = the issuer
+  int64_t token_ttl_seconds = 3600;       // KEYMINT_TOKEN_TTL / tokens.ttl_seconds; 60..86400
+  int threads = 0;                        // --threads / KEYMINT_THREADS / server.threads; 0 = cores; 1..256
+  std::string admin_email = "admin@keymint.local";  // KEYMINT_ADMIN_EMAIL / admin.email
+  std::optional<std::string> admin_password;        // KEYMINT_ADMIN_PASSWORD only (never in a file)
+  int max_keys_per_user = 20;             // KEYMINT_MAX_KEYS_PER_USER / access_keys.max_per_user; 1..1000
+  std::string tenant_id = "1";            // KEYMINT_TENANT_ID / tenant.id
+  std::vector<std::string> extra_roles;   // roles.extra (file only): added to the built-in catalog
+  std::size_t body_limit_bytes = 64 * 1024;  // server.body_limit_bytes; 1 KiB..16 MiB
+  std::string config_path;                // the file actually read ("" when none)
+};
+
+// What `keymint` was asked to do.
+struct Command {
+  enum class Kind { kServe, kHelp, kVersion } kind = Kind::kServe;
+  Config config;
+};
+
+// Parses `args` (argv without argv[0]) and the environment `env` (name to
+// value; pass the process environment), reading the TOML file named by
+// --config, or `config/keymint.toml` when that exists and no --config is
+// given. Returns an error whose message is one line naming the setting.
+Result<Command> ParseCommandLine(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
+
+// The process environment as a map (for ParseCommandLine).
+std::map<std::string, std::string> ProcessEnvironment();
+
+// Usage text for --help.
+std::string UsageText();
+
+// The issuer after defaults: `issuer`, or "http://<host>:<port>" of the
+// actually bound port (known only after listening).
+std::string EffectiveIssuer(const Config& config, uint16_t bound_port);
+
+}  // namespace keymint

@@ -1,0 +1,52 @@
+// The HTTP/1.1 server: accepts connections on one address and hands each
+// request to an api::Router. It owns the io_context, the I/O threads and a
+// small pool for blocking work (Placement::kPool), and knows nothing of the
+// domain. Beast and Asio stay inside src/transport/.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "keymint/api/router.hpp"
+#include "keymint/common/result.hpp"
+
+namespace keymint::transport {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0 = any free port; see HttpServer::port()
+  int io_threads = 1;
+  int pool_threads = 2;  // runs kPool handlers (synced writes, password KDF)
+  std::size_t body_limit = 64 * 1024;   // larger bodies get 413 and the connection is closed
+  std::size_t header_limit = 16 * 1024; // larger headers get 431 and the connection is closed
+  std::chrono::seconds idle_timeout{30};  // a connection idle or stalled this long is closed
+  std::chrono::seconds drain_timeout{10}; // on stop, in-flight requests get this long to finish
+};
+
+class HttpServer {
+ public:
+  // `router` must outlive the server.
+  HttpServer(ServerOptions options, const api::Router& router);
+  ~HttpServer();
+
+  // Binds and listens. Fails with a message naming the address.
+  Status Listen();
+  // The bound port (after Listen), useful when options.port was 0.
+  uint16_t port() const;
+
+  // Serves until Stop() is called or SIGINT/SIGTERM arrives, then stops
+  // accepting, lets in-flight requests finish (up to drain_timeout), closes
+  // idle connections, joins all threads and returns. Call once.
+  void Run();
+  // Thread-safe and signal-safe to call from any thread; Run() then returns.
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace keymint::transport

@@ -1,0 +1,29 @@
+#include "keymint/api/http_error.hpp"
+
+#include <boost/json.hpp>
+
+namespace keymint::api {
+
+int HttpStatusFor(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kPermissionDenied: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kAlreadyExists: return 409;
+    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+Response ErrorResponse(int status, std::string_view message) {
+  Response response;
+  response.status = status;
+  response.body = boost::json::serialize(boost::json::object{{"code", status}, {"message", message}});
+  return response;
+}
+
+Response ErrorResponse(const Error& error) { return ErrorResponse(HttpStatusFor(error.code), error.message); }
+
+}  // namespace keymint::api
