@@ -19,6 +19,7 @@ namespace keymint {
 struct Config {
   std::string listen_host = "127.0.0.1";  // flag --listen / KEYMINT_LISTEN / server.listen
   uint16_t listen_port = 8080;            //   "HOST:PORT"; port 0 picks a free port
+                                          //   HOST: IPv4, "localhost" or "[IPv6]" (stored without brackets)
   std::string data_dir = "./data";        // --data-dir / KEYMINT_DATA_DIR / storage.data_dir
   std::string keys_dir = "./keys";        // --keys-dir / KEYMINT_KEYS_DIR / keys.dir
   std::string issuer;                     // --issuer / KEYMINT_ISSUER / tokens.issuer; "" = http://<listen>
@@ -32,6 +33,8 @@ struct Config {
   std::vector<std::string> extra_roles;   // roles.extra (file only): added to the built-in catalog
   std::size_t body_limit_bytes = 64 * 1024;  // server.body_limit_bytes; 1 KiB..16 MiB
   std::string config_path;                // the file actually read ("" when none)
+
+  friend bool operator==(const Config&, const Config&) = default;
 };
 
 // What `keymint` was asked to do.
@@ -43,7 +46,10 @@ struct Command {
 // Parses `args` (argv without argv[0]) and the environment `env` (name to
 // value; pass the process environment), reading the TOML file named by
 // --config, or `config/keymint.toml` when that exists and no --config is
-// given. Returns an error whose message is one line naming the setting.
+// given. Returns an error whose message is one line naming the setting and
+// its source; never throws. An empty environment variable counts as unset.
+// `keymint`, `keymint serve ...` -> kServe; `--help`, `-h`, `help` and
+// `serve --help` -> kHelp; `--version` -> kVersion (neither reads settings).
 Result<Command> ParseCommandLine(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
 
 // The process environment as a map (for ParseCommandLine).

@@ -1,0 +1,28 @@
+// Builds keymint's HTTP API: the route table over the services.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "keymint/api/router.hpp"
+#include "keymint/crypto/key_ring.hpp"
+#include "keymint/service/access_key_service.hpp"
+#include "keymint/service/authenticator.hpp"
+#include "keymint/service/token_service.hpp"
+#include "keymint/service/user_service.hpp"
+
+namespace keymint::api {
+
+// Everything the handlers call. All references must outlive the router.
+struct ApiServices {
+  TokenService& tokens;
+  const Authenticator& authenticator;
+  AccessKeyService& access_keys;
+  UserService& users;
+  const crypto::KeyRing& keys;
+  std::string issuer;  // for the discovery documents
+};
+
+std::unique_ptr<Router> MakeRouter(ApiServices services);
+
+}  // namespace keymint::api

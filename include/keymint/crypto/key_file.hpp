@@ -1,0 +1,17 @@
+// A small random secret kept in a file of its own (mode 0600), created on
+// first use: the server key under which client secrets are hashed.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "keymint/common/result.hpp"
+
+namespace keymint::crypto {
+
+// Reads `path`, which must hold exactly `size` bytes, or, when it does not
+// exist, creates it with `size` random bytes (mode 0600, synced). Errors name
+// the file.
+Result<std::string> LoadOrCreateSecretFile(const std::string& path, std::size_t size);
+
+}  // namespace keymint::crypto

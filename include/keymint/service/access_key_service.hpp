@@ -1,0 +1,68 @@
+// Access keys: a user's own client credentials (API.md §4 and §5).
+//
+// Rules: names valid and unique among the owner's keys; at most
+// `max_per_user` keys per user; the secret is returned once (create,
+// regenerate) and stored only as a keyed hash; another user's key is
+// NotFound, never PermissionDenied. Writes are serialised by `write_mu` (shared
+// with the other services) so that check-then-write is atomic, and each is
+// synced before it returns. Thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keymint/common/clock.hpp"
+#include "keymint/common/result.hpp"
+#include "keymint/crypto/secret_hasher.hpp"
+#include "keymint/store/store.hpp"
+
+namespace keymint {
+
+// A credential just created or re-keyed, with its plaintext secret (only here).
+struct IssuedCredential {
+  CredentialRecord record;
+  std::string secret;
+};
+
+struct AccessKeyFilter {
+  std::optional<std::string> client_id;
+  std::optional<std::string> created_by;  // owner's email
+  std::size_t offset = 0;
+  std::size_t limit = 100;
+};
+
+class AccessKeyService {
+ public:
+  AccessKeyService(Store& store, const crypto::SecretHasher& hasher, const Clock& clock, std::mutex& write_mu,
+                   int max_per_user);
+
+  Result<IssuedCredential> Create(const UserRecord& owner, std::string_view name);
+  Result<std::vector<CredentialRecord>> ListOwn(const UserRecord& owner) const;
+  Result<CredentialRecord> GetOwn(const UserRecord& owner, std::string_view id) const;
+  Status DeleteOwn(const UserRecord& owner, std::string_view id);
+  // Replaces the secret; the old one stops working when this returns.
+  Result<std::string> RegenerateOwn(const UserRecord& owner, std::string_view id);
+
+  // Administration: every user's keys.
+  Result<std::vector<CredentialRecord>> ListAll(const AccessKeyFilter& filter) const;
+  Status DeleteAny(std::string_view id);
+
+ private:
+  Result<CredentialRecord> FindOwn(const UserRecord& owner, std::string_view id) const;
+
+  Store& store_;
+  const crypto::SecretHasher& hasher_;
+  const Clock& clock_;
+  std::mutex& write_mu_;
+  const std::size_t max_per_user_;
+};
+
+// A fresh client ID unique in `store` (retries on the astronomically unlikely
+// collision). Shared by access keys and service accounts: one namespace.
+Result<std::string> NewClientId(const Store& store);
+
+}  // namespace keymint

@@ -1,0 +1,52 @@
+// Records last-login times off the token path.
+//
+// Record() is called on every successful exchange. It only stores the time in
+// an in-memory shard (a short per-shard lock, shards picked by id, so the I/O
+// threads do not contend); a background thread writes the pending times to the
+// store every `interval` as one unsynced batch. Repeated logins of the same key
+// within an interval cost one write. Stop() writes what is pending and flushes
+// the store, so a clean stop loses nothing. Thread-safe.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+
+#include "keymint/store/store.hpp"
+
+namespace keymint {
+
+class LastLoginRecorder {
+ public:
+  LastLoginRecorder(Store& store, std::chrono::milliseconds interval);
+  ~LastLoginRecorder();  // calls Stop()
+
+  void Record(std::string_view id, int64_t at_ms);
+  // Writes everything pending now (also used by Stop and by tests).
+  Status FlushPending();
+  void Stop();
+
+ private:
+  static constexpr std::size_t kShards = 16;
+  struct Shard {
+    std::mutex mu;
+    std::unordered_map<std::string, int64_t> pending;
+  };
+  void Run();
+
+  Store& store_;
+  const std::chrono::milliseconds interval_;
+  std::array<Shard, kShards> shards_;
+  std::mutex flush_mu_;  // one flush at a time, so times are written in order
+  std::mutex run_mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace keymint

@@ -1,0 +1,63 @@
+// Users and their roles (API.md §7), and the first admin.
+//
+// Passwords are stored only under the slow KDF (crypto::HashPassword);
+// temporary passwords are random and returned once. The organisation always
+// keeps at least one System administrator: deleting or demoting the last one
+// is refused. Writes are serialised by `write_mu` (shared with the other
+// services) and synced before they return. Password hashing is slow by design:
+// call these off the I/O threads. Thread-safe.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keymint/common/clock.hpp"
+#include "keymint/common/result.hpp"
+#include "keymint/service/roles.hpp"
+#include "keymint/store/store.hpp"
+
+namespace keymint {
+
+struct NewUser {
+  UserRecord record;
+  std::string temp_password;
+};
+
+class UserService {
+ public:
+  UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, std::mutex& write_mu);
+
+  // On first start (no user with `email` and no users at all) creates the
+  // first admin with `password`, or a generated one. Returns the generated
+  // password when one was made, nullopt otherwise (including on later starts).
+  Result<std::optional<std::string>> EnsureFirstAdmin(std::string_view email,
+                                                      const std::optional<std::string>& password);
+
+  Result<NewUser> Create(const UserRecord& actor, std::string_view email, const std::vector<std::string>& roles);
+  Result<std::vector<UserRecord>> List() const;
+  Result<UserRecord> Get(std::string_view id) const;
+  // Deletes the user and every access key they own, in one write.
+  Status Delete(std::string_view id);
+  Result<UserRecord> SetRoles(std::string_view id, const std::vector<std::string>& roles);
+  // A new random temporary password, replacing the old one.
+  Result<std::string> ResetPassword(std::string_view id);
+  // InvalidArgument when `current` is wrong or `replacement` too weak.
+  Status ChangeOwnPassword(const UserRecord& user, std::string_view current, std::string_view replacement);
+
+  const RoleCatalog& catalog() const { return catalog_; }
+
+ private:
+  Result<UserRecord> Find(std::string_view id) const;
+  // True when some user other than `except_id` is a System administrator.
+  Result<bool> AnotherAdminExists(std::string_view except_id) const;
+
+  Store& store_;
+  const RoleCatalog& catalog_;
+  const Clock& clock_;
+  std::mutex& write_mu_;
+};
+
+}  // namespace keymint

@@ -1,0 +1,24 @@
+// Input rules shared by the services. Each returns an InvalidArgument error
+// whose message names the field, or OK.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keymint/common/result.hpp"
+#include "keymint/service/roles.hpp"
+
+namespace keymint {
+
+// 2–255 characters matching ^[a-z][-_a-z0-9]*[a-z0-9]$ (seeds 000, 001, 004).
+Status ValidateCredentialName(std::string_view name);
+// A plausible email address: local@domain.tld, ≤ 254 characters, printable
+// ASCII without spaces. (Ownership is not proven; this only keeps garbage out.)
+Status ValidateEmail(std::string_view email);
+// 8–1024 characters (the upper bound keeps hashing cost bounded).
+Status ValidateNewPassword(std::string_view field, std::string_view password);
+// Every name is in the catalog; no duplicates.
+Status ValidateRoles(const RoleCatalog& catalog, const std::vector<std::string>& roles);
+
+}  // namespace keymint

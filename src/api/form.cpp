@@ -1,0 +1,60 @@
+#include "api/form.hpp"
+
+#include <boost/url/parse_query.hpp>
+#include <boost/url/params_view.hpp>
+#include <cctype>
+
+#include "keymint/crypto/encoding.hpp"
+
+namespace keymint::api {
+namespace urls = boost::urls;
+namespace {
+
+const urls::encoding_opts kFormEncoding{/*space_as_plus=*/true};
+
+// Percent-decodes one form-urlencoded component.
+std::optional<std::string> DecodeComponent(std::string_view text) {
+  auto parsed = urls::parse_query(text);  // validates the escapes
+  if (!parsed || parsed->size() != 1) return std::nullopt;
+  urls::params_view params(*parsed, kFormEncoding);
+  auto param = *params.begin();
+  if (param.has_value) return std::nullopt;  // an unescaped '=' inside
+  return std::string(param.key);
+}
+
+}  // namespace
+
+Result<std::map<std::string, std::string>> ParseForm(std::string_view body) {
+  std::map<std::string, std::string> form;
+  if (body.empty()) return form;
+  auto parsed = urls::parse_query(body);
+  if (!parsed) return Error::InvalidArgument("malformed form body");
+  for (auto param : urls::params_view(*parsed, kFormEncoding)) {
+    if (param.key.empty()) continue;  // "a=1&&b=2"
+    auto [it, inserted] = form.emplace(param.key, param.value);
+    if (!inserted) return Error::InvalidArgument("parameter " + it->first + " is repeated");
+  }
+  return form;
+}
+
+std::optional<Result<BasicCredentials>> ParseBasicAuthorization(std::string_view header) {
+  constexpr std::string_view kScheme = "basic ";
+  if (header.size() < kScheme.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(header[i])) != kScheme[i]) return std::nullopt;
+  }
+  std::string_view encoded = header.substr(kScheme.size());
+  while (!encoded.empty() && encoded.front() == ' ') encoded.remove_prefix(1);
+  while (!encoded.empty() && encoded.back() == ' ') encoded.remove_suffix(1);
+  const Error malformed = Error::InvalidArgument("malformed Basic credentials");
+  auto decoded = crypto::Base64Decode(encoded);
+  if (!decoded) return Result<BasicCredentials>(malformed);
+  auto colon = decoded->find(':');
+  if (colon == std::string::npos) return Result<BasicCredentials>(malformed);
+  auto id = DecodeComponent(std::string_view(*decoded).substr(0, colon));
+  auto secret = DecodeComponent(std::string_view(*decoded).substr(colon + 1));
+  if (!id || !secret || id->empty()) return Result<BasicCredentials>(malformed);
+  return Result<BasicCredentials>(BasicCredentials{std::move(*id), std::move(*secret)});
+}
+
+}  // namespace keymint::api

@@ -1,0 +1,90 @@
+#include "api/json_body.hpp"
+
+#include <cctype>
+
+#include "keymint/api/http_error.hpp"
+#include "keymint/common/clock.hpp"
+
+namespace keymint::api {
+namespace json = boost::json;
+namespace {
+
+// "application/json", optionally with parameters such as "; charset=utf-8".
+bool IsJsonContentType(std::string_view content_type) {
+  std::string_view media = content_type.substr(0, content_type.find(';'));
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  constexpr std::string_view kJson = "application/json";
+  if (media.size() != kJson.size()) return false;
+  for (std::size_t i = 0; i < kJson.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(media[i])) != kJson[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::variant<json::object, Response> ParseJsonObject(const Request& request) {
+  if (!IsJsonContentType(request.content_type)) {
+    return ErrorResponse(415, "the request body must be JSON (Content-Type: application/json)");
+  }
+  json::parse_options options;
+  options.max_depth = 16;  // our bodies are flat; deep nesting is hostile
+  json::error_code ec;
+  json::value value = json::parse(request.body, ec, json::storage_ptr(), options);
+  if (ec) return ErrorResponse(400, "malformed JSON body: " + ec.message());
+  if (!value.is_object()) return ErrorResponse(400, "the JSON body must be an object");
+  return std::move(value.get_object());
+}
+
+Result<std::string> RequireString(const json::object& body, std::string_view field) {
+  const json::value* v = body.if_contains(field);
+  if (!v || v->is_null()) return Error::InvalidArgument(std::string(field) + " is required");
+  if (!v->is_string()) return Error::InvalidArgument(std::string(field) + " must be a string");
+  return std::string(v->get_string());
+}
+
+Result<std::vector<std::string>> RequireStringArray(const json::object& body, std::string_view field) {
+  const json::value* v = body.if_contains(field);
+  if (!v || v->is_null()) return Error::InvalidArgument(std::string(field) + " is required");
+  if (!v->is_array()) return Error::InvalidArgument(std::string(field) + " must be an array of strings");
+  std::vector<std::string> out;
+  for (const auto& item : v->get_array()) {
+    if (!item.is_string()) return Error::InvalidArgument(std::string(field) + " must be an array of strings");
+    out.emplace_back(item.get_string());
+  }
+  return out;
+}
+
+Result<bool> RequireBool(const json::object& body, std::string_view field) {
+  const json::value* v = body.if_contains(field);
+  if (!v || v->is_null()) return Error::InvalidArgument(std::string(field) + " is required");
+  if (!v->is_bool()) return Error::InvalidArgument(std::string(field) + " must be a boolean");
+  return v->get_bool();
+}
+
+Response JsonResponse(int status, const json::value& value) {
+  Response response;
+  response.status = status;
+  response.body = json::serialize(value);
+  return response;
+}
+
+Response NoContent() {
+  Response response;
+  response.status = 204;
+  response.content_type.clear();
+  return response;
+}
+
+json::value TimestampOrNull(const std::optional<int64_t>& unix_millis) {
+  if (!unix_millis) return nullptr;
+  return json::string(FormatTimestamp(*unix_millis));
+}
+
+json::array ToJsonArray(const std::vector<std::string>& strings) {
+  json::array array;
+  for (const auto& s : strings) array.emplace_back(s);
+  return array;
+}
+
+}  // namespace keymint::api

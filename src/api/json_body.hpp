@@ -1,0 +1,33 @@
+// Reading JSON request bodies and writing JSON responses.
+#pragma once
+
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "keymint/api/http.hpp"
+#include "keymint/common/result.hpp"
+
+namespace keymint::api {
+
+// The body as a JSON object, or the error response to send: 415 unless the
+// Content-Type is application/json, 400 for malformed JSON or a non-object.
+std::variant<boost::json::object, Response> ParseJsonObject(const Request& request);
+
+// Field readers: an InvalidArgument naming the field when missing or mistyped.
+Result<std::string> RequireString(const boost::json::object& body, std::string_view field);
+Result<std::vector<std::string>> RequireStringArray(const boost::json::object& body, std::string_view field);
+Result<bool> RequireBool(const boost::json::object& body, std::string_view field);
+
+// A JSON response with `status` and `value` serialised as the body.
+Response JsonResponse(int status, const boost::json::value& value);
+Response NoContent();
+
+// A timestamp, or null when absent.
+boost::json::value TimestampOrNull(const std::optional<int64_t>& unix_millis);
+boost::json::array ToJsonArray(const std::vector<std::string>& strings);
+
+}  // namespace keymint::api

@@ -1,0 +1,174 @@
+// The token endpoints: /api/v1/token (Run:ai JSON) and /api/v2/token
+// (RFC 6749 form). Client-credentials exchanges run inline on the I/O thread
+// (CPU-bound signing is the product); password grants, which run the slow KDF,
+// are sent to the blocking pool.
+#include <variant>
+
+#include "api/form.hpp"
+#include "api/json_body.hpp"
+#include "api/route_table.hpp"
+#include "keymint/api/api.hpp"
+#include "keymint/api/http_error.hpp"
+
+namespace keymint::api {
+namespace json = boost::json;
+namespace {
+
+void AddNoStore(Response& response) {
+  response.AddHeader("Cache-Control", "no-store");
+  response.AddHeader("Pragma", "no-cache");
+}
+
+// ---- v1: JSON in, {"accessToken","expiresIn"} out, errors in the Error shape.
+
+Response V1Error(const Error& error) {
+  Response response = ErrorResponse(error);
+  AddNoStore(response);
+  return response;
+}
+
+Response V1Success(const IssuedToken& token) {
+  Response response = JsonResponse(200, json::object{{"accessToken", token.jwt}, {"expiresIn", token.expires_in}});
+  AddNoStore(response);
+  return response;
+}
+
+// The first of `names` present in `body` (aliases such as clientId/clientID).
+Result<std::string> StringAlias(const json::object& body, std::initializer_list<std::string_view> names) {
+  for (auto name : names) {
+    if (body.contains(name)) return RequireString(body, name);
+  }
+  return RequireString(body, *names.begin());
+}
+
+Reply V1Token(const ApiServices& services, const Request& request) {
+  auto parsed = ParseJsonObject(request);
+  if (auto* error = std::get_if<Response>(&parsed)) {
+    AddNoStore(*error);
+    return std::move(*error);
+  }
+  const json::object& body = std::get<json::object>(parsed);
+  auto grant = RequireString(body, "grantType");
+  if (!grant.ok()) return V1Error(grant.error());
+
+  if (*grant == "client_credentials" || *grant == "app_token") {
+    const bool legacy = *grant == "app_token";
+    auto id = legacy ? StringAlias(body, {"appID", "appId"}) : StringAlias(body, {"clientId", "clientID"});
+    if (!id.ok()) return V1Error(id.error());
+    auto secret = RequireString(body, legacy ? "appSecret" : "clientSecret");
+    if (!secret.ok()) return V1Error(secret.error());
+    auto token = services.tokens.ExchangeClientCredentials(*id, *secret);
+    return token.ok() ? V1Success(*token) : V1Error(token.error());
+  }
+  if (*grant == "password") {
+    auto username = RequireString(body, "username");
+    if (!username.ok()) return V1Error(username.error());
+    auto password = RequireString(body, "password");
+    if (!password.ok()) return V1Error(password.error());
+    return Deferred([&services, username = std::move(*username), password = std::move(*password)] {
+      auto token = services.tokens.ExchangePassword(username, password);
+      return token.ok() ? V1Success(*token) : V1Error(token.error());
+    });
+  }
+  return V1Error(Error::InvalidArgument("grantType must be client_credentials, app_token or password"));
+}
+
+// ---- v2: RFC 6749 form in, {"access_token","token_type","expires_in"} out,
+// errors as {"error","error_description"} (§5.2).
+
+Response OAuthError(int status, std::string_view code, std::string_view description) {
+  Response response =
+      JsonResponse(status, json::object{{"error", code}, {"error_description", description}});
+  AddNoStore(response);
+  return response;
+}
+
+bool IsFormContentType(std::string_view content_type) {
+  std::string_view media = content_type.substr(0, content_type.find(';'));
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  constexpr std::string_view kForm = "application/x-www-form-urlencoded";
+  if (media.size() != kForm.size()) return false;
+  for (std::size_t i = 0; i < kForm.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(media[i])) != kForm[i]) return false;
+  }
+  return true;
+}
+
+const std::string* Param(const std::map<std::string, std::string>& form, const std::string& name) {
+  auto it = form.find(name);
+  return it == form.end() ? nullptr : &it->second;
+}
+
+Response V2Success(const IssuedToken& token) {
+  Response response = JsonResponse(
+      200, json::object{{"access_token", token.jwt}, {"token_type", "Bearer"}, {"expires_in", token.expires_in}});
+  AddNoStore(response);
+  return response;
+}
+
+Response V2ClientCredentials(const ApiServices& services, const Request& request,
+                             const std::map<std::string, std::string>& form) {
+  auto basic = ParseBasicAuthorization(request.authorization);
+  const std::string* body_id = Param(form, "client_id");
+  const std::string* body_secret = Param(form, "client_secret");
+  std::string client_id, client_secret;
+  if (basic) {
+    if (body_id || body_secret) {
+      return OAuthError(400, "invalid_request", "use one client authentication method, not Basic and the body");
+    }
+    if (!basic->ok()) return OAuthError(400, "invalid_request", basic->error().message);
+    client_id = (*basic)->client_id;
+    client_secret = (*basic)->client_secret;
+  } else {
+    if (!body_id || !body_secret) {
+      return OAuthError(400, "invalid_request", "client_id and client_secret are required");
+    }
+    client_id = *body_id;
+    client_secret = *body_secret;
+  }
+  auto token = services.tokens.ExchangeClientCredentials(client_id, client_secret);
+  if (token.ok()) return V2Success(*token);
+  if (token.error().code != ErrorCode::kUnauthenticated) return ErrorResponse(token.error());
+  Response response = OAuthError(401, "invalid_client", "client authentication failed");
+  if (basic) response.AddHeader("WWW-Authenticate", "Basic realm=\"keymint\"");
+  return response;
+}
+
+Response V2Password(const ApiServices& services, const std::map<std::string, std::string>& form) {
+  const std::string* username = Param(form, "username");
+  const std::string* password = Param(form, "password");
+  if (!username || !password) return OAuthError(400, "invalid_request", "username and password are required");
+  auto token = services.tokens.ExchangePassword(*username, *password);
+  if (token.ok()) return V2Success(*token);
+  if (token.error().code != ErrorCode::kUnauthenticated) return ErrorResponse(token.error());
+  return OAuthError(400, "invalid_grant", "invalid username or password");
+}
+
+Reply V2Token(const ApiServices& services, const Request& request) {
+  if (!IsFormContentType(request.content_type)) {
+    return OAuthError(400, "invalid_request", "the body must be application/x-www-form-urlencoded");
+  }
+  auto form = ParseForm(request.body);
+  if (!form.ok()) return OAuthError(400, "invalid_request", form.error().message);
+  const std::string* grant = Param(*form, "grant_type");
+  if (!grant) return OAuthError(400, "invalid_request", "grant_type is required");
+  if (*grant == "client_credentials") return V2ClientCredentials(services, request, *form);
+  if (*grant == "password") {
+    return Deferred([&services, form = std::move(*form)] { return V2Password(services, form); });
+  }
+  return OAuthError(400, "unsupported_grant_type", "grant_type must be client_credentials or password");
+}
+
+}  // namespace
+
+std::vector<Route> TokenRoutes(const ApiServices& services) {
+  const ApiServices* s = &services;
+  return {
+      {"POST", "/api/v1/token", Access::kPublic, Placement::kInline,
+       [s](const RequestContext& c) { return V1Token(*s, c.request); }},
+      {"POST", "/api/v2/token", Access::kPublic, Placement::kInline,
+       [s](const RequestContext& c) { return V2Token(*s, c.request); }},
+  };
+}
+
+}  // namespace keymint::api

@@ -1,0 +1,120 @@
+// keymint's composition root: config -> keys -> store -> services -> router
+// -> server, and the reverse on shutdown.
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "keymint/api/api.hpp"
+#include "keymint/common/clock.hpp"
+#include "keymint/config/config.hpp"
+#include "keymint/crypto/key_file.hpp"
+#include "keymint/crypto/key_ring.hpp"
+#include "keymint/crypto/secret_hasher.hpp"
+#include "keymint/service/access_key_service.hpp"
+#include "keymint/service/authenticator.hpp"
+#include "keymint/service/last_login_recorder.hpp"
+#include "keymint/service/roles.hpp"
+#include "keymint/service/token_service.hpp"
+#include "keymint/service/user_service.hpp"
+#include "keymint/store/store.hpp"
+#include "keymint/transport/server.hpp"
+
+namespace {
+
+using keymint::Config;
+
+constexpr std::size_t kSecretHashKeyBytes = 32;
+constexpr std::chrono::milliseconds kLastLoginInterval{250};  // "visible within one second"
+
+int Fail(const std::string& message) {
+  std::cerr << "keymint: " << message << std::endl;
+  return 1;
+}
+
+// Forwards to a router built after the server has bound its port (the default
+// issuer names the bound port). No request is accepted before Run().
+class LateRouter final : public keymint::api::Router {
+ public:
+  void Set(std::unique_ptr<keymint::api::Router> router) { router_ = std::move(router); }
+  keymint::api::Outcome Dispatch(const keymint::api::Request& request) const override {
+    return router_->Dispatch(request);
+  }
+
+ private:
+  std::unique_ptr<keymint::api::Router> router_;
+};
+
+int Serve(const Config& config) {
+  using namespace keymint;
+  const int threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+
+  auto keys = crypto::KeyRing::Open(config.keys_dir);
+  if (!keys.ok()) return Fail(keys.error().message);
+  if (keys->generated()) std::cerr << "keymint: generated a signing key in " << config.keys_dir << std::endl;
+
+  auto store = OpenRocksDbStore((std::filesystem::path(config.data_dir) / "db").string());
+  if (!store.ok()) return Fail(store.error().message);
+  auto hash_key = crypto::LoadOrCreateSecretFile(
+      (std::filesystem::path(config.data_dir) / "secret-hash.key").string(), kSecretHashKeyBytes);
+  if (!hash_key.ok()) return Fail(hash_key.error().message);
+  crypto::SecretHasher hasher(std::move(*hash_key));
+
+  SystemClock clock;
+  RoleCatalog catalog(config.extra_roles);
+  std::mutex write_mu;  // serialises management writes (never taken on the token path)
+  UserService users(**store, catalog, clock, write_mu);
+  auto generated = users.EnsureFirstAdmin(config.admin_email, config.admin_password);
+  if (!generated.ok()) return Fail(generated.error().message);
+  if (*generated) {
+    std::cerr << "keymint: first admin " << config.admin_email << " created; password: " << **generated
+              << std::endl;
+  }
+
+  LateRouter router;
+  transport::ServerOptions options;
+  options.host = config.listen_host;
+  options.port = config.listen_port;
+  options.io_threads = threads;
+  options.body_limit = config.body_limit_bytes;
+  transport::HttpServer server(options, router);
+  if (Status s = server.Listen(); !s.ok()) return Fail(s.error().message);
+
+  const std::string issuer = EffectiveIssuer(config, server.port());
+  const std::string audience = config.audience.empty() ? issuer : config.audience;
+  LastLoginRecorder recorder(**store, kLastLoginInterval);
+  TokenService tokens(**store, *keys, hasher, clock, recorder, {issuer, audience, config.token_ttl_seconds});
+  Authenticator authenticator(**store, *keys, clock, issuer, audience);
+  AccessKeyService access_keys(**store, hasher, clock, write_mu, config.max_keys_per_user);
+  router.Set(api::MakeRouter({tokens, authenticator, access_keys, users, *keys, issuer}));
+
+  std::cerr << "keymint: listening on http://" << options.host << ":" << server.port() << " (issuer " << issuer
+            << ", " << threads << " I/O threads)" << std::endl;
+  server.Run();
+
+  recorder.Stop();  // writes pending last logins and syncs the store
+  std::cerr << "keymint: stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto command = keymint::ParseCommandLine(args, keymint::ProcessEnvironment());
+  if (!command.ok()) {
+    std::cerr << "keymint: " << command.error().message << "\n(see keymint --help)" << std::endl;
+    return 2;
+  }
+  switch (command->kind) {
+    case keymint::Command::Kind::kHelp:
+      std::cout << keymint::UsageText();
+      return 0;
+    case keymint::Command::Kind::kVersion:
+      std::cout << "keymint " << KEYMINT_VERSION << std::endl;
+      return 0;
+    case keymint::Command::Kind::kServe:
+      return Serve(command->config);
+  }
+  return 0;
+}

@@ -1,0 +1,123 @@
+#include "keymint/service/access_key_service.hpp"
+
+#include "keymint/crypto/random.hpp"
+#include "keymint/service/validation.hpp"
+
+namespace keymint {
+namespace {
+
+constexpr std::size_t kSecretBytes = 32;    // 256 bits
+constexpr std::size_t kClientIdBytes = 18;  // 144 bits, 24 characters
+
+Error KeyNotFound(std::string_view id) { return Error::NotFound("access key " + std::string(id) + " not found"); }
+
+}  // namespace
+
+Result<std::string> NewClientId(const Store& store) {
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    std::string client_id = crypto::RandomUrlSafe(kClientIdBytes);
+    auto taken = store.FindCredentialByClientId(client_id);
+    if (!taken.ok()) return taken.error();
+    if (!*taken) return client_id;
+  }
+  return Error::Internal("could not draw an unused client ID");
+}
+
+AccessKeyService::AccessKeyService(Store& store, const crypto::SecretHasher& hasher, const Clock& clock,
+                                   std::mutex& write_mu, int max_per_user)
+    : store_(store),
+      hasher_(hasher),
+      clock_(clock),
+      write_mu_(write_mu),
+      max_per_user_(static_cast<std::size_t>(max_per_user)) {}
+
+Result<IssuedCredential> AccessKeyService::Create(const UserRecord& owner, std::string_view name) {
+  if (Status s = ValidateCredentialName(name); !s.ok()) return std::move(s).error();
+  std::lock_guard lock(write_mu_);
+  auto count = store_.CountCredentialsOfOwner(owner.id);
+  if (!count.ok()) return count.error();
+  if (*count >= max_per_user_) {
+    return Error::InvalidArgument("a user can have at most " + std::to_string(max_per_user_) +
+                                  " access keys; delete one first");
+  }
+  auto existing = store_.FindCredentialByName(CredentialKind::kAccessKey, owner.id, name);
+  if (!existing.ok()) return existing.error();
+  if (*existing) return Error::AlreadyExists("an access key named \"" + std::string(name) + "\" already exists");
+  auto client_id = NewClientId(store_);
+  if (!client_id.ok()) return client_id.error();
+
+  IssuedCredential issued;
+  issued.secret = crypto::RandomUrlSafe(kSecretBytes);
+  CredentialRecord& key = issued.record;
+  key.id = crypto::NewUuidV4();
+  key.kind = CredentialKind::kAccessKey;
+  key.name = std::string(name);
+  key.client_id = std::move(*client_id);
+  key.secret_hash = hasher_.Hash(issued.secret);
+  key.owner_id = owner.id;
+  key.created_by = owner.email;
+  key.created_at_ms = key.updated_at_ms = clock_.NowMillis();
+  if (Status s = store_.CreateCredential(key); !s.ok()) return std::move(s).error();
+  return issued;
+}
+
+Result<std::vector<CredentialRecord>> AccessKeyService::ListOwn(const UserRecord& owner) const {
+  CredentialQuery query;
+  query.owner_id = owner.id;
+  return store_.ListCredentials(query);
+}
+
+Result<CredentialRecord> AccessKeyService::FindOwn(const UserRecord& owner, std::string_view id) const {
+  auto found = store_.GetCredential(id);
+  if (!found.ok()) return found.error();
+  // Someone else's key looks exactly like a missing one.
+  if (!*found || (*found)->kind != CredentialKind::kAccessKey || (*found)->owner_id != owner.id) return KeyNotFound(id);
+  return std::move(**found);
+}
+
+Result<CredentialRecord> AccessKeyService::GetOwn(const UserRecord& owner, std::string_view id) const {
+  return FindOwn(owner, id);
+}
+
+Status AccessKeyService::DeleteOwn(const UserRecord& owner, std::string_view id) {
+  std::lock_guard lock(write_mu_);
+  auto key = FindOwn(owner, id);
+  if (!key.ok()) return key.error();
+  return store_.DeleteCredential(*key);
+}
+
+Result<std::string> AccessKeyService::RegenerateOwn(const UserRecord& owner, std::string_view id) {
+  std::lock_guard lock(write_mu_);
+  auto key = FindOwn(owner, id);
+  if (!key.ok()) return key.error();
+  std::string secret = crypto::RandomUrlSafe(kSecretBytes);
+  key->secret_hash = hasher_.Hash(secret);
+  key->updated_at_ms = clock_.NowMillis();
+  if (Status s = store_.UpdateCredential(*key); !s.ok()) return std::move(s).error();
+  return secret;
+}
+
+Result<std::vector<CredentialRecord>> AccessKeyService::ListAll(const AccessKeyFilter& filter) const {
+  CredentialQuery query;
+  query.kind = CredentialKind::kAccessKey;
+  query.client_id = filter.client_id;
+  query.offset = filter.offset;
+  query.limit = filter.limit;
+  if (filter.created_by) {
+    auto owner = store_.FindUserByEmail(*filter.created_by);
+    if (!owner.ok()) return owner.error();
+    if (!*owner) return std::vector<CredentialRecord>();
+    query.owner_id = (*owner)->id;
+  }
+  return store_.ListCredentials(query);
+}
+
+Status AccessKeyService::DeleteAny(std::string_view id) {
+  std::lock_guard lock(write_mu_);
+  auto found = store_.GetCredential(id);
+  if (!found.ok()) return found.error();
+  if (!*found || (*found)->kind != CredentialKind::kAccessKey) return KeyNotFound(id);
+  return store_.DeleteCredential(**found);
+}
+
+}  // namespace keymint

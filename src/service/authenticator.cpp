@@ -1,0 +1,86 @@
+#include "keymint/service/authenticator.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cctype>
+#include <optional>
+
+#include "keymint/crypto/jws.hpp"
+#include "keymint/service/roles.hpp"
+
+namespace keymint {
+namespace json = boost::json;
+
+namespace {
+
+constexpr int64_t kLeewayMillis = 1000;
+
+bool StartsWithBearer(std::string_view header) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (header.size() <= kScheme.size()) return false;
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(header[i])) != kScheme[i]) return false;
+  }
+  return true;
+}
+
+const json::string* StringClaim(const json::object& claims, std::string_view name) {
+  const json::value* v = claims.if_contains(name);
+  return v && v->is_string() ? &v->get_string() : nullptr;
+}
+
+std::optional<int64_t> IntClaim(const json::object& claims, std::string_view name) {
+  const json::value* v = claims.if_contains(name);
+  if (!v || !v->is_int64()) return std::nullopt;
+  return v->get_int64();
+}
+
+}  // namespace
+
+bool Principal::IsAdmin() const {
+  return std::find(user.roles.begin(), user.roles.end(), kSystemAdministrator) != user.roles.end();
+}
+
+Authenticator::Authenticator(const Store& store, const crypto::KeyRing& keys, const Clock& clock, std::string issuer,
+                             std::string audience)
+    : store_(store), keys_(keys), clock_(clock), issuer_(std::move(issuer)), audience_(std::move(audience)) {}
+
+Result<Principal> Authenticator::Authenticate(std::string_view header) const {
+  if (header.empty()) return Error::Unauthenticated("missing bearer token");
+  if (!StartsWithBearer(header)) return Error::Unauthenticated("the Authorization header must use the Bearer scheme");
+  std::string_view token = header.substr(7);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+
+  auto payload = crypto::VerifyJws(token, keys_);
+  if (!payload.ok()) return payload.error();
+  json::error_code ec;
+  json::value parsed = json::parse(*payload, ec);
+  if (ec || !parsed.is_object()) return Error::Unauthenticated("invalid token payload");
+  const json::object& claims = parsed.get_object();
+
+  const json::string* iss = StringClaim(claims, "iss");
+  const json::string* aud = StringClaim(claims, "aud");
+  const json::string* sub = StringClaim(claims, "sub");
+  std::optional<int64_t> exp = IntClaim(claims, "exp");
+  std::optional<int64_t> nbf = IntClaim(claims, "nbf");
+  if (!iss || *iss != issuer_) return Error::Unauthenticated("token issuer mismatch");
+  if (!aud || *aud != audience_) return Error::Unauthenticated("token audience mismatch");
+  if (!sub || !exp) return Error::Unauthenticated("token lacks required claims");
+  // Refused from the exp instant on; nbf gets the 1 s of leeway for clock
+  // granularity (iat and nbf are whole seconds, rounded down).
+  const int64_t now_ms = clock_.NowMillis();
+  if (now_ms >= *exp * 1000) return Error::Unauthenticated("token expired");
+  if (nbf && now_ms + kLeewayMillis < *nbf * 1000) return Error::Unauthenticated("token not yet valid");
+
+  auto user = store_.GetUser(std::string_view(sub->data(), sub->size()));
+  if (!user.ok()) return user.error();
+  if (!*user) return Error::Unauthenticated("token subject no longer exists");
+  if (const json::string* client_id = StringClaim(claims, "client_id")) {
+    auto key = store_.FindCredentialByClientId(std::string_view(client_id->data(), client_id->size()));
+    if (!key.ok()) return key.error();
+    if (!*key || !(*key)->enabled) return Error::Unauthenticated("the access key behind this token was revoked");
+  }
+  return Principal{std::move(**user)};
+}
+
+}  // namespace keymint

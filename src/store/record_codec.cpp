@@ -1,0 +1,160 @@
+#include "store/record_codec.hpp"
+
+#include <boost/json.hpp>
+
+namespace keymint::store_codec {
+namespace json = boost::json;
+namespace {
+
+constexpr int64_t kFormatVersion = 1;
+
+std::string ToHex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 0xf];
+  }
+  return out;
+}
+
+std::optional<std::string> FromHex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi << 4 | lo);
+  }
+  return out;
+}
+
+json::array ToJson(const std::vector<std::string>& strings) {
+  json::array array;
+  for (const auto& s : strings) array.emplace_back(s);
+  return array;
+}
+
+// Reads fields from a decoded object, remembering whether any was missing or
+// of the wrong type, so that Decode* can check once at the end.
+class Reader {
+ public:
+  explicit Reader(const json::object& object) : object_(object) {}
+  std::string String(std::string_view key) {
+    const json::value* v = object_.if_contains(key);
+    if (!v || !v->is_string()) return Fail<std::string>();
+    return std::string(v->get_string());
+  }
+  int64_t Int(std::string_view key) {
+    const json::value* v = object_.if_contains(key);
+    if (!v || !v->is_int64()) return Fail<int64_t>();
+    return v->get_int64();
+  }
+  bool Bool(std::string_view key) {
+    const json::value* v = object_.if_contains(key);
+    if (!v || !v->is_bool()) return Fail<bool>();
+    return v->get_bool();
+  }
+  std::vector<std::string> Strings(std::string_view key) {
+    std::vector<std::string> out;
+    const json::value* v = object_.if_contains(key);
+    if (!v || !v->is_array()) return Fail<std::vector<std::string>>();
+    for (const auto& item : v->get_array()) {
+      if (!item.is_string()) return Fail<std::vector<std::string>>();
+      out.emplace_back(item.get_string());
+    }
+    return out;
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  template <typename T>
+  T Fail() {
+    ok_ = false;
+    return T{};
+  }
+  const json::object& object_;
+  bool ok_ = true;
+};
+
+std::optional<json::object> ParseObject(std::string_view bytes) {
+  json::error_code ec;
+  json::value value = json::parse(bytes, ec);
+  if (ec || !value.is_object()) return std::nullopt;
+  return std::move(value.get_object());
+}
+
+}  // namespace
+
+std::string EncodeUser(const UserRecord& user) {
+  return json::serialize(json::object{{"v", kFormatVersion},
+                                      {"id", user.id},
+                                      {"email", user.email},
+                                      {"password", user.password_hash},
+                                      {"roles", ToJson(user.roles)},
+                                      {"createdBy", user.created_by},
+                                      {"createdAt", user.created_at_ms},
+                                      {"updatedAt", user.updated_at_ms}});
+}
+
+std::optional<UserRecord> DecodeUser(std::string_view bytes) {
+  auto object = ParseObject(bytes);
+  if (!object) return std::nullopt;
+  Reader r(*object);
+  UserRecord user;
+  user.id = r.String("id");
+  user.email = r.String("email");
+  user.password_hash = r.String("password");
+  user.roles = r.Strings("roles");
+  user.created_by = r.String("createdBy");
+  user.created_at_ms = r.Int("createdAt");
+  user.updated_at_ms = r.Int("updatedAt");
+  if (!r.ok()) return std::nullopt;
+  return user;
+}
+
+std::string EncodeCredential(const CredentialRecord& c) {
+  return json::serialize(json::object{{"v", kFormatVersion},
+                                      {"id", c.id},
+                                      {"kind", c.kind == CredentialKind::kAccessKey ? "access-key" : "service-account"},
+                                      {"name", c.name},
+                                      {"clientId", c.client_id},
+                                      {"secretHmac", ToHex(c.secret_hash)},
+                                      {"owner", c.owner_id},
+                                      {"createdBy", c.created_by},
+                                      {"createdAt", c.created_at_ms},
+                                      {"updatedAt", c.updated_at_ms},
+                                      {"enabled", c.enabled},
+                                      {"roles", ToJson(c.roles)}});
+}
+
+std::optional<CredentialRecord> DecodeCredential(std::string_view bytes) {
+  auto object = ParseObject(bytes);
+  if (!object) return std::nullopt;
+  Reader r(*object);
+  CredentialRecord c;
+  c.id = r.String("id");
+  std::string kind = r.String("kind");
+  c.name = r.String("name");
+  c.client_id = r.String("clientId");
+  auto hash = FromHex(r.String("secretHmac"));
+  c.owner_id = r.String("owner");
+  c.created_by = r.String("createdBy");
+  c.created_at_ms = r.Int("createdAt");
+  c.updated_at_ms = r.Int("updatedAt");
+  c.enabled = r.Bool("enabled");
+  c.roles = r.Strings("roles");
+  if (!r.ok() || !hash || (kind != "access-key" && kind != "service-account")) return std::nullopt;
+  c.kind = kind == "access-key" ? CredentialKind::kAccessKey : CredentialKind::kServiceAccount;
+  c.secret_hash = std::move(*hash);
+  return c;
+}
+
+}  // namespace keymint::store_codec
