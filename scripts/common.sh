@@ -1,0 +1,31 @@
+# Shared by scripts/run and scripts/test: install what is missing, then build.
+# Sourced, not executed.
+
+KEYMINT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+KEYMINT_BUILD_DIR="${KEYMINT_BUILD_DIR:-$KEYMINT_ROOT/build}"
+
+# Debian 12 packages keymint builds with (see README "Dependencies").
+KEYMINT_PACKAGES=(
+  g++ cmake ninja-build pkg-config ccache
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libssl-dev librocksdb-dev libtomlplusplus-dev catch2
+)
+
+keymint_install_packages() {
+  local missing=()
+  for pkg in "${KEYMINT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "scripts: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+keymint_build() {
+  local build_type="${KEYMINT_BUILD_TYPE:-RelWithDebInfo}"
+  cmake -S "$KEYMINT_ROOT" -B "$KEYMINT_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" "$@" >/dev/null
+  cmake --build "$KEYMINT_BUILD_DIR" -j"$(nproc)"
+}
