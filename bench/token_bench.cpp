@@ -1,0 +1,100 @@
+// Micro-benchmarks of the token path, in-process (no HTTP): where does the
+// time of one client-credentials exchange go?
+//
+//   cmake --build build --target keymint_token_bench
+//   taskset -c 0 build/bench/keymint_token_bench --benchmark_repetitions=5 \
+//       --benchmark_report_aggregates_only=true
+#include <benchmark/benchmark.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <mutex>
+
+#include "keymint/common/clock.hpp"
+#include "keymint/crypto/key_ring.hpp"
+#include "keymint/crypto/random.hpp"
+#include "keymint/crypto/secret_hasher.hpp"
+#include "keymint/service/access_key_service.hpp"
+#include "keymint/service/last_login_recorder.hpp"
+#include "keymint/service/token_service.hpp"
+#include "keymint/store/store.hpp"
+
+namespace {
+
+using namespace keymint;
+
+// One store with `keys` access keys, and a token service over it.
+struct Fixture {
+  std::string dir;
+  std::unique_ptr<Store> store;
+  std::optional<crypto::KeyRing> ring;
+  crypto::SecretHasher hasher{crypto::RandomBytes(32)};
+  SystemClock clock;
+  std::mutex write_mu;
+  std::unique_ptr<LastLoginRecorder> recorder;
+  std::unique_ptr<TokenService> tokens;
+  std::string client_id, secret;
+
+  explicit Fixture(int keys) {
+    char tmpl[] = "/tmp/keymint-bench-XXXXXX";
+    dir = mkdtemp(tmpl);
+    store = std::move(*OpenRocksDbStore(dir + "/db"));
+    ring.emplace(std::move(*crypto::KeyRing::Open(dir + "/keys")));
+    recorder = std::make_unique<LastLoginRecorder>(*store, std::chrono::milliseconds(250));
+    tokens = std::make_unique<TokenService>(*store, *ring, hasher, clock, *recorder,
+                                            TokenSettings{"http://127.0.0.1:8080", "http://127.0.0.1:8080", 3600});
+    AccessKeyService access_keys(*store, hasher, clock, write_mu, 1000);
+    UserRecord owner;
+    for (int i = 0; i < keys; ++i) {
+      if (i % 1000 == 0) {  // a new owner every 1000 keys (the per-user limit)
+        owner = UserRecord{crypto::NewUuidV4(), "user" + std::to_string(i) + "@example.com", "x", {"Viewer"},
+                           "bench", 0, 0, std::nullopt};
+        (void)store->CreateUser(owner);
+      }
+      auto key = access_keys.Create(owner, "key-" + std::to_string(i));
+      client_id = key->record.client_id;
+      secret = key->secret;
+    }
+  }
+  ~Fixture() {
+    recorder->Stop();
+    tokens.reset();
+    recorder.reset();
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+};
+
+void BM_Sign(benchmark::State& state) {
+  Fixture fixture(1);
+  std::string input(400, 'x');  // about the size of a token's signing input
+  for (auto _ : state) benchmark::DoNotOptimize(fixture.ring->active().Sign(input));
+}
+BENCHMARK(BM_Sign);
+
+void BM_Exchange(benchmark::State& state) {
+  Fixture fixture(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    auto token = fixture.tokens->ExchangeClientCredentials(fixture.client_id, fixture.secret);
+    if (!token.ok()) state.SkipWithError("exchange failed");
+    benchmark::DoNotOptimize(token);
+  }
+}
+// The token path should cost the same with 10 or 10,000 keys (indexed lookups).
+BENCHMARK(BM_Exchange)->Arg(10)->Arg(10000);
+
+void BM_ExchangeUnknownClient(benchmark::State& state) {
+  Fixture fixture(10);
+  for (auto _ : state) benchmark::DoNotOptimize(fixture.tokens->ExchangeClientCredentials("nope", fixture.secret));
+}
+BENCHMARK(BM_ExchangeUnknownClient);
+
+void BM_ExchangeWrongSecret(benchmark::State& state) {
+  Fixture fixture(10);
+  for (auto _ : state) benchmark::DoNotOptimize(fixture.tokens->ExchangeClientCredentials(fixture.client_id, "nope"));
+}
+BENCHMARK(BM_ExchangeWrongSecret);
+
+}  // namespace
+
+BENCHMARK_MAIN();

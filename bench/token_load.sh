@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Load test of token issuance over HTTP: starts keymint on a free loopback
+# port with temporary directories, creates an access key, then drives
+# /api/v1/token and /api/v2/token with wrk for DURATION seconds each and
+# prints requests/s and latency. Compare with `openssl speed rsa2048`
+# (sign/s per core), the physical limit for RS256 minting.
+#
+#   bench/token_load.sh [DURATION=10] [CONNECTIONS=32] [WRK_THREADS=1]
+# Needs: a built build/keymint, wrk, curl, python3.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BIN="${KEYMINT_BIN:-$ROOT/build/keymint}"
+DURATION="${1:-10}"; CONNECTIONS="${2:-32}"; WRK_THREADS="${3:-1}"
+WORK="$(mktemp -d)"
+PASSWORD="bench-password-123"
+trap 'kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+
+cd "$WORK"
+KEYMINT_ADMIN_PASSWORD="$PASSWORD" KEYMINT_ADMIN_EMAIL=admin@bench.local \
+  "$BIN" serve --listen 127.0.0.1:0 --data-dir "$WORK/data" --keys-dir "$WORK/keys" \
+  ${KEYMINT_THREADS:+--threads "$KEYMINT_THREADS"} 2>"$WORK/log" &
+PID=$!
+for _ in $(seq 100); do grep -q "listening on" "$WORK/log" && break; sleep 0.1; done
+URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/log" | head -1)
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }
+ADMIN=$(curl -s "$URL/api/v1/token" -H 'Content-Type: application/json' \
+  -d "{\"grantType\":\"password\",\"username\":\"admin@bench.local\",\"password\":\"$PASSWORD\"}" | json accessToken)
+KEY=$(curl -s "$URL/api/v1/access-keys" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' -d '{"name":"bench"}')
+ID=$(echo "$KEY" | json clientId); SECRET=$(echo "$KEY" | json clientSecret)
+
+cat > v1.lua <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"grantType":"client_credentials","clientId":"$ID","clientSecret":"$SECRET"}'
+LUA
+cat > v2.lua <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.body = "grant_type=client_credentials&client_id=$ID&client_secret=$SECRET"
+LUA
+echo "keymint $("$BIN" --version) on $(nproc) cores; $CONNECTIONS connections, ${DURATION}s each"
+for v in v1 v2; do
+  echo "== /api/$v/token"
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$v.lua" "$URL/api/$v/token" |
+    grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
+done
+echo "== openssl speed (RSA-2048 sign/s, one core)"
+openssl speed -seconds 3 rsa2048 2>/dev/null | grep -E "^rsa 2048" || true
