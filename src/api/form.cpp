@@ -1,7 +1,7 @@
 #include "api/form.hpp"
 
 #include <boost/url/parse_query.hpp>
-#include <boost/url/params_view.hpp>
+#include <boost/url/params_encoded_view.hpp>
 #include <cctype>
 
 #include "keymint/crypto/encoding.hpp"
@@ -16,10 +16,9 @@ const urls::encoding_opts kFormEncoding{/*space_as_plus=*/true};
 std::optional<std::string> DecodeComponent(std::string_view text) {
   auto parsed = urls::parse_query(text);  // validates the escapes
   if (!parsed || parsed->size() != 1) return std::nullopt;
-  urls::params_view params(*parsed, kFormEncoding);
-  auto param = *params.begin();
+  auto param = *parsed->begin();
   if (param.has_value) return std::nullopt;  // an unescaped '=' inside
-  return std::string(param.key);
+  return param.key.decode(kFormEncoding);
 }
 
 }  // namespace
@@ -29,9 +28,9 @@ Result<std::map<std::string, std::string>> ParseForm(std::string_view body) {
   if (body.empty()) return form;
   auto parsed = urls::parse_query(body);
   if (!parsed) return Error::InvalidArgument("malformed form body");
-  for (auto param : urls::params_view(*parsed, kFormEncoding)) {
+  for (auto param : *parsed) {
     if (param.key.empty()) continue;  // "a=1&&b=2"
-    auto [it, inserted] = form.emplace(param.key, param.value);
+    auto [it, inserted] = form.emplace(param.key.decode(kFormEncoding), param.value.decode(kFormEncoding));
     if (!inserted) return Error::InvalidArgument("parameter " + it->first + " is repeated");
   }
   return form;

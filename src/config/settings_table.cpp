@@ -1,0 +1,301 @@
+// The settings table and the checks behind it. Readers of the sources live in
+// config.cpp; this file only says what each setting is and what it accepts.
+#include "config/settings_table.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <array>
+#include <type_traits>
+
+namespace keymint::config {
+namespace {
+
+constexpr std::size_t kMaxQuotedBytes = 80;
+constexpr std::size_t kMaxEmailBytes = 254;  // RFC 5321's limit on a forward path
+constexpr std::size_t kMaxUrlBytes = 2048;
+constexpr std::size_t kMaxRoleChars = 64;
+constexpr std::size_t kMaxTenantBytes = 64;
+constexpr std::size_t kMaxPasswordBytes = 1024;
+
+bool IsControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
+bool HasControl(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) { return IsControl(static_cast<unsigned char>(c)); });
+}
+
+bool HasSpaceOrControl(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) { return c == ' ' || IsControl(static_cast<unsigned char>(c)); });
+}
+
+// Counts code points, not bytes: role names may be non-ASCII and the limit is
+// meant for people. TOML and the environment hand us UTF-8.
+std::size_t Utf8Length(std::string_view text) {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+bool ParsePort(std::string_view text, uint16_t& port) {
+  if (text.empty() || text.size() > 5) return false;
+  uint32_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<uint32_t>(c - '0');
+  }
+  if (value > 65535) return false;
+  port = static_cast<uint16_t>(value);
+  return true;
+}
+
+// HOST is deliberately narrow (no DNS names but localhost): a name that
+// resolves to several addresses would make "which interface?" a runtime
+// surprise. IPv6 is stored without its brackets, as Asio wants it.
+bool ParseListen(std::string_view text, std::string& host, uint16_t& port) {
+  if (HasSpaceOrControl(text)) return false;  // also keeps NULs away from inet_pton
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || !ParsePort(text.substr(colon + 1), port)) return false;
+  const std::string_view host_part = text.substr(0, colon);
+  if (host_part == "localhost") {
+    host = host_part;
+    return true;
+  }
+  if (host_part.size() > 2 && host_part.front() == '[' && host_part.back() == ']') {
+    const std::string inner(host_part.substr(1, host_part.size() - 2));
+    in6_addr address{};
+    if (inet_pton(AF_INET6, inner.c_str(), &address) != 1) return false;
+    host = inner;
+    return true;
+  }
+  // glibc's inet_pton accepts only four dotted decimal octets, without the
+  // leading zeros that inet_aton would read as octal.
+  const std::string candidate(host_part);
+  in_addr address{};
+  if (inet_pton(AF_INET, candidate.c_str(), &address) != 1) return false;
+  host = candidate;
+  return true;
+}
+
+bool IsNonEmptyText(std::string_view text) { return !text.empty() && !HasControl(text); }
+
+bool IsAudience(std::string_view text) { return IsNonEmptyText(text) && text.size() <= kMaxUrlBytes; }
+
+bool IsTenantId(std::string_view text) {
+  return !text.empty() && text.size() <= kMaxTenantBytes && !HasSpaceOrControl(text);
+}
+
+bool IsPassword(std::string_view text) { return IsNonEmptyText(text) && text.size() <= kMaxPasswordBytes; }
+
+// Only a plausibility check: the address is a login name, never mailed to.
+bool IsEmail(std::string_view text) {
+  if (text.empty() || text.size() > kMaxEmailBytes || HasSpaceOrControl(text)) return false;
+  const auto at = text.find('@');
+  if (at == std::string_view::npos || at == 0 || text.find('@', at + 1) != std::string_view::npos) return false;
+  const std::string_view domain = text.substr(at + 1);
+  return domain.find('.') != std::string_view::npos && domain.front() != '.' && domain.back() != '.' &&
+         domain.find("..") == std::string_view::npos;
+}
+
+// --- Apply functions: one per shape of setting, instantiated per Config field.
+
+template <auto kMember>
+std::optional<std::string> StoreInteger(const Setting& setting, const SettingInput& input, Config& config) {
+  const int64_t value = std::get<int64_t>(input.value);
+  if (value < setting.min || value > setting.max) return ExpectedGot(setting, input.shown);
+  using Field = std::remove_reference_t<decltype(config.*kMember)>;
+  config.*kMember = static_cast<Field>(value);
+  return std::nullopt;
+}
+
+template <auto kMember, bool (*kValid)(std::string_view)>
+std::optional<std::string> StoreString(const Setting& setting, const SettingInput& input, Config& config) {
+  const auto& text = std::get<std::string>(input.value);
+  if (!kValid(text)) return ExpectedGot(setting, input.shown);
+  config.*kMember = text;
+  return std::nullopt;
+}
+
+std::optional<std::string> StoreListen(const Setting& setting, const SettingInput& input, Config& config) {
+  std::string host;
+  uint16_t port = 0;
+  if (!ParseListen(std::get<std::string>(input.value), host, port)) return ExpectedGot(setting, input.shown);
+  config.listen_host = std::move(host);
+  config.listen_port = port;
+  return std::nullopt;
+}
+
+// The issuer goes verbatim into every token's "iss" and the discovery
+// documents, and verifiers compare it byte for byte; silently stripping a
+// trailing slash would make keymint disagree with the operator's own config.
+std::optional<std::string> StoreIssuer(const Setting& setting, const SettingInput& input, Config& config) {
+  const auto& text = std::get<std::string>(input.value);
+  std::string_view rest = text;
+  const bool has_scheme = rest.starts_with("https://") || rest.starts_with("http://");
+  if (has_scheme) rest.remove_prefix(rest.find("//") + 2);
+  if (has_scheme && !rest.empty() && rest.back() == '/' && rest.find_first_not_of('/') != std::string_view::npos) {
+    return "must not end with \"/\" (it is compared byte for byte in tokens), got " + input.shown;
+  }
+  if (!has_scheme || rest.empty() || rest.front() == '/' || text.size() > kMaxUrlBytes || HasSpaceOrControl(text) ||
+      text.find_first_of("?#") != std::string::npos) {
+    return ExpectedGot(setting, input.shown);
+  }
+  config.issuer = text;
+  return std::nullopt;
+}
+
+std::optional<std::string> StoreExtraRoles(const Setting&, const SettingInput& input, Config& config) {
+  const auto& roles = std::get<std::vector<std::string>>(input.value);
+  for (std::size_t i = 0; i < roles.size(); ++i) {
+    const std::string& role = roles[i];
+    if (role.empty() || HasControl(role) || Utf8Length(role) > kMaxRoleChars) {
+      return "expected role names of 1 to 64 characters without control characters, got " + Quote(role);
+    }
+    if (std::find(roles.begin(), roles.begin() + static_cast<std::ptrdiff_t>(i), role) !=
+        roles.begin() + static_cast<std::ptrdiff_t>(i)) {
+      return "role " + Quote(role) + " is listed twice";
+    }
+  }
+  config.extra_roles = roles;
+  return std::nullopt;
+}
+
+// Rows are in the order of config/keymint.toml. Defaults live in Config itself
+// (config.hpp), so there is exactly one place that says what they are.
+constexpr std::array kSettings = {
+    Setting{.toml_path = "server.listen",
+            .env = "KEYMINT_LISTEN",
+            .flag = "--listen",
+            .flag_arg = "HOST:PORT",
+            .kind = SettingKind::kString,
+            .expected = "HOST:PORT with HOST an IPv4 address, localhost or [IPv6] and PORT 0-65535",
+            .help = "address to listen on (default 127.0.0.1:8080; port 0 = any free port)",
+            .apply = StoreListen},
+    Setting{.toml_path = "server.threads",
+            .env = "KEYMINT_THREADS",
+            .flag = "--threads",
+            .flag_arg = "N",
+            .kind = SettingKind::kInteger,
+            .min = 1,
+            .max = 256,
+            .help = "I/O threads, 1-256 (default: the number of cores)",
+            .apply = StoreInteger<&Config::threads>},
+    Setting{.toml_path = "server.body_limit_bytes",
+            .kind = SettingKind::kInteger,
+            .min = 1024,
+            .max = 16 * 1024 * 1024,
+            .help = "largest request body accepted, in bytes (default 65536)",
+            .apply = StoreInteger<&Config::body_limit_bytes>},
+    Setting{.toml_path = "storage.data_dir",
+            .env = "KEYMINT_DATA_DIR",
+            .flag = "--data-dir",
+            .flag_arg = "DIR",
+            .kind = SettingKind::kString,
+            .expected = "a non-empty directory path",
+            .help = "RocksDB directory (default ./data)",
+            .apply = StoreString<&Config::data_dir, IsNonEmptyText>},
+    Setting{.toml_path = "keys.dir",
+            .env = "KEYMINT_KEYS_DIR",
+            .flag = "--keys-dir",
+            .flag_arg = "DIR",
+            .kind = SettingKind::kString,
+            .expected = "a non-empty directory path",
+            .help = "signing keys directory (default ./keys)",
+            .apply = StoreString<&Config::keys_dir, IsNonEmptyText>},
+    Setting{.toml_path = "tokens.issuer",
+            .env = "KEYMINT_ISSUER",
+            .flag = "--issuer",
+            .flag_arg = "URL",
+            .kind = SettingKind::kString,
+            .expected = "an http:// or https:// URL with a host and no query or fragment",
+            .help = "\"iss\" of tokens and discovery (default http://<listen address>)",
+            .apply = StoreIssuer},
+    Setting{.toml_path = "tokens.audience",
+            .env = "KEYMINT_AUDIENCE",
+            .kind = SettingKind::kString,
+            .expected = "a non-empty string",
+            .help = "\"aud\" of tokens (default: the issuer)",
+            .apply = StoreString<&Config::audience, IsAudience>},
+    Setting{.toml_path = "tokens.ttl_seconds",
+            .env = "KEYMINT_TOKEN_TTL",
+            .kind = SettingKind::kInteger,
+            .min = 60,
+            .max = 86400,
+            .help = "access-token lifetime in seconds, 60-86400 (default 3600)",
+            .apply = StoreInteger<&Config::token_ttl_seconds>},
+    Setting{.toml_path = "admin.email",
+            .env = "KEYMINT_ADMIN_EMAIL",
+            .kind = SettingKind::kString,
+            .expected = "an email address like admin@example.com (at most 254 characters, no spaces)",
+            .help = "first admin's email (default admin@keymint.local)",
+            .apply = StoreString<&Config::admin_email, IsEmail>},
+    Setting{.env = "KEYMINT_ADMIN_PASSWORD",
+            .kind = SettingKind::kString,
+            .expected = "a password of 1 to 1024 bytes without control characters",
+            .help = "first admin's password (default: generated, printed once)",
+            .secret = true,
+            .apply = StoreString<&Config::admin_password, IsPassword>},
+    Setting{.toml_path = "access_keys.max_per_user",
+            .env = "KEYMINT_MAX_KEYS_PER_USER",
+            .kind = SettingKind::kInteger,
+            .min = 1,
+            .max = 1000,
+            .help = "access keys a user may own, 1-1000 (default 20)",
+            .apply = StoreInteger<&Config::max_keys_per_user>},
+    Setting{.toml_path = "tenant.id",
+            .env = "KEYMINT_TENANT_ID",
+            .kind = SettingKind::kString,
+            .expected = "a tenant id of 1 to 64 characters without spaces",
+            .help = "tenant id reported on service accounts (default 1)",
+            .apply = StoreString<&Config::tenant_id, IsTenantId>},
+    Setting{.toml_path = "roles.extra",
+            .kind = SettingKind::kStringList,
+            .expected = "an array of role names",
+            .help = "roles added to the built-in catalog",
+            .apply = StoreExtraRoles},
+};
+
+constexpr std::array kForbiddenKeys = {
+    ForbiddenKey{.toml_path = "admin.password",
+                 .reason = "is not accepted in a config file; set KEYMINT_ADMIN_PASSWORD in the environment instead"},
+};
+
+}  // namespace
+
+std::span<const Setting> Settings() { return kSettings; }
+
+std::span<const ForbiddenKey> ForbiddenKeys() { return kForbiddenKeys; }
+
+std::string ExpectedGot(const Setting& setting, std::string_view shown) {
+  std::string accepted = setting.kind == SettingKind::kInteger
+                             ? "an integer between " + std::to_string(setting.min) + " and " + std::to_string(setting.max)
+                             : std::string(setting.expected);
+  return "expected " + accepted + ", got " + std::string(shown);
+}
+
+std::string Quote(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string quoted = "\"";
+  std::size_t taken = 0;
+  for (; taken < text.size() && taken < kMaxQuotedBytes; ++taken) {
+    const auto c = static_cast<unsigned char>(text[taken]);
+    if (c == '"' || c == '\\') {
+      quoted += '\\';
+      quoted += static_cast<char>(c);
+    } else if (IsControl(c)) {
+      quoted += "\\x";
+      quoted += kHex[c >> 4];
+      quoted += kHex[c & 0xF];
+    } else {
+      quoted += static_cast<char>(c);
+    }
+  }
+  if (taken < text.size()) {
+    // Do not leave half a UTF-8 sequence before the ellipsis.
+    while (!quoted.empty() && (static_cast<unsigned char>(quoted.back()) & 0xC0) == 0x80) quoted.pop_back();
+    if (!quoted.empty() && static_cast<unsigned char>(quoted.back()) >= 0xC0) quoted.pop_back();
+    quoted += "...";
+  }
+  quoted += '"';
+  return quoted;
+}
+
+}  // namespace keymint::config
