@@ -1,0 +1,92 @@
+#include "keymint/crypto/encoding.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace keymint::crypto {
+namespace {
+
+constexpr char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr char kStdAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::uint8_t kInvalid = 0xff;
+
+using DecodeTable = std::array<std::uint8_t, 256>;
+
+constexpr DecodeTable MakeDecodeTable(const char (&alphabet)[65]) {
+  DecodeTable table{};
+  for (auto& v : table) v = kInvalid;
+  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(alphabet[i])] = static_cast<std::uint8_t>(i);
+  return table;
+}
+
+constexpr DecodeTable kUrlTable = MakeDecodeTable(kUrlAlphabet);
+constexpr DecodeTable kStdTable = MakeDecodeTable(kStdAlphabet);
+
+std::string Encode(std::string_view bytes, const char (&alphabet)[65], bool pad) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t v = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    out += alphabet[v & 63];
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest == 1) {
+    const std::uint32_t v = std::uint32_t{in[i]} << 16;
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    if (pad) out += "==";
+  } else if (rest == 2) {
+    const std::uint32_t v = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8);
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    if (pad) out += '=';
+  }
+  return out;
+}
+
+// Decodes unpadded text. Rejects characters outside `table` and non-zero
+// trailing bits (RFC 4648 §3.5), so every byte string has exactly one
+// accepted encoding: a token cannot be altered without changing its bytes.
+std::optional<std::string> DecodeUnpadded(std::string_view text, const DecodeTable& table) {
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() / 4 * 3 + 2);
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (const char c : text) {
+    const std::uint8_t v = table[static_cast<unsigned char>(c)];
+    if (v == kInvalid) return std::nullopt;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+std::string Base64UrlEncode(std::string_view bytes) { return Encode(bytes, kUrlAlphabet, /*pad=*/false); }
+
+std::optional<std::string> Base64UrlDecode(std::string_view text) { return DecodeUnpadded(text, kUrlTable); }
+
+std::string Base64Encode(std::string_view bytes) { return Encode(bytes, kStdAlphabet, /*pad=*/true); }
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::size_t padding = 0;
+  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') ++padding;
+  // "x===" style padding leaves a '=' among the data, which the alphabet check rejects.
+  return DecodeUnpadded(text.substr(0, text.size() - padding), kStdTable);
+}
+
+}  // namespace keymint::crypto
