@@ -2,6 +2,7 @@
 
 #include <boost/url/parse_query.hpp>
 #include <boost/url/params_encoded_view.hpp>
+#include <boost/url/pct_string_view.hpp>
 #include <cctype>
 
 #include "keymint/crypto/encoding.hpp"
@@ -14,11 +15,9 @@ const urls::encoding_opts kFormEncoding{/*space_as_plus=*/true};
 
 // Percent-decodes one form-urlencoded component.
 std::optional<std::string> DecodeComponent(std::string_view text) {
-  auto parsed = urls::parse_query(text);  // validates the escapes
-  if (!parsed || parsed->size() != 1) return std::nullopt;
-  auto param = *parsed->begin();
-  if (param.has_value) return std::nullopt;  // an unescaped '=' inside
-  return param.key.decode(kFormEncoding);
+  auto pct = urls::make_pct_string_view(text);  // validates the escapes
+  if (!pct) return std::nullopt;
+  return pct->decode(kFormEncoding);
 }
 
 }  // namespace
