@@ -3,8 +3,8 @@
 #include <boost/url/parse_query.hpp>
 #include <boost/url/params_encoded_view.hpp>
 #include <boost/url/pct_string_view.hpp>
-#include <cctype>
 
+#include "api/headers.hpp"
 #include "keymint/crypto/encoding.hpp"
 
 namespace keymint::api {
@@ -36,16 +36,10 @@ Result<std::map<std::string, std::string>> ParseForm(std::string_view body) {
 }
 
 std::optional<Result<BasicCredentials>> ParseBasicAuthorization(std::string_view header) {
-  constexpr std::string_view kScheme = "basic ";
-  if (header.size() < kScheme.size()) return std::nullopt;
-  for (std::size_t i = 0; i < kScheme.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(header[i])) != kScheme[i]) return std::nullopt;
-  }
-  std::string_view encoded = header.substr(kScheme.size());
-  while (!encoded.empty() && encoded.front() == ' ') encoded.remove_prefix(1);
-  while (!encoded.empty() && encoded.back() == ' ') encoded.remove_suffix(1);
+  auto encoded = CredentialsForScheme(header, "basic");
+  if (!encoded) return std::nullopt;
   const Error malformed = Error::InvalidArgument("malformed Basic credentials");
-  auto decoded = crypto::Base64Decode(encoded);
+  auto decoded = crypto::Base64Decode(*encoded);
   if (!decoded) return Result<BasicCredentials>(malformed);
   auto colon = decoded->find(':');
   if (colon == std::string::npos) return Result<BasicCredentials>(malformed);

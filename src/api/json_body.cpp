@@ -1,30 +1,14 @@
 #include "api/json_body.hpp"
 
-#include <cctype>
-
+#include "api/headers.hpp"
 #include "keymint/api/http_error.hpp"
 #include "keymint/common/clock.hpp"
 
 namespace keymint::api {
 namespace json = boost::json;
-namespace {
-
-// "application/json", optionally with parameters such as "; charset=utf-8".
-bool IsJsonContentType(std::string_view content_type) {
-  std::string_view media = content_type.substr(0, content_type.find(';'));
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  constexpr std::string_view kJson = "application/json";
-  if (media.size() != kJson.size()) return false;
-  for (std::size_t i = 0; i < kJson.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(media[i])) != kJson[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 std::variant<json::object, Response> ParseJsonObject(const Request& request) {
-  if (!IsJsonContentType(request.content_type)) {
+  if (!HasMediaType(request.content_type, "application/json")) {
     return ErrorResponse(415, "the request body must be JSON (Content-Type: application/json)");
   }
   json::parse_options options;

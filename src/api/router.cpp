@@ -5,6 +5,7 @@
 #include <boost/url/url_view.hpp>
 #include <memory>
 
+#include "api/headers.hpp"
 #include "api/route_table.hpp"
 #include "keymint/api/api.hpp"
 #include "keymint/api/http_error.hpp"
@@ -122,7 +123,9 @@ class TableRouter final : public Router {
 
   Reply Authorize(const Route& route, RequestContext& context) const {
     if (route.access == Access::kPublic) return route.handler(context);
-    auto principal = authenticator_.Authenticate(context.request.authorization);
+    auto token = CredentialsForScheme(context.request.authorization, "bearer");
+    auto principal = token ? authenticator_.Authenticate(*token)
+                           : Result<Principal>(Error::Unauthenticated("missing bearer token"));
     if (!principal.ok()) {
       Response response = ErrorResponse(principal.error());
       if (response.status == 401) response.AddHeader("WWW-Authenticate", "Bearer realm=\"keymint\"");

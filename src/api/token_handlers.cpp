@@ -6,6 +6,7 @@
 
 #include "api/form.hpp"
 #include "api/json_body.hpp"
+#include "api/headers.hpp"
 #include "api/route_table.hpp"
 #include "keymint/api/api.hpp"
 #include "keymint/api/http_error.hpp"
@@ -83,17 +84,6 @@ Response OAuthError(int status, std::string_view code, std::string_view descript
   return response;
 }
 
-bool IsFormContentType(std::string_view content_type) {
-  std::string_view media = content_type.substr(0, content_type.find(';'));
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  constexpr std::string_view kForm = "application/x-www-form-urlencoded";
-  if (media.size() != kForm.size()) return false;
-  for (std::size_t i = 0; i < kForm.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(media[i])) != kForm[i]) return false;
-  }
-  return true;
-}
-
 const std::string* Param(const std::map<std::string, std::string>& form, const std::string& name) {
   auto it = form.find(name);
   return it == form.end() ? nullptr : &it->second;
@@ -145,7 +135,7 @@ Response V2Password(const ApiServices& services, const std::map<std::string, std
 }
 
 Reply V2Token(const ApiServices& services, const Request& request) {
-  if (!IsFormContentType(request.content_type)) {
+  if (!HasMediaType(request.content_type, "application/x-www-form-urlencoded")) {
     return OAuthError(400, "invalid_request", "the body must be application/x-www-form-urlencoded");
   }
   auto form = ParseForm(request.body);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cctype>
 #include <optional>
 
 #include "keymint/crypto/jws.hpp"
@@ -14,15 +13,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr int64_t kLeewayMillis = 1000;
-
-bool StartsWithBearer(std::string_view header) {
-  constexpr std::string_view kScheme = "bearer ";
-  if (header.size() <= kScheme.size()) return false;
-  for (std::size_t i = 0; i < kScheme.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(header[i])) != kScheme[i]) return false;
-  }
-  return true;
-}
 
 const json::string* StringClaim(const json::object& claims, std::string_view name) {
   const json::value* v = claims.if_contains(name);
@@ -45,12 +35,8 @@ Authenticator::Authenticator(const Store& store, const crypto::KeyRing& keys, co
                              std::string audience)
     : store_(store), keys_(keys), clock_(clock), issuer_(std::move(issuer)), audience_(std::move(audience)) {}
 
-Result<Principal> Authenticator::Authenticate(std::string_view header) const {
-  if (header.empty()) return Error::Unauthenticated("missing bearer token");
-  if (!StartsWithBearer(header)) return Error::Unauthenticated("the Authorization header must use the Bearer scheme");
-  std::string_view token = header.substr(7);
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-
+Result<Principal> Authenticator::Authenticate(std::string_view token) const {
+  if (token.empty()) return Error::Unauthenticated("missing bearer token");
   auto payload = crypto::VerifyJws(token, keys_);
   if (!payload.ok()) return payload.error();
   json::error_code ec;

@@ -1,5 +1,6 @@
-// Authenticates management requests: "Authorization: Bearer <JWT>" where the
-// JWT was issued by this keymint.
+// Authenticates management requests by the bearer token they carry (the API
+// layer takes it out of "Authorization: Bearer <JWT>"): a JWT issued by this
+// keymint.
 //
 // Accepted only when: RS256 with a known kid and a valid signature (see
 // crypto::VerifyJws), `iss` and `aud` equal ours, `nbf` ≤ now + 1 s and
@@ -29,7 +30,7 @@ class Authenticator {
                 std::string audience);
 
   // Every failure is Unauthenticated with a short reason.
-  Result<Principal> Authenticate(std::string_view authorization_header) const;
+  Result<Principal> Authenticate(std::string_view bearer_token) const;
 
  private:
   const Store& store_;
