@@ -58,11 +58,12 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
   if (now_ms >= *exp * 1000) return Error::Unauthenticated("token expired");
   if (nbf && now_ms + kLeewayMillis < *nbf * 1000) return Error::Unauthenticated("token not yet valid");
 
-  auto user = store_.GetUser(std::string_view(sub->data(), sub->size()));
+  auto user = store_.GetUser(std::string_view(sub->data(), sub->size()), LastLoginField::kSkip);
   if (!user.ok()) return user.error();
   if (!*user) return Error::Unauthenticated("token subject no longer exists");
   if (const json::string* client_id = StringClaim(claims, "client_id")) {
-    auto key = store_.FindCredentialByClientId(std::string_view(client_id->data(), client_id->size()));
+    auto key = store_.FindCredentialByClientId(std::string_view(client_id->data(), client_id->size()),
+                                              LastLoginField::kSkip);
     if (!key.ok()) return key.error();
     if (!*key || !(*key)->enabled) return Error::Unauthenticated("the access key behind this token was revoked");
   }

@@ -35,7 +35,7 @@ TokenService::TokenService(const Store& store, const crypto::KeyRing& keys, cons
 
 Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view client_id,
                                                             std::string_view secret) const {
-  auto found = store_.FindCredentialByClientId(client_id);
+  auto found = store_.FindCredentialByClientId(client_id, LastLoginField::kSkip);
   if (!found.ok()) return found.error();
   if (!*found) {
     (void)hasher_.Verify(secret, dummy_hash_);  // same work as a wrong secret
@@ -50,7 +50,7 @@ Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view cli
   if (credential.kind == CredentialKind::kServiceAccount) {
     token = Mint({credential.id, credential.name, credential.roles, &credential.client_id});
   } else {
-    auto owner = store_.GetUser(credential.owner_id);
+    auto owner = store_.GetUser(credential.owner_id, LastLoginField::kSkip);
     if (!owner.ok()) return owner.error();
     if (!*owner) return Error::Unauthenticated(kBadClient);  // owner deleted mid-flight
     token = Mint({(*owner)->id, (*owner)->email, (*owner)->roles, &credential.client_id});

@@ -30,21 +30,21 @@ class RocksDbStore final : public Store {
 
   ~RocksDbStore() override { (void)Flush(); }
 
-  Result<std::optional<UserRecord>> GetUser(std::string_view id) const override {
-    return ReadUser(layout::UserKey(id));
+  Result<std::optional<UserRecord>> GetUser(std::string_view id, LastLoginField field) const override {
+    return ReadUser(layout::UserKey(id), field);
   }
 
   Result<std::optional<UserRecord>> FindUserByEmail(std::string_view email) const override {
     auto id = Get(layout::UserEmailKey(email));
     if (!id.ok()) return id.error();
     if (!*id) return std::optional<UserRecord>();
-    return GetUser(**id);
+    return GetUser(**id, LastLoginField::kRead);
   }
 
   Result<std::vector<UserRecord>> ListUsers() const override {
     std::vector<UserRecord> users;
     Status s = ScanIndex(layout::kUserTimePrefix, [&](std::string_view id) -> Status {
-      auto user = GetUser(id);
+      auto user = GetUser(id, LastLoginField::kRead);
       if (!user.ok()) return user.error();
       if (*user) users.push_back(std::move(**user));
       return Status::Ok();
@@ -82,30 +82,36 @@ class RocksDbStore final : public Store {
   }
 
   Result<std::optional<CredentialRecord>> GetCredential(std::string_view id) const override {
+    return ReadCredential(id, LastLoginField::kRead);
+  }
+
+  Result<std::optional<CredentialRecord>> ReadCredential(std::string_view id, LastLoginField field) const {
     auto bytes = Get(layout::CredentialKey(id));
     if (!bytes.ok()) return bytes.error();
     if (!*bytes) return std::optional<CredentialRecord>();
     auto credential = store_codec::DecodeCredential(**bytes);
     if (!credential) return Error::Internal("corrupt credential record " + std::string(id));
+    if (field == LastLoginField::kSkip) return credential;
     auto last_login = ReadLastLogin(id);
     if (!last_login.ok()) return last_login.error();
     credential->last_login_ms = *last_login;
     return credential;
   }
 
-  Result<std::optional<CredentialRecord>> FindCredentialByClientId(std::string_view client_id) const override {
-    return GetByIndex(layout::ClientIdKey(client_id));
+  Result<std::optional<CredentialRecord>> FindCredentialByClientId(std::string_view client_id,
+                                                                   LastLoginField field) const override {
+    return GetByIndex(layout::ClientIdKey(client_id), field);
   }
 
   Result<std::optional<CredentialRecord>> FindCredentialByName(CredentialKind kind, std::string_view scope,
                                                                std::string_view name) const override {
-    return GetByIndex(layout::CredentialNameKey(kind, scope, name));
+    return GetByIndex(layout::CredentialNameKey(kind, scope, name), LastLoginField::kRead);
   }
 
   Result<std::vector<CredentialRecord>> ListCredentials(const CredentialQuery& query) const override {
     std::vector<CredentialRecord> out;
     if (query.client_id) {  // unique: at most one match
-      auto found = FindCredentialByClientId(*query.client_id);
+      auto found = FindCredentialByClientId(*query.client_id, LastLoginField::kRead);
       if (!found.ok()) return found.error();
       if (*found && Matches(**found, query) && query.offset == 0 && query.limit > 0) out.push_back(std::move(**found));
       return out;
@@ -207,23 +213,24 @@ class RocksDbStore final : public Store {
     return std::optional<int64_t>(ms);
   }
 
-  Result<std::optional<UserRecord>> ReadUser(const std::string& key) const {
+  Result<std::optional<UserRecord>> ReadUser(const std::string& key, LastLoginField field) const {
     auto bytes = Get(key);
     if (!bytes.ok()) return bytes.error();
     if (!*bytes) return std::optional<UserRecord>();
     auto user = store_codec::DecodeUser(**bytes);
     if (!user) return Error::Internal("corrupt user record " + key);
+    if (field == LastLoginField::kSkip) return user;
     auto last_login = ReadLastLogin(user->id);
     if (!last_login.ok()) return last_login.error();
     user->last_login_ms = *last_login;
     return user;
   }
 
-  Result<std::optional<CredentialRecord>> GetByIndex(const std::string& index_key) const {
+  Result<std::optional<CredentialRecord>> GetByIndex(const std::string& index_key, LastLoginField field) const {
     auto id = Get(index_key);
     if (!id.ok()) return id.error();
     if (!*id) return std::optional<CredentialRecord>();
-    return GetCredential(**id);
+    return ReadCredential(**id, field);
   }
 
   // Calls `visit` with the id at the end of every key under `prefix`, in key order.

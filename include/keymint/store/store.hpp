@@ -34,12 +34,18 @@ struct CredentialQuery {
   std::size_t limit = SIZE_MAX;
 };
 
+// Whether a read fills in last_login_ms. Last logins live in a table of their
+// own; the token path and bearer authentication do not need them and skip the
+// extra point read.
+enum class LastLoginField { kRead, kSkip };
+
 class Store {
  public:
   virtual ~Store() = default;
 
   // Users.
-  virtual Result<std::optional<UserRecord>> GetUser(std::string_view id) const = 0;
+  virtual Result<std::optional<UserRecord>> GetUser(std::string_view id,
+                                                   LastLoginField field = LastLoginField::kRead) const = 0;
   virtual Result<std::optional<UserRecord>> FindUserByEmail(std::string_view email) const = 0;
   virtual Result<std::vector<UserRecord>> ListUsers() const = 0;  // by creation time
   virtual Status CreateUser(const UserRecord& user) = 0;   // email index too
@@ -49,7 +55,8 @@ class Store {
 
   // Credentials.
   virtual Result<std::optional<CredentialRecord>> GetCredential(std::string_view id) const = 0;
-  virtual Result<std::optional<CredentialRecord>> FindCredentialByClientId(std::string_view client_id) const = 0;
+  virtual Result<std::optional<CredentialRecord>> FindCredentialByClientId(
+      std::string_view client_id, LastLoginField field = LastLoginField::kRead) const = 0;
   // `scope` is the owner id for access keys, "" for service accounts.
   virtual Result<std::optional<CredentialRecord>> FindCredentialByName(CredentialKind kind, std::string_view scope,
                                                                        std::string_view name) const = 0;

@@ -1,0 +1,201 @@
+#include "transport/http_session.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "keymint/api/http_error.hpp"
+
+namespace keymint::transport {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+// After an error response we stop sending but keep reading (and discarding)
+// for a short while before closing. Closing a socket with unread input makes
+// the kernel send RST, and a client still busy uploading a too-large body
+// would then lose the 413 we just wrote.
+constexpr std::chrono::seconds kLingerTimeout{2};
+constexpr std::size_t kLingerMaxBytes = 1024 * 1024;
+constexpr std::size_t kLingerChunk = 16 * 1024;
+
+bool IsParseError(beast::error_code ec) {
+  return ec.category() == http::make_error_code(http::error::bad_method).category();
+}
+
+}  // namespace
+
+HttpSession::HttpSession(tcp::socket socket, const SessionContext& context)
+    : stream_(std::move(socket)), context_(context) {}
+
+HttpSession::~HttpSession() { context_.registry.Remove(this); }
+
+void HttpSession::Start() {
+  context_.registry.Add(shared_from_this());
+  // The accept handler does not run on this connection's strand; start there.
+  net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::DoRead, shared_from_this()));
+}
+
+void HttpSession::Shutdown() {
+  net::post(stream_.get_executor(), beast::bind_front_handler(&HttpSession::OnShutdown, shared_from_this()));
+}
+
+void HttpSession::OnShutdown() {
+  closing_ = true;
+  // Nothing is owed to a connection that is between requests (or one we are
+  // only lingering on); a request in flight is finished by OnWrite.
+  if (state_ == State::kReading || state_ == State::kLingering) Close();
+}
+
+void HttpSession::DoRead() {
+  if (closing_ || state_ == State::kClosed) return Close();
+  state_ = State::kReading;
+  // Drop the previous exchange; nothing refers to it any more.
+  request_ = {};
+  api_request_ = {};
+  response_ = {};
+  parser_.emplace();
+  parser_->body_limit(static_cast<std::uint64_t>(context_.options.body_limit));
+  parser_->header_limit(static_cast<std::uint32_t>(
+      std::min<std::size_t>(context_.options.header_limit, std::numeric_limits<std::uint32_t>::max())));
+  stream_.expires_after(context_.options.idle_timeout);
+  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
+}
+
+void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
+  // Shutdown may have closed the socket after this completion was queued.
+  if (state_ == State::kClosed) return;
+  if (ec) return OnReadError(ec);
+  Handle();
+}
+
+void HttpSession::OnReadError(beast::error_code ec) {
+  if (closing_) return Close();
+  if (ec == http::error::body_limit) {
+    return SendError(413, "request body exceeds the limit of " + std::to_string(context_.options.body_limit) +
+                              " bytes");
+  }
+  if (ec == http::error::header_limit) return SendError(431, "request header fields are too large");
+  // end_of_stream and partial_message mean the peer went away; there is no
+  // one left to read an answer.
+  if (IsParseError(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    return SendError(400, "malformed HTTP request");
+  }
+  Close();  // timeout, reset, or the peer closed between requests
+}
+
+void HttpSession::Handle() {
+  request_ = parser_->release();
+  api_request_ = ToApiRequest(request_);
+  state_ = State::kHandling;
+  api::Outcome outcome;
+  try {
+    outcome = context_.router.Dispatch(api_request_);
+  } catch (...) {
+    // A handler bug must not take the server down; the connection's state
+    // is unknown, so it is closed after the answer.
+    return SendResponse(api::ErrorResponse(500, "internal server error"), /*close_after=*/true);
+  }
+  if (outcome.ready) return SendResponse(std::move(*outcome.ready), /*close_after=*/false);
+  if (outcome.deferred) return RunDeferred(std::move(outcome.deferred));
+  SendResponse(api::ErrorResponse(500, "internal server error"), /*close_after=*/true);
+}
+
+void HttpSession::RunDeferred(std::function<api::Response()> work) {
+  // The strand is copied here, on the strand, rather than read from the pool
+  // thread. `self` keeps request_ (which `work` may refer to) alive.
+  net::post(context_.pool, [self = shared_from_this(), strand = stream_.get_executor(),
+                            work = std::move(work)]() mutable {
+    api::Response response;
+    bool failed = false;
+    try {
+      response = work();
+    } catch (...) {
+      failed = true;
+    }
+    net::post(strand, [self = std::move(self), response = std::move(response), failed]() mutable {
+      self->OnDeferredDone(std::move(response), failed);
+    });
+  });
+}
+
+void HttpSession::OnDeferredDone(api::Response response, bool failed) {
+  if (state_ == State::kClosed) return;
+  if (failed) return SendResponse(api::ErrorResponse(500, "internal server error"), /*close_after=*/true);
+  SendResponse(std::move(response), /*close_after=*/false);
+}
+
+void HttpSession::SendResponse(api::Response response, bool close_after) {
+  // closing_ is read here, when the answer is built, so a shutdown that
+  // arrived while the handler ran still makes this the last response.
+  const bool keep_alive = !close_after && !closing_ && request_.keep_alive();
+  try {
+    response_ = ToWireResponse(std::move(response), request_.version(), keep_alive);
+  } catch (...) {
+    response_ = ToWireResponse(api::ErrorResponse(500, "internal server error"), request_.version(), false);
+  }
+  state_ = State::kWriting;
+  stream_.expires_after(context_.options.idle_timeout);
+  http::async_write(stream_, response_,
+                    beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this(), /*linger=*/false));
+}
+
+void HttpSession::SendError(int status, std::string_view message) {
+  response_ = ToWireResponse(api::ErrorResponse(status, message), 11, /*keep_alive=*/false);
+  state_ = State::kWriting;
+  stream_.expires_after(context_.options.idle_timeout);
+  http::async_write(stream_, response_,
+                    beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this(), /*linger=*/true));
+}
+
+void HttpSession::OnWrite(bool linger, beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec || state_ == State::kClosed) return Close();
+  if (linger) return StartLinger();
+  if (closing_ || response_.need_eof()) return Close();
+  DoRead();
+}
+
+void HttpSession::StartLinger() {
+  if (closing_) return Close();
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) return Close();
+  state_ = State::kLingering;
+  // One budget for the whole linger, not per read.
+  stream_.expires_after(std::min<std::chrono::steady_clock::duration>(context_.options.idle_timeout, kLingerTimeout));
+  DoLingerRead();
+}
+
+void HttpSession::DoLingerRead() {
+  stream_.async_read_some(buffer_.prepare(kLingerChunk),
+                          beast::bind_front_handler(&HttpSession::OnLingerRead, shared_from_this()));
+}
+
+void HttpSession::OnLingerRead(beast::error_code ec, std::size_t bytes) {
+  lingered_bytes_ += bytes;
+  if (ec || state_ != State::kLingering || lingered_bytes_ > kLingerMaxBytes) return Close();
+  DoLingerRead();  // the bytes were never committed to buffer_, so they are discarded
+}
+
+void HttpSession::Close() {
+  state_ = State::kClosed;
+  // Cancels any pending read or timer; their handlers then drop the last
+  // references and the destructor unregisters the session.
+  stream_.close();
+}
+
+}  // namespace keymint::transport

@@ -1,0 +1,25 @@
+// Converts between Beast messages and the API layer's plain Request/Response.
+// Kept apart from the session so that the conversion rules (204 has no body,
+// keep-alive, Server header) live in one small, synchronous place.
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "keymint/api/http.hpp"
+
+namespace keymint::transport {
+
+using WireRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using WireResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+// Views into `request`; valid as long as `request` is alive and unchanged.
+api::Request ToApiRequest(const WireRequest& request);
+
+// Builds the wire response for HTTP `version` (10 or 11). Sets Server, the
+// extra headers, Connection per `keep_alive`, and Content-Length; statuses
+// that must not carry a body (1xx, 204, 304) lose body and Content-Type. A
+// status outside 100..999 becomes 500 because Beast cannot send it.
+WireResponse ToWireResponse(api::Response response, unsigned version, bool keep_alive);
+
+}  // namespace keymint::transport
