@@ -28,9 +28,8 @@ bool HasMediaType(std::string_view content_type, std::string_view expected) {
 std::optional<std::string_view> CredentialsForScheme(std::string_view authorization, std::string_view scheme) {
   authorization = TrimSpaces(authorization);
   auto space = authorization.find(' ');
-  if (space == std::string_view::npos || !EqualsLowercase(authorization.substr(0, space), scheme)) {
-    return std::nullopt;
-  }
+  if (!EqualsLowercase(authorization.substr(0, space), scheme)) return std::nullopt;
+  if (space == std::string_view::npos) return std::string_view();  // the scheme alone: present, but empty
   return TrimSpaces(authorization.substr(space + 1));
 }
 

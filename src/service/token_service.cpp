@@ -12,6 +12,13 @@ namespace json = boost::json;
 namespace {
 constexpr const char* kBadClient = "invalid client credentials";
 constexpr const char* kBadPassword = "invalid username or password";
+
+// A password hash no password matches, checked when the username is unknown
+// so that the answer takes as long as for a wrong password. Made once.
+const std::string& DummyPasswordHash() {
+  static const std::string hash = crypto::HashPassword(crypto::RandomUrlSafe(16));
+  return hash;
+}
 }  // namespace
 
 // Who a token is for, gathered from the store at mint time.
@@ -30,8 +37,7 @@ TokenService::TokenService(const Store& store, const crypto::KeyRing& keys, cons
       clock_(clock),
       recorder_(recorder),
       settings_(std::move(settings)),
-      dummy_hash_(hasher.Hash(crypto::RandomUrlSafe(32))),
-      dummy_password_hash_(crypto::HashPassword(crypto::RandomUrlSafe(16))) {}
+      dummy_hash_(hasher.Hash(crypto::RandomUrlSafe(32))) {}
 
 Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view client_id,
                                                             std::string_view secret) const {
@@ -63,7 +69,7 @@ Result<IssuedToken> TokenService::ExchangePassword(std::string_view username, st
   auto found = store_.FindUserByEmail(username);
   if (!found.ok()) return found.error();
   if (!*found) {
-    (void)crypto::VerifyPassword(password, dummy_password_hash_);  // same work as a wrong password
+    (void)crypto::VerifyPassword(password, DummyPasswordHash());  // same work as a wrong password
     return Error::Unauthenticated(kBadPassword);
   }
   const UserRecord& user = **found;

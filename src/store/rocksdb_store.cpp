@@ -43,11 +43,11 @@ class RocksDbStore final : public Store {
 
   Result<std::vector<UserRecord>> ListUsers() const override {
     std::vector<UserRecord> users;
-    Status s = ScanIndex(layout::kUserTimePrefix, [&](std::string_view id) -> Status {
+    Status s = ScanIndex(layout::kUserTimePrefix, [&](std::string_view id) -> Result<bool> {
       auto user = GetUser(id, LastLoginField::kRead);
       if (!user.ok()) return user.error();
       if (*user) users.push_back(std::move(**user));
-      return Status::Ok();
+      return true;
     });
     if (!s.ok()) return s.error();
     return users;
@@ -116,19 +116,17 @@ class RocksDbStore final : public Store {
       if (*found && Matches(**found, query) && query.offset == 0 && query.limit > 0) out.push_back(std::move(**found));
       return out;
     }
+    // Every entry under these prefixes has the query's kind (and owner), so
+    // the offset is skipped on index keys alone and the scan stops at the limit.
     std::string prefix = query.owner_id ? layout::OwnerIndexPrefix(*query.owner_id) : layout::KindIndexPrefix(query.kind);
-    std::size_t skipped = 0;
-    Status s = ScanIndex(prefix, [&](std::string_view id) -> Status {
-      if (out.size() >= query.limit) return Status::Ok();
+    std::size_t position = 0;
+    Status s = ScanIndex(prefix, [&](std::string_view id) -> Result<bool> {
+      if (out.size() >= query.limit) return false;
+      if (position++ < query.offset) return true;
       auto credential = GetCredential(id);
       if (!credential.ok()) return credential.error();
-      if (!*credential || !Matches(**credential, query)) return Status::Ok();
-      if (skipped < query.offset) {
-        ++skipped;
-        return Status::Ok();
-      }
-      out.push_back(std::move(**credential));
-      return Status::Ok();
+      if (*credential && Matches(**credential, query)) out.push_back(std::move(**credential));
+      return true;
     });
     if (!s.ok()) return s.error();
     return out;
@@ -136,9 +134,9 @@ class RocksDbStore final : public Store {
 
   Result<std::size_t> CountCredentialsOfOwner(std::string_view owner_id) const override {
     std::size_t count = 0;
-    Status s = ScanIndex(layout::OwnerIndexPrefix(owner_id), [&](std::string_view) {
+    Status s = ScanIndex(layout::OwnerIndexPrefix(owner_id), [&](std::string_view) -> Result<bool> {
       ++count;
-      return Status::Ok();
+      return true;
     });
     if (!s.ok()) return s.error();
     return count;
@@ -233,15 +231,17 @@ class RocksDbStore final : public Store {
     return ReadCredential(**id, field);
   }
 
-  // Calls `visit` with the id at the end of every key under `prefix`, in key order.
+  // Calls `visit` with the id at the end of every key under `prefix`, in key
+  // order, while it returns true.
   template <typename Visit>
   Status ScanIndex(std::string_view prefix, Visit&& visit) const {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
     for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
       std::string_view key(it->key().data(), it->key().size());
       if (key.substr(0, prefix.size()) != prefix) break;
-      Status s = visit(layout::IdFromIndexKey(key));
-      if (!s.ok()) return s;
+      Result<bool> more = visit(layout::IdFromIndexKey(key));
+      if (!more.ok()) return more.error();
+      if (!*more) break;
     }
     if (!it->status().ok()) return StoreError(it->status(), "scan");
     return Status::Ok();

@@ -1,0 +1,167 @@
+#include "api/json_body.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <string>
+#include <variant>
+
+using keymint::ErrorCode;
+using keymint::api::JsonResponse;
+using keymint::api::NoContent;
+using keymint::api::ParseJsonObject;
+using keymint::api::Request;
+using keymint::api::RequireBool;
+using keymint::api::RequireString;
+using keymint::api::RequireStringArray;
+using keymint::api::Response;
+using keymint::api::TimestampOrNull;
+using keymint::api::ToJsonArray;
+namespace json = boost::json;
+
+namespace {
+
+std::variant<json::object, Response> Parse(std::string_view content_type, std::string_view body) {
+  Request request;
+  request.method = "POST";
+  request.target = "/api/v1/access-keys";
+  request.content_type = content_type;
+  request.body = body;
+  return ParseJsonObject(request);
+}
+
+// The error response, checked to be in the Error shape with `status`.
+Response RequireErrorResponse(const std::variant<json::object, Response>& parsed, int status) {
+  REQUIRE(std::holds_alternative<Response>(parsed));
+  const Response& response = std::get<Response>(parsed);
+  CHECK(response.status == status);
+  CHECK(response.content_type == "application/json");
+  json::value body = json::parse(response.body);
+  CHECK(body.at("code").as_int64() == status);
+  CHECK_FALSE(body.at("message").as_string().empty());
+  return response;
+}
+
+// `depth` nested arrays inside {"a": ...}: the object itself is one more level.
+std::string Nested(int depth) {
+  return "{\"a\":" + std::string(static_cast<std::size_t>(depth), '[') + std::string(static_cast<std::size_t>(depth), ']') +
+         "}";
+}
+
+json::object Body(std::string_view text) { return json::parse(text).as_object(); }
+
+}  // namespace
+
+TEST_CASE("ParseJsonObject accepts application/json with parameters and in any case", "[api]") {
+  for (const char* type : {"application/json", "application/json; charset=utf-8", "application/json;charset=UTF-8",
+                           "Application/JSON", "APPLICATION/JSON; charset=utf-8", "application/json ; charset=utf-8"}) {
+    INFO(type);
+    auto parsed = Parse(type, R"({"name":"ci"})");
+    REQUIRE(std::holds_alternative<json::object>(parsed));
+    CHECK(std::get<json::object>(parsed).at("name").as_string() == "ci");
+  }
+}
+
+TEST_CASE("ParseJsonObject answers 415 for any other content type", "[api]") {
+  for (const char* type : {"", "text/plain", "application/x-www-form-urlencoded", "application/jsonx",
+                           "application/json-patch+json", "application/problem+json", "json", "text/json"}) {
+    INFO("Content-Type: " << type);
+    RequireErrorResponse(Parse(type, R"({"name":"ci"})"), 415);
+  }
+}
+
+TEST_CASE("ParseJsonObject answers 400 for malformed JSON", "[api]") {
+  for (const char* body : {"", "{", "{\"name\":}", "{\"name\":\"ci\",}", "{'name':'ci'}", "{\"name\":\"ci\"} {}",
+                           "nul"}) {
+    INFO(body);
+    RequireErrorResponse(Parse("application/json", body), 400);
+  }
+}
+
+TEST_CASE("ParseJsonObject answers 400 when the body is not an object", "[api]") {
+  for (const char* body : {"[]", "[{\"name\":\"ci\"}]", "\"ci\"", "42", "true", "null"}) {
+    INFO(body);
+    RequireErrorResponse(Parse("application/json", body), 400);
+  }
+}
+
+TEST_CASE("ParseJsonObject limits nesting depth", "[api]") {
+  CHECK(std::holds_alternative<json::object>(Parse("application/json", Nested(8))));
+  RequireErrorResponse(Parse("application/json", Nested(64)), 400);
+  RequireErrorResponse(Parse("application/json", Nested(10000)), 400);
+}
+
+TEST_CASE("RequireString returns the string or an error naming the field", "[api]") {
+  json::object body = Body(R"({"name":"ci","count":3,"none":null,"list":["a"]})");
+  auto name = RequireString(body, "name");
+  REQUIRE(name.ok());
+  CHECK(*name == "ci");
+  for (const char* field : {"missing", "none"}) {
+    auto result = RequireString(body, field);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == ErrorCode::kInvalidArgument);
+    CHECK(result.error().message == std::string(field) + " is required");
+  }
+  for (const char* field : {"count", "list"}) {
+    auto result = RequireString(body, field);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == ErrorCode::kInvalidArgument);
+    CHECK_THAT(result.error().message, Catch::StartsWith(field) && Catch::Contains("string"));
+  }
+}
+
+TEST_CASE("RequireStringArray returns the strings or an error naming the field", "[api]") {
+  json::object body = Body(R"({"roles":["Viewer","Editor"],"empty":[],"mixed":["Viewer",1],"text":"Viewer"})");
+  auto roles = RequireStringArray(body, "roles");
+  REQUIRE(roles.ok());
+  CHECK(*roles == std::vector<std::string>{"Viewer", "Editor"});
+  auto empty = RequireStringArray(body, "empty");
+  REQUIRE(empty.ok());
+  CHECK(empty->empty());
+  for (const char* field : {"mixed", "text", "missing"}) {
+    INFO(field);
+    auto result = RequireStringArray(body, field);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == ErrorCode::kInvalidArgument);
+    CHECK_THAT(result.error().message, Catch::StartsWith(field));
+  }
+}
+
+TEST_CASE("RequireBool returns the boolean or an error naming the field", "[api]") {
+  json::object body = Body(R"({"enabled":false,"on":true,"text":"true","number":1})");
+  CHECK(RequireBool(body, "enabled").value() == false);
+  CHECK(RequireBool(body, "on").value() == true);
+  for (const char* field : {"text", "number", "missing"}) {
+    INFO(field);
+    auto result = RequireBool(body, field);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == ErrorCode::kInvalidArgument);
+    CHECK_THAT(result.error().message, Catch::StartsWith(field));
+  }
+}
+
+TEST_CASE("JsonResponse serialises the value with the status", "[api]") {
+  Response response = JsonResponse(201, json::object{{"id", "x"}, {"n", 1}});
+  CHECK(response.status == 201);
+  CHECK(response.content_type == "application/json");
+  CHECK(json::parse(response.body) == json::value(json::object{{"id", "x"}, {"n", 1}}));
+}
+
+TEST_CASE("NoContent is a 204 with no body and no content type", "[api]") {
+  Response response = NoContent();
+  CHECK(response.status == 204);
+  CHECK(response.body.empty());
+  CHECK(response.content_type.empty());
+}
+
+TEST_CASE("TimestampOrNull renders RFC 3339 with milliseconds, or null", "[api]") {
+  CHECK(TimestampOrNull(std::nullopt).is_null());
+  json::value at = TimestampOrNull(1'700'000'000'123);
+  REQUIRE(at.is_string());
+  CHECK(at.as_string() == "2023-11-14T22:13:20.123Z");
+  CHECK(TimestampOrNull(0).as_string() == "1970-01-01T00:00:00.000Z");
+}
+
+TEST_CASE("ToJsonArray keeps order", "[api]") {
+  CHECK(ToJsonArray({"b", "a"}) == json::array{"b", "a"});
+  CHECK(ToJsonArray({}).empty());
+}

@@ -1,0 +1,238 @@
+#include "keymint/service/authenticator.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "keymint/crypto/encoding.hpp"
+#include "keymint/crypto/jws.hpp"
+#include "keymint/crypto/random.hpp"
+#include "unit/test_support/jwt.hpp"
+#include "unit/test_support/service_env.hpp"
+
+namespace json = boost::json;
+using keymint::Authenticator;
+using keymint::ErrorCode;
+using keymint::Principal;
+using keymint::Result;
+using keymint::TokenService;
+using keymint::UserRecord;
+using keymint::test::DefaultTokenSettings;
+using keymint::test::JwtClaims;
+using keymint::test::ServiceEnv;
+
+namespace {
+
+constexpr int64_t kWholeSecondMs = 1'700'000'000'000;
+
+struct AuthFixture : ServiceEnv {
+  std::unique_ptr<TokenService> tokens = MakeTokens();
+  Authenticator authenticator{*store, keys, clock, DefaultTokenSettings().issuer, DefaultTokenSettings().audience};
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"}, "correct horse battery");
+
+  std::string KeyToken(const UserRecord& owner, std::string_view name = "ci") {
+    auto key = AddAccessKey(owner, name);
+    auto issued = tokens->ExchangeClientCredentials(key.record.client_id, key.secret);
+    REQUIRE(issued.ok());
+    return issued->jwt;
+  }
+
+  std::string PasswordToken() {
+    auto issued = tokens->ExchangePassword("ada@example.com", "correct horse battery");
+    REQUIRE(issued.ok());
+    return issued->jwt;
+  }
+
+  Result<Principal> Auth(const std::string& jwt) const { return authenticator.Authenticate(jwt); }
+
+  void RequireRejected(std::string_view token) const {
+    INFO("token: " << token);
+    auto result = authenticator.Authenticate(token);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == ErrorCode::kUnauthenticated);
+    CHECK_FALSE(result.error().message.empty());
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(AuthFixture, "a token minted from an access key authenticates its owner", "[service]") {
+  std::string jwt = KeyToken(ada);
+  auto principal = Auth(jwt);
+  REQUIRE(principal.ok());
+  CHECK(principal->user.id == ada.id);
+  CHECK(principal->user.email == "ada@example.com");
+  CHECK(principal->user.roles == std::vector<std::string>{"Viewer"});
+  CHECK_FALSE(principal->IsAdmin());
+}
+
+TEST_CASE_METHOD(AuthFixture, "a token minted by a password login authenticates the user", "[service]") {
+  auto principal = Auth(PasswordToken());
+  REQUIRE(principal.ok());
+  CHECK(principal->user.id == ada.id);
+}
+
+TEST_CASE_METHOD(AuthFixture, "an empty token is rejected", "[service]") { RequireRejected(""); }
+
+TEST_CASE_METHOD(AuthFixture, "a token still wrapped in its Authorization header is rejected", "[service]") {
+  // The API layer strips the scheme; the Authenticator takes only the token.
+  std::string jwt = KeyToken(ada);
+  RequireRejected("Bearer " + jwt);
+}
+
+TEST_CASE_METHOD(AuthFixture, "a garbage or tampered token is rejected", "[service]") {
+  std::string jwt = KeyToken(ada);
+  RequireRejected("garbage");
+  RequireRejected("a.b.c");
+  RequireRejected("...");
+  RequireRejected(jwt + "x");
+  RequireRejected(jwt.substr(0, jwt.rfind('.')));  // no signature
+  RequireRejected(jwt.substr(0, jwt.rfind('.') + 1));  // empty signature
+
+  // Claims rewritten (roles escalated) under the original signature.
+  auto parts = keymint::test::SplitJws(jwt);
+  json::object claims = JwtClaims(jwt);
+  claims["roles"] = json::array{"System administrator"};
+  std::string forged = parts[0] + "." + keymint::crypto::Base64UrlEncode(json::serialize(claims)) + "." + parts[2];
+  RequireRejected(forged);
+}
+
+TEST_CASE_METHOD(AuthFixture, "a validly signed token missing or mistyping a required claim is refused",
+                 "[service]") {
+  const json::object good = JwtClaims(KeyToken(ada));
+  auto sign = [&](const json::object& claims) {
+    auto jwt = keymint::crypto::SignJws(keys.active(), keys.active_header(), json::serialize(claims));
+    REQUIRE(jwt.ok());
+    return *jwt;
+  };
+  REQUIRE(Auth(sign(good)).ok());  // re-signing the minted claims is accepted
+
+  for (const char* claim : {"sub", "exp", "iss", "aud"}) {
+    INFO("without " << claim);
+    json::object claims = good;
+    claims.erase(claim);
+    RequireRejected(sign(claims));
+  }
+  json::object text_exp = good;
+  text_exp["exp"] = std::to_string(good.at("exp").as_int64());
+  RequireRejected(sign(text_exp));
+  json::object array_aud = good;
+  array_aud["aud"] = json::array{good.at("aud")};
+  RequireRejected(sign(array_aud));
+  json::object unknown_sub = good;
+  unknown_sub["sub"] = keymint::crypto::NewUuidV4();
+  RequireRejected(sign(unknown_sub));
+  json::object unknown_client = good;
+  unknown_client["client_id"] = "no-such-client";
+  RequireRejected(sign(unknown_client));
+}
+
+TEST_CASE_METHOD(AuthFixture, "a token is refused from its exp instant on", "[service]") {
+  std::string jwt = KeyToken(ada);
+  const int64_t exp_ms = JwtClaims(jwt).at("exp").as_int64() * 1000;
+
+  clock.Set(exp_ms - 1000);
+  CHECK(Auth(jwt).ok());
+  clock.Set(exp_ms - 1);
+  CHECK(Auth(jwt).ok());
+  clock.Set(exp_ms);
+  RequireRejected(jwt);
+  clock.Set(exp_ms + 3'600'000);
+  RequireRejected(jwt);
+}
+
+TEST_CASE_METHOD(AuthFixture, "a token whose nbf is more than 1 s ahead is refused", "[service]") {
+  clock.Set(kWholeSecondMs + 2000);  // minted with nbf = now + 2 s as the verifier sees it below
+  std::string jwt = KeyToken(ada);
+  REQUIRE(JwtClaims(jwt).at("nbf").as_int64() * 1000 == kWholeSecondMs + 2000);
+
+  clock.Set(kWholeSecondMs);
+  RequireRejected(jwt);
+  clock.Set(kWholeSecondMs + 999);
+  RequireRejected(jwt);
+  clock.Set(kWholeSecondMs + 1000);  // exactly the 1 s leeway
+  CHECK(Auth(jwt).ok());
+}
+
+TEST_CASE_METHOD(AuthFixture, "a token for another issuer is refused", "[service]") {
+  auto settings = DefaultTokenSettings();
+  settings.issuer = "https://other-issuer.test";
+  auto foreign = MakeTokens(settings);
+  auto key = AddAccessKey(ada, "ci");
+  auto issued = foreign->ExchangeClientCredentials(key.record.client_id, key.secret);
+  REQUIRE(issued.ok());
+  RequireRejected(issued->jwt);
+}
+
+TEST_CASE_METHOD(AuthFixture, "a token for another audience is refused", "[service]") {
+  auto settings = DefaultTokenSettings();
+  settings.audience = "https://some-other-api.test";
+  auto foreign = MakeTokens(settings);
+  auto key = AddAccessKey(ada, "ci");
+  auto issued = foreign->ExchangeClientCredentials(key.record.client_id, key.secret);
+  REQUIRE(issued.ok());
+  RequireRejected(issued->jwt);
+}
+
+TEST_CASE_METHOD(AuthFixture, "a token signed by a key outside our key ring is refused", "[service]") {
+  keymint::crypto::KeyRing other = keymint::test::OpenKeysOrFail(dir.Sub("other-keys"));
+  REQUIRE(other.active().kid() != keys.active().kid());
+  auto foreign = MakeTokens(DefaultTokenSettings(), &other);
+  auto key = AddAccessKey(ada, "ci");
+  auto issued = foreign->ExchangeClientCredentials(key.record.client_id, key.secret);
+  REQUIRE(issued.ok());
+  RequireRejected(issued->jwt);
+}
+
+TEST_CASE_METHOD(AuthFixture, "a token whose user was deleted is refused", "[service]") {
+  std::string jwt = PasswordToken();
+  REQUIRE(Auth(jwt).ok());
+  REQUIRE(store->DeleteUser(ada).ok());
+  RequireRejected(jwt);
+}
+
+TEST_CASE_METHOD(AuthFixture, "a token minted from a deleted access key is refused", "[service]") {
+  auto key = AddAccessKey(ada, "ci");
+  auto issued = tokens->ExchangeClientCredentials(key.record.client_id, key.secret);
+  REQUIRE(issued.ok());
+  REQUIRE(Auth(issued->jwt).ok());
+
+  REQUIRE(store->DeleteCredential(key.record).ok());
+  RequireRejected(issued->jwt);
+  // The user's password token is unaffected.
+  CHECK(Auth(PasswordToken()).ok());
+}
+
+TEST_CASE_METHOD(AuthFixture, "a service-account token does not name a user and is refused", "[service]") {
+  auto account = AddServiceAccount("deployer", {"System administrator"});
+  auto issued = tokens->ExchangeClientCredentials(account.record.client_id, account.secret);
+  REQUIRE(issued.ok());
+  RequireRejected(issued->jwt);
+}
+
+TEST_CASE_METHOD(AuthFixture, "IsAdmin follows the user's roles in the store, not the token's", "[service]") {
+  std::string viewer_token = KeyToken(ada, "first");
+  ada.roles = {"Editor", "System administrator"};
+  REQUIRE(store->UpdateUser(ada).ok());
+
+  auto promoted = Auth(viewer_token);  // the token still says Viewer
+  REQUIRE(promoted.ok());
+  CHECK(promoted->IsAdmin());
+  CHECK(promoted->user.roles == std::vector<std::string>{"Editor", "System administrator"});
+
+  std::string admin_token = KeyToken(ada, "second");
+  ada.roles = {"Viewer"};
+  REQUIRE(store->UpdateUser(ada).ok());
+  auto demoted = Auth(admin_token);  // the token still says System administrator
+  REQUIRE(demoted.ok());
+  CHECK_FALSE(demoted->IsAdmin());
+}
+
+TEST_CASE("Principal::IsAdmin is true only with the System administrator role", "[service]") {
+  Principal principal;
+  CHECK_FALSE(principal.IsAdmin());
+  principal.user.roles = {"Department administrator", "system administrator"};
+  CHECK_FALSE(principal.IsAdmin());
+  principal.user.roles = {"Viewer", "System administrator"};
+  CHECK(principal.IsAdmin());
+}

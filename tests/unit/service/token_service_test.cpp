@@ -1,0 +1,237 @@
+#include "keymint/service/token_service.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "keymint/crypto/jws.hpp"
+#include "unit/test_support/jwt.hpp"
+#include "unit/test_support/service_env.hpp"
+
+namespace json = boost::json;
+using keymint::CredentialKind;
+using keymint::ErrorCode;
+using keymint::TokenService;
+using keymint::UserRecord;
+using keymint::test::JwtClaims;
+using keymint::test::JwtHeader;
+using keymint::test::ServiceEnv;
+
+namespace {
+
+std::vector<std::string> Strings(const json::value& value) {
+  std::vector<std::string> out;
+  for (const auto& item : value.as_array()) out.emplace_back(item.as_string());
+  return out;
+}
+
+struct TokenFixture : ServiceEnv {
+  std::unique_ptr<TokenService> tokens = MakeTokens();
+
+  void RequireBadClient(const keymint::Result<keymint::IssuedToken>& result) {
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == ErrorCode::kUnauthenticated);
+    CHECK(result.error().message == "invalid client credentials");
+  }
+  void RequireBadPassword(const keymint::Result<keymint::IssuedToken>& result) {
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == ErrorCode::kUnauthenticated);
+    CHECK(result.error().message == "invalid username or password");
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(TokenFixture, "a client-credentials exchange mints a token carrying the owner's identity",
+                 "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"L1 researcher", "Viewer"});
+  auto key = AddAccessKey(ada, "ci");
+
+  auto issued = tokens->ExchangeClientCredentials(key.record.client_id, key.secret);
+  REQUIRE(issued.ok());
+  CHECK(issued->expires_in == 600);
+
+  json::object claims = JwtClaims(issued->jwt);
+  const int64_t now_s = clock.NowMillis() / 1000;  // whole seconds, rounded down
+  CHECK(claims.at("iss").as_string() == "https://keymint.test");
+  CHECK(claims.at("sub").as_string() == ada.id);
+  CHECK(claims.at("aud").as_string() == "https://keymint.test/api");
+  CHECK(claims.at("iat").as_int64() == now_s);
+  CHECK(claims.at("nbf").as_int64() == now_s);
+  CHECK(claims.at("exp").as_int64() == now_s + 600);
+  CHECK_FALSE(claims.at("jti").as_string().empty());
+  CHECK(claims.at("client_id").as_string() == key.record.client_id);
+  CHECK(Strings(claims.at("roles")) == std::vector<std::string>{"L1 researcher", "Viewer"});
+  CHECK(claims.at("preferred_username").as_string() == "ada@example.com");
+}
+
+TEST_CASE_METHOD(TokenFixture, "a minted token is an RS256 JWS signed by the active key", "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  auto key = AddAccessKey(ada, "ci");
+  auto issued = tokens->ExchangeClientCredentials(key.record.client_id, key.secret);
+  REQUIRE(issued.ok());
+
+  json::object header = JwtHeader(issued->jwt);
+  CHECK(header.at("alg").as_string() == "RS256");
+  CHECK(header.at("typ").as_string() == "JWT");
+  CHECK(header.at("kid").as_string() == keys.active().kid());
+  auto payload = keymint::crypto::VerifyJws(issued->jwt, keys);
+  REQUIRE(payload.ok());
+  CHECK(json::parse(*payload).as_object() == JwtClaims(issued->jwt));
+}
+
+TEST_CASE_METHOD(TokenFixture, "every token has its own jti", "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  auto key = AddAccessKey(ada, "ci");
+  auto first = tokens->ExchangeClientCredentials(key.record.client_id, key.secret);
+  auto second = tokens->ExchangeClientCredentials(key.record.client_id, key.secret);
+  REQUIRE(first.ok());
+  REQUIRE(second.ok());
+  CHECK(JwtClaims(first->jwt).at("jti") != JwtClaims(second->jwt).at("jti"));
+}
+
+TEST_CASE_METHOD(TokenFixture, "a token carries the owner's roles as they are at the exchange", "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  auto key = AddAccessKey(ada, "ci");
+  ada.roles = {"System administrator"};
+  REQUIRE(store->UpdateUser(ada).ok());
+
+  auto issued = tokens->ExchangeClientCredentials(key.record.client_id, key.secret);
+  REQUIRE(issued.ok());
+  CHECK(Strings(JwtClaims(issued->jwt).at("roles")) == std::vector<std::string>{"System administrator"});
+}
+
+TEST_CASE_METHOD(TokenFixture, "the token lifetime comes from the settings", "[service]") {
+  auto short_lived = MakeTokens({"https://keymint.test", "https://keymint.test/api", 60});
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  auto key = AddAccessKey(ada, "ci");
+  auto issued = short_lived->ExchangeClientCredentials(key.record.client_id, key.secret);
+  REQUIRE(issued.ok());
+  CHECK(issued->expires_in == 60);
+  json::object claims = JwtClaims(issued->jwt);
+  CHECK(claims.at("exp").as_int64() == claims.at("iat").as_int64() + 60);
+}
+
+TEST_CASE_METHOD(TokenFixture, "a wrong secret, an unknown client ID and a disabled credential fail alike",
+                 "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  auto key = AddAccessKey(ada, "ci");
+  auto disabled_key = AddAccessKey(ada, "off");
+  disabled_key.record.enabled = false;
+  REQUIRE(store->UpdateCredential(disabled_key.record).ok());
+  auto disabled_account = AddServiceAccount("robot", {"Editor"}, /*enabled=*/false);
+
+  auto wrong_secret = tokens->ExchangeClientCredentials(key.record.client_id, key.secret + "x");
+  auto unknown_client = tokens->ExchangeClientCredentials("no-such-client-id", key.secret);
+  auto empty_secret = tokens->ExchangeClientCredentials(key.record.client_id, "");
+  auto off_key = tokens->ExchangeClientCredentials(disabled_key.record.client_id, disabled_key.secret);
+  auto off_account = tokens->ExchangeClientCredentials(disabled_account.record.client_id, disabled_account.secret);
+
+  RequireBadClient(wrong_secret);
+  RequireBadClient(unknown_client);
+  RequireBadClient(empty_secret);
+  RequireBadClient(off_key);
+  RequireBadClient(off_account);
+}
+
+TEST_CASE_METHOD(TokenFixture, "another credential's secret does not unlock a client ID", "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  auto first = AddAccessKey(ada, "first");
+  auto second = AddAccessKey(ada, "second");
+  RequireBadClient(tokens->ExchangeClientCredentials(first.record.client_id, second.secret));
+}
+
+TEST_CASE_METHOD(TokenFixture, "an access key whose owner is gone mints nothing", "[service]") {
+  UserRecord ghost;
+  ghost.id = keymint::crypto::NewUuidV4();  // never stored: the owner was deleted mid-flight
+  ghost.email = "ghost@example.com";
+  auto orphan = AddAccessKey(ghost, "orphan");
+
+  RequireBadClient(tokens->ExchangeClientCredentials(orphan.record.client_id, orphan.secret));
+  REQUIRE(recorder.FlushPending().ok());
+  CHECK_FALSE(store->GetCredential(orphan.record.id).value()->last_login_ms.has_value());
+}
+
+TEST_CASE_METHOD(TokenFixture, "a service account mints a token with its own id, name and roles", "[service]") {
+  auto account = AddServiceAccount("deployer", {"ML engineer", "Editor"});
+
+  auto issued = tokens->ExchangeClientCredentials(account.record.client_id, account.secret);
+  REQUIRE(issued.ok());
+  json::object claims = JwtClaims(issued->jwt);
+  CHECK(claims.at("sub").as_string() == account.record.id);
+  CHECK(claims.at("preferred_username").as_string() == "deployer");
+  CHECK(Strings(claims.at("roles")) == std::vector<std::string>{"ML engineer", "Editor"});
+  CHECK(claims.at("client_id").as_string() == account.record.client_id);
+  CHECK(claims.at("iss").as_string() == "https://keymint.test");
+  CHECK(claims.at("aud").as_string() == "https://keymint.test/api");
+}
+
+TEST_CASE_METHOD(TokenFixture, "a password exchange mints a token for the user without a client_id", "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"System administrator"}, "correct horse battery");
+
+  auto issued = tokens->ExchangePassword("ada@example.com", "correct horse battery");
+  REQUIRE(issued.ok());
+  CHECK(issued->expires_in == 600);
+  json::object claims = JwtClaims(issued->jwt);
+  const int64_t now_s = clock.NowMillis() / 1000;
+  CHECK(claims.at("sub").as_string() == ada.id);
+  CHECK(claims.at("preferred_username").as_string() == "ada@example.com");
+  CHECK(Strings(claims.at("roles")) == std::vector<std::string>{"System administrator"});
+  CHECK(claims.at("iat").as_int64() == now_s);
+  CHECK(claims.at("exp").as_int64() == now_s + 600);
+  CHECK_FALSE(claims.contains("client_id"));
+}
+
+TEST_CASE_METHOD(TokenFixture, "a wrong password and an unknown username fail alike", "[service]") {
+  AddUser("ada@example.com", {"Viewer"}, "correct horse battery");
+
+  auto wrong_password = tokens->ExchangePassword("ada@example.com", "correct horse battery!");
+  auto unknown_user = tokens->ExchangePassword("nobody@example.com", "correct horse battery");
+  auto empty_password = tokens->ExchangePassword("ada@example.com", "");
+
+  RequireBadPassword(wrong_password);
+  RequireBadPassword(unknown_user);
+  RequireBadPassword(empty_password);
+}
+
+TEST_CASE_METHOD(TokenFixture, "a client-credentials exchange records the key's last login at the clock's time",
+                 "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  auto key = AddAccessKey(ada, "ci");
+  clock.Set(1'700'000'123'456);
+
+  REQUIRE(tokens->ExchangeClientCredentials(key.record.client_id, key.secret).ok());
+  REQUIRE(recorder.FlushPending().ok());
+
+  auto stored = store->GetCredential(key.record.id);
+  REQUIRE(stored.ok());
+  REQUIRE(stored->has_value());
+  CHECK((*stored)->last_login_ms == 1'700'000'123'456);
+}
+
+TEST_CASE_METHOD(TokenFixture, "a service-account exchange records the account's last login", "[service]") {
+  auto account = AddServiceAccount("deployer", {"Editor"});
+  clock.Set(1'700'000'222'000);
+  REQUIRE(tokens->ExchangeClientCredentials(account.record.client_id, account.secret).ok());
+  REQUIRE(recorder.FlushPending().ok());
+  CHECK(store->GetCredential(account.record.id).value()->last_login_ms == 1'700'000'222'000);
+}
+
+TEST_CASE_METHOD(TokenFixture, "a password exchange records the user's last login", "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"}, "correct horse battery");
+  clock.Set(1'700'000'333'000);
+  REQUIRE(tokens->ExchangePassword("ada@example.com", "correct horse battery").ok());
+  REQUIRE(recorder.FlushPending().ok());
+  CHECK(store->GetUser(ada.id).value()->last_login_ms == 1'700'000'333'000);
+}
+
+TEST_CASE_METHOD(TokenFixture, "a failed exchange records no last login", "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"}, "correct horse battery");
+  auto key = AddAccessKey(ada, "ci");
+  RequireBadClient(tokens->ExchangeClientCredentials(key.record.client_id, "wrong"));
+  RequireBadPassword(tokens->ExchangePassword("ada@example.com", "wrong password"));
+  REQUIRE(recorder.FlushPending().ok());
+  CHECK_FALSE(store->GetCredential(key.record.id).value()->last_login_ms.has_value());
+  CHECK_FALSE(store->GetUser(ada.id).value()->last_login_ms.has_value());
+}

@@ -1,0 +1,204 @@
+#include "store/record_codec.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <string>
+
+namespace codec = keymint::store_codec;
+namespace json = boost::json;
+using keymint::CredentialKind;
+using keymint::CredentialRecord;
+using keymint::UserRecord;
+
+namespace {
+
+UserRecord SampleUser() {
+  UserRecord user;
+  user.id = "7d9f0c1e-2b3a-4c5d-8e6f-0a1b2c3d4e5f";
+  user.email = "ada@example.com";
+  user.password_hash = "pbkdf2-sha256$1000$c2FsdA$aGFzaA";
+  user.roles = {"System administrator", "Viewer"};
+  user.created_by = "keymint";
+  user.created_at_ms = 1'700'000'000'123;
+  user.updated_at_ms = 1'700'000'100'456;
+  return user;
+}
+
+// Every byte value, including NUL and bytes that are not valid UTF-8.
+std::string AllBytes() {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
+  return bytes;
+}
+
+CredentialRecord SampleCredential(CredentialKind kind) {
+  CredentialRecord c;
+  c.id = "0e8b7a6c-5d4e-4f3a-9b2c-1d0e9f8a7b6c";
+  c.kind = kind;
+  c.name = "ci-runner_2";
+  c.client_id = "Zm9vYmFyYmF6cXV4LV9hYmNk";
+  c.secret_hash = std::string("\x00\x01\xfe\xff\x80\x7f", 6) + std::string(26, '\x00');
+  c.owner_id = kind == CredentialKind::kAccessKey ? "7d9f0c1e-2b3a-4c5d-8e6f-0a1b2c3d4e5f" : "";
+  c.created_by = "ada@example.com";
+  c.created_at_ms = 1'700'000'000'123;
+  c.updated_at_ms = 1'700'000'200'789;
+  c.enabled = kind == CredentialKind::kAccessKey;
+  c.roles = kind == CredentialKind::kServiceAccount ? std::vector<std::string>{"Editor"} : std::vector<std::string>{};
+  return c;
+}
+
+void CheckSame(const UserRecord& a, const UserRecord& b) {
+  CHECK(a.id == b.id);
+  CHECK(a.email == b.email);
+  CHECK(a.password_hash == b.password_hash);
+  CHECK(a.roles == b.roles);
+  CHECK(a.created_by == b.created_by);
+  CHECK(a.created_at_ms == b.created_at_ms);
+  CHECK(a.updated_at_ms == b.updated_at_ms);
+}
+
+void CheckSame(const CredentialRecord& a, const CredentialRecord& b) {
+  CHECK(a.id == b.id);
+  CHECK(a.kind == b.kind);
+  CHECK(a.name == b.name);
+  CHECK(a.client_id == b.client_id);
+  CHECK(a.secret_hash == b.secret_hash);
+  CHECK(a.owner_id == b.owner_id);
+  CHECK(a.created_by == b.created_by);
+  CHECK(a.created_at_ms == b.created_at_ms);
+  CHECK(a.updated_at_ms == b.updated_at_ms);
+  CHECK(a.enabled == b.enabled);
+  CHECK(a.roles == b.roles);
+}
+
+// The encoded object, changed by `edit`, serialised again.
+template <typename Edit>
+std::string Edited(const std::string& encoded, Edit edit) {
+  json::value value = json::parse(encoded);
+  edit(value.as_object());
+  return json::serialize(value);
+}
+
+}  // namespace
+
+TEST_CASE("a user record survives encoding and decoding", "[store]") {
+  UserRecord user = SampleUser();
+  auto decoded = codec::DecodeUser(codec::EncodeUser(user));
+  REQUIRE(decoded.has_value());
+  CheckSame(*decoded, user);
+}
+
+TEST_CASE("a user with no roles survives encoding and decoding", "[store]") {
+  UserRecord user = SampleUser();
+  user.roles.clear();
+  auto decoded = codec::DecodeUser(codec::EncodeUser(user));
+  REQUIRE(decoded.has_value());
+  CHECK(decoded->roles.empty());
+}
+
+TEST_CASE("the last login is not part of an encoded record", "[store]") {
+  UserRecord user = SampleUser();
+  user.last_login_ms = 1'700'000'999'000;
+  auto decoded_user = codec::DecodeUser(codec::EncodeUser(user));
+  REQUIRE(decoded_user.has_value());
+  CHECK_FALSE(decoded_user->last_login_ms.has_value());
+
+  CredentialRecord credential = SampleCredential(CredentialKind::kAccessKey);
+  credential.last_login_ms = 1'700'000'999'000;
+  auto decoded_credential = codec::DecodeCredential(codec::EncodeCredential(credential));
+  REQUIRE(decoded_credential.has_value());
+  CHECK_FALSE(decoded_credential->last_login_ms.has_value());
+}
+
+TEST_CASE("an access key survives encoding and decoding", "[store]") {
+  CredentialRecord credential = SampleCredential(CredentialKind::kAccessKey);
+  auto decoded = codec::DecodeCredential(codec::EncodeCredential(credential));
+  REQUIRE(decoded.has_value());
+  CheckSame(*decoded, credential);
+}
+
+TEST_CASE("a service account survives encoding and decoding", "[store]") {
+  CredentialRecord credential = SampleCredential(CredentialKind::kServiceAccount);
+  auto decoded = codec::DecodeCredential(codec::EncodeCredential(credential));
+  REQUIRE(decoded.has_value());
+  CheckSame(*decoded, credential);
+}
+
+TEST_CASE("a secret hash of arbitrary bytes survives encoding and decoding", "[store]") {
+  CredentialRecord credential = SampleCredential(CredentialKind::kAccessKey);
+  credential.secret_hash = AllBytes();
+  std::string encoded = codec::EncodeCredential(credential);
+  auto decoded = codec::DecodeCredential(encoded);
+  REQUIRE(decoded.has_value());
+  CHECK(decoded->secret_hash == AllBytes());
+  // The record is valid JSON text despite the binary field.
+  json::error_code ec;
+  (void)json::parse(encoded, ec);
+  CHECK_FALSE(ec);
+}
+
+TEST_CASE("encoded records carry a format version", "[store]") {
+  json::value user = json::parse(codec::EncodeUser(SampleUser()));
+  json::value credential = json::parse(codec::EncodeCredential(SampleCredential(CredentialKind::kAccessKey)));
+  CHECK(user.at("v").as_int64() == 1);
+  CHECK(credential.at("v").as_int64() == 1);
+}
+
+TEST_CASE("bytes that are not a JSON object decode to nullopt", "[store]") {
+  for (std::string bytes : {"", "not json", "{", "[]", "42", "\"a string\"", "null", "{\"id\":\"x\"} trailing"}) {
+    INFO(bytes);
+    CHECK_FALSE(codec::DecodeUser(bytes).has_value());
+    CHECK_FALSE(codec::DecodeCredential(bytes).has_value());
+  }
+}
+
+TEST_CASE("a user record with a missing field decodes to nullopt", "[store]") {
+  const std::string encoded = codec::EncodeUser(SampleUser());
+  for (const char* field : {"id", "email", "password", "roles", "createdBy", "createdAt", "updatedAt"}) {
+    INFO(field);
+    CHECK_FALSE(codec::DecodeUser(Edited(encoded, [&](json::object& o) { o.erase(field); })).has_value());
+  }
+}
+
+TEST_CASE("a user record with a mistyped field decodes to nullopt", "[store]") {
+  const std::string encoded = codec::EncodeUser(SampleUser());
+  CHECK_FALSE(codec::DecodeUser(Edited(encoded, [](json::object& o) { o["id"] = 7; })).has_value());
+  CHECK_FALSE(codec::DecodeUser(Edited(encoded, [](json::object& o) { o["roles"] = "Viewer"; })).has_value());
+  CHECK_FALSE(
+      codec::DecodeUser(Edited(encoded, [](json::object& o) { o["roles"] = json::array{"Viewer", 3}; })).has_value());
+  CHECK_FALSE(codec::DecodeUser(Edited(encoded, [](json::object& o) { o["createdAt"] = "yesterday"; })).has_value());
+  CHECK_FALSE(codec::DecodeUser(Edited(encoded, [](json::object& o) { o["updatedAt"] = 1.5; })).has_value());
+  CHECK_FALSE(codec::DecodeUser(Edited(encoded, [](json::object& o) { o["email"] = nullptr; })).has_value());
+}
+
+TEST_CASE("a credential record with a missing field decodes to nullopt", "[store]") {
+  const std::string encoded = codec::EncodeCredential(SampleCredential(CredentialKind::kAccessKey));
+  for (const char* field : {"id", "kind", "name", "clientId", "secretHmac", "owner", "createdBy", "createdAt",
+                            "updatedAt", "enabled", "roles"}) {
+    INFO(field);
+    CHECK_FALSE(codec::DecodeCredential(Edited(encoded, [&](json::object& o) { o.erase(field); })).has_value());
+  }
+}
+
+TEST_CASE("a credential record with a mistyped or corrupt field decodes to nullopt", "[store]") {
+  const std::string encoded = codec::EncodeCredential(SampleCredential(CredentialKind::kAccessKey));
+  auto decodes = [&](auto edit) { return codec::DecodeCredential(Edited(encoded, edit)).has_value(); };
+  CHECK_FALSE(decodes([](json::object& o) { o["kind"] = "robot"; }));
+  CHECK_FALSE(decodes([](json::object& o) { o["kind"] = 1; }));
+  CHECK_FALSE(decodes([](json::object& o) { o["enabled"] = "true"; }));
+  CHECK_FALSE(decodes([](json::object& o) { o["enabled"] = 1; }));
+  CHECK_FALSE(decodes([](json::object& o) { o["createdAt"] = "0"; }));
+  CHECK_FALSE(decodes([](json::object& o) { o["roles"] = json::array{nullptr}; }));
+  CHECK_FALSE(decodes([](json::object& o) { o["secretHmac"] = "abc"; }));    // odd length
+  CHECK_FALSE(decodes([](json::object& o) { o["secretHmac"] = "zz00"; }));   // not hex
+  CHECK_FALSE(decodes([](json::object& o) { o["secretHmac"] = 1234; }));     // not a string
+  CHECK_FALSE(decodes([](json::object& o) { o["clientId"] = json::array{}; }));
+}
+
+TEST_CASE("an empty secret hash decodes as empty", "[store]") {
+  CredentialRecord credential = SampleCredential(CredentialKind::kAccessKey);
+  credential.secret_hash.clear();
+  auto decoded = codec::DecodeCredential(codec::EncodeCredential(credential));
+  REQUIRE(decoded.has_value());
+  CHECK(decoded->secret_hash.empty());
+}
