@@ -57,7 +57,6 @@ class TokenService {
   LastLoginRecorder& recorder_;
   const TokenSettings settings_;
   const std::string dummy_hash_;  // compared against when the client ID is unknown
-  const std::string dummy_password_hash_;  // likewise for an unknown username
 };
 
 }  // namespace keymint
