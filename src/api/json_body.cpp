@@ -7,24 +7,24 @@
 namespace keymint::api {
 namespace json = boost::json;
 
-std::variant<json::object, Response> ParseJsonObject(const Request& request) {
+std::variant<json::object, Response> ParseJsonObject(const Request& request, json::storage_ptr storage) {
   if (!HasMediaType(request.content_type, "application/json")) {
     return ErrorResponse(415, "the request body must be JSON (Content-Type: application/json)");
   }
   json::parse_options options;
   options.max_depth = 16;  // our bodies are flat; deep nesting is hostile
   json::error_code ec;
-  json::value value = json::parse(request.body, ec, json::storage_ptr(), options);
+  json::value value = json::parse(request.body, ec, std::move(storage), options);
   if (ec) return ErrorResponse(400, "malformed JSON body: " + ec.message());
   if (!value.is_object()) return ErrorResponse(400, "the JSON body must be an object");
   return std::move(value.get_object());
 }
 
-Result<std::string> RequireString(const json::object& body, std::string_view field) {
+Result<std::string_view> RequireString(const json::object& body, std::string_view field) {
   const json::value* v = body.if_contains(field);
   if (!v || v->is_null()) return Error::InvalidArgument(std::string(field) + " is required");
   if (!v->is_string()) return Error::InvalidArgument(std::string(field) + " must be a string");
-  return std::string(v->get_string());
+  return std::string_view(v->get_string());
 }
 
 Result<std::vector<std::string>> RequireStringArray(const json::object& body, std::string_view field) {

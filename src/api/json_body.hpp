@@ -15,10 +15,13 @@ namespace keymint::api {
 
 // The body as a JSON object, or the error response to send: 415 unless the
 // Content-Type is application/json, 400 for malformed JSON or a non-object.
-std::variant<boost::json::object, Response> ParseJsonObject(const Request& request);
+// `storage` lets a hot caller parse into a stack arena instead of the heap.
+std::variant<boost::json::object, Response> ParseJsonObject(const Request& request,
+                                                            boost::json::storage_ptr storage = {});
 
 // Field readers: an InvalidArgument naming the field when missing or mistyped.
-Result<std::string> RequireString(const boost::json::object& body, std::string_view field);
+// The string view points into `body`.
+Result<std::string_view> RequireString(const boost::json::object& body, std::string_view field);
 Result<std::vector<std::string>> RequireStringArray(const boost::json::object& body, std::string_view field);
 Result<bool> RequireBool(const boost::json::object& body, std::string_view field);
 

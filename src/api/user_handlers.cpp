@@ -58,7 +58,7 @@ Response CreateUser(UserService& users, const RequestContext& c) {
     if (!email.ok()) return email.error();
     auto roles = RequireStringArray(body, "roles");
     if (!roles.ok()) return roles.error();
-    return Fields{std::move(*email), std::move(*roles)};
+    return Fields{std::string(*email), std::move(*roles)};
   });
   if (auto* error = std::get_if<Response>(&fields)) return std::move(*error);
   auto& [email, roles] = std::get<Fields>(fields);
@@ -102,7 +102,7 @@ Response ChangeOwnPassword(UserService& users, const RequestContext& c) {
     if (!current.ok()) return current.error();
     auto replacement = RequireString(body, "newPassword");
     if (!replacement.ok()) return replacement.error();
-    return Pair{std::move(*current), std::move(*replacement)};
+    return Pair{std::string(*current), std::string(*replacement)};
   });
   if (auto* error = std::get_if<Response>(&fields)) return std::move(*error);
   const auto& [current, replacement] = std::get<Pair>(fields);
