@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   auto command = keymint::ParseCommandLine(args, keymint::ProcessEnvironment());
   if (!command.ok()) {
-    std::cerr << "keymint: " << command.error().message << "\n(see keymint --help)" << std::endl;
+    std::cerr << "keymint: " << command.error().message << std::endl;
     return 2;
   }
   switch (command->kind) {

@@ -30,6 +30,8 @@ class KeymintProcess {
  public:
   // Starts keymint and waits (up to 30 s) for its "listening on" line on
   // stderr. Fails the test (Catch2 FAIL) if it exits or never listens.
+  // The server gets SIGKILL if the thread that started it exits first (so a
+  // crashed test leaves no server behind): construct it on the test's thread.
   explicit KeymintProcess(ProcessOptions options = {});
   // Stops it with SIGTERM if still running and removes temporary directories it made.
   ~KeymintProcess();
@@ -39,6 +41,9 @@ class KeymintProcess {
   // Sends SIGTERM and waits (up to 30 s, then SIGKILL). Returns the exit
   // status (WEXITSTATUS), or -signal when killed by a signal.
   int Stop();
+  // Like Stop() but with another signal: SIGINT for the other clean stop,
+  // SIGKILL to simulate a crash (no chance to flush).
+  int StopWith(int signal_number);
 
   uint16_t port() const { return port_; }
   const std::string& data_dir() const { return data_dir_; }
@@ -48,7 +53,9 @@ class KeymintProcess {
 
  private:
   // implementation-defined members
+  void Cleanup();  // stops the process if running and removes the directories it made
   int pid_ = -1;
+  int exit_status_ = 0;  // what Stop() returned, once the process is gone
   uint16_t port_ = 0;
   std::string data_dir_, keys_dir_, work_dir_, stderr_path_;
   bool own_data_dir_ = false, own_keys_dir_ = false;
