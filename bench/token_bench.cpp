@@ -2,8 +2,8 @@
 // time of one client-credentials exchange go?
 //
 //   cmake --build build --target keymint_token_bench
-//   taskset -c 0 build/bench/keymint_token_bench --benchmark_repetitions=5 \
-//       --benchmark_report_aggregates_only=true
+//   taskset -c 0 build/bench/keymint_token_bench --benchmark_repetitions=5
+//       --benchmark_report_aggregates_only=true     (one command line)
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 
