@@ -37,14 +37,18 @@ TokenService::TokenService(const Store& store, const crypto::KeyRing& keys, cons
       clock_(clock),
       recorder_(recorder),
       settings_(std::move(settings)),
-      dummy_hash_(hasher.Hash(crypto::RandomUrlSafe(32))) {}
+      dummy_hash_(hasher.Hash(crypto::RandomUrlSafe(32))),
+      dummy_credential_id_(crypto::NewUuidV4()) {}
 
 Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view client_id,
                                                             std::string_view secret) const {
   auto found = store_.FindCredentialByClientId(client_id, LastLoginField::kSkip);
   if (!found.ok()) return found.error();
   if (!*found) {
-    (void)hasher_.Verify(secret, dummy_hash_);  // same work as a wrong secret
+    // Do the work a wrong secret costs (a record read and a keyed hash), so
+    // that timing does not tell which client IDs exist.
+    (void)store_.GetCredential(dummy_credential_id_);
+    (void)hasher_.Verify(secret, dummy_hash_);
     return Error::Unauthenticated(kBadClient);
   }
   const CredentialRecord& credential = **found;
