@@ -47,8 +47,9 @@ struct Fixture {
     UserRecord owner;
     for (int i = 0; i < keys; ++i) {
       if (i % 1000 == 0) {  // a new owner every 1000 keys (the per-user limit)
-        owner = UserRecord{crypto::NewUuidV4(), "user" + std::to_string(i) + "@example.com", "x", {"Viewer"},
-                           "bench", 0, 0, std::nullopt};
+        owner =
+            UserRecord{crypto::NewUuidV4(), "user" + std::to_string(i) + "@example.com", "x", {"Viewer"}, "bench", 0, 0,
+                       std::nullopt};
         (void)store->CreateUser(owner);
       }
       auto key = access_keys.Create(owner, "key-" + std::to_string(i));

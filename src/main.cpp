@@ -55,8 +55,8 @@ int Serve(const Config& config) {
 
   auto store = OpenRocksDbStore((std::filesystem::path(config.data_dir) / "db").string());
   if (!store.ok()) return Fail(store.error().message);
-  auto hash_key = crypto::LoadOrCreateSecretFile(
-      (std::filesystem::path(config.data_dir) / "secret-hash.key").string(), kSecretHashKeyBytes);
+  auto hash_key = crypto::LoadOrCreateSecretFile((std::filesystem::path(config.data_dir) / "secret-hash.key").string(),
+                                                 kSecretHashKeyBytes);
   if (!hash_key.ok()) return Fail(hash_key.error().message);
   crypto::SecretHasher hasher(std::move(*hash_key));
 
@@ -67,8 +67,7 @@ int Serve(const Config& config) {
   auto generated = users.EnsureFirstAdmin(config.admin_email, config.admin_password);
   if (!generated.ok()) return Fail(generated.error().message);
   if (*generated) {
-    std::cerr << "keymint: first admin " << config.admin_email << " created; password: " << **generated
-              << std::endl;
+    std::cerr << "keymint: first admin " << config.admin_email << " created; password: " << **generated << std::endl;
   }
 
   LateRouter router;
@@ -88,8 +87,8 @@ int Serve(const Config& config) {
   AccessKeyService access_keys(**store, hasher, clock, write_mu, config.max_keys_per_user);
   router.Set(api::MakeRouter({tokens, authenticator, access_keys, users, *keys, issuer}));
 
-  std::cerr << "keymint: listening on http://" << options.host << ":" << server.port() << " (issuer " << issuer
-            << ", " << threads << " I/O threads)" << std::endl;
+  std::cerr << "keymint: listening on http://" << options.host << ":" << server.port() << " (issuer " << issuer << ", "
+            << threads << " I/O threads)" << std::endl;
   server.Run();
 
   recorder.Stop();  // writes pending last logins and syncs the store

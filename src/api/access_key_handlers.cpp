@@ -87,8 +87,8 @@ Result<std::size_t> SizeParam(const RequestContext& c, std::string_view name, st
   std::size_t value = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (text->empty() || ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
-    return Error::InvalidArgument(std::string(name) + " must be an integer between " + std::to_string(min) +
-                                  " and " + std::to_string(max));
+    return Error::InvalidArgument(std::string(name) + " must be an integer between " + std::to_string(min) + " and " +
+                                  std::to_string(max));
   }
   return value;
 }
@@ -126,13 +126,11 @@ void AddFamily(std::vector<Route>& routes, AccessKeyService& keys, const Dialect
   add("GET", own, Access::kAuthenticated, [k, d](const RequestContext& c) -> Reply { return List(*k, *d, c); });
   add("POST", own, Access::kAuthenticated, [k, d](const RequestContext& c) -> Reply { return Create(*k, *d, c); });
   add("GET", own + "/{id}", Access::kAuthenticated, [k](const RequestContext& c) -> Reply { return Get(*k, c); });
-  add("DELETE", own + "/{id}", Access::kAuthenticated,
-      [k](const RequestContext& c) -> Reply { return Delete(*k, c); });
+  add("DELETE", own + "/{id}", Access::kAuthenticated, [k](const RequestContext& c) -> Reply { return Delete(*k, c); });
   add("POST", own + "/{id}/secret", Access::kAuthenticated,
       [k](const RequestContext& c) -> Reply { return Regenerate(*k, c); });
   add("GET", admin, Access::kAdmin, [k, d](const RequestContext& c) -> Reply { return AdminList(*k, *d, c); });
-  add("DELETE", admin + "/{id}", Access::kAdmin,
-      [k](const RequestContext& c) -> Reply { return AdminDelete(*k, c); });
+  add("DELETE", admin + "/{id}", Access::kAdmin, [k](const RequestContext& c) -> Reply { return AdminDelete(*k, c); });
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #include "api/form.hpp"
 
-#include <boost/url/parse_query.hpp>
 #include <boost/url/params_encoded_view.hpp>
+#include <boost/url/parse_query.hpp>
 #include <boost/url/pct_string_view.hpp>
 
 #include "api/headers.hpp"

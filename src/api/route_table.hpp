@@ -25,7 +25,7 @@ enum class Access {
 // and the authenticated caller (null on public routes).
 struct RequestContext {
   const Request& request;
-  std::vector<std::string> params;  // values of the pattern's {placeholders}, in order
+  std::vector<std::string> params;                         // values of the pattern's {placeholders}, in order
   std::vector<std::pair<std::string, std::string>> query;  // percent-decoded
   const Principal* principal = nullptr;
 

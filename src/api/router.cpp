@@ -124,8 +124,8 @@ class TableRouter final : public Router {
   Reply Authorize(const Route& route, RequestContext& context) const {
     if (route.access == Access::kPublic) return route.handler(context);
     auto token = CredentialsForScheme(context.request.authorization, "bearer");
-    auto principal = token ? authenticator_.Authenticate(*token)
-                           : Result<Principal>(Error::Unauthenticated("missing bearer token"));
+    auto principal =
+        token ? authenticator_.Authenticate(*token) : Result<Principal>(Error::Unauthenticated("missing bearer token"));
     if (!principal.ok()) {
       Response response = ErrorResponse(principal.error());
       if (response.status == 401) response.AddHeader("WWW-Authenticate", "Bearer realm=\"keymint\"");

@@ -5,8 +5,8 @@
 #include <variant>
 
 #include "api/form.hpp"
-#include "api/json_body.hpp"
 #include "api/headers.hpp"
+#include "api/json_body.hpp"
 #include "api/route_table.hpp"
 #include "keymint/api/api.hpp"
 #include "keymint/api/http_error.hpp"
@@ -89,8 +89,7 @@ Reply V1Token(const ApiServices& services, const Request& request) {
 // errors as {"error","error_description"} (§5.2).
 
 Response OAuthError(int status, std::string_view code, std::string_view description) {
-  Response response =
-      JsonResponse(status, json::object{{"error", code}, {"error_description", description}});
+  Response response = JsonResponse(status, json::object{{"error", code}, {"error_description", description}});
   AddNoStore(response);
   return response;
 }

@@ -3,6 +3,7 @@
 // the row's type and handed to the row's apply function (settings_table.cpp).
 #include "keymint/config/config.hpp"
 
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,7 +15,6 @@
 #include <memory>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 #include <utility>
 
 #include "config/settings_table.hpp"
@@ -315,8 +315,7 @@ std::optional<std::string> EnvValue(const std::map<std::string, std::string>& en
   return it->second;
 }
 
-Status ApplyConfigFile(const Invocation& invocation, const std::map<std::string, std::string>& env,
-                       Config& config) {
+Status ApplyConfigFile(const Invocation& invocation, const std::map<std::string, std::string>& env, Config& config) {
   if (invocation.config_flag) {
     if (invocation.config_flag->empty()) return InvalidValue(kConfigFlag, "expected a file path, got \"\"");
     return ApplyFile(*invocation.config_flag, "named by --config", config);

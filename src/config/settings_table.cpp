@@ -25,7 +25,8 @@ bool HasControl(std::string_view text) {
 }
 
 bool HasSpaceOrControl(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) { return c == ' ' || IsControl(static_cast<unsigned char>(c)); });
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return c == ' ' || IsControl(static_cast<unsigned char>(c)); });
 }
 
 // Counts code points, not bytes: role names may be non-ASCII and the limit is
@@ -265,9 +266,9 @@ std::span<const Setting> Settings() { return kSettings; }
 std::span<const ForbiddenKey> ForbiddenKeys() { return kForbiddenKeys; }
 
 std::string ExpectedGot(const Setting& setting, std::string_view shown) {
-  std::string accepted = setting.kind == SettingKind::kInteger
-                             ? "an integer between " + std::to_string(setting.min) + " and " + std::to_string(setting.max)
-                             : std::string(setting.expected);
+  std::string accepted = setting.kind == SettingKind::kInteger ? "an integer between " + std::to_string(setting.min) +
+                                                                     " and " + std::to_string(setting.max)
+                                                               : std::string(setting.expected);
   return "expected " + accepted + ", got " + std::string(shown);
 }
 

@@ -52,11 +52,11 @@ struct Setting {
   std::string_view flag{};       // "--name" of `keymint serve`; empty if none
   std::string_view flag_arg{};   // the flag's argument placeholder in usage text ("HOST:PORT")
   SettingKind kind = SettingKind::kString;
-  int64_t min = 0;               // bounds of a kInteger setting, inclusive
+  int64_t min = 0;  // bounds of a kInteger setting, inclusive
   int64_t max = 0;
-  std::string_view expected{};   // what a valid value looks like (not for kInteger: built from the bounds)
-  std::string_view help{};       // one short phrase for UsageText
-  bool secret = false;           // never echo the value in an error message
+  std::string_view expected{};  // what a valid value looks like (not for kInteger: built from the bounds)
+  std::string_view help{};      // one short phrase for UsageText
+  bool secret = false;          // never echo the value in an error message
   ApplyFn apply = nullptr;
 };
 

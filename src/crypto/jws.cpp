@@ -1,7 +1,6 @@
 #include "keymint/crypto/jws.hpp"
 
 #include <boost/json.hpp>
-
 #include <optional>
 
 #include "keymint/crypto/encoding.hpp"

@@ -31,8 +31,8 @@ std::optional<std::string> Pbkdf2(std::string_view password, std::string_view sa
   if (password.size() > INT_MAX || salt.size() > INT_MAX) return std::nullopt;
   std::string out(kHashSize, '\0');
   if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
-                        reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()),
-                        iterations, internal::Sha256(), static_cast<int>(out.size()),
+                        reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()), iterations,
+                        internal::Sha256(), static_cast<int>(out.size()),
                         reinterpret_cast<unsigned char*>(out.data())) != 1) {
     return std::nullopt;
   }

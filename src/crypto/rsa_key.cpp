@@ -185,8 +185,8 @@ Result<RsaKey> RsaKey::FromJwk(std::string_view n, std::string_view e, std::stri
     if (!bytes || bytes->empty() || bytes->size() > kMaxBits / 8) {
       return Error::InvalidArgument(std::string("JWK member \"") + member.jwk_name + "\" is not valid base64url");
     }
-    BignumPtr bn(BN_bin2bn(reinterpret_cast<const unsigned char*>(bytes->data()), static_cast<int>(bytes->size()),
-                           nullptr));
+    BignumPtr bn(
+        BN_bin2bn(reinterpret_cast<const unsigned char*>(bytes->data()), static_cast<int>(bytes->size()), nullptr));
     OPENSSL_cleanse(bytes->data(), bytes->size());
     if (!bn || OSSL_PARAM_BLD_push_BN(builder.get(), member.param, bn.get()) != 1) {
       return OpenSslError("cannot build RSA key");

@@ -62,8 +62,8 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
   if (!user.ok()) return user.error();
   if (!*user) return Error::Unauthenticated("token subject no longer exists");
   if (const json::string* client_id = StringClaim(claims, "client_id")) {
-    auto key = store_.FindCredentialByClientId(std::string_view(client_id->data(), client_id->size()),
-                                              LastLoginField::kSkip);
+    auto key =
+        store_.FindCredentialByClientId(std::string_view(client_id->data(), client_id->size()), LastLoginField::kSkip);
     if (!key.ok()) return key.error();
     if (!*key || !(*key)->enabled) return Error::Unauthenticated("the access key behind this token was revoked");
   }

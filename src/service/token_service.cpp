@@ -40,8 +40,7 @@ TokenService::TokenService(const Store& store, const crypto::KeyRing& keys, cons
       dummy_hash_(hasher.Hash(crypto::RandomUrlSafe(32))),
       dummy_credential_id_(crypto::NewUuidV4()) {}
 
-Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view client_id,
-                                                            std::string_view secret) const {
+Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view client_id, std::string_view secret) const {
   auto found = store_.FindCredentialByClientId(client_id, LastLoginField::kSkip);
   if (!found.ok()) return found.error();
   if (!*found) {

@@ -124,8 +124,7 @@ Result<std::string> UserService::ResetPassword(std::string_view id) {
   return temp;
 }
 
-Status UserService::ChangeOwnPassword(const UserRecord& user, std::string_view current,
-                                      std::string_view replacement) {
+Status UserService::ChangeOwnPassword(const UserRecord& user, std::string_view current, std::string_view replacement) {
   if (Status s = ValidateNewPassword("newPassword", replacement); !s.ok()) return s;
   if (!crypto::VerifyPassword(current, user.password_hash))
     return Error::InvalidArgument("currentPassword is incorrect");

@@ -26,8 +26,7 @@ Status ValidateEmail(std::string_view email) {
   const Error invalid = Error::InvalidArgument("email must be a valid email address");
   if (email.empty() || email.size() > 254) return invalid;
   for (char c : email) {
-    if (c <= ' ' || c >= 0x7f || c == ':' || c == '"' || c == '<' || c == '>' || c == '\\' || c == ',')
-      return invalid;
+    if (c <= ' ' || c >= 0x7f || c == ':' || c == '"' || c == '<' || c == '>' || c == '\\' || c == ',') return invalid;
   }
   auto at = email.find('@');
   if (at == 0 || at == std::string_view::npos || email.find('@', at + 1) != std::string_view::npos) return invalid;

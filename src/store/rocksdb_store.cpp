@@ -118,7 +118,8 @@ class RocksDbStore final : public Store {
     }
     // Every entry under these prefixes has the query's kind (and owner), so
     // the offset is skipped on index keys alone and the scan stops at the limit.
-    std::string prefix = query.owner_id ? layout::OwnerIndexPrefix(*query.owner_id) : layout::KindIndexPrefix(query.kind);
+    std::string prefix =
+        query.owner_id ? layout::OwnerIndexPrefix(*query.owner_id) : layout::KindIndexPrefix(query.kind);
     std::size_t position = 0;
     Status s = ScanIndex(prefix, [&](std::string_view id) -> Result<bool> {
       if (out.size() >= query.limit) return false;

@@ -1,18 +1,17 @@
 #include "transport/http_session.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <cstdint>
-#include <limits>
-#include <string>
-#include <utility>
-
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
 
 #include "keymint/api/http_error.hpp"
 
@@ -86,8 +85,8 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
 void HttpSession::OnReadError(beast::error_code ec) {
   if (closing_) return Close();
   if (ec == http::error::body_limit) {
-    return SendError(413, "request body exceeds the limit of " + std::to_string(context_.options.body_limit) +
-                              " bytes");
+    return SendError(413,
+                     "request body exceeds the limit of " + std::to_string(context_.options.body_limit) + " bytes");
   }
   if (ec == http::error::header_limit) return SendError(431, "request header fields are too large");
   // end_of_stream and partial_message mean the peer went away; there is no
@@ -118,19 +117,19 @@ void HttpSession::Handle() {
 void HttpSession::RunDeferred(std::function<api::Response()> work) {
   // The strand is copied here, on the strand, rather than read from the pool
   // thread. `self` keeps request_ (which `work` may refer to) alive.
-  net::post(context_.pool, [self = shared_from_this(), strand = stream_.get_executor(),
-                            work = std::move(work)]() mutable {
-    api::Response response;
-    bool failed = false;
-    try {
-      response = work();
-    } catch (...) {
-      failed = true;
-    }
-    net::post(strand, [self = std::move(self), response = std::move(response), failed]() mutable {
-      self->OnDeferredDone(std::move(response), failed);
-    });
-  });
+  net::post(context_.pool,
+            [self = shared_from_this(), strand = stream_.get_executor(), work = std::move(work)]() mutable {
+              api::Response response;
+              bool failed = false;
+              try {
+                response = work();
+              } catch (...) {
+                failed = true;
+              }
+              net::post(strand, [self = std::move(self), response = std::move(response), failed]() mutable {
+                self->OnDeferredDone(std::move(response), failed);
+              });
+            });
 }
 
 void HttpSession::OnDeferredDone(api::Response response, bool failed) {

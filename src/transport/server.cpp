@@ -5,6 +5,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -15,16 +24,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "transport/http_session.hpp"
 #include "transport/session_registry.hpp"
@@ -197,7 +196,7 @@ void HttpServer::Impl::DoAccept() {
   // Each connection gets its own strand, so a multi-threaded io_context never
   // runs two handlers of one session at once.
   acceptor_.async_accept(net::make_strand(ioc_),
-                        [this](error_code ec, tcp::socket socket) { OnAccept(ec, std::move(socket)); });
+                         [this](error_code ec, tcp::socket socket) { OnAccept(ec, std::move(socket)); });
 }
 
 void HttpServer::Impl::OnAccept(error_code ec, tcp::socket socket) {

@@ -82,8 +82,9 @@ std::string ExpectError(const kt::HttpResponse& response, int status) {
 json::object NameBody(const std::string& name) { return json::object{{"name", name}}; }
 
 kt::HttpResponse Exchange(uint16_t port, const std::string& client_id, const std::string& secret) {
-  return kt::PostJson(port, "/api/v1/token",
-                      json::object{{"grantType", "client_credentials"}, {"clientId", client_id}, {"clientSecret", secret}});
+  return kt::PostJson(
+      port, "/api/v1/token",
+      json::object{{"grantType", "client_credentials"}, {"clientId", client_id}, {"clientSecret", secret}});
 }
 
 void ExpectMints(uint16_t port, const std::string& client_id, const std::string& secret) {
@@ -205,8 +206,8 @@ std::vector<kt::HttpResponse> Concurrently(int count, Request request) {
 }
 
 int CountStatus(const std::vector<kt::HttpResponse>& responses, int status) {
-  return static_cast<int>(
-      std::count_if(responses.begin(), responses.end(), [status](const kt::HttpResponse& r) { return r.status == status; }));
+  return static_cast<int>(std::count_if(responses.begin(), responses.end(),
+                                        [status](const kt::HttpResponse& r) { return r.status == status; }));
 }
 
 const std::string kUnknownUuid = "0b0e9f57-3f5c-4d8e-9a61-2f3c4b5d6e7f";
@@ -287,8 +288,7 @@ TEST_CASE("A token minted from an access key carries the owner's identity, clien
   CHECK(Str(Obj(keys[0]), "id") == key.id);
 }
 
-TEST_CASE("Getting an access key answers exactly name, clientId, id, createdAt and a null lastLogin",
-          "[integration]") {
+TEST_CASE("Getting an access key answers exactly name, clientId, id, createdAt and a null lastLogin", "[integration]") {
   kt::KeymintProcess server;
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
@@ -351,10 +351,33 @@ TEST_CASE("Access key names that break the length or pattern rules are 400 namin
   const std::string admin = kt::AdminToken(port);
 
   const std::vector<std::string> bad_names = {
-      "",        "a",       "A",        "Ab",      "aB",       "1ab",     "-ab",   "_ab",  "ab-",
-      "ab_",     "ab cd",   "ab.cd",    "ab/cd",   "ab@cd",    " ab",     "ab ",   "ab\n", "caf\xc3\xa9",
-      "ab\tcd",  "ABCDEF",  std::string(256, 'a'), "a" + std::string(254, 'b') + "-", "a%20b",
-      std::string("ab\0cd", 5), std::string("ab\0", 3), "ab\xe2\x80\xa8", std::string(10000, 'a'),
+      "",
+      "a",
+      "A",
+      "Ab",
+      "aB",
+      "1ab",
+      "-ab",
+      "_ab",
+      "ab-",
+      "ab_",
+      "ab cd",
+      "ab.cd",
+      "ab/cd",
+      "ab@cd",
+      " ab",
+      "ab ",
+      "ab\n",
+      "caf\xc3\xa9",
+      "ab\tcd",
+      "ABCDEF",
+      std::string(256, 'a'),
+      "a" + std::string(254, 'b') + "-",
+      "a%20b",
+      std::string("ab\0cd", 5),
+      std::string("ab\0", 3),
+      "ab\xe2\x80\xa8",
+      std::string(10000, 'a'),
   };
   for (const auto& name : bad_names) {
     INFO("name \"" << name << "\" (" << name.size() << " chars)");
@@ -370,8 +393,8 @@ TEST_CASE("Access key names at the edges of the rules are accepted", "[integrati
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
 
-  const std::vector<std::string> good_names = {"ab", "a1", "a-b", "a_b", "a--__9", "x0-y_z", std::string(255, 'z'),
-                                               "a" + std::string(253, '-') + "b"};
+  const std::vector<std::string> good_names = {
+      "ab", "a1", "a-b", "a_b", "a--__9", "x0-y_z", std::string(255, 'z'), "a" + std::string(253, '-') + "b"};
   for (const auto& name : good_names) {
     INFO("name of " << name.size() << " chars: " << name.substr(0, 20));
     const kt::HttpResponse response = kt::PostJson(port, kKeys, NameBody(name), admin);
@@ -431,8 +454,7 @@ TEST_CASE("Creating an access key with a non-JSON content type is 415", "[integr
   CHECK(response.status == 201);
 }
 
-TEST_CASE("A duplicate access key name for the same owner is 409 but another user may use the name",
-          "[integration]") {
+TEST_CASE("A duplicate access key name for the same owner is 409 but another user may use the name", "[integration]") {
   kt::KeymintProcess server;
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
@@ -457,8 +479,7 @@ TEST_CASE("A duplicate access key name for the same owner is 409 but another use
   CHECK(again.id != admin_ci.id);
 }
 
-TEST_CASE("Creating more keys than KEYMINT_MAX_KEYS_PER_USER is 400 with a message about the limit",
-          "[integration]") {
+TEST_CASE("Creating more keys than KEYMINT_MAX_KEYS_PER_USER is 400 with a message about the limit", "[integration]") {
   kt::ProcessOptions options;
   options.env.emplace("KEYMINT_MAX_KEYS_PER_USER", "3");
   kt::KeymintProcess server(options);
@@ -542,8 +563,7 @@ TEST_CASE("Deleting an access key answers 204 with no body and its credentials n
   ExpectMints(port, kept.client_id, kept.client_secret);
 }
 
-TEST_CASE("Regenerating a secret answers only clientSecret and the old secret stops minting at once",
-          "[integration]") {
+TEST_CASE("Regenerating a secret answers only clientSecret and the old secret stops minting at once", "[integration]") {
   kt::KeymintProcess server;
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
@@ -686,8 +706,7 @@ TEST_CASE("A wrong method on a known access-key path is 405 with Allow", "[integ
   CHECK(Str(GetKey(port, admin, key.id), "name") == "methods");
 }
 
-TEST_CASE("The administration access-key endpoints are 403 for users without System administrator",
-          "[integration]") {
+TEST_CASE("The administration access-key endpoints are 403 for users without System administrator", "[integration]") {
   kt::KeymintProcess server;
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
@@ -727,8 +746,7 @@ TEST_CASE("The administration list shows every user's keys with createdBy, filte
   all.push_back(kt::CreateAccessKey(port, admin, "a-two"));
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   all.push_back(kt::CreateAccessKey(port, user.token, "ci"));
-  const std::vector<std::string> owners = {kt::kAdminEmail, "heidi@example.com", kt::kAdminEmail,
-                                           "heidi@example.com"};
+  const std::vector<std::string> owners = {kt::kAdminEmail, "heidi@example.com", kt::kAdminEmail, "heidi@example.com"};
 
   const kt::HttpResponse raw = kt::Get(port, kAdminKeys, admin);
   REQUIRE(raw.status == 200);
@@ -823,8 +841,7 @@ TEST_CASE("The administration list returns at most 100 keys by default", "[integ
   CHECK(Str(Obj(rest[0]), "createdAt") >= created_at.back());
 }
 
-TEST_CASE("An administrator deletes any user's key with 204 and its credentials never mint again",
-          "[integration]") {
+TEST_CASE("An administrator deletes any user's key with 204 and its credentials never mint again", "[integration]") {
   kt::KeymintProcess server;
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
@@ -918,8 +935,8 @@ TEST_CASE("Concurrent creates never exceed the per-user key limit", "[integratio
   const std::string admin = kt::AdminToken(port);
   kt::CreateAccessKey(port, admin, "existing");
 
-  const std::vector<kt::HttpResponse> responses = Concurrently(
-      10, [&](int i) { return kt::PostJson(port, kKeys, NameBody("burst-" + std::to_string(i)), admin); });
+  const std::vector<kt::HttpResponse> responses =
+      Concurrently(10, [&](int i) { return kt::PostJson(port, kKeys, NameBody("burst-" + std::to_string(i)), admin); });
   CHECK(CountStatus(responses, 201) == 2);
   CHECK(CountStatus(responses, 400) == 8);
   CHECK(ListKeys(port, admin).size() == 3);
@@ -955,9 +972,8 @@ TEST_CASE("Concurrent deletes of one key answer one 204 and otherwise 404", "[in
   for (int round = 0; round < 3; ++round) {
     INFO("round " << round);
     const kt::CreatedKey key = kt::CreateAccessKey(port, admin, "short-lived");
-    const std::vector<kt::HttpResponse> responses = Concurrently(6, [&](int i) {
-      return kt::Delete(port, Target(i % 2 == 0 ? kKeys : kAdminKeys, key.id), admin);
-    });
+    const std::vector<kt::HttpResponse> responses = Concurrently(
+        6, [&](int i) { return kt::Delete(port, Target(i % 2 == 0 ? kKeys : kAdminKeys, key.id), admin); });
     CHECK(CountStatus(responses, 204) == 1);
     CHECK(CountStatus(responses, 404) == 5);
     ExpectRefused(port, key.client_id, key.client_secret);

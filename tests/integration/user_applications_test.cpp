@@ -98,8 +98,9 @@ std::string ExpectDeprecatedError(const kt::HttpResponse& response, int status) 
 json::object NameBody(const std::string& name) { return json::object{{"name", name}}; }
 
 kt::HttpResponse Exchange(uint16_t port, const std::string& client_id, const std::string& secret) {
-  return kt::PostJson(port, "/api/v1/token",
-                      json::object{{"grantType", "client_credentials"}, {"clientId", client_id}, {"clientSecret", secret}});
+  return kt::PostJson(
+      port, "/api/v1/token",
+      json::object{{"grantType", "client_credentials"}, {"clientId", client_id}, {"clientSecret", secret}});
 }
 
 kt::HttpResponse AppTokenExchange(uint16_t port, const std::string& app_id, const std::string& secret) {
@@ -299,8 +300,7 @@ TEST_CASE("Listing user applications answers a bare array of the caller's apps i
   CHECK(Ids(ListApps(port, user.token)) == std::vector<std::string>{foreign.id});
 }
 
-TEST_CASE("Regenerating a user application secret answers only clientSecret and revokes the old one",
-          "[integration]") {
+TEST_CASE("Regenerating a user application secret answers only clientSecret and revokes the old one", "[integration]") {
   kt::KeymintProcess server;
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
@@ -501,8 +501,7 @@ TEST_CASE("A token exchange shows up as the user application's lastLogin within 
   CHECK(Str(Obj(administered[0]), "lastLogin") == last_login);
 }
 
-TEST_CASE("The administration user-applications list is a bare array of every user's apps, filtered",
-          "[integration]") {
+TEST_CASE("The administration user-applications list is a bare array of every user's apps, filtered", "[integration]") {
   kt::KeymintProcess server;
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
@@ -613,8 +612,8 @@ TEST_CASE("A wrong method or content type on a user-applications path still carr
   CHECK(put.Header("Allow").find("GET") != std::string::npos);
   CHECK(put.Header("Allow").find("DELETE") != std::string::npos);
 
-  ExpectDeprecatedError(
-      kt::Send(port, "POST", kApps, "{\"name\":\"ab\"}", {{"Authorization", "Bearer " + admin}, {"Content-Type", "text/plain"}}),
-      415);
+  ExpectDeprecatedError(kt::Send(port, "POST", kApps, "{\"name\":\"ab\"}",
+                                 {{"Authorization", "Bearer " + admin}, {"Content-Type", "text/plain"}}),
+                        415);
   CHECK(ListApps(port, admin).size() == 1);
 }

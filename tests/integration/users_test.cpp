@@ -30,10 +30,14 @@ std::vector<std::string> Sorted(std::vector<std::string> names) {
 
 const std::vector<std::string> kUserMembers =
     Sorted({"id", "username", "createdBy", "createdAt", "updatedAt", "lastLogin", "isLocal", "roles"});
-const std::vector<std::string> kBuiltInRoles = {"System administrator", "Department administrator",
-                                                "Research manager",     "L1 researcher",
-                                                "L2 researcher",        "ML engineer",
-                                                "Editor",               "Viewer"};
+const std::vector<std::string> kBuiltInRoles = {"System administrator",
+                                                "Department administrator",
+                                                "Research manager",
+                                                "L1 researcher",
+                                                "L2 researcher",
+                                                "ML engineer",
+                                                "Editor",
+                                                "Viewer"};
 const std::string kUnknownUuid = "3a1c5e7f-9b2d-4f6a-8c0e-1d3f5a7b9c2e";
 const std::string kNotAUuid = "not-a-uuid";
 
@@ -213,8 +217,8 @@ std::vector<kt::HttpResponse> Concurrently(int count, Request request) {
 }
 
 int CountStatus(const std::vector<kt::HttpResponse>& responses, int status) {
-  return static_cast<int>(
-      std::count_if(responses.begin(), responses.end(), [status](const kt::HttpResponse& r) { return r.status == status; }));
+  return static_cast<int>(std::count_if(responses.begin(), responses.end(),
+                                        [status](const kt::HttpResponse& r) { return r.status == status; }));
 }
 
 int CountAdmins(const std::vector<User>& users) {
@@ -293,9 +297,8 @@ TEST_CASE("Creating a user answers 201 with exactly id, username and tempPasswor
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
 
-  const kt::HttpResponse response =
-      CreateUserRaw(port, admin,
-                    json::object{{"email", "alice@example.com"}, {"roles", RolesOf({"Editor", "ML engineer"})}});
+  const kt::HttpResponse response = CreateUserRaw(
+      port, admin, json::object{{"email", "alice@example.com"}, {"roles", RolesOf({"Editor", "ML engineer"})}});
   INFO(response.body);
   REQUIRE(response.status == 201);
   CHECK(response.Header("Content-Type").rfind("application/json", 0) == 0);
@@ -371,8 +374,7 @@ TEST_CASE("Creating a user with an email already taken is 409", "[integration]")
   CHECK(ListUsers(port, admin).size() == 2);
 }
 
-TEST_CASE("Creating a user with a bad email, bad roles or a malformed body is 400 naming the field",
-          "[integration]") {
+TEST_CASE("Creating a user with a bad email, bad roles or a malformed body is 400 naming the field", "[integration]") {
   kt::KeymintProcess server;
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
@@ -394,7 +396,8 @@ TEST_CASE("Creating a user with a bad email, bad roles or a malformed body is 40
     CHECK(Lower(message).find("email") != std::string::npos);
   }
   {
-    const std::string message = ExpectError(CreateUserRaw(port, admin, json::object{{"roles", RolesOf({"Viewer"})}}), 400);
+    const std::string message =
+        ExpectError(CreateUserRaw(port, admin, json::object{{"roles", RolesOf({"Viewer"})}}), 400);
     CHECK(Lower(message).find("email") != std::string::npos);
   }
 
@@ -414,8 +417,7 @@ TEST_CASE("Creating a user with a bad email, bad roles or a malformed body is 40
     CHECK(Lower(message).find("role") != std::string::npos);
   }
   {
-    const std::string message =
-        ExpectError(CreateUserRaw(port, admin, json::object{{"email", "x@example.com"}}), 400);
+    const std::string message = ExpectError(CreateUserRaw(port, admin, json::object{{"email", "x@example.com"}}), 400);
     CHECK(Lower(message).find("role") != std::string::npos);
   }
 
@@ -488,7 +490,8 @@ TEST_CASE("Deleting a user answers 204 and removes the user's access keys and se
     CHECK(kt::Get(port, "/api/v1/administration/access-keys?clientId=" + key.client_id, admin).body.find(key.id) ==
           std::string::npos);
   }
-  const kt::HttpResponse by_owner = kt::Get(port, "/api/v1/administration/access-keys?createdBy=quinn@example.com", admin);
+  const kt::HttpResponse by_owner =
+      kt::Get(port, "/api/v1/administration/access-keys?createdBy=quinn@example.com", admin);
   REQUIRE(by_owner.status == 200);
   CHECK(Arr(Obj(by_owner.Json()).at("accessKeys")).empty());
   const kt::HttpResponse all_keys = kt::Get(port, "/api/v1/administration/access-keys", admin);
@@ -563,23 +566,21 @@ TEST_CASE("Replacing roles with an unknown role or a malformed body is 400 and c
   const kt::CreatedUser user = kt::CreateUser(port, admin, "tina@example.com", {"Editor"});
   const std::string target = Target(kUsers, user.id) + "/roles";
 
-  for (const std::vector<std::string>& roles : {std::vector<std::string>{"Wizard"},
-                                                std::vector<std::string>{"Viewer", "Wizard"},
-                                                std::vector<std::string>{"system administrator"}}) {
+  for (const std::vector<std::string>& roles :
+       {std::vector<std::string>{"Wizard"}, std::vector<std::string>{"Viewer", "Wizard"},
+        std::vector<std::string>{"system administrator"}}) {
     const std::string message = ExpectError(PutRoles(port, admin, user.id, roles), 400);
     CHECK(Lower(message).find("role") != std::string::npos);
   }
-  const std::vector<json::value> bodies = {json::object{},
-                                           json::object{{"roles", "Viewer"}},
-                                           json::object{{"roles", nullptr}},
-                                           json::object{{"roles", json::array{1, 2}}},
+  const std::vector<json::value> bodies = {json::object{}, json::object{{"roles", "Viewer"}},
+                                           json::object{{"roles", nullptr}}, json::object{{"roles", json::array{1, 2}}},
                                            json::array{"Viewer"}};
   for (const auto& body : bodies) {
     INFO("body " << json::serialize(body));
     ExpectError(kt::PutJson(port, target, body, admin), 400);
   }
-  ExpectError(kt::Send(port, "PUT", target, "{\"roles\":[", {{"Authorization", "Bearer " + admin},
-                                                             {"Content-Type", "application/json"}}),
+  ExpectError(kt::Send(port, "PUT", target, "{\"roles\":[",
+                       {{"Authorization", "Bearer " + admin}, {"Content-Type", "application/json"}}),
               400);
   CHECK(GetUser(port, admin, user.id).roles == std::vector<std::string>{"Editor"});
 }
@@ -607,15 +608,15 @@ TEST_CASE("An administrator's password reset answers only tempPassword and repla
   CHECK(Str(kt::JwtClaims(jwt), "sub") == user.id);
 }
 
-TEST_CASE("A user changes their own password, which needs the current one and at least 8 characters",
-          "[integration]") {
+TEST_CASE("A user changes their own password, which needs the current one and at least 8 characters", "[integration]") {
   kt::KeymintProcess server;
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
   const kt::CreatedUser user = kt::CreateUser(port, admin, "victor@example.com");
 
   {
-    const std::string message = ExpectError(ChangeOwnPassword(port, user.token, user.password + "x", "brand-new-pass"), 400);
+    const std::string message =
+        ExpectError(ChangeOwnPassword(port, user.token, user.password + "x", "brand-new-pass"), 400);
     CHECK(Lower(message).find("password") != std::string::npos);
   }
   {
@@ -625,8 +626,8 @@ TEST_CASE("A user changes their own password, which needs the current one and at
   ExpectError(ChangeOwnPassword(port, user.token, user.password, ""), 400);
   ExpectError(kt::PostJson(port, kMePassword, json::object{{"currentPassword", user.password}}, user.token), 400);
   ExpectError(kt::PostJson(port, kMePassword, json::object{{"newPassword", "brand-new-pass"}}, user.token), 400);
-  ExpectError(kt::PostJson(port, kMePassword, json::object{{"currentPassword", user.password}, {"newPassword", 12345678}},
-                           user.token),
+  ExpectError(kt::PostJson(port, kMePassword,
+                           json::object{{"currentPassword", user.password}, {"newPassword", 12345678}}, user.token),
               400);
   ExpectError(kt::PostJson(port, kMePassword, json::array{}, user.token), 400);
   ExpectError(ChangeOwnPassword(port, "", user.password, "brand-new-pass"), 401);
@@ -665,13 +666,15 @@ TEST_CASE("The user management endpoints are 403 for callers without System admi
   const std::vector<std::vector<std::string>> role_sets = {
       {"Viewer"}, {"Department administrator"}, {"Editor", "ML engineer", "Research manager"}};
   for (size_t i = 0; i < role_sets.size(); ++i) {
-    const kt::CreatedUser caller = kt::CreateUser(port, admin, "caller" + std::to_string(i) + "@example.com", role_sets[i]);
+    const kt::CreatedUser caller =
+        kt::CreateUser(port, admin, "caller" + std::to_string(i) + "@example.com", role_sets[i]);
     const kt::CreatedKey key = kt::CreateAccessKey(port, caller.token, "caller-key");
     for (const std::string& token : {caller.token, KeyToken(port, key)}) {
       INFO("caller " << i);
       ExpectError(kt::Get(port, kUsers, token), 403);
-      ExpectError(CreateUserRaw(port, token, json::object{{"email", "evil@example.com"}, {"roles", RolesOf({kSysAdmin})}}),
-                  403);
+      ExpectError(
+          CreateUserRaw(port, token, json::object{{"email", "evil@example.com"}, {"roles", RolesOf({kSysAdmin})}}),
+          403);
       ExpectError(kt::Get(port, Target(kUsers, target.id), token), 403);
       ExpectError(kt::Delete(port, Target(kUsers, target.id), token), 403);
       ExpectError(PutRoles(port, token, target.id, {kSysAdmin}), 403);
@@ -722,8 +725,8 @@ TEST_CASE("The last System administrator can be neither deleted nor stripped of 
     const std::string message = ExpectError(kt::Delete(port, Target(kUsers, admin_id), admin), 400);
     CHECK(Lower(message).find("administrator") != std::string::npos);
   }
-  for (const std::vector<std::string>& roles :
-       {std::vector<std::string>{"Viewer"}, std::vector<std::string>{}, std::vector<std::string>{"Department administrator"}}) {
+  for (const std::vector<std::string>& roles : {std::vector<std::string>{"Viewer"}, std::vector<std::string>{},
+                                                std::vector<std::string>{"Department administrator"}}) {
     const std::string message = ExpectError(PutRoles(port, admin, admin_id, roles), 400);
     CHECK(Lower(message).find("administrator") != std::string::npos);
   }

@@ -22,7 +22,7 @@ struct Request {
 
 struct Response {
   int status = 200;
-  std::string body;                  // empty for 204
+  std::string body;  // empty for 204
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
 

@@ -17,22 +17,22 @@
 namespace keymint {
 
 struct Config {
-  std::string listen_host = "127.0.0.1";  // flag --listen / KEYMINT_LISTEN / server.listen
-  uint16_t listen_port = 8080;            //   "HOST:PORT"; port 0 picks a free port
-                                          //   HOST: IPv4, "localhost" or "[IPv6]" (stored without brackets)
-  std::string data_dir = "./data";        // --data-dir / KEYMINT_DATA_DIR / storage.data_dir
-  std::string keys_dir = "./keys";        // --keys-dir / KEYMINT_KEYS_DIR / keys.dir
-  std::string issuer;                     // --issuer / KEYMINT_ISSUER / tokens.issuer; "" = http://<listen>
-  std::string audience;                   // KEYMINT_AUDIENCE / tokens.audience; "" = the issuer
-  int64_t token_ttl_seconds = 3600;       // KEYMINT_TOKEN_TTL / tokens.ttl_seconds; 60..86400
-  int threads = 0;                        // --threads / KEYMINT_THREADS / server.threads; 0 = cores; 1..256
+  std::string listen_host = "127.0.0.1";            // flag --listen / KEYMINT_LISTEN / server.listen
+  uint16_t listen_port = 8080;                      //   "HOST:PORT"; port 0 picks a free port
+                                                    //   HOST: IPv4, "localhost" or "[IPv6]" (stored without brackets)
+  std::string data_dir = "./data";                  // --data-dir / KEYMINT_DATA_DIR / storage.data_dir
+  std::string keys_dir = "./keys";                  // --keys-dir / KEYMINT_KEYS_DIR / keys.dir
+  std::string issuer;                               // --issuer / KEYMINT_ISSUER / tokens.issuer; "" = http://<listen>
+  std::string audience;                             // KEYMINT_AUDIENCE / tokens.audience; "" = the issuer
+  int64_t token_ttl_seconds = 3600;                 // KEYMINT_TOKEN_TTL / tokens.ttl_seconds; 60..86400
+  int threads = 0;                                  // --threads / KEYMINT_THREADS / server.threads; 0 = cores; 1..256
   std::string admin_email = "admin@keymint.local";  // KEYMINT_ADMIN_EMAIL / admin.email
   std::optional<std::string> admin_password;        // KEYMINT_ADMIN_PASSWORD only (never in a file)
-  int max_keys_per_user = 20;             // KEYMINT_MAX_KEYS_PER_USER / access_keys.max_per_user; 1..1000
-  std::string tenant_id = "1";            // KEYMINT_TENANT_ID / tenant.id
-  std::vector<std::string> extra_roles;   // roles.extra (file only): added to the built-in catalog
-  std::size_t body_limit_bytes = 64 * 1024;  // server.body_limit_bytes; 1 KiB..16 MiB
-  std::string config_path;                // the file actually read ("" when none)
+  int max_keys_per_user = 20;                       // KEYMINT_MAX_KEYS_PER_USER / access_keys.max_per_user; 1..1000
+  std::string tenant_id = "1";                      // KEYMINT_TENANT_ID / tenant.id
+  std::vector<std::string> extra_roles;             // roles.extra (file only): added to the built-in catalog
+  std::size_t body_limit_bytes = 64 * 1024;         // server.body_limit_bytes; 1 KiB..16 MiB
+  std::string config_path;                          // the file actually read ("" when none)
 
   friend bool operator==(const Config&, const Config&) = default;
 };

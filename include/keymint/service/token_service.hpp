@@ -34,8 +34,8 @@ struct IssuedToken {
 
 class TokenService {
  public:
-  TokenService(const Store& store, const crypto::KeyRing& keys, const crypto::SecretHasher& hasher,
-               const Clock& clock, LastLoginRecorder& recorder, TokenSettings settings);
+  TokenService(const Store& store, const crypto::KeyRing& keys, const crypto::SecretHasher& hasher, const Clock& clock,
+               LastLoginRecorder& recorder, TokenSettings settings);
 
   // Unauthenticated("invalid client credentials") for an unknown client, a
   // wrong secret, a disabled service account or an access key whose owner is gone.
@@ -56,7 +56,7 @@ class TokenService {
   const Clock& clock_;
   LastLoginRecorder& recorder_;
   const TokenSettings settings_;
-  const std::string dummy_hash_;  // compared against when the client ID is unknown
+  const std::string dummy_hash_;           // compared against when the client ID is unknown
   const std::string dummy_credential_id_;  // read (and missed) when the client ID is unknown
 };
 

@@ -13,7 +13,7 @@ struct UserRecord {
   std::string email;          // the username; unique, immutable
   std::string password_hash;  // crypto::HashPassword encoding; never the password
   std::vector<std::string> roles;
-  std::string created_by;     // email of the creating admin ("keymint" for the first admin)
+  std::string created_by;  // email of the creating admin ("keymint" for the first admin)
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
   std::optional<int64_t> last_login_ms;  // filled from the last-login table on read
@@ -27,17 +27,17 @@ enum class CredentialKind {
 
 // An access key or service account: a client ID and a keyed hash of its secret.
 struct CredentialRecord {
-  std::string id;         // UUID v4
+  std::string id;  // UUID v4
   CredentialKind kind = CredentialKind::kAccessKey;
-  std::string name;       // unique within its scope (owner's keys, or the organisation)
-  std::string client_id;  // unique across keymint; immutable
+  std::string name;         // unique within its scope (owner's keys, or the organisation)
+  std::string client_id;    // unique across keymint; immutable
   std::string secret_hash;  // 32 raw bytes, HMAC-SHA-256 under the server key
-  std::string owner_id;   // user id for access keys; "" for service accounts
-  std::string created_by; // email of the creator
+  std::string owner_id;     // user id for access keys; "" for service accounts
+  std::string created_by;   // email of the creator
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
   bool enabled = true;
-  std::vector<std::string> roles;  // service accounts only
+  std::vector<std::string> roles;        // service accounts only
   std::optional<int64_t> last_login_ms;  // filled from the last-login table on read
 };
 

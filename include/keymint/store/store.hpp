@@ -45,11 +45,11 @@ class Store {
 
   // Users.
   virtual Result<std::optional<UserRecord>> GetUser(std::string_view id,
-                                                   LastLoginField field = LastLoginField::kRead) const = 0;
+                                                    LastLoginField field = LastLoginField::kRead) const = 0;
   virtual Result<std::optional<UserRecord>> FindUserByEmail(std::string_view email) const = 0;
   virtual Result<std::vector<UserRecord>> ListUsers() const = 0;  // by creation time
-  virtual Status CreateUser(const UserRecord& user) = 0;   // email index too
-  virtual Status UpdateUser(const UserRecord& user) = 0;   // email is immutable
+  virtual Status CreateUser(const UserRecord& user) = 0;          // email index too
+  virtual Status UpdateUser(const UserRecord& user) = 0;          // email is immutable
   // Deletes the user and, in the same batch, every credential they own.
   virtual Status DeleteUser(const UserRecord& user) = 0;
 

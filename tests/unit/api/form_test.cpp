@@ -104,9 +104,9 @@ TEST_CASE("ParseBasicAuthorization splits at the first colon", "[api]") {
 }
 
 TEST_CASE("ParseBasicAuthorization refuses bad base64, a missing colon or an empty id", "[api]") {
-  for (std::string header : {std::string("Basic !!!not-base64!!!"), std::string("Basic aWQ6c2VjcmV0="),  // bad padding
-                             Basic("no-colon-here"), Basic(":secret-without-id"),
-                             Basic("id:bad%zzescape"), Basic("bad%escape:secret")}) {
+  for (std::string header :
+       {std::string("Basic !!!not-base64!!!"), std::string("Basic aWQ6c2VjcmV0="),  // bad padding
+        Basic("no-colon-here"), Basic(":secret-without-id"), Basic("id:bad%zzescape"), Basic("bad%escape:secret")}) {
     INFO(header);
     auto parsed = ParseBasicAuthorization(header);
     REQUIRE(parsed.has_value());

@@ -42,8 +42,8 @@ TEST_CASE("CredentialsForScheme gives empty credentials for the scheme alone", "
 }
 
 TEST_CASE("CredentialsForScheme is nullopt for another scheme or no header", "[api]") {
-  for (const char* header : {"", " ", "Bearerabc", "Basic abc", "Token abc", "abc.def.ghi", "Bear abc",
-                             "Bearers abc"}) {
+  for (const char* header :
+       {"", " ", "Bearerabc", "Basic abc", "Token abc", "abc.def.ghi", "Bear abc", "Bearers abc"}) {
     INFO("Authorization: " << header);
     CHECK_FALSE(CredentialsForScheme(header, "bearer").has_value());
   }

@@ -43,8 +43,8 @@ Response RequireErrorResponse(const std::variant<json::object, Response>& parsed
 
 // `depth` nested arrays inside {"a": ...}: the object itself is one more level.
 std::string Nested(int depth) {
-  return "{\"a\":" + std::string(static_cast<std::size_t>(depth), '[') + std::string(static_cast<std::size_t>(depth), ']') +
-         "}";
+  return "{\"a\":" + std::string(static_cast<std::size_t>(depth), '[') +
+         std::string(static_cast<std::size_t>(depth), ']') + "}";
 }
 
 json::object Body(std::string_view text) { return json::parse(text).as_object(); }
@@ -70,8 +70,8 @@ TEST_CASE("ParseJsonObject answers 415 for any other content type", "[api]") {
 }
 
 TEST_CASE("ParseJsonObject answers 400 for malformed JSON", "[api]") {
-  for (const char* body : {"", "{", "{\"name\":}", "{\"name\":\"ci\",}", "{'name':'ci'}", "{\"name\":\"ci\"} {}",
-                           "nul"}) {
+  for (const char* body :
+       {"", "{", "{\"name\":}", "{\"name\":\"ci\",}", "{'name':'ci'}", "{\"name\":\"ci\"} {}", "nul"}) {
     INFO(body);
     RequireErrorResponse(Parse("application/json", body), 400);
   }

@@ -156,8 +156,8 @@ struct RouterFixture : ServiceEnv {
 }  // namespace
 
 TEST_CASE_METHOD(RouterFixture, "an unknown path is a ready 404 in the Error shape", "[api]") {
-  for (const char* target : {"/", "/api", "/api/v1/nothing", "/api/v1/access-keys/x/y/z", "/api/v1/access-keys/",
-                             "/.well-known/other"}) {
+  for (const char* target :
+       {"/", "/api", "/api/v1/nothing", "/api/v1/access-keys/x/y/z", "/api/v1/access-keys/", "/.well-known/other"}) {
     INFO(target);
     bool ready = false;
     api::Response response = Send({"GET", target}, &ready);
@@ -190,8 +190,8 @@ TEST_CASE_METHOD(RouterFixture, "a known path with the wrong method is a ready 4
 
 TEST_CASE_METHOD(RouterFixture, "a management route is deferred and answers 401 with WWW-Authenticate without a token",
                  "[api]") {
-  for (const char* target : {"/api/v1/access-keys", "/api/v1/users", "/api/v1/authorization/roles",
-                             "/api/v1/administration/access-keys"}) {
+  for (const char* target :
+       {"/api/v1/access-keys", "/api/v1/users", "/api/v1/authorization/roles", "/api/v1/administration/access-keys"}) {
     INFO(target);
     bool ready = true;
     api::Response response = Send({"GET", target}, &ready);
@@ -203,8 +203,7 @@ TEST_CASE_METHOD(RouterFixture, "a management route is deferred and answers 401 
 }
 
 TEST_CASE_METHOD(RouterFixture, "a management route answers 401 for a bad or foreign token", "[api]") {
-  for (std::string authorization : {std::string("Bearer not-a-token"), std::string("Basic YTpi"),
-                                    AdaBearer() + "x"}) {
+  for (std::string authorization : {std::string("Bearer not-a-token"), std::string("Basic YTpi"), AdaBearer() + "x"}) {
     INFO(authorization);
     api::Response response = Send({"GET", "/api/v1/access-keys", "", "", authorization});
     CheckErrorShape(response, 401);
@@ -219,8 +218,8 @@ TEST_CASE_METHOD(RouterFixture, "management routes take the Bearer scheme in any
     INFO(authorization.substr(0, 12));
     CHECK(Send({"GET", "/api/v1/access-keys", "", "", authorization}).status == 200);
   }
-  for (std::string authorization : {"Basic " + jwt, jwt, "Token " + jwt, std::string("Bearer"),
-                                    std::string("Bearer "), "Bearer" + jwt}) {
+  for (std::string authorization :
+       {"Basic " + jwt, jwt, "Token " + jwt, std::string("Bearer"), std::string("Bearer "), "Bearer" + jwt}) {
     INFO(authorization.substr(0, 12));
     api::Response response = Send({"GET", "/api/v1/access-keys", "", "", authorization});
     CheckErrorShape(response, 401);
@@ -293,10 +292,10 @@ TEST_CASE_METHOD(RouterFixture, "an access key created over the API is visible u
   CheckDeprecated(legacy);
   CHECK(BodyOf(legacy).at("clientId").as_string() == client_id);
 
-  api::Response token = Send({"POST", "/api/v1/token",
-                              R"({"grantType":"client_credentials","clientId":")" + client_id +
-                                  R"(","clientSecret":")" + secret + R"("})",
-                              kJson});
+  api::Response token = Send(
+      {"POST", "/api/v1/token",
+       R"({"grantType":"client_credentials","clientId":")" + client_id + R"(","clientSecret":")" + secret + R"("})",
+       kJson});
   CHECK(token.status == 200);
 
   // Another user sees it as missing.
@@ -313,9 +312,8 @@ TEST_CASE_METHOD(RouterFixture, "the v1 token route answers a client-credentials
   auto key = AddAccessKey(ada, "ci");
   for (const char* id_field : {"clientId", "clientID"}) {
     INFO(id_field);
-    json::object request{{"grantType", "client_credentials"},
-                         {id_field, key.record.client_id},
-                         {"clientSecret", key.secret}};
+    json::object request{
+        {"grantType", "client_credentials"}, {id_field, key.record.client_id}, {"clientSecret", key.secret}};
     bool ready = false;
     api::Response response = Send({"POST", "/api/v1/token", json::serialize(request), kJson}, &ready);
     CHECK(ready);
@@ -346,17 +344,17 @@ TEST_CASE_METHOD(RouterFixture, "the v1 token route answers bad client credentia
 
 TEST_CASE_METHOD(RouterFixture, "the v1 token route defers a password grant to the pool", "[api]") {
   bool ready = true;
-  api::Response response = Send({"POST", "/api/v1/token",
-                                 R"({"grantType":"password","username":"ada@example.com","password":"ada-password"})",
-                                 kJson},
-                                &ready);
+  api::Response response =
+      Send({"POST", "/api/v1/token",
+            R"({"grantType":"password","username":"ada@example.com","password":"ada-password"})", kJson},
+           &ready);
   CHECK_FALSE(ready);
   REQUIRE(response.status == 200);
   json::value body = BodyOf(response);
   CHECK(keymint::test::JwtClaims(body.at("accessToken").as_string()).at("sub").as_string() == ada.id);
 
-  api::Response wrong = Send({"POST", "/api/v1/token",
-                              R"({"grantType":"password","username":"ada@example.com","password":"nope"})", kJson});
+  api::Response wrong = Send(
+      {"POST", "/api/v1/token", R"({"grantType":"password","username":"ada@example.com","password":"nope"})", kJson});
   CheckErrorShape(wrong, 401);
 }
 
@@ -372,8 +370,8 @@ TEST_CASE_METHOD(RouterFixture, "the v1 token route refuses malformed requests",
   CheckErrorShape(unsupported, 400);
   CHECK_THAT(std::string(BodyOf(unsupported).at("message").as_string()), Catch::Contains("grantType"));
 
-  api::Response missing = Send({"POST", "/api/v1/token", R"({"grantType":"client_credentials","clientId":"x"})",
-                                kJson});
+  api::Response missing =
+      Send({"POST", "/api/v1/token", R"({"grantType":"client_credentials","clientId":"x"})", kJson});
   CheckErrorShape(missing, 400);
   CHECK_THAT(std::string(BodyOf(missing).at("message").as_string()), Catch::Contains("clientSecret"));
 
@@ -395,8 +393,7 @@ TEST_CASE_METHOD(RouterFixture, "the v2 token route takes client credentials in 
   CHECK(Header(post, "Cache-Control") == "no-store");
   CHECK(Header(post, "Pragma") == "no-cache");
 
-  const std::string basic =
-      "Basic " + keymint::crypto::Base64Encode(key.record.client_id + ":" + key.secret);
+  const std::string basic = "Basic " + keymint::crypto::Base64Encode(key.record.client_id + ":" + key.secret);
   api::Response by_basic = Send({"POST", "/api/v2/token", "grant_type=client_credentials", kForm, basic});
   CHECK(by_basic.status == 200);
 
@@ -413,10 +410,9 @@ TEST_CASE_METHOD(RouterFixture, "the v2 token route answers bad client credentia
   CHECK(BodyOf(by_basic).at("error").as_string() == "invalid_client");
   CHECK(Header(by_basic, "WWW-Authenticate") == "Basic realm=\"keymint\"");
 
-  api::Response in_body = Send({"POST", "/api/v2/token",
-                                "grant_type=client_credentials&client_id=" + key.record.client_id +
-                                    "&client_secret=wrong",
-                                kForm});
+  api::Response in_body =
+      Send({"POST", "/api/v2/token",
+            "grant_type=client_credentials&client_id=" + key.record.client_id + "&client_secret=wrong", kForm});
   CHECK(in_body.status == 401);
   CHECK(BodyOf(in_body).at("error").as_string() == "invalid_client");
   CHECK_FALSE(Header(in_body, "WWW-Authenticate").has_value());
@@ -425,8 +421,7 @@ TEST_CASE_METHOD(RouterFixture, "the v2 token route answers bad client credentia
 TEST_CASE_METHOD(RouterFixture, "the v2 token route defers a password grant and refuses bad requests", "[api]") {
   bool ready = true;
   api::Response ok = Send(
-      {"POST", "/api/v2/token", "grant_type=password&username=ada%40example.com&password=ada-password", kForm},
-      &ready);
+      {"POST", "/api/v2/token", "grant_type=password&username=ada%40example.com&password=ada-password", kForm}, &ready);
   CHECK_FALSE(ready);
   CHECK(ok.status == 200);
 

@@ -209,8 +209,8 @@ TEST_CASE("Flags accept the --flag=value form", "[config]") {
   TempDir dir;
   ScopedCwd cwd(dir.path());
   const std::string path = dir.Write("k.toml", "[tokens]\nttl_seconds = 120\n");
-  const Config config = ServeConfig({"serve", "--listen=127.0.0.1:0", "--data-dir=/a=b", "--threads=2",
-                                     "--config=" + path, "--issuer=http://h"});
+  const Config config = ServeConfig(
+      {"serve", "--listen=127.0.0.1:0", "--data-dir=/a=b", "--threads=2", "--config=" + path, "--issuer=http://h"});
   CHECK(config.listen_port == 0);
   CHECK(config.data_dir == "/a=b");  // only the first '=' separates
   CHECK(config.threads == 2);
@@ -296,8 +296,8 @@ TEST_CASE("The --config flag beats KEYMINT_CONFIG, which beats the default confi
 // Commands
 
 TEST_CASE("Help is asked for by --help, -h, help and serve --help", "[config]") {
-  for (const Args& args : {Args{"--help"}, Args{"-h"}, Args{"help"}, Args{"serve", "--help"},
-                           Args{"serve", "--listen", "x", "-h"}}) {
+  for (const Args& args :
+       {Args{"--help"}, Args{"-h"}, Args{"help"}, Args{"serve", "--help"}, Args{"serve", "--listen", "x", "-h"}}) {
     auto command = ParseCommandLine(args, {});
     REQUIRE(command.ok());
     CHECK(command->kind == Command::Kind::kHelp);
@@ -361,26 +361,45 @@ TEST_CASE("Every bad value is one line naming its setting", "[config]") {
     std::string value;
   };
   const std::vector<Case> cases = {
-      {"KEYMINT_LISTEN", "127.0.0.1"},         {"KEYMINT_LISTEN", ":8080"},
-      {"KEYMINT_LISTEN", "example.com:80"},    {"KEYMINT_LISTEN", "1.2.3.4:65536"},
-      {"KEYMINT_LISTEN", "1.2.3.4:8o"},        {"KEYMINT_LISTEN", "1.2.3.4:+80"},
-      {"KEYMINT_LISTEN", "::1:8080"},          {"KEYMINT_LISTEN", "[::1]"},
-      {"KEYMINT_LISTEN", "[::g]:80"},          {"KEYMINT_LISTEN", "01.2.3.4:80"},
-      {"KEYMINT_LISTEN", "1.2.3:80"},          {"KEYMINT_LISTEN", "256.1.1.1:80"},
-      {"KEYMINT_LISTEN", "[]:80"},             {"KEYMINT_LISTEN", "1.2.3.4:"},
-      {"KEYMINT_THREADS", "0"},                {"KEYMINT_THREADS", "257"},
-      {"KEYMINT_TOKEN_TTL", "59"},             {"KEYMINT_TOKEN_TTL", "86401"},
-      {"KEYMINT_MAX_KEYS_PER_USER", "0"},      {"KEYMINT_MAX_KEYS_PER_USER", "1001"},
-      {"KEYMINT_ISSUER", "ftp://x"},           {"KEYMINT_ISSUER", "example.com"},
-      {"KEYMINT_ISSUER", "https://"},          {"KEYMINT_ISSUER", "https://x/"},
-      {"KEYMINT_ISSUER", "https://x?a=b"},     {"KEYMINT_ISSUER", "https://x y"},
-      {"KEYMINT_ADMIN_EMAIL", "admin"},        {"KEYMINT_ADMIN_EMAIL", "admin@localhost"},
-      {"KEYMINT_ADMIN_EMAIL", "@x.org"},       {"KEYMINT_ADMIN_EMAIL", "a b@x.org"},
-      {"KEYMINT_ADMIN_EMAIL", "a@b@x.org"},    {"KEYMINT_ADMIN_EMAIL", "a@x..org"},
-      {"KEYMINT_ADMIN_EMAIL", "a@.x.org"},     {"KEYMINT_ADMIN_EMAIL", "a@x.org."},
+      {"KEYMINT_LISTEN", "127.0.0.1"},
+      {"KEYMINT_LISTEN", ":8080"},
+      {"KEYMINT_LISTEN", "example.com:80"},
+      {"KEYMINT_LISTEN", "1.2.3.4:65536"},
+      {"KEYMINT_LISTEN", "1.2.3.4:8o"},
+      {"KEYMINT_LISTEN", "1.2.3.4:+80"},
+      {"KEYMINT_LISTEN", "::1:8080"},
+      {"KEYMINT_LISTEN", "[::1]"},
+      {"KEYMINT_LISTEN", "[::g]:80"},
+      {"KEYMINT_LISTEN", "01.2.3.4:80"},
+      {"KEYMINT_LISTEN", "1.2.3:80"},
+      {"KEYMINT_LISTEN", "256.1.1.1:80"},
+      {"KEYMINT_LISTEN", "[]:80"},
+      {"KEYMINT_LISTEN", "1.2.3.4:"},
+      {"KEYMINT_THREADS", "0"},
+      {"KEYMINT_THREADS", "257"},
+      {"KEYMINT_TOKEN_TTL", "59"},
+      {"KEYMINT_TOKEN_TTL", "86401"},
+      {"KEYMINT_MAX_KEYS_PER_USER", "0"},
+      {"KEYMINT_MAX_KEYS_PER_USER", "1001"},
+      {"KEYMINT_ISSUER", "ftp://x"},
+      {"KEYMINT_ISSUER", "example.com"},
+      {"KEYMINT_ISSUER", "https://"},
+      {"KEYMINT_ISSUER", "https://x/"},
+      {"KEYMINT_ISSUER", "https://x?a=b"},
+      {"KEYMINT_ISSUER", "https://x y"},
+      {"KEYMINT_ADMIN_EMAIL", "admin"},
+      {"KEYMINT_ADMIN_EMAIL", "admin@localhost"},
+      {"KEYMINT_ADMIN_EMAIL", "@x.org"},
+      {"KEYMINT_ADMIN_EMAIL", "a b@x.org"},
+      {"KEYMINT_ADMIN_EMAIL", "a@b@x.org"},
+      {"KEYMINT_ADMIN_EMAIL", "a@x..org"},
+      {"KEYMINT_ADMIN_EMAIL", "a@.x.org"},
+      {"KEYMINT_ADMIN_EMAIL", "a@x.org."},
       {"KEYMINT_ADMIN_EMAIL", std::string(250, 'a') + "@x.org"},
-      {"KEYMINT_TENANT_ID", "a b"},            {"KEYMINT_TENANT_ID", std::string(65, 't')},
-      {"KEYMINT_AUDIENCE", "a\nb"},            {"KEYMINT_DATA_DIR", "a\nb"},
+      {"KEYMINT_TENANT_ID", "a b"},
+      {"KEYMINT_TENANT_ID", std::string(65, 't')},
+      {"KEYMINT_AUDIENCE", "a\nb"},
+      {"KEYMINT_DATA_DIR", "a\nb"},
       {"KEYMINT_KEYS_DIR", "\t"},
   };
   for (const auto& c : cases) {
@@ -392,8 +411,8 @@ TEST_CASE("Every bad value is one line naming its setting", "[config]") {
 
 TEST_CASE("Every bad flag value is one line naming the flag", "[config]") {
   const std::vector<Args> cases = {
-      {"serve", "--listen", "nohost"}, {"serve", "--listen="},     {"serve", "--threads", "0"},
-      {"serve", "--data-dir="},        {"serve", "--keys-dir="},   {"serve", "--issuer", "https://x/"},
+      {"serve", "--listen", "nohost"}, {"serve", "--listen="},   {"serve", "--threads", "0"},
+      {"serve", "--data-dir="},        {"serve", "--keys-dir="}, {"serve", "--issuer", "https://x/"},
       {"serve", "--config="},
   };
   for (const auto& args : cases) {
@@ -554,8 +573,7 @@ TEST_CASE("A broken default config file is an error, not silently skipped", "[co
   TempDir dir;
   ScopedCwd cwd(dir.path());
   dir.Write("config/keymint.toml", "[server]\nthreads = 0\n");
-  CHECK(ErrorOf({}) ==
-        "config/keymint.toml: invalid server.threads: expected an integer between 1 and 256, got 0");
+  CHECK(ErrorOf({}) == "config/keymint.toml: invalid server.threads: expected an integer between 1 and 256, got 0");
 }
 
 TEST_CASE("A bad value in the file is an error even when a flag overrides it", "[config]") {
@@ -623,8 +641,8 @@ TEST_CASE("The effective issuer keeps an IPv6 host in brackets", "[config]") {
 
 TEST_CASE("The usage text lists the commands, every flag and every environment variable", "[config]") {
   const std::string usage = UsageText();
-  CHECK_THAT(usage, Contains("keymint serve") && Contains("--help") && Contains("--version") &&
-                        Contains("--config") && Contains("KEYMINT_CONFIG"));
+  CHECK_THAT(usage, Contains("keymint serve") && Contains("--help") && Contains("--version") && Contains("--config") &&
+                        Contains("KEYMINT_CONFIG"));
   for (const auto& setting : config::Settings()) {
     if (!setting.flag.empty()) CHECK_THAT(usage, Contains(std::string(setting.flag)));
     if (!setting.env.empty()) CHECK_THAT(usage, Contains(std::string(setting.env)));

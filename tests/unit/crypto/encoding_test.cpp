@@ -1,7 +1,6 @@
 #include "keymint/crypto/encoding.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "keymint/crypto/random.hpp"

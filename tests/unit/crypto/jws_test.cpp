@@ -5,7 +5,6 @@
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -123,8 +122,7 @@ TEST_CASE("a token with alg none is refused", "[crypto]") {
   RequireRefused(VerifyJws(header + "." + payload + ".", Trusted()));
   // Even with a genuine RS256 signature over it.
   RequireRefused(VerifyJws(
-      SignedWithHeader(TrustedKey(), R"({"alg":"none","kid":")" + TrustedKey().kid() + R"("})", kClaims),
-      Trusted()));
+      SignedWithHeader(TrustedKey(), R"({"alg":"none","kid":")" + TrustedKey().kid() + R"("})", kClaims), Trusted()));
 }
 
 TEST_CASE("an HS256 token MACed with the public key is refused", "[crypto]") {

@@ -5,7 +5,6 @@
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>

@@ -1,7 +1,6 @@
 #include "keymint/crypto/password_hash.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 using keymint::crypto::HashPassword;

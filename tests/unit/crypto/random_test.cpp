@@ -1,7 +1,6 @@
 #include "keymint/crypto/random.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <set>
 #include <string>
 

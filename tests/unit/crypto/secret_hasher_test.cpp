@@ -1,7 +1,6 @@
 #include "keymint/crypto/secret_hasher.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <string_view>
 

@@ -71,7 +71,7 @@ TEST_CASE_METHOD(KeyFixture, "Create stores an access key with a fresh client ID
 
 TEST_CASE_METHOD(KeyFixture, "Create refuses an invalid name with InvalidArgument", "[service]") {
   const std::vector<std::string> invalid = {
-      "",  "a", std::string(256, 'a'), "Ci", "cI", "CI", "1ci", "-ci", "_ci", "ci-", "ci_", "c i", "ci.x", "ci/x",
+      "",     "a",    std::string(256, 'a'), "Ci", "cI", "CI", "1ci", "-ci", "_ci", "ci-", "ci_", "c i", "ci.x", "ci/x",
       "ci:x", "ci\n", "\xc3\xa9t\xc3\xa9",
   };
   for (const auto& name : invalid) {
@@ -86,8 +86,8 @@ TEST_CASE_METHOD(KeyFixture, "Create refuses an invalid name with InvalidArgumen
 
 TEST_CASE_METHOD(KeyFixture, "Create accepts names at the edges of the rule", "[service]") {
   AccessKeyService roomy{*store, hasher, clock, write_mu, 20};
-  for (std::string name : {std::string("ci"), std::string("a1"), std::string("my-key_2"), std::string(255, 'z'),
-                           std::string("a-_-0")}) {
+  for (std::string name :
+       {std::string("ci"), std::string("a1"), std::string("my-key_2"), std::string(255, 'z'), std::string("a-_-0")}) {
     INFO("name of " << name.size() << " chars: " << name.substr(0, 20));
     auto created = roomy.Create(ada, name);
     CHECK(created.ok());

@@ -86,7 +86,7 @@ TEST_CASE_METHOD(AuthFixture, "a garbage or tampered token is rejected", "[servi
   RequireRejected("a.b.c");
   RequireRejected("...");
   RequireRejected(jwt + "x");
-  RequireRejected(jwt.substr(0, jwt.rfind('.')));  // no signature
+  RequireRejected(jwt.substr(0, jwt.rfind('.')));      // no signature
   RequireRejected(jwt.substr(0, jwt.rfind('.') + 1));  // empty signature
 
   // Claims rewritten (roles escalated) under the original signature.
@@ -97,8 +97,7 @@ TEST_CASE_METHOD(AuthFixture, "a garbage or tampered token is rejected", "[servi
   RequireRejected(forged);
 }
 
-TEST_CASE_METHOD(AuthFixture, "a validly signed token missing or mistyping a required claim is refused",
-                 "[service]") {
+TEST_CASE_METHOD(AuthFixture, "a validly signed token missing or mistyping a required claim is refused", "[service]") {
   const json::object good = JwtClaims(KeyToken(ada));
   auto sign = [&](const json::object& claims) {
     auto jwt = keymint::crypto::SignJws(keys.active(), keys.active_header(), json::serialize(claims));

@@ -140,7 +140,7 @@ TEST_CASE("Stop writes what is pending and flushes the store", "[service]") {
     CHECK(store.Written() == std::map<std::string, int64_t>{{"key-1", 5000}});
     CHECK(store.flushes() >= 1);
     recorder.Stop();  // a second Stop is harmless
-  }  // and so is the destructor's
+  }                   // and so is the destructor's
   CHECK(store.batches().size() == 1);
 }
 

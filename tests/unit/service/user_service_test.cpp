@@ -43,8 +43,7 @@ struct UserFixture : ServiceEnv {
 
 }  // namespace
 
-TEST_CASE_METHOD(UserFixture, "EnsureFirstAdmin creates the first admin once, with the given password",
-                 "[service]") {
+TEST_CASE_METHOD(UserFixture, "EnsureFirstAdmin creates the first admin once, with the given password", "[service]") {
   auto first = users.EnsureFirstAdmin("admin@keymint.local", std::string("first-admin-password"));
   REQUIRE(first.ok());
   CHECK_FALSE(first->has_value());  // nothing generated
@@ -208,8 +207,7 @@ TEST_CASE_METHOD(UserFixture, "Delete refuses to delete the last System administ
   CHECK(store->GetUser(admin.id).value().has_value());
 }
 
-TEST_CASE_METHOD(UserFixture, "Delete removes an administrator while another remains, and any non-admin",
-                 "[service]") {
+TEST_CASE_METHOD(UserFixture, "Delete removes an administrator while another remains, and any non-admin", "[service]") {
   UserRecord first = AddUser("admin1@example.com", {kAdmin});
   UserRecord second = AddUser("admin2@example.com", {kAdmin});
   UserRecord ada = AddUser("ada@example.com", {"Viewer"});
@@ -253,8 +251,7 @@ TEST_CASE_METHOD(UserFixture, "ResetPassword replaces the password with a new te
   CHECK(users.ResetPassword(keymint::crypto::NewUuidV4()).error().code == ErrorCode::kNotFound);
 }
 
-TEST_CASE_METHOD(UserFixture, "ChangeOwnPassword refuses a wrong current password or a short new one",
-                 "[service]") {
+TEST_CASE_METHOD(UserFixture, "ChangeOwnPassword refuses a wrong current password or a short new one", "[service]") {
   UserRecord ada = AddUser("ada@example.com", {"Viewer"}, "old-password-123");
 
   auto wrong_current = users.ChangeOwnPassword(ada, "not-my-password", "new-password-456");

@@ -35,16 +35,30 @@ TEST_CASE("ValidateCredentialName accepts names matching the rule", "[service]")
 
 TEST_CASE("ValidateCredentialName refuses names breaking the rule, naming the field", "[service]") {
   const std::vector<std::string> invalid = {
-      "",          // empty
-      "a",         // 1 character
+      "",                     // empty
+      "a",                    // 1 character
       std::string(256, 'q'),  // 256 characters
-      "Ab", "aB", "ABC",      // uppercase
-      "1a", "9", "-a", "_a",  // not starting with a letter
-      "a-", "a_",             // not ending with a letter or digit
-      "a b", "a.b", "a/b", "a:b", "a@b", "a+b", "a\tb", "a\nb",
-      std::string("a\0b", 3),   // NUL inside
-      "\xc3\xa9t\xc3\xa9",      // non-ASCII letters
-      "\xc3\xa9" "a",
+      "Ab",
+      "aB",
+      "ABC",  // uppercase
+      "1a",
+      "9",
+      "-a",
+      "_a",  // not starting with a letter
+      "a-",
+      "a_",  // not ending with a letter or digit
+      "a b",
+      "a.b",
+      "a/b",
+      "a:b",
+      "a@b",
+      "a+b",
+      "a\tb",
+      "a\nb",
+      std::string("a\0b", 3),  // NUL inside
+      "\xc3\xa9t\xc3\xa9",     // non-ASCII letters
+      "\xc3\xa9"
+      "a",
   };
   for (const auto& name : invalid) {
     INFO("name: \"" << name << "\" (" << name.size() << " chars)");
@@ -54,10 +68,10 @@ TEST_CASE("ValidateCredentialName refuses names breaking the rule, naming the fi
 
 TEST_CASE("ValidateEmail accepts plausible addresses", "[service]") {
   const std::string long_local(254 - std::string("@example.com").size(), 'a');
-  for (std::string email : {std::string("a@b.co"), std::string("ada@example.com"),
-                            std::string("first.last+tag@sub.example.org"), std::string("ADA@EXAMPLE.COM"),
-                            std::string("admin@keymint.local"), std::string("o'neil@example.ie"),
-                            long_local + "@example.com"}) {
+  for (std::string email :
+       {std::string("a@b.co"), std::string("ada@example.com"), std::string("first.last+tag@sub.example.org"),
+        std::string("ADA@EXAMPLE.COM"), std::string("admin@keymint.local"), std::string("o'neil@example.ie"),
+        long_local + "@example.com"}) {
     INFO(email << " (" << email.size() << " chars)");
     CHECK(ValidateEmail(email).ok());
   }
@@ -87,7 +101,8 @@ TEST_CASE("ValidateEmail refuses implausible addresses, naming the field", "[ser
       "<ada@example.com>",
       "ada,bob@example.com",
       "ad\\a@example.com",
-      "ad\x7f" "a@example.com",
+      "ad\x7f"
+      "a@example.com",
       "\xc3\xa9@example.com",
       too_long,
   };

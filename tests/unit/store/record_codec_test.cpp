@@ -164,8 +164,9 @@ TEST_CASE("a user record with a mistyped field decodes to nullopt", "[store]") {
   const std::string encoded = codec::EncodeUser(SampleUser());
   CHECK_FALSE(codec::DecodeUser(Edited(encoded, [](json::object& o) { o["id"] = 7; })).has_value());
   CHECK_FALSE(codec::DecodeUser(Edited(encoded, [](json::object& o) { o["roles"] = "Viewer"; })).has_value());
-  CHECK_FALSE(
-      codec::DecodeUser(Edited(encoded, [](json::object& o) { o["roles"] = json::array{"Viewer", 3}; })).has_value());
+  CHECK_FALSE(codec::DecodeUser(Edited(encoded, [](json::object& o) {
+                o["roles"] = json::array{"Viewer", 3};
+              })).has_value());
   CHECK_FALSE(codec::DecodeUser(Edited(encoded, [](json::object& o) { o["createdAt"] = "yesterday"; })).has_value());
   CHECK_FALSE(codec::DecodeUser(Edited(encoded, [](json::object& o) { o["updatedAt"] = 1.5; })).has_value());
   CHECK_FALSE(codec::DecodeUser(Edited(encoded, [](json::object& o) { o["email"] = nullptr; })).has_value());
@@ -189,9 +190,9 @@ TEST_CASE("a credential record with a mistyped or corrupt field decodes to nullo
   CHECK_FALSE(decodes([](json::object& o) { o["enabled"] = 1; }));
   CHECK_FALSE(decodes([](json::object& o) { o["createdAt"] = "0"; }));
   CHECK_FALSE(decodes([](json::object& o) { o["roles"] = json::array{nullptr}; }));
-  CHECK_FALSE(decodes([](json::object& o) { o["secretHmac"] = "abc"; }));    // odd length
-  CHECK_FALSE(decodes([](json::object& o) { o["secretHmac"] = "zz00"; }));   // not hex
-  CHECK_FALSE(decodes([](json::object& o) { o["secretHmac"] = 1234; }));     // not a string
+  CHECK_FALSE(decodes([](json::object& o) { o["secretHmac"] = "abc"; }));   // odd length
+  CHECK_FALSE(decodes([](json::object& o) { o["secretHmac"] = "zz00"; }));  // not hex
+  CHECK_FALSE(decodes([](json::object& o) { o["secretHmac"] = 1234; }));    // not a string
   CHECK_FALSE(decodes([](json::object& o) { o["clientId"] = json::array{}; }));
 }
 

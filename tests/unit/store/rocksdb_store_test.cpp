@@ -1,6 +1,4 @@
 // The RocksDB store against a real database in a scratch directory.
-#include "keymint/store/store.hpp"
-
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -9,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "keymint/store/store.hpp"
 #include "unit/test_support/temp_dir.hpp"
 
 using keymint::CredentialKind;
@@ -277,8 +276,7 @@ TEST_CASE_METHOD(StoreFixture, "the same name coexists in two owners' scopes and
   CHECK((*org_ci)->id == Uuid(20));
 }
 
-TEST_CASE_METHOD(StoreFixture, "ListCredentials by owner returns only that owner's keys in creation order",
-                 "[store]") {
+TEST_CASE_METHOD(StoreFixture, "ListCredentials by owner returns only that owner's keys in creation order", "[store]") {
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   UserRecord bob = MakeUser(2, "bob@example.com", 1000);
   Create(ada);
@@ -468,8 +466,7 @@ TEST_CASE_METHOD(StoreFixture, "DeleteCredential of a service account removes it
   CHECK(List(*store, KindQuery(CredentialKind::kServiceAccount)).empty());
 }
 
-TEST_CASE_METHOD(StoreFixture, "DeleteUser removes the user, its email index and every credential it owns",
-                 "[store]") {
+TEST_CASE_METHOD(StoreFixture, "DeleteUser removes the user, its email index and every credential it owns", "[store]") {
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   UserRecord bob = MakeUser(2, "bob@example.com", 1100);
   Create(ada);
@@ -528,8 +525,9 @@ TEST_CASE_METHOD(StoreFixture, "recorded last logins show on every read of users
   Create(key);
   Create(account);
 
-  REQUIRE(store->RecordLastLogins({{ada.id, 1'700'000'000'001}, {key.id, 1'700'000'000'002},
-                                   {account.id, 1'700'000'000'003}})
+  REQUIRE(store
+              ->RecordLastLogins(
+                  {{ada.id, 1'700'000'000'001}, {key.id, 1'700'000'000'002}, {account.id, 1'700'000'000'003}})
               .ok());
 
   CHECK(store->GetUser(ada.id).value()->last_login_ms == 1'700'000'000'001);
@@ -576,8 +574,7 @@ TEST_CASE_METHOD(StoreFixture, "reads asked to skip the last login leave it unse
   REQUIRE(credential->has_value());
   CHECK((*credential)->secret_hash == key.secret_hash);
   CHECK_FALSE((*credential)->last_login_ms.has_value());
-  CHECK(store->FindCredentialByClientId(key.client_id, keymint::LastLoginField::kRead).value()->last_login_ms ==
-        2222);
+  CHECK(store->FindCredentialByClientId(key.client_id, keymint::LastLoginField::kRead).value()->last_login_ms == 2222);
 
   auto missing = store->FindCredentialByClientId("no-such-client", keymint::LastLoginField::kSkip);
   REQUIRE(missing.ok());

@@ -16,8 +16,8 @@ class TempDir {
  public:
   explicit TempDir(std::string_view tag = "unit") {
     const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/keymint-" +
-                          std::string(tag) + "-XXXXXX";
+    std::string pattern =
+        std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/keymint-" + std::string(tag) + "-XXXXXX";
     REQUIRE(::mkdtemp(pattern.data()) != nullptr);
     path_ = pattern;
   }

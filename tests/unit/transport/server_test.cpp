@@ -1,8 +1,9 @@
 #include "keymint/transport/server.hpp"
 
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <csignal>
 #include <mutex>
@@ -11,8 +12,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <unistd.h>
 
 #include "keymint/api/http_error.hpp"
 #include "unit/transport/test_client.hpp"

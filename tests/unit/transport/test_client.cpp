@@ -6,11 +6,6 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <cctype>
-#include <condition_variable>
-#include <mutex>
-#include <stdexcept>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -22,6 +17,10 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cctype>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
 
 namespace keymint::transport::testing {
 
@@ -139,9 +138,8 @@ bool TestClient::ServerClosed() {
   if (impl_->buffer.size() > 0) return false;  // the server sent more than one response
   char byte;
   beast::error_code ec;
-  const std::size_t n = WithDeadline(impl_->fd(), kTimeout, impl_->timed_out, [&] {
-    return impl_->stream.socket().read_some(net::buffer(&byte, 1), ec);
-  });
+  const std::size_t n = WithDeadline(impl_->fd(), kTimeout, impl_->timed_out,
+                                     [&] { return impl_->stream.socket().read_some(net::buffer(&byte, 1), ec); });
   if (impl_->timed_out || n > 0) return false;
   return ec == net::error::eof || ec == net::error::connection_reset;
 }

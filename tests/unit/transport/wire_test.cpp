@@ -1,7 +1,6 @@
 #include "transport/wire.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 namespace keymint::transport {
