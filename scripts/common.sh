@@ -2,7 +2,13 @@
 # Sourced, not executed.
 
 KEYMINT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-KEYMINT_BUILD_DIR="${KEYMINT_BUILD_DIR:-$KEYMINT_ROOT/build}"
+# KEYMINT_SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer
+# in a separate build directory.
+if [ "${KEYMINT_SANITIZE:-0}" = 1 ]; then
+  KEYMINT_BUILD_DIR="${KEYMINT_BUILD_DIR:-$KEYMINT_ROOT/build-sanitize}"
+else
+  KEYMINT_BUILD_DIR="${KEYMINT_BUILD_DIR:-$KEYMINT_ROOT/build}"
+fi
 
 # Debian 12 packages keymint builds with (see README "Dependencies").
 KEYMINT_PACKAGES=(
@@ -26,6 +32,9 @@ keymint_install_packages() {
 
 keymint_build() {
   local build_type="${KEYMINT_BUILD_TYPE:-RelWithDebInfo}"
-  cmake -S "$KEYMINT_ROOT" -B "$KEYMINT_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" "$@" >/dev/null
+  local sanitize=OFF
+  [ "${KEYMINT_SANITIZE:-0}" = 1 ] && sanitize=ON
+  cmake -S "$KEYMINT_ROOT" -B "$KEYMINT_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" \
+    -DKEYMINT_SANITIZE="$sanitize" "$@" >/dev/null
   cmake --build "$KEYMINT_BUILD_DIR" -j"$(nproc)"
 }

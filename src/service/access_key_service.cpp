@@ -104,7 +104,7 @@ Result<std::vector<CredentialRecord>> AccessKeyService::ListAll(const AccessKeyF
   query.offset = filter.offset;
   query.limit = filter.limit;
   if (filter.created_by) {
-    auto owner = store_.FindUserByEmail(*filter.created_by);
+    auto owner = store_.FindUserByEmail(NormalizeEmail(*filter.created_by));
     if (!owner.ok()) return owner.error();
     if (!*owner) return std::vector<CredentialRecord>();
     query.owner_id = (*owner)->id;

@@ -5,6 +5,7 @@
 #include "keymint/crypto/jws.hpp"
 #include "keymint/crypto/password_hash.hpp"
 #include "keymint/crypto/random.hpp"
+#include "keymint/service/validation.hpp"
 
 namespace keymint {
 namespace json = boost::json;
@@ -69,7 +70,7 @@ Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view cli
 }
 
 Result<IssuedToken> TokenService::ExchangePassword(std::string_view username, std::string_view password) const {
-  auto found = store_.FindUserByEmail(username);
+  auto found = store_.FindUserByEmail(NormalizeEmail(username));
   if (!found.ok()) return found.error();
   if (!*found) {
     (void)crypto::VerifyPassword(password, DummyPasswordHash());  // same work as a wrong password

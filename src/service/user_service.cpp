@@ -35,7 +35,7 @@ Result<std::optional<std::string>> UserService::EnsureFirstAdmin(std::string_vie
   if (Status s = ValidateNewPassword("KEYMINT_ADMIN_PASSWORD", chosen); !s.ok()) return std::move(s).error();
   UserRecord admin;
   admin.id = crypto::NewUuidV4();
-  admin.email = std::string(email);
+  admin.email = NormalizeEmail(email);
   admin.password_hash = crypto::HashPassword(chosen);
   admin.roles = {std::string(kSystemAdministrator)};
   admin.created_by = "keymint";
@@ -52,15 +52,15 @@ Result<NewUser> UserService::Create(const UserRecord& actor, std::string_view em
   created.temp_password = crypto::RandomUrlSafe(kTempPasswordBytes);
   UserRecord& user = created.record;
   user.id = crypto::NewUuidV4();
-  user.email = std::string(email);
+  user.email = NormalizeEmail(email);
   user.password_hash = crypto::HashPassword(created.temp_password);  // slow: outside the lock
   user.roles = roles;
   user.created_by = actor.email;
 
   std::lock_guard lock(write_mu_);
-  auto existing = store_.FindUserByEmail(email);
+  auto existing = store_.FindUserByEmail(user.email);
   if (!existing.ok()) return existing.error();
-  if (*existing) return Error::AlreadyExists("a user with email \"" + std::string(email) + "\" already exists");
+  if (*existing) return Error::AlreadyExists("a user with email \"" + user.email + "\" already exists");
   user.created_at_ms = user.updated_at_ms = clock_.NowMillis();
   if (Status s = store_.CreateUser(user); !s.ok()) return std::move(s).error();
   return created;

@@ -37,6 +37,14 @@ Status ValidateEmail(std::string_view email) {
   return Status::Ok();
 }
 
+std::string NormalizeEmail(std::string_view email) {
+  std::string normalized(email);
+  for (char& c : normalized) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return normalized;
+}
+
 Status ValidateNewPassword(std::string_view field, std::string_view password) {
   if (password.size() < 8 || password.size() > 1024)
     return Error::InvalidArgument(std::string(field) + " must be 8 to 1024 characters long");

@@ -5,7 +5,10 @@
 // threads do not contend); a background thread writes the pending times to the
 // store every `interval` as one unsynced batch. Repeated logins of the same key
 // within an interval cost one write. Stop() writes what is pending and flushes
-// the store, so a clean stop loses nothing. Thread-safe.
+// the store, so a clean stop loses nothing. A login recorded just before its
+// key or user is deleted may be written after the delete; that leaves a
+// last-login entry nothing reads (ids are random and never reused), which is
+// cheaper than making every exchange check for a racing delete. Thread-safe.
 #pragma once
 
 #include <array>

@@ -183,6 +183,13 @@ TEST_CASE_METHOD(TokenFixture, "a password exchange mints a token for the user w
   CHECK_FALSE(claims.contains("client_id"));
 }
 
+TEST_CASE_METHOD(TokenFixture, "a password exchange matches the username whatever its letter case", "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"}, "correct horse battery");
+  auto issued = tokens->ExchangePassword("Ada@Example.COM", "correct horse battery");
+  REQUIRE(issued.ok());
+  CHECK(JwtClaims(issued->jwt).at("sub").as_string() == ada.id);
+}
+
 TEST_CASE_METHOD(TokenFixture, "a wrong password and an unknown username fail alike", "[service]") {
   AddUser("ada@example.com", {"Viewer"}, "correct horse battery");
 

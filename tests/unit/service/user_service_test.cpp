@@ -121,7 +121,18 @@ TEST_CASE_METHOD(UserFixture, "Create stores a user with a temporary password an
   auto duplicate = users.Create(admin, "ada@example.com", {"Viewer"});
   REQUIRE_FALSE(duplicate.ok());
   CHECK(duplicate.error().code == ErrorCode::kAlreadyExists);
+  auto other_case = users.Create(admin, "Ada@EXAMPLE.com", {"Viewer"});
+  REQUIRE_FALSE(other_case.ok());
+  CHECK(other_case.error().code == ErrorCode::kAlreadyExists);
   CHECK(StoredUsers().size() == 2);
+}
+
+TEST_CASE_METHOD(UserFixture, "Create stores the email lowercased", "[service]") {
+  UserRecord admin = AddUser("admin@example.com", {kAdmin});
+  auto created = users.Create(admin, "Grace.Hopper@Example.COM", {"Viewer"});
+  REQUIRE(created.ok());
+  CHECK(created->record.email == "grace.hopper@example.com");
+  CHECK(Stored(created->record.id).email == "grace.hopper@example.com");
 }
 
 TEST_CASE_METHOD(UserFixture, "Create refuses an invalid email or unknown or repeated roles", "[service]") {

@@ -147,3 +147,8 @@ TEST_CASE("the role catalog holds the built-in roles plus configured ones, witho
     CHECK_FALSE(extended.roles()[i].description.empty());
   }
 }
+
+TEST_CASE("NormalizeEmail lowercases ASCII letters and keeps everything else", "[service]") {
+  CHECK(keymint::NormalizeEmail("Ada.Lovelace+Tag@Example.COM") == "ada.lovelace+tag@example.com");
+  CHECK(keymint::NormalizeEmail("already@lower.case") == "already@lower.case");
+}
