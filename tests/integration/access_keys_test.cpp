@@ -2,9 +2,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-#include <cctype>
 #include <chrono>
-#include <latch>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,116 +19,13 @@ namespace kt = keymint::testing;
 constexpr const char* kKeys = "/api/v1/access-keys";
 constexpr const char* kAdminKeys = "/api/v1/administration/access-keys";
 
-std::vector<std::string> Sorted(std::vector<std::string> names) {
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-const std::vector<std::string> kCreateMembers = Sorted({"id", "name", "clientId", "clientSecret", "createdAt"});
-const std::vector<std::string> kKeyMembers = Sorted({"name", "clientId", "id", "createdAt", "lastLogin"});
-const std::vector<std::string> kAdminKeyMembers =
-    Sorted({"name", "id", "clientId", "createdBy", "createdAt", "lastLogin"});
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
-
-bool IsUrlSafe(const std::string& text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
-  });
-}
-
-const json::object& Obj(const json::value& value) {
-  REQUIRE(value.is_object());
-  return value.as_object();
-}
-
-const json::array& Arr(const json::value& value) {
-  REQUIRE(value.is_array());
-  return value.as_array();
-}
-
-std::string Str(const json::object& object, const char* member) {
-  INFO("member " << member << " of " << json::serialize(object));
-  REQUIRE(object.contains(member));
-  REQUIRE(object.at(member).is_string());
-  return std::string(object.at(member).as_string());
-}
-
-std::string Target(const std::string& base, const std::string& suffix) { return base + "/" + suffix; }
-
-// Checks the seeds' Error shape with `code` equal to the HTTP status; returns the message.
-std::string ExpectError(const kt::HttpResponse& response, int status) {
-  INFO("status " << response.status << " body " << response.body);
-  REQUIRE(response.status == status);
-  const json::value body = response.Json();
-  const json::object& error = Obj(body);
-  REQUIRE(error.contains("code"));
-  REQUIRE(error.at("code").is_number());
-  CHECK(error.at("code").to_number<int64_t>() == status);
-  const std::string message = Str(error, "message");
-  CHECK_FALSE(message.empty());
-  for (const auto& member : error) {
-    CHECK((member.key() == "code" || member.key() == "message" || member.key() == "details"));
-  }
-  if (error.contains("details")) CHECK(error.at("details").is_string());
-  return message;
-}
-
-json::object NameBody(const std::string& name) { return json::object{{"name", name}}; }
-
-kt::HttpResponse Exchange(uint16_t port, const std::string& client_id, const std::string& secret) {
-  return kt::PostJson(
-      port, "/api/v1/token",
-      json::object{{"grantType", "client_credentials"}, {"clientId", client_id}, {"clientSecret", secret}});
-}
-
-void ExpectMints(uint16_t port, const std::string& client_id, const std::string& secret) {
-  const kt::HttpResponse response = Exchange(port, client_id, secret);
-  INFO("token exchange for " << client_id << ": " << response.status << " " << response.body);
-  REQUIRE(response.status == 200);
-  const json::value body = response.Json();
-  CHECK_FALSE(Str(Obj(body), "accessToken").empty());
-}
-
-void ExpectRefused(uint16_t port, const std::string& client_id, const std::string& secret) {
-  const kt::HttpResponse response = Exchange(port, client_id, secret);
-  INFO("token exchange for " << client_id);
-  ExpectError(response, 401);
-}
-
-// Checks one AccessKey1 object member by member; returns its lastLogin (or "" when null).
-std::string ExpectAccessKey1(const json::object& key, const kt::CreatedKey& created) {
-  INFO(json::serialize(key));
-  CHECK(kt::Keys(key) == kKeyMembers);
-  CHECK(Str(key, "id") == created.id);
-  CHECK(Str(key, "name") == created.name);
-  CHECK(Str(key, "clientId") == created.client_id);
-  CHECK(kt::IsTimestamp(Str(key, "createdAt")));
-  REQUIRE(key.contains("lastLogin"));
-  if (key.at("lastLogin").is_null()) return "";
-  const std::string last_login = Str(key, "lastLogin");
-  CHECK(kt::IsTimestamp(last_login));
-  return last_login;
-}
+const std::vector<std::string> kCreateMembers = kt::Sorted({"id", "name", "clientId", "clientSecret", "createdAt"});
 
 json::object GetKey(uint16_t port, const std::string& token, const std::string& id) {
-  const kt::HttpResponse response = kt::Get(port, Target(kKeys, id), token);
+  const kt::HttpResponse response = kt::Get(port, kt::JoinPath(kKeys, id), token);
   INFO(response.body);
   REQUIRE(response.status == 200);
-  return Obj(response.Json());
-}
-
-json::array ListKeys(uint16_t port, const std::string& token) {
-  const kt::HttpResponse response = kt::Get(port, kKeys, token);
-  INFO(response.body);
-  REQUIRE(response.status == 200);
-  const json::value body = response.Json();
-  const json::object& list = Obj(body);
-  CHECK(kt::Keys(list) == std::vector<std::string>{"accessKeys"});
-  return Arr(list.at("accessKeys"));
+  return kt::AsObject(response.Json());
 }
 
 json::array AdminList(uint16_t port, const std::string& token, const std::string& query = "") {
@@ -138,33 +33,11 @@ json::array AdminList(uint16_t port, const std::string& token, const std::string
   INFO(query << " -> " << response.body);
   REQUIRE(response.status == 200);
   const json::value body = response.Json();
-  const json::object& list = Obj(body);
+  const json::object& list = kt::AsObject(body);
   CHECK(kt::Keys(list) == std::vector<std::string>{"accessKeys"});
-  const json::array keys = Arr(list.at("accessKeys"));
-  for (const auto& item : keys) {
-    const json::object& key = Obj(item);
-    INFO(json::serialize(key));
-    CHECK(kt::Keys(key) == kAdminKeyMembers);
-    CHECK(kt::IsUuidV4(Str(key, "id")));
-    CHECK(IsUrlSafe(Str(key, "clientId")));
-    CHECK_FALSE(Str(key, "name").empty());
-    CHECK_FALSE(Str(key, "createdBy").empty());
-    CHECK(kt::IsTimestamp(Str(key, "createdAt")));
-    CHECK((key.at("lastLogin").is_null() || kt::IsTimestamp(Str(key, "lastLogin"))));
-  }
+  const json::array keys = kt::AsArray(list.at("accessKeys"));
+  for (const auto& item : keys) kt::CheckAdminAccessKey(kt::AsObject(item));
   return keys;
-}
-
-std::vector<std::string> Ids(const json::array& keys) {
-  std::vector<std::string> ids;
-  for (const auto& item : keys) ids.push_back(Str(Obj(item), "id"));
-  return ids;
-}
-
-std::vector<std::string> Members(const json::array& keys, const char* member) {
-  std::vector<std::string> values;
-  for (const auto& item : keys) values.push_back(Str(Obj(item), member));
-  return values;
 }
 
 // Creates keys a few milliseconds apart so that createdAt orders them unambiguously.
@@ -185,33 +58,8 @@ kt::HttpResponse PostRaw(uint16_t port, const std::string& target, const std::st
 }
 
 kt::HttpResponse Regenerate(uint16_t port, const std::string& token, const std::string& id) {
-  return kt::PostJson(port, Target(kKeys, id) + "/secret", json::object{}, token);
+  return kt::PostJson(port, kt::JoinPath(kKeys, id) + "/secret", json::object{}, token);
 }
-
-// Runs count copies of `request(i)` released together, each on its own thread and
-// connection; returns the responses by index. No assertions run off the main thread.
-template <typename Request>
-std::vector<kt::HttpResponse> Concurrently(int count, Request request) {
-  std::vector<kt::HttpResponse> responses(static_cast<size_t>(count));
-  std::latch start(count);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < count; ++i) {
-    threads.emplace_back([&, i] {
-      start.arrive_and_wait();
-      responses[static_cast<size_t>(i)] = request(i);
-    });
-  }
-  for (auto& thread : threads) thread.join();
-  return responses;
-}
-
-int CountStatus(const std::vector<kt::HttpResponse>& responses, int status) {
-  return static_cast<int>(std::count_if(responses.begin(), responses.end(),
-                                        [status](const kt::HttpResponse& r) { return r.status == status; }));
-}
-
-const std::string kUnknownUuid = "0b0e9f57-3f5c-4d8e-9a61-2f3c4b5d6e7f";
-const std::string kNotAUuid = "not-a-uuid";
 
 }  // namespace
 
@@ -221,26 +69,22 @@ TEST_CASE("Creating an access key answers 201 with exactly id, name, clientId, c
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
 
-  const kt::HttpResponse response = kt::PostJson(port, kKeys, NameBody("ci-pipeline_1"), admin);
+  const kt::HttpResponse response = kt::PostJson(port, kKeys, kt::NameBody("ci-pipeline_1"), admin);
   INFO(response.body);
-  REQUIRE(response.status == 201);
-  CHECK(response.Header("Content-Type").rfind("application/json", 0) == 0);
-  const json::value body = response.Json();
-  const json::object& created = Obj(body);
-  CHECK(kt::Keys(created) == kCreateMembers);
-  CHECK(kt::IsUuidV4(Str(created, "id")));
-  CHECK(Str(created, "name") == "ci-pipeline_1");
-  CHECK(IsUrlSafe(Str(created, "clientId")));
-  const std::string secret = Str(created, "clientSecret");
+  const json::object created = kt::CheckJsonObject(response, 201, kCreateMembers);
+  CHECK(kt::IsUuidV4(kt::StringField(created, "id")));
+  CHECK(kt::StringField(created, "name") == "ci-pipeline_1");
+  CHECK(kt::IsUrlSafe(kt::StringField(created, "clientId")));
+  const std::string secret = kt::StringField(created, "clientSecret");
   CHECK(secret.size() >= 43);
-  CHECK(IsUrlSafe(secret));
-  CHECK(kt::IsTimestamp(Str(created, "createdAt")));
-  CHECK(Str(created, "clientId") != secret);
+  CHECK(kt::IsUrlSafe(secret));
+  CHECK(kt::IsTimestamp(kt::StringField(created, "createdAt")));
+  CHECK(kt::StringField(created, "clientId") != secret);
   // The current endpoints are not deprecated.
   CHECK(response.Header("Deprecation").empty());
 
   // The returned credentials mint a token right away.
-  ExpectMints(port, Str(created, "clientId"), secret);
+  kt::CheckKeyMints(port, kt::StringField(created, "clientId"), secret);
 }
 
 TEST_CASE("Two access keys get distinct ids, client IDs and secrets", "[integration]") {
@@ -254,10 +98,10 @@ TEST_CASE("Two access keys get distinct ids, client IDs and secrets", "[integrat
   CHECK(first.client_id != second.client_id);
   CHECK(first.client_secret != second.client_secret);
   // A key's secret does not work with another key's client ID.
-  ExpectRefused(port, first.client_id, second.client_secret);
-  ExpectRefused(port, second.client_id, first.client_secret);
-  ExpectMints(port, first.client_id, first.client_secret);
-  ExpectMints(port, second.client_id, second.client_secret);
+  kt::CheckKeyRefused(port, first.client_id, second.client_secret);
+  kt::CheckKeyRefused(port, second.client_id, first.client_secret);
+  kt::CheckKeyMints(port, first.client_id, first.client_secret);
+  kt::CheckKeyMints(port, second.client_id, second.client_secret);
 }
 
 TEST_CASE("A token minted from an access key carries the owner's identity, client ID and roles", "[integration]") {
@@ -271,21 +115,15 @@ TEST_CASE("A token minted from an access key carries the owner's identity, clien
   REQUIRE_FALSE(jwt.empty());
   const json::object claims = kt::JwtClaims(jwt);
   INFO(json::serialize(claims));
-  CHECK(Str(claims, "sub") == user.id);
-  CHECK(Str(claims, "client_id") == key.client_id);
-  CHECK(Str(claims, "preferred_username") == "carol@example.com");
-  REQUIRE(claims.contains("roles"));
-  std::vector<std::string> roles;
-  for (const auto& role : Arr(claims.at("roles"))) {
-    REQUIRE(role.is_string());
-    roles.emplace_back(role.as_string());
-  }
-  CHECK(Sorted(roles) == Sorted({"Editor", "ML engineer"}));
+  CHECK(kt::StringField(claims, "sub") == user.id);
+  CHECK(kt::StringField(claims, "client_id") == key.client_id);
+  CHECK(kt::StringField(claims, "preferred_username") == "carol@example.com");
+  CHECK(kt::Sorted(kt::StringArrayField(claims, "roles")) == kt::Sorted({"Editor", "ML engineer"}));
 
   // The minted token authenticates management calls as the owner.
-  const json::array keys = ListKeys(port, jwt);
+  const json::array keys = kt::ListAccessKeys(port, jwt);
   REQUIRE(keys.size() == 1);
-  CHECK(Str(Obj(keys[0]), "id") == key.id);
+  CHECK(kt::StringField(kt::AsObject(keys[0]), "id") == key.id);
 }
 
 TEST_CASE("Getting an access key answers exactly name, clientId, id, createdAt and a null lastLogin", "[integration]") {
@@ -294,13 +132,13 @@ TEST_CASE("Getting an access key answers exactly name, clientId, id, createdAt a
   const std::string admin = kt::AdminToken(port);
   const kt::CreatedKey key = kt::CreateAccessKey(port, admin, "reader");
 
-  const kt::HttpResponse response = kt::Get(port, Target(kKeys, key.id), admin);
+  const kt::HttpResponse response = kt::Get(port, kt::JoinPath(kKeys, key.id), admin);
   INFO(response.body);
   REQUIRE(response.status == 200);
   CHECK(response.Header("Content-Type").rfind("application/json", 0) == 0);
   const json::value body = response.Json();
-  const json::object& got = Obj(body);
-  CHECK(ExpectAccessKey1(got, key).empty());
+  const json::object& got = kt::AsObject(body);
+  CHECK(kt::CheckAccessKey(got, key).empty());
   CHECK(got.at("lastLogin").is_null());
   CHECK(response.body.find(key.client_secret) == std::string::npos);
   CHECK(response.body.find("ecret") == std::string::npos);
@@ -312,7 +150,7 @@ TEST_CASE("Listing access keys answers the caller's keys wrapped in accessKeys, 
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
 
-  CHECK(ListKeys(port, admin).empty());
+  CHECK(kt::ListAccessKeys(port, admin).empty());
 
   const std::vector<kt::CreatedKey> created = CreateKeys(port, admin, {"zeta", "alpha", "mid-key"});
   const kt::HttpResponse response = kt::Get(port, kKeys, admin);
@@ -320,13 +158,13 @@ TEST_CASE("Listing access keys answers the caller's keys wrapped in accessKeys, 
   for (const auto& key : created) CHECK(response.body.find(key.client_secret) == std::string::npos);
   CHECK(response.body.find("ecret") == std::string::npos);
 
-  const json::array keys = ListKeys(port, admin);
+  const json::array keys = kt::ListAccessKeys(port, admin);
   REQUIRE(keys.size() == 3);
   std::string previous_created_at;
   for (size_t i = 0; i < keys.size(); ++i) {
-    const json::object& key = Obj(keys[i]);
-    CHECK(ExpectAccessKey1(key, created[i]).empty());
-    const std::string created_at = Str(key, "createdAt");
+    const json::object& key = kt::AsObject(keys[i]);
+    CHECK(kt::CheckAccessKey(key, created[i]).empty());
+    const std::string created_at = kt::StringField(key, "createdAt");
     CHECK(created_at >= previous_created_at);
     previous_created_at = created_at;
   }
@@ -341,8 +179,8 @@ TEST_CASE("Each user's access-key list holds only that user's keys", "[integrati
   const kt::CreatedKey admin_key = kt::CreateAccessKey(port, admin, "admin-key");
   const kt::CreatedKey user_key = kt::CreateAccessKey(port, user.token, "user-key");
 
-  CHECK(Ids(ListKeys(port, admin)) == std::vector<std::string>{admin_key.id});
-  CHECK(Ids(ListKeys(port, user.token)) == std::vector<std::string>{user_key.id});
+  CHECK(kt::Ids(kt::ListAccessKeys(port, admin)) == std::vector<std::string>{admin_key.id});
+  CHECK(kt::Ids(kt::ListAccessKeys(port, user.token)) == std::vector<std::string>{user_key.id});
 }
 
 TEST_CASE("Access key names that break the length or pattern rules are 400 naming the field", "[integration]") {
@@ -381,11 +219,11 @@ TEST_CASE("Access key names that break the length or pattern rules are 400 namin
   };
   for (const auto& name : bad_names) {
     INFO("name \"" << name << "\" (" << name.size() << " chars)");
-    const std::string message = ExpectError(kt::PostJson(port, kKeys, NameBody(name), admin), 400);
-    CHECK(Lower(message).find("name") != std::string::npos);
+    const std::string message = kt::CheckError(kt::PostJson(port, kKeys, kt::NameBody(name), admin), 400);
+    CHECK(kt::Lower(message).find("name") != std::string::npos);
   }
   // Nothing was created by the rejected requests.
-  CHECK(ListKeys(port, admin).empty());
+  CHECK(kt::ListAccessKeys(port, admin).empty());
 }
 
 TEST_CASE("Access key names at the edges of the rules are accepted", "[integration]") {
@@ -397,18 +235,18 @@ TEST_CASE("Access key names at the edges of the rules are accepted", "[integrati
       "ab", "a1", "a-b", "a_b", "a--__9", "x0-y_z", std::string(255, 'z'), "a" + std::string(253, '-') + "b"};
   for (const auto& name : good_names) {
     INFO("name of " << name.size() << " chars: " << name.substr(0, 20));
-    const kt::HttpResponse response = kt::PostJson(port, kKeys, NameBody(name), admin);
+    const kt::HttpResponse response = kt::PostJson(port, kKeys, kt::NameBody(name), admin);
     INFO(response.body);
     REQUIRE(response.status == 201);
-    CHECK(Str(Obj(response.Json()), "name") == name);
+    CHECK(kt::StringField(kt::AsObject(response.Json()), "name") == name);
   }
-  CHECK(ListKeys(port, admin).size() == good_names.size());
+  CHECK(kt::ListAccessKeys(port, admin).size() == good_names.size());
 
   // JSON escapes are decoded before the name is checked.
   const kt::HttpResponse escaped = PostRaw(port, kKeys, "{\"name\":\"\\u0065scaped\"}", admin);
   INFO(escaped.body);
   REQUIRE(escaped.status == 201);
-  CHECK(Str(Obj(escaped.Json()), "name") == "escaped");
+  CHECK(kt::StringField(kt::AsObject(escaped.Json()), "name") == "escaped");
 }
 
 TEST_CASE("Creating an access key without a string name, or with a malformed body, is 400", "[integration]") {
@@ -430,14 +268,14 @@ TEST_CASE("Creating an access key without a string name, or with a malformed bod
   };
   for (const auto& body : bodies) {
     INFO("body " << json::serialize(body));
-    const std::string message = ExpectError(kt::PostJson(port, kKeys, body, admin), 400);
-    if (body.is_object()) CHECK(Lower(message).find("name") != std::string::npos);
+    const std::string message = kt::CheckError(kt::PostJson(port, kKeys, body, admin), 400);
+    if (body.is_object()) CHECK(kt::Lower(message).find("name") != std::string::npos);
   }
   for (const std::string raw : {"", "{", "{\"name\":", "{\"name\":\"ab\"", "name=ab", "{\"name\":\"ab\",}"}) {
     INFO("raw body '" << raw << "'");
-    ExpectError(PostRaw(port, kKeys, raw, admin), 400);
+    kt::CheckError(PostRaw(port, kKeys, raw, admin), 400);
   }
-  CHECK(ListKeys(port, admin).empty());
+  CHECK(kt::ListAccessKeys(port, admin).empty());
 }
 
 TEST_CASE("Creating an access key with a non-JSON content type is 415", "[integration]") {
@@ -445,9 +283,9 @@ TEST_CASE("Creating an access key with a non-JSON content type is 415", "[integr
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
 
-  ExpectError(PostRaw(port, kKeys, "{\"name\":\"ab\"}", admin, "text/plain"), 415);
-  ExpectError(PostRaw(port, kKeys, "name=ab", admin, "application/x-www-form-urlencoded"), 415);
-  CHECK(ListKeys(port, admin).empty());
+  kt::CheckError(PostRaw(port, kKeys, "{\"name\":\"ab\"}", admin, "text/plain"), 415);
+  kt::CheckError(PostRaw(port, kKeys, "name=ab", admin, "application/x-www-form-urlencoded"), 415);
+  CHECK(kt::ListAccessKeys(port, admin).empty());
   // A charset parameter does not make JSON another content type.
   const kt::HttpResponse response = PostRaw(port, kKeys, "{\"name\":\"ab\"}", admin, "application/json; charset=utf-8");
   INFO(response.body);
@@ -461,20 +299,20 @@ TEST_CASE("A duplicate access key name for the same owner is 409 but another use
   const kt::CreatedUser user = kt::CreateUser(port, admin, "erin@example.com");
 
   const kt::CreatedKey admin_ci = kt::CreateAccessKey(port, admin, "ci");
-  ExpectError(kt::PostJson(port, kKeys, NameBody("ci"), admin), 409);
-  CHECK(ListKeys(port, admin).size() == 1);
+  kt::CheckError(kt::PostJson(port, kKeys, kt::NameBody("ci"), admin), 409);
+  CHECK(kt::ListAccessKeys(port, admin).size() == 1);
 
   const kt::CreatedKey user_ci = kt::CreateAccessKey(port, user.token, "ci");
   CHECK(user_ci.id != admin_ci.id);
   CHECK(user_ci.client_id != admin_ci.client_id);
-  ExpectError(kt::PostJson(port, kKeys, NameBody("ci"), user.token), 409);
+  kt::CheckError(kt::PostJson(port, kKeys, kt::NameBody("ci"), user.token), 409);
 
   // The rejected duplicate left the original key untouched.
-  ExpectMints(port, admin_ci.client_id, admin_ci.client_secret);
-  ExpectMints(port, user_ci.client_id, user_ci.client_secret);
+  kt::CheckKeyMints(port, admin_ci.client_id, admin_ci.client_secret);
+  kt::CheckKeyMints(port, user_ci.client_id, user_ci.client_secret);
 
   // Once deleted, the name is free again for its owner.
-  REQUIRE(kt::Delete(port, Target(kKeys, admin_ci.id), admin).status == 204);
+  REQUIRE(kt::Delete(port, kt::JoinPath(kKeys, admin_ci.id), admin).status == 204);
   const kt::CreatedKey again = kt::CreateAccessKey(port, admin, "ci");
   CHECK(again.id != admin_ci.id);
 }
@@ -487,18 +325,18 @@ TEST_CASE("Creating more keys than KEYMINT_MAX_KEYS_PER_USER is 400 with a messa
   const std::string admin = kt::AdminToken(port);
 
   const std::vector<kt::CreatedKey> keys = CreateKeys(port, admin, {"k1", "k2", "k3"});
-  const std::string message = ExpectError(kt::PostJson(port, kKeys, NameBody("k4"), admin), 400);
+  const std::string message = kt::CheckError(kt::PostJson(port, kKeys, kt::NameBody("k4"), admin), 400);
   CHECK(message.find('3') != std::string::npos);
-  CHECK(ListKeys(port, admin).size() == 3);
+  CHECK(kt::ListAccessKeys(port, admin).size() == 3);
 
   // The limit is per user.
   const kt::CreatedUser user = kt::CreateUser(port, admin, "frank@example.com");
   kt::CreateAccessKey(port, user.token, "k1");
 
   // Deleting a key makes room for another.
-  REQUIRE(kt::Delete(port, Target(kKeys, keys[0].id), admin).status == 204);
+  REQUIRE(kt::Delete(port, kt::JoinPath(kKeys, keys[0].id), admin).status == 204);
   kt::CreateAccessKey(port, admin, "k4");
-  ExpectError(kt::PostJson(port, kKeys, NameBody("k5"), admin), 400);
+  kt::CheckError(kt::PostJson(port, kKeys, kt::NameBody("k5"), admin), 400);
 }
 
 TEST_CASE("The 21st access key at the default limit is 400 with a message naming 20", "[integration]") {
@@ -507,9 +345,9 @@ TEST_CASE("The 21st access key at the default limit is 400 with a message naming
   const std::string admin = kt::AdminToken(port);
 
   for (int i = 1; i <= 20; ++i) kt::CreateAccessKey(port, admin, "key-" + std::to_string(i));
-  const std::string message = ExpectError(kt::PostJson(port, kKeys, NameBody("key-21"), admin), 400);
+  const std::string message = kt::CheckError(kt::PostJson(port, kKeys, kt::NameBody("key-21"), admin), 400);
   CHECK(message.find("20") != std::string::npos);
-  CHECK(ListKeys(port, admin).size() == 20);
+  CHECK(kt::ListAccessKeys(port, admin).size() == 20);
 }
 
 TEST_CASE("Another user's access key, an unknown id and a non-UUID id are 404 on get, delete and regenerate",
@@ -525,20 +363,21 @@ TEST_CASE("Another user's access key, an unknown id and a non-UUID id are 404 on
     std::string token, id;
   };
   // Even a System administrator gets 404 for someone else's key on the user endpoints.
-  const std::vector<Probe> probes = {{user.token, admin_key.id}, {admin, user_key.id},       {admin, kUnknownUuid},
-                                     {admin, kNotAUuid},         {user.token, kUnknownUuid}, {user.token, kNotAUuid}};
+  const std::vector<Probe> probes = {{user.token, admin_key.id},     {admin, user_key.id},
+                                     {admin, kt::kUnknownUuid},      {admin, kt::kNotAUuid},
+                                     {user.token, kt::kUnknownUuid}, {user.token, kt::kNotAUuid}};
   for (const auto& probe : probes) {
     INFO("id " << probe.id);
-    ExpectError(kt::Get(port, Target(kKeys, probe.id), probe.token), 404);
-    ExpectError(kt::Delete(port, Target(kKeys, probe.id), probe.token), 404);
-    ExpectError(Regenerate(port, probe.token, probe.id), 404);
+    kt::CheckError(kt::Get(port, kt::JoinPath(kKeys, probe.id), probe.token), 404);
+    kt::CheckError(kt::Delete(port, kt::JoinPath(kKeys, probe.id), probe.token), 404);
+    kt::CheckError(Regenerate(port, probe.token, probe.id), 404);
   }
 
   // Nothing happened to either key: both still exist and their secrets still work.
-  ExpectAccessKey1(GetKey(port, admin, admin_key.id), admin_key);
-  ExpectAccessKey1(GetKey(port, user.token, user_key.id), user_key);
-  ExpectMints(port, admin_key.client_id, admin_key.client_secret);
-  ExpectMints(port, user_key.client_id, user_key.client_secret);
+  kt::CheckAccessKey(GetKey(port, admin, admin_key.id), admin_key);
+  kt::CheckAccessKey(GetKey(port, user.token, user_key.id), user_key);
+  kt::CheckKeyMints(port, admin_key.client_id, admin_key.client_secret);
+  kt::CheckKeyMints(port, user_key.client_id, user_key.client_secret);
 }
 
 TEST_CASE("Deleting an access key answers 204 with no body and its credentials never mint again", "[integration]") {
@@ -547,20 +386,20 @@ TEST_CASE("Deleting an access key answers 204 with no body and its credentials n
   const std::string admin = kt::AdminToken(port);
   const kt::CreatedKey doomed = kt::CreateAccessKey(port, admin, "doomed");
   const kt::CreatedKey kept = kt::CreateAccessKey(port, admin, "kept");
-  ExpectMints(port, doomed.client_id, doomed.client_secret);
+  kt::CheckKeyMints(port, doomed.client_id, doomed.client_secret);
 
-  const kt::HttpResponse response = kt::Delete(port, Target(kKeys, doomed.id), admin);
+  const kt::HttpResponse response = kt::Delete(port, kt::JoinPath(kKeys, doomed.id), admin);
   INFO(response.body);
   REQUIRE(response.status == 204);
   CHECK(response.body.empty());
 
-  ExpectRefused(port, doomed.client_id, doomed.client_secret);
-  ExpectError(kt::Get(port, Target(kKeys, doomed.id), admin), 404);
-  ExpectError(kt::Delete(port, Target(kKeys, doomed.id), admin), 404);
-  ExpectError(Regenerate(port, admin, doomed.id), 404);
-  CHECK(Ids(ListKeys(port, admin)) == std::vector<std::string>{kept.id});
+  kt::CheckKeyRefused(port, doomed.client_id, doomed.client_secret);
+  kt::CheckError(kt::Get(port, kt::JoinPath(kKeys, doomed.id), admin), 404);
+  kt::CheckError(kt::Delete(port, kt::JoinPath(kKeys, doomed.id), admin), 404);
+  kt::CheckError(Regenerate(port, admin, doomed.id), 404);
+  CHECK(kt::Ids(kt::ListAccessKeys(port, admin)) == std::vector<std::string>{kept.id});
   CHECK(AdminList(port, admin, "?clientId=" + doomed.client_id).empty());
-  ExpectMints(port, kept.client_id, kept.client_secret);
+  kt::CheckKeyMints(port, kept.client_id, kept.client_secret);
 }
 
 TEST_CASE("Regenerating a secret answers only clientSecret and the old secret stops minting at once", "[integration]") {
@@ -568,36 +407,32 @@ TEST_CASE("Regenerating a secret answers only clientSecret and the old secret st
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
   const kt::CreatedKey key = kt::CreateAccessKey(port, admin, "rotating");
-  ExpectMints(port, key.client_id, key.client_secret);
+  kt::CheckKeyMints(port, key.client_id, key.client_secret);
 
   const kt::HttpResponse response = Regenerate(port, admin, key.id);
   INFO(response.body);
-  REQUIRE(response.status == 200);
-  CHECK(response.Header("Content-Type").rfind("application/json", 0) == 0);
-  const json::value body = response.Json();
-  const json::object& regenerated = Obj(body);
-  CHECK(kt::Keys(regenerated) == std::vector<std::string>{"clientSecret"});
-  const std::string second = Str(regenerated, "clientSecret");
+  const json::object regenerated = kt::CheckJsonObject(response, 200, {"clientSecret"});
+  const std::string second = kt::StringField(regenerated, "clientSecret");
   CHECK(second.size() >= 43);
-  CHECK(IsUrlSafe(second));
+  CHECK(kt::IsUrlSafe(second));
   CHECK(second != key.client_secret);
 
-  ExpectRefused(port, key.client_id, key.client_secret);
-  ExpectMints(port, key.client_id, second);
+  kt::CheckKeyRefused(port, key.client_id, key.client_secret);
+  kt::CheckKeyMints(port, key.client_id, second);
 
   // The key itself is unchanged: same id, name, client ID and creation time.
   const json::object got = GetKey(port, admin, key.id);
-  ExpectAccessKey1(got, key);
+  kt::CheckAccessKey(got, key);
 
   // Regenerating again revokes the second secret too.
   const kt::HttpResponse again = Regenerate(port, admin, key.id);
   REQUIRE(again.status == 200);
-  const std::string third = Str(Obj(again.Json()), "clientSecret");
+  const std::string third = kt::StringField(kt::AsObject(again.Json()), "clientSecret");
   CHECK(third != second);
-  ExpectRefused(port, key.client_id, second);
-  ExpectRefused(port, key.client_id, key.client_secret);
-  ExpectMints(port, key.client_id, third);
-  CHECK(Str(GetKey(port, admin, key.id), "createdAt") == Str(got, "createdAt"));
+  kt::CheckKeyRefused(port, key.client_id, second);
+  kt::CheckKeyRefused(port, key.client_id, key.client_secret);
+  kt::CheckKeyMints(port, key.client_id, third);
+  CHECK(kt::StringField(GetKey(port, admin, key.id), "createdAt") == kt::StringField(got, "createdAt"));
 }
 
 TEST_CASE("Regenerating a secret also works with an empty request body", "[integration]") {
@@ -607,12 +442,12 @@ TEST_CASE("Regenerating a secret also works with an empty request body", "[integ
   const kt::CreatedKey key = kt::CreateAccessKey(port, admin, "rotating");
 
   const kt::HttpResponse response =
-      kt::Send(port, "POST", Target(kKeys, key.id) + "/secret", "", {{"Authorization", "Bearer " + admin}});
+      kt::Send(port, "POST", kt::JoinPath(kKeys, key.id) + "/secret", "", {{"Authorization", "Bearer " + admin}});
   INFO(response.body);
   REQUIRE(response.status == 200);
-  const std::string secret = Str(Obj(response.Json()), "clientSecret");
-  ExpectRefused(port, key.client_id, key.client_secret);
-  ExpectMints(port, key.client_id, secret);
+  const std::string secret = kt::StringField(kt::AsObject(response.Json()), "clientSecret");
+  kt::CheckKeyRefused(port, key.client_id, key.client_secret);
+  kt::CheckKeyMints(port, key.client_id, secret);
 }
 
 TEST_CASE("A token exchange sets the key's lastLogin within about a second", "[integration]") {
@@ -621,16 +456,12 @@ TEST_CASE("A token exchange sets the key's lastLogin within about a second", "[i
   const std::string admin = kt::AdminToken(port);
   const kt::CreatedKey key = kt::CreateAccessKey(port, admin, "busy");
   const kt::CreatedKey idle = kt::CreateAccessKey(port, admin, "idle");
-  const std::string created_at = Str(GetKey(port, admin, key.id), "createdAt");
+  const std::string created_at = kt::StringField(GetKey(port, admin, key.id), "createdAt");
 
-  ExpectMints(port, key.client_id, key.client_secret);
+  kt::CheckKeyMints(port, key.client_id, key.client_secret);
   const auto exchanged = std::chrono::steady_clock::now();
-  std::string last_login;
-  while (std::chrono::steady_clock::now() - exchanged < std::chrono::seconds(3)) {
-    last_login = ExpectAccessKey1(GetKey(port, admin, key.id), key);
-    if (!last_login.empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  const std::string last_login =
+      kt::PollUntilNonEmpty([&] { return kt::CheckAccessKey(GetKey(port, admin, key.id), key); });
   const auto waited = std::chrono::steady_clock::now() - exchanged;
   INFO("waited " << std::chrono::duration_cast<std::chrono::milliseconds>(waited).count() << " ms");
   REQUIRE_FALSE(last_login.empty());
@@ -639,18 +470,18 @@ TEST_CASE("A token exchange sets the key's lastLogin within about a second", "[i
   CHECK(last_login >= created_at);
 
   // The list and the administration list agree; an unused key stays null.
-  for (const auto& item : ListKeys(port, admin)) {
-    const json::object& listed = Obj(item);
-    if (Str(listed, "id") == key.id) CHECK(Str(listed, "lastLogin") == last_login);
-    if (Str(listed, "id") == idle.id) CHECK(listed.at("lastLogin").is_null());
+  for (const auto& item : kt::ListAccessKeys(port, admin)) {
+    const json::object& listed = kt::AsObject(item);
+    if (kt::StringField(listed, "id") == key.id) CHECK(kt::StringField(listed, "lastLogin") == last_login);
+    if (kt::StringField(listed, "id") == idle.id) CHECK(listed.at("lastLogin").is_null());
   }
   const json::array admin_view = AdminList(port, admin, "?clientId=" + key.client_id);
   REQUIRE(admin_view.size() == 1);
-  CHECK(Str(Obj(admin_view[0]), "lastLogin") == last_login);
+  CHECK(kt::StringField(kt::AsObject(admin_view[0]), "lastLogin") == last_login);
   CHECK(GetKey(port, admin, idle.id).at("lastLogin").is_null());
 
   // A failed exchange does not count as a login.
-  ExpectRefused(port, idle.client_id, "wrong-secret-wrong-secret-wrong-secret-wrong");
+  kt::CheckKeyRefused(port, idle.client_id, "wrong-secret-wrong-secret-wrong-secret-wrong");
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
   CHECK(GetKey(port, admin, idle.id).at("lastLogin").is_null());
 }
@@ -663,26 +494,23 @@ TEST_CASE("Access key endpoints answer 401 without a valid bearer token", "[inte
 
   for (const auto& token : {std::string(), std::string("not-a-jwt"), std::string("a.b.c"), key.client_secret}) {
     INFO("token '" << token << "'");
-    ExpectError(kt::Get(port, kKeys, token), 401);
-    ExpectError(kt::PostJson(port, kKeys, NameBody("intruder"), token), 401);
-    ExpectError(kt::Get(port, Target(kKeys, key.id), token), 401);
-    ExpectError(kt::Delete(port, Target(kKeys, key.id), token), 401);
-    ExpectError(Regenerate(port, token, key.id), 401);
-    ExpectError(kt::Get(port, kAdminKeys, token), 401);
-    ExpectError(kt::Delete(port, Target(kAdminKeys, key.id), token), 401);
+    kt::CheckError(kt::Get(port, kKeys, token), 401);
+    kt::CheckError(kt::PostJson(port, kKeys, kt::NameBody("intruder"), token), 401);
+    kt::CheckError(kt::Get(port, kt::JoinPath(kKeys, key.id), token), 401);
+    kt::CheckError(kt::Delete(port, kt::JoinPath(kKeys, key.id), token), 401);
+    kt::CheckError(Regenerate(port, token, key.id), 401);
+    kt::CheckError(kt::Get(port, kAdminKeys, token), 401);
+    kt::CheckError(kt::Delete(port, kt::JoinPath(kAdminKeys, key.id), token), 401);
   }
   // A non-Bearer scheme is not accepted either.
-  ExpectError(kt::Send(port, "GET", kKeys, "", {{"Authorization", "Basic " + admin}}), 401);
-  ExpectError(kt::Send(port, "GET", kKeys, "", {{"Authorization", admin}}), 401);
+  kt::CheckError(kt::Send(port, "GET", kKeys, "", {{"Authorization", "Basic " + admin}}), 401);
+  kt::CheckError(kt::Send(port, "GET", kKeys, "", {{"Authorization", admin}}), 401);
   // A tampered signature is refused.
-  std::string tampered = admin;
-  const size_t signature_char = tampered.rfind('.') + 10;
-  tampered[signature_char] = tampered[signature_char] == 'A' ? 'Q' : 'A';
-  ExpectError(kt::Get(port, kKeys, tampered), 401);
+  kt::CheckError(kt::Get(port, kKeys, kt::TamperSignature(admin)), 401);
 
   // Nothing changed.
-  ExpectMints(port, key.client_id, key.client_secret);
-  CHECK(ListKeys(port, admin).size() == 1);
+  kt::CheckKeyMints(port, key.client_id, key.client_secret);
+  CHECK(kt::ListAccessKeys(port, admin).size() == 1);
 }
 
 TEST_CASE("A wrong method on a known access-key path is 405 with Allow", "[integration]") {
@@ -691,19 +519,19 @@ TEST_CASE("A wrong method on a known access-key path is 405 with Allow", "[integ
   const std::string admin = kt::AdminToken(port);
   const kt::CreatedKey key = kt::CreateAccessKey(port, admin, "methods");
 
-  const kt::HttpResponse put = kt::PutJson(port, Target(kKeys, key.id), NameBody("renamed"), admin);
-  ExpectError(put, 405);
+  const kt::HttpResponse put = kt::PutJson(port, kt::JoinPath(kKeys, key.id), kt::NameBody("renamed"), admin);
+  kt::CheckError(put, 405);
   CHECK(put.Header("Allow").find("GET") != std::string::npos);
   CHECK(put.Header("Allow").find("DELETE") != std::string::npos);
 
   const kt::HttpResponse del = kt::Delete(port, kKeys, admin);
-  ExpectError(del, 405);
+  kt::CheckError(del, 405);
   CHECK(del.Header("Allow").find("POST") != std::string::npos);
 
-  const kt::HttpResponse get_secret = kt::Get(port, Target(kKeys, key.id) + "/secret", admin);
-  ExpectError(get_secret, 405);
+  const kt::HttpResponse get_secret = kt::Get(port, kt::JoinPath(kKeys, key.id) + "/secret", admin);
+  kt::CheckError(get_secret, 405);
   CHECK(get_secret.Header("Allow").find("POST") != std::string::npos);
-  CHECK(Str(GetKey(port, admin, key.id), "name") == "methods");
+  CHECK(kt::StringField(GetKey(port, admin, key.id), "name") == "methods");
 }
 
 TEST_CASE("The administration access-key endpoints are 403 for users without System administrator", "[integration]") {
@@ -718,15 +546,15 @@ TEST_CASE("The administration access-key endpoints are 403 for users without Sys
     INFO("role " << role);
     const std::string email = "user" + std::to_string(i) + "@example.com";
     const kt::CreatedUser user = kt::CreateUser(port, admin, email, {role});
-    ExpectError(kt::Get(port, kAdminKeys, user.token), 403);
-    ExpectError(kt::Get(port, std::string(kAdminKeys) + "?createdBy=" + kt::kAdminEmail, user.token), 403);
-    ExpectError(kt::Delete(port, Target(kAdminKeys, admin_key.id), user.token), 403);
-    ExpectError(kt::Delete(port, Target(kAdminKeys, kUnknownUuid), user.token), 403);
+    kt::CheckError(kt::Get(port, kAdminKeys, user.token), 403);
+    kt::CheckError(kt::Get(port, std::string(kAdminKeys) + "?createdBy=" + kt::kAdminEmail, user.token), 403);
+    kt::CheckError(kt::Delete(port, kt::JoinPath(kAdminKeys, admin_key.id), user.token), 403);
+    kt::CheckError(kt::Delete(port, kt::JoinPath(kAdminKeys, kt::kUnknownUuid), user.token), 403);
     // Their own keys remain theirs to manage.
     const kt::CreatedKey own = kt::CreateAccessKey(port, user.token, "own");
-    CHECK(Ids(ListKeys(port, user.token)) == std::vector<std::string>{own.id});
+    CHECK(kt::Ids(kt::ListAccessKeys(port, user.token)) == std::vector<std::string>{own.id});
   }
-  ExpectMints(port, admin_key.client_id, admin_key.client_secret);
+  kt::CheckKeyMints(port, admin_key.client_id, admin_key.client_secret);
 }
 
 TEST_CASE("The administration list shows every user's keys with createdBy, filtered by clientId and createdBy",
@@ -756,25 +584,25 @@ TEST_CASE("The administration list shows every user's keys with createdBy, filte
   const json::array everything = AdminList(port, admin);
   REQUIRE(everything.size() == all.size());
   for (size_t i = 0; i < all.size(); ++i) {
-    const json::object& key = Obj(everything[i]);
+    const json::object& key = kt::AsObject(everything[i]);
     INFO("index " << i);
-    CHECK(Str(key, "id") == all[i].id);
-    CHECK(Str(key, "name") == all[i].name);
-    CHECK(Str(key, "clientId") == all[i].client_id);
-    CHECK(Str(key, "createdBy") == owners[i]);
+    CHECK(kt::StringField(key, "id") == all[i].id);
+    CHECK(kt::StringField(key, "name") == all[i].name);
+    CHECK(kt::StringField(key, "clientId") == all[i].client_id);
+    CHECK(kt::StringField(key, "createdBy") == owners[i]);
     CHECK(key.at("lastLogin").is_null());
   }
 
   const json::array by_client = AdminList(port, admin, "?clientId=" + all[1].client_id);
-  CHECK(Ids(by_client) == std::vector<std::string>{all[1].id});
+  CHECK(kt::Ids(by_client) == std::vector<std::string>{all[1].id});
 
   const std::vector<std::string> heidi_ids = {all[1].id, all[3].id};
-  CHECK(Ids(AdminList(port, admin, "?createdBy=heidi@example.com")) == heidi_ids);
-  CHECK(Ids(AdminList(port, admin, "?createdBy=heidi%40example.com")) == heidi_ids);
-  CHECK(Ids(AdminList(port, admin, std::string("?createdBy=") + kt::kAdminEmail)) ==
+  CHECK(kt::Ids(AdminList(port, admin, "?createdBy=heidi@example.com")) == heidi_ids);
+  CHECK(kt::Ids(AdminList(port, admin, "?createdBy=heidi%40example.com")) == heidi_ids);
+  CHECK(kt::Ids(AdminList(port, admin, std::string("?createdBy=") + kt::kAdminEmail)) ==
         std::vector<std::string>{all[0].id, all[2].id});
 
-  CHECK(Ids(AdminList(port, admin, "?createdBy=heidi@example.com&clientId=" + all[3].client_id)) ==
+  CHECK(kt::Ids(AdminList(port, admin, "?createdBy=heidi@example.com&clientId=" + all[3].client_id)) ==
         std::vector<std::string>{all[3].id});
   CHECK(AdminList(port, admin, "?createdBy=heidi@example.com&clientId=" + all[0].client_id).empty());
   CHECK(AdminList(port, admin, "?createdBy=nobody@example.com").empty());
@@ -791,25 +619,25 @@ TEST_CASE("The administration list pages with offset and limit and rejects bad v
   std::vector<std::string> ids;
   for (const auto& key : keys) ids.push_back(key.id);
 
-  CHECK(Ids(AdminList(port, admin)) == ids);
-  CHECK(Ids(AdminList(port, admin, "?limit=2")) == std::vector<std::string>{ids[0], ids[1]});
-  CHECK(Ids(AdminList(port, admin, "?offset=2&limit=2")) == std::vector<std::string>{ids[2], ids[3]});
-  CHECK(Ids(AdminList(port, admin, "?limit=2&offset=4")) == std::vector<std::string>{ids[4]});
-  CHECK(Ids(AdminList(port, admin, "?offset=1")) == std::vector<std::string>(ids.begin() + 1, ids.end()));
-  CHECK(Ids(AdminList(port, admin, "?offset=0&limit=100")) == ids);
-  CHECK(Ids(AdminList(port, admin, "?limit=1")) == std::vector<std::string>{ids[0]});
+  CHECK(kt::Ids(AdminList(port, admin)) == ids);
+  CHECK(kt::Ids(AdminList(port, admin, "?limit=2")) == std::vector<std::string>{ids[0], ids[1]});
+  CHECK(kt::Ids(AdminList(port, admin, "?offset=2&limit=2")) == std::vector<std::string>{ids[2], ids[3]});
+  CHECK(kt::Ids(AdminList(port, admin, "?limit=2&offset=4")) == std::vector<std::string>{ids[4]});
+  CHECK(kt::Ids(AdminList(port, admin, "?offset=1")) == std::vector<std::string>(ids.begin() + 1, ids.end()));
+  CHECK(kt::Ids(AdminList(port, admin, "?offset=0&limit=100")) == ids);
+  CHECK(kt::Ids(AdminList(port, admin, "?limit=1")) == std::vector<std::string>{ids[0]});
   CHECK(AdminList(port, admin, "?offset=5").empty());
   CHECK(AdminList(port, admin, "?offset=1000").empty());
   // Filters apply before paging.
-  CHECK(Ids(AdminList(port, admin, std::string("?createdBy=") + kt::kAdminEmail + "&offset=3&limit=1")) ==
+  CHECK(kt::Ids(AdminList(port, admin, std::string("?createdBy=") + kt::kAdminEmail + "&offset=3&limit=1")) ==
         std::vector<std::string>{ids[3]});
 
   for (const std::string query : {"?limit=0", "?limit=101", "?limit=-1", "?offset=-1", "?limit=abc", "?offset=abc",
                                   "?limit=", "?offset=", "?limit=1.5", "?limit=99999999999999999999"}) {
     INFO("query " << query);
-    const std::string message = ExpectError(kt::Get(port, std::string(kAdminKeys) + query, admin), 400);
+    const std::string message = kt::CheckError(kt::Get(port, std::string(kAdminKeys) + query, admin), 400);
     const std::string field = query.find("limit") != std::string::npos ? "limit" : "offset";
-    CHECK(Lower(message).find(field) != std::string::npos);
+    CHECK(kt::Lower(message).find(field) != std::string::npos);
   }
 }
 
@@ -832,13 +660,13 @@ TEST_CASE("The administration list returns at most 100 keys by default", "[integ
   REQUIRE(rest.size() == 1);
 
   // Together the pages hold every key exactly once.
-  std::vector<std::string> seen = Ids(first_page);
-  seen.push_back(Str(Obj(rest[0]), "id"));
-  CHECK(Sorted(seen) == Sorted(ids));
+  std::vector<std::string> seen = kt::Ids(first_page);
+  seen.push_back(kt::StringField(kt::AsObject(rest[0]), "id"));
+  CHECK(kt::Sorted(seen) == kt::Sorted(ids));
   // And the list is in createdAt order.
-  std::vector<std::string> created_at = Members(first_page, "createdAt");
+  std::vector<std::string> created_at = kt::StringFields(first_page, "createdAt");
   CHECK(std::is_sorted(created_at.begin(), created_at.end()));
-  CHECK(Str(Obj(rest[0]), "createdAt") >= created_at.back());
+  CHECK(kt::StringField(kt::AsObject(rest[0]), "createdAt") >= created_at.back());
 }
 
 TEST_CASE("An administrator deletes any user's key with 204 and its credentials never mint again", "[integration]") {
@@ -850,60 +678,54 @@ TEST_CASE("An administrator deletes any user's key with 204 and its credentials 
   const kt::CreatedKey kept = kt::CreateAccessKey(port, user.token, "kept");
   const kt::CreatedKey own = kt::CreateAccessKey(port, admin, "own");
 
-  const kt::HttpResponse response = kt::Delete(port, Target(kAdminKeys, doomed.id), admin);
+  const kt::HttpResponse response = kt::Delete(port, kt::JoinPath(kAdminKeys, doomed.id), admin);
   INFO(response.body);
   REQUIRE(response.status == 204);
   CHECK(response.body.empty());
 
-  ExpectRefused(port, doomed.client_id, doomed.client_secret);
-  ExpectError(kt::Get(port, Target(kKeys, doomed.id), user.token), 404);
-  CHECK(Ids(ListKeys(port, user.token)) == std::vector<std::string>{kept.id});
-  CHECK(Ids(AdminList(port, admin, "?createdBy=ivan@example.com")) == std::vector<std::string>{kept.id});
-  ExpectMints(port, kept.client_id, kept.client_secret);
+  kt::CheckKeyRefused(port, doomed.client_id, doomed.client_secret);
+  kt::CheckError(kt::Get(port, kt::JoinPath(kKeys, doomed.id), user.token), 404);
+  CHECK(kt::Ids(kt::ListAccessKeys(port, user.token)) == std::vector<std::string>{kept.id});
+  CHECK(kt::Ids(AdminList(port, admin, "?createdBy=ivan@example.com")) == std::vector<std::string>{kept.id});
+  kt::CheckKeyMints(port, kept.client_id, kept.client_secret);
 
-  ExpectError(kt::Delete(port, Target(kAdminKeys, doomed.id), admin), 404);
-  ExpectError(kt::Delete(port, Target(kAdminKeys, kUnknownUuid), admin), 404);
-  ExpectError(kt::Delete(port, Target(kAdminKeys, kNotAUuid), admin), 404);
+  kt::CheckError(kt::Delete(port, kt::JoinPath(kAdminKeys, doomed.id), admin), 404);
+  kt::CheckError(kt::Delete(port, kt::JoinPath(kAdminKeys, kt::kUnknownUuid), admin), 404);
+  kt::CheckError(kt::Delete(port, kt::JoinPath(kAdminKeys, kt::kNotAUuid), admin), 404);
 
   // The administrator's own keys are deletable there too.
-  REQUIRE(kt::Delete(port, Target(kAdminKeys, own.id), admin).status == 204);
-  ExpectRefused(port, own.client_id, own.client_secret);
-  CHECK(ListKeys(port, admin).empty());
+  REQUIRE(kt::Delete(port, kt::JoinPath(kAdminKeys, own.id), admin).status == 204);
+  kt::CheckKeyRefused(port, own.client_id, own.client_secret);
+  CHECK(kt::ListAccessKeys(port, admin).empty());
 }
 
 TEST_CASE("Access keys, their secrets and their lastLogin survive a restart on the same directories", "[integration]") {
-  const std::string data_dir = kt::MakeTempDir();
-  const std::string keys_dir = kt::MakeTempDir();
+  const kt::ScopedTempDir data_dir, keys_dir;
+  kt::ProcessOptions options;
+  options.data_dir = data_dir.path;
+  options.keys_dir = keys_dir.path;
   kt::CreatedKey key;
   std::string created_at;
   {
-    kt::ProcessOptions options;
-    options.data_dir = data_dir;
-    options.keys_dir = keys_dir;
     kt::KeymintProcess server(options);
     const std::string admin = kt::AdminToken(server.port());
     key = kt::CreateAccessKey(server.port(), admin, "durable");
     const kt::CreatedKey gone = kt::CreateAccessKey(server.port(), admin, "gone");
-    REQUIRE(kt::Delete(server.port(), Target(kKeys, gone.id), admin).status == 204);
-    created_at = Str(GetKey(server.port(), admin, key.id), "createdAt");
+    REQUIRE(kt::Delete(server.port(), kt::JoinPath(kKeys, gone.id), admin).status == 204);
+    created_at = kt::StringField(GetKey(server.port(), admin, key.id), "createdAt");
     // A login immediately before a clean stop is not lost.
-    ExpectMints(server.port(), key.client_id, key.client_secret);
+    kt::CheckKeyMints(server.port(), key.client_id, key.client_secret);
     CHECK(server.Stop() == 0);
   }
   {
-    kt::ProcessOptions options;
-    options.data_dir = data_dir;
-    options.keys_dir = keys_dir;
     kt::KeymintProcess server(options);
     const std::string admin = kt::AdminToken(server.port());
-    const json::array keys = ListKeys(server.port(), admin);
+    const json::array keys = kt::ListAccessKeys(server.port(), admin);
     REQUIRE(keys.size() == 1);
-    CHECK_FALSE(ExpectAccessKey1(Obj(keys[0]), key).empty());
-    CHECK(Str(Obj(keys[0]), "createdAt") == created_at);
-    ExpectMints(server.port(), key.client_id, key.client_secret);
+    CHECK_FALSE(kt::CheckAccessKey(kt::AsObject(keys[0]), key).empty());
+    CHECK(kt::StringField(kt::AsObject(keys[0]), "createdAt") == created_at);
+    kt::CheckKeyMints(server.port(), key.client_id, key.client_secret);
   }
-  kt::RemoveTree(data_dir);
-  kt::RemoveTree(keys_dir);
 }
 
 TEST_CASE("Concurrent creates of one name leave exactly one key", "[integration]") {
@@ -914,17 +736,18 @@ TEST_CASE("Concurrent creates of one name leave exactly one key", "[integration]
   for (int round = 0; round < 3; ++round) {
     const std::string name = "race-" + std::to_string(round);
     const std::vector<kt::HttpResponse> responses =
-        Concurrently(8, [&](int) { return kt::PostJson(port, kKeys, NameBody(name), admin); });
+        kt::Concurrently(8, [&](int) { return kt::PostJson(port, kKeys, kt::NameBody(name), admin); });
     INFO("round " << round);
-    CHECK(CountStatus(responses, 201) == 1);
-    CHECK(CountStatus(responses, 409) == 7);
+    CHECK(kt::CountStatus(responses, 201) == 1);
+    CHECK(kt::CountStatus(responses, 409) == 7);
     for (const auto& response : responses) {
       if (response.status != 201) continue;
       const json::value body = response.Json();
-      ExpectMints(port, Str(Obj(body), "clientId"), Str(Obj(body), "clientSecret"));
+      kt::CheckKeyMints(port, kt::StringField(kt::AsObject(body), "clientId"),
+                        kt::StringField(kt::AsObject(body), "clientSecret"));
     }
   }
-  CHECK(ListKeys(port, admin).size() == 3);
+  CHECK(kt::ListAccessKeys(port, admin).size() == 3);
 }
 
 TEST_CASE("Concurrent creates never exceed the per-user key limit", "[integration]") {
@@ -935,11 +758,11 @@ TEST_CASE("Concurrent creates never exceed the per-user key limit", "[integratio
   const std::string admin = kt::AdminToken(port);
   kt::CreateAccessKey(port, admin, "existing");
 
-  const std::vector<kt::HttpResponse> responses =
-      Concurrently(10, [&](int i) { return kt::PostJson(port, kKeys, NameBody("burst-" + std::to_string(i)), admin); });
-  CHECK(CountStatus(responses, 201) == 2);
-  CHECK(CountStatus(responses, 400) == 8);
-  CHECK(ListKeys(port, admin).size() == 3);
+  const std::vector<kt::HttpResponse> responses = kt::Concurrently(
+      10, [&](int i) { return kt::PostJson(port, kKeys, kt::NameBody("burst-" + std::to_string(i)), admin); });
+  CHECK(kt::CountStatus(responses, 201) == 2);
+  CHECK(kt::CountStatus(responses, 400) == 8);
+  CHECK(kt::ListAccessKeys(port, admin).size() == 3);
   CHECK(AdminList(port, admin).size() == 3);
 }
 
@@ -952,15 +775,15 @@ TEST_CASE("Concurrent regenerations leave exactly one working secret", "[integra
   for (int round = 0; round < 3; ++round) {
     INFO("round " << round);
     const std::vector<kt::HttpResponse> responses =
-        Concurrently(6, [&](int) { return Regenerate(port, admin, key.id); });
-    REQUIRE(CountStatus(responses, 200) == 6);
+        kt::Concurrently(6, [&](int) { return Regenerate(port, admin, key.id); });
+    REQUIRE(kt::CountStatus(responses, 200) == 6);
     int working = 0;
     for (const auto& response : responses) {
-      const std::string secret = Str(Obj(response.Json()), "clientSecret");
-      if (Exchange(port, key.client_id, secret).status == 200) ++working;
+      const std::string secret = kt::StringField(kt::AsObject(response.Json()), "clientSecret");
+      if (kt::ClientCredentialsExchange(port, key.client_id, secret).status == 200) ++working;
     }
     CHECK(working == 1);
-    ExpectRefused(port, key.client_id, key.client_secret);
+    kt::CheckKeyRefused(port, key.client_id, key.client_secret);
   }
 }
 
@@ -972,12 +795,12 @@ TEST_CASE("Concurrent deletes of one key answer one 204 and otherwise 404", "[in
   for (int round = 0; round < 3; ++round) {
     INFO("round " << round);
     const kt::CreatedKey key = kt::CreateAccessKey(port, admin, "short-lived");
-    const std::vector<kt::HttpResponse> responses = Concurrently(
-        6, [&](int i) { return kt::Delete(port, Target(i % 2 == 0 ? kKeys : kAdminKeys, key.id), admin); });
-    CHECK(CountStatus(responses, 204) == 1);
-    CHECK(CountStatus(responses, 404) == 5);
-    ExpectRefused(port, key.client_id, key.client_secret);
-    CHECK(ListKeys(port, admin).empty());
+    const std::vector<kt::HttpResponse> responses = kt::Concurrently(
+        6, [&](int i) { return kt::Delete(port, kt::JoinPath(i % 2 == 0 ? kKeys : kAdminKeys, key.id), admin); });
+    CHECK(kt::CountStatus(responses, 204) == 1);
+    CHECK(kt::CountStatus(responses, 404) == 5);
+    kt::CheckKeyRefused(port, key.client_id, key.client_secret);
+    CHECK(kt::ListAccessKeys(port, admin).empty());
   }
 }
 
@@ -987,14 +810,14 @@ TEST_CASE("Token exchanges racing a delete never mint after the delete has answe
   const std::string admin = kt::AdminToken(port);
   const kt::CreatedKey key = kt::CreateAccessKey(port, admin, "racing");
 
-  const std::vector<kt::HttpResponse> responses = Concurrently(8, [&](int i) {
-    if (i == 0) return kt::Delete(port, Target(kKeys, key.id), admin);
-    return Exchange(port, key.client_id, key.client_secret);
+  const std::vector<kt::HttpResponse> responses = kt::Concurrently(8, [&](int i) {
+    if (i == 0) return kt::Delete(port, kt::JoinPath(kKeys, key.id), admin);
+    return kt::ClientCredentialsExchange(port, key.client_id, key.client_secret);
   });
   CHECK(responses[0].status == 204);
   for (size_t i = 1; i < responses.size(); ++i) {
     INFO("exchange " << i << ": " << responses[i].status << " " << responses[i].body);
     CHECK((responses[i].status == 200 || responses[i].status == 401));
   }
-  for (int i = 0; i < 5; ++i) ExpectRefused(port, key.client_id, key.client_secret);
+  for (int i = 0; i < 5; ++i) kt::CheckKeyRefused(port, key.client_id, key.client_secret);
 }

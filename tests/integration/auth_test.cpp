@@ -41,14 +41,6 @@ JwtParts Split(const std::string& token) {
   return {token.substr(0, first), token.substr(first + 1, second - first - 1), token.substr(second + 1)};
 }
 
-json::object OnlyJwk(uint16_t port) {
-  const json::object jwks = FetchJwks(port);
-  REQUIRE(jwks.contains("keys"));
-  REQUIRE(jwks.at("keys").is_array());
-  REQUIRE(jwks.at("keys").as_array().size() == 1);
-  return jwks.at("keys").as_array()[0].as_object();
-}
-
 }  // namespace
 
 TEST_CASE("management endpoints answer 401 with a Bearer challenge without a usable bearer token", "[integration]") {

@@ -4,7 +4,6 @@
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-#include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
@@ -22,32 +21,15 @@ namespace json = boost::json;
 const std::vector<std::string> kMetadataPaths = {"/.well-known/openid-configuration",
                                                  "/.well-known/oauth-authorization-server"};
 
-std::set<std::string> StringArray(const json::object& object, const std::string& name) {
-  INFO("member " << name);
-  const json::value* value = object.if_contains(name);
-  REQUIRE(value != nullptr);
-  REQUIRE(value->is_array());
-  std::set<std::string> out;
-  for (const json::value& item : value->as_array()) {
-    REQUIRE(item.is_string());
-    out.emplace(item.as_string());
-  }
-  return out;
-}
-
 // CHECKs the exact JWKS shape and returns its keys.
 std::vector<json::object> CheckJwks(const HttpResponse& response) {
   INFO("JWKS: " << response.status << " " << response.body);
-  REQUIRE(response.status == 200);
-  CHECK(response.Header("Content-Type").rfind("application/json", 0) == 0);
-  const json::value body = response.Json();
-  REQUIRE(body.is_object());
-  CHECK(Keys(body.as_object()) == std::vector<std::string>{"keys"});
-  REQUIRE(body.as_object().contains("keys"));
-  REQUIRE(body.as_object().at("keys").is_array());
+  const json::object body = CheckJsonObject(response, 200, {"keys"});
+  REQUIRE(body.contains("keys"));
+  REQUIRE(body.at("keys").is_array());
   std::vector<json::object> keys;
   std::set<std::string> kids;
-  for (const json::value& key : body.as_object().at("keys").as_array()) {
+  for (const json::value& key : body.at("keys").as_array()) {
     REQUIRE(key.is_object());
     const json::object& jwk = key.as_object();
     CHECK(Keys(jwk) == std::vector<std::string>{"alg", "e", "kid", "kty", "n", "use"});
@@ -78,15 +60,15 @@ json::object CheckMetadata(uint16_t port, const std::string& path, const std::st
   CHECK(StringField(doc, "issuer") == issuer);
   CHECK(StringField(doc, "token_endpoint") == issuer + "/api/v2/token");
   CHECK(StringField(doc, "jwks_uri").rfind(issuer, 0) == 0);
-  const std::set<std::string> grants = StringArray(doc, "grant_types_supported");
+  const std::set<std::string> grants = StringSetField(doc, "grant_types_supported");
   CHECK(grants.count("client_credentials") == 1);
   CHECK(grants.count("password") == 1);
-  const std::set<std::string> auth_methods = StringArray(doc, "token_endpoint_auth_methods_supported");
+  const std::set<std::string> auth_methods = StringSetField(doc, "token_endpoint_auth_methods_supported");
   CHECK(auth_methods.count("client_secret_basic") == 1);
   CHECK(auth_methods.count("client_secret_post") == 1);
-  StringArray(doc, "response_types_supported");
-  CHECK_FALSE(StringArray(doc, "subject_types_supported").empty());
-  CHECK(StringArray(doc, "id_token_signing_alg_values_supported").count("RS256") == 1);
+  StringSetField(doc, "response_types_supported");
+  CHECK_FALSE(StringSetField(doc, "subject_types_supported").empty());
+  CHECK(StringSetField(doc, "id_token_signing_alg_values_supported").count("RS256") == 1);
   return doc;
 }
 
@@ -114,14 +96,6 @@ bool VerifyWithJwks(const std::string& token, const std::vector<json::object>& k
                        Base64UrlDecode(token.substr(second_dot + 1)));
   }
   return false;
-}
-
-std::vector<std::string> PemFiles(const std::string& dir) {
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() == ".pem") files.push_back(entry.path().filename().string());
-  }
-  return files;
 }
 
 }  // namespace

@@ -18,8 +18,6 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr const char* kUnknownId = "3f0c2a9e-8b1d-4c6e-9a7f-0d2e4b6c8a10";
-
 std::set<std::string> AllowSet(const HttpResponse& response) {
   std::set<std::string> methods;
   std::stringstream in(response.Header("Allow"));
@@ -70,7 +68,7 @@ TEST_CASE("unknown paths and other users' resources answer 404 in the Error shap
   KeymintProcess server;
   const uint16_t port = server.port();
   const std::string admin = AdminToken(port);
-  const std::string unknown = kUnknownId;
+  const std::string unknown = kUnknownUuid;
 
   for (const std::string& target :
        {std::string("/api/v1/nope"), std::string("/api/v2/nope"), std::string("/nope"), std::string("/api/v3/token"),
@@ -148,8 +146,8 @@ TEST_CASE("JSON management endpoints answer 415 for any other content type", "[i
     INFO("Content-Type: '" << content_type << "'");
     CheckError(SendJsonText(port, "POST", "/api/v1/access-keys", body, admin, content_type), 415);
   }
-  CheckError(SendJsonText(port, "PUT", "/api/v1/users/" + std::string(kUnknownId) + "/roles", R"({"roles":["Viewer"]})",
-                          admin, "text/plain"),
+  CheckError(SendJsonText(port, "PUT", "/api/v1/users/" + kUnknownUuid + "/roles", R"({"roles":["Viewer"]})", admin,
+                          "text/plain"),
              415);
   {
     INFO("the failed attempts created nothing; a charset parameter is fine");

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -26,12 +25,6 @@ namespace {
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 std::vector<std::string> NonEmptyLines(const std::string& text) {
   std::vector<std::string> lines;
@@ -69,15 +62,6 @@ std::vector<std::string> FindPlaintext(const std::string& dir,
   return found;
 }
 
-std::vector<std::string> PemFiles(const std::string& dir) {
-  std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().extension() == ".pem") files.push_back(entry.path().string());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 bool DirectoryIsEmpty(const std::string& dir) {
   std::error_code ec;
   return fs::is_empty(dir, ec) && !ec;
@@ -90,12 +74,6 @@ json::array UserList(uint16_t port, const std::string& admin) {
   const json::value body = response.Json();
   REQUIRE(body.is_array());
   return body.as_array();
-}
-
-std::string OnlyKid(uint16_t port) {
-  const json::object jwks = FetchJwks(port);
-  REQUIRE(jwks.at("keys").as_array().size() == 1);
-  return StringField(jwks.at("keys").as_array()[0].as_object(), "kid");
 }
 
 std::string KeyLastLogin(uint16_t port, const std::string& token, const std::string& key_id) {
@@ -278,7 +256,7 @@ TEST_CASE("a restart on the same directories keeps users, keys, lastLogin and th
     REQUIRE_FALSE(ClientCredentialsToken(port, key.client_id, key.client_secret).empty());
     first_login = WaitForLastLogin(port, user.token, "/api/v1/access-keys/" + key.id);
     REQUIRE_FALSE(first_login.empty());
-    kid = OnlyKid(port);
+    kid = StringField(OnlyJwk(port), "kid");
     admin_id = UserIdByEmail(port, admin, kAdminEmail);
     pems = PemFiles(keys_dir.path);
     REQUIRE(pems.size() == 1);
@@ -293,7 +271,7 @@ TEST_CASE("a restart on the same directories keeps users, keys, lastLogin and th
     const uint16_t port = server.port();
     CHECK(LinesContaining(server.StderrText(), "first admin").empty());
     const std::string admin = AdminToken(port);  // the old admin password still works
-    CHECK(OnlyKid(port) == kid);
+    CHECK(StringField(OnlyJwk(port), "kid") == kid);
     CHECK(PemFiles(keys_dir.path) == pems);
 
     const json::array users = UserList(port, admin);
@@ -393,17 +371,13 @@ TEST_CASE("settings come from flags, then environment, then the config file", "[
         << "audience = \"https://file-audience.example.test\"\n"
         << "[roles]\nextra = [\"Auditor\"]\n";
   }
-  auto password_login = [](uint16_t port) {
-    return PostJson(port, "/api/v1/token",
-                    json::object{{"grantType", "password"}, {"username", kAdminEmail}, {"password", kAdminPassword}});
-  };
   {
     INFO("the file alone");
     ProcessOptions options;
     options.extra_args = {"--config", config};
     KeymintProcess server(options);
     const uint16_t port = server.port();
-    const HttpResponse login = password_login(port);
+    const HttpResponse login = PasswordLogin(port, kAdminEmail, kAdminPassword);
     REQUIRE(login.status == 200);
     const json::object body = login.Json().as_object();
     CHECK(body.at("expiresIn") == 120);
@@ -425,7 +399,7 @@ TEST_CASE("settings come from flags, then environment, then the config file", "[
     options.env["KEYMINT_ISSUER"] = "https://env.example.test";
     options.extra_args = {"--issuer", "https://flag.example.test"};
     KeymintProcess server(options);
-    const HttpResponse login = password_login(server.port());
+    const HttpResponse login = PasswordLogin(server.port(), kAdminEmail, kAdminPassword);
     REQUIRE(login.status == 200);
     const json::object body = login.Json().as_object();
     CHECK(body.at("expiresIn") == 300);

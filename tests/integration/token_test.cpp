@@ -48,40 +48,33 @@ std::string PercentEncodeAll(const std::string& text) {
   return out;
 }
 
+// CHECKs what both token endpoints answer on success: 200, JSON, no-store, a body of
+// exactly `members` whose `expires_member` is the integer `ttl` and whose
+// `token_member` is a three-part JWT. Returns that token.
+std::string CheckTokenSuccess(const HttpResponse& response, const std::vector<std::string>& members,
+                              const std::string& expires_member, const std::string& token_member, int64_t ttl) {
+  const json::object object = CheckJsonObject(response, 200, members);
+  CheckNoStore(response);
+  REQUIRE(object.contains(expires_member));
+  CHECK(object.at(expires_member).is_int64());
+  if (object.at(expires_member).is_int64()) CHECK(object.at(expires_member).as_int64() == ttl);
+  const std::string token = StringField(object, token_member);
+  CHECK(std::count(token.begin(), token.end(), '.') == 2);
+  return token;
+}
+
 // CHECKs the exact v1 success shape and returns the access token.
 std::string CheckV1Success(const HttpResponse& response, int64_t ttl) {
   INFO("v1 response: " << response.status << " " << response.body);
-  REQUIRE(response.status == 200);
-  CHECK(response.Header("Content-Type").rfind("application/json", 0) == 0);
-  CheckNoStore(response);
-  const json::value body = response.Json();
-  REQUIRE(body.is_object());
-  const json::object& object = body.as_object();
-  CHECK(Keys(object) == std::vector<std::string>{"accessToken", "expiresIn"});
-  REQUIRE(object.contains("expiresIn"));
-  CHECK(object.at("expiresIn").is_int64());
-  if (object.at("expiresIn").is_int64()) CHECK(object.at("expiresIn").as_int64() == ttl);
-  const std::string token = StringField(object, "accessToken");
-  CHECK(std::count(token.begin(), token.end(), '.') == 2);
-  return token;
+  return CheckTokenSuccess(response, {"accessToken", "expiresIn"}, "expiresIn", "accessToken", ttl);
 }
 
 // CHECKs the exact RFC 6749 §5.1 success shape and returns the access token.
 std::string CheckV2Success(const HttpResponse& response, int64_t ttl) {
   INFO("v2 response: " << response.status << " " << response.body);
-  REQUIRE(response.status == 200);
-  CHECK(response.Header("Content-Type").rfind("application/json", 0) == 0);
-  CheckNoStore(response);
-  const json::value body = response.Json();
-  REQUIRE(body.is_object());
-  const json::object& object = body.as_object();
-  CHECK(Keys(object) == std::vector<std::string>{"access_token", "expires_in", "token_type"});
-  CHECK(StringField(object, "token_type") == "Bearer");
-  REQUIRE(object.contains("expires_in"));
-  CHECK(object.at("expires_in").is_int64());
-  if (object.at("expires_in").is_int64()) CHECK(object.at("expires_in").as_int64() == ttl);
-  const std::string token = StringField(object, "access_token");
-  CHECK(std::count(token.begin(), token.end(), '.') == 2);
+  const std::string token =
+      CheckTokenSuccess(response, {"access_token", "expires_in", "token_type"}, "expires_in", "access_token", ttl);
+  CHECK(StringField(AsObject(response.Json()), "token_type") == "Bearer");
   return token;
 }
 
@@ -89,18 +82,6 @@ std::string CheckV1Error(const HttpResponse& response, int status) {
   CheckError(response, status);
   CheckNoStore(response);
   return response.body;
-}
-
-std::set<std::string> RolesClaim(const json::object& claims) {
-  std::set<std::string> roles;
-  const json::value* value = claims.if_contains("roles");
-  REQUIRE(value != nullptr);
-  REQUIRE(value->is_array());
-  for (const json::value& role : value->as_array()) {
-    REQUIRE(role.is_string());
-    roles.emplace(role.as_string());
-  }
-  return roles;
 }
 
 int64_t IntClaim(const json::object& claims, const char* name) {
@@ -111,10 +92,6 @@ int64_t IntClaim(const json::object& claims, const char* name) {
   return value->as_int64();
 }
 
-json::object ClientCredentialsBody(const std::string& id, const std::string& secret) {
-  return {{"grantType", "client_credentials"}, {"clientId", id}, {"clientSecret", secret}};
-}
-
 }  // namespace
 
 TEST_CASE("v1 token endpoint exchanges an access key under every accepted field spelling", "[integration]") {
@@ -122,8 +99,7 @@ TEST_CASE("v1 token endpoint exchanges an access key under every accepted field 
   const uint16_t port = server.port();
 
   // The password grant, checked for shape here rather than through AdminToken().
-  const std::string admin = CheckV1Success(
-      V1(port, json::object{{"grantType", "password"}, {"username", kAdminEmail}, {"password", kAdminPassword}}), 3600);
+  const std::string admin = CheckV1Success(V1(port, PasswordBody(kAdminEmail, kAdminPassword)), 3600);
   const CreatedKey key = CreateAccessKey(port, admin, "ci-key");
 
   {
@@ -222,8 +198,7 @@ TEST_CASE("v1 token endpoint answers 401 with one message whichever credential p
   using Clock = std::chrono::steady_clock;
   auto timed = [&](const std::string& username, const std::string& password, std::string* body) {
     const auto start = Clock::now();
-    *body = CheckV1Error(
-        V1(port, json::object{{"grantType", "password"}, {"username", username}, {"password", password}}), 401);
+    *body = CheckV1Error(V1(port, PasswordBody(username, password)), 401);
     return std::chrono::duration<double>(Clock::now() - start).count();
   };
   std::string wrong_password, unknown_user;
@@ -244,9 +219,7 @@ TEST_CASE("v1 token endpoint answers 415 when the body is not declared as JSON",
   for (const std::string content_type :
        {"text/plain", "application/x-www-form-urlencoded", "", "application/jsonx", "text/json"}) {
     INFO("Content-Type: '" << content_type << "'");
-    const HttpResponse response = V1Raw(port, body, content_type);
-    CheckError(response, 415);
-    CheckNoStore(response);
+    CheckV1Error(V1Raw(port, body, content_type), 415);
   }
 }
 
@@ -506,7 +479,7 @@ TEST_CASE("client-credentials tokens carry the owner's identity, roles, lifetime
     CHECK(StringField(claims, "sub") == user.id);
     CHECK(StringField(claims, "client_id") == key.client_id);
     CHECK(StringField(claims, "preferred_username") == "alice@example.com");
-    CHECK(RolesClaim(claims) == std::set<std::string>{"ML engineer", "Viewer"});
+    CHECK(StringSetField(claims, "roles") == std::set<std::string>{"ML engineer", "Viewer"});
     const int64_t iat = IntClaim(claims, "iat"), nbf = IntClaim(claims, "nbf"), exp = IntClaim(claims, "exp");
     CHECK(iat >= before - 1);
     CHECK(iat <= after + 1);
@@ -526,14 +499,14 @@ TEST_CASE("client-credentials tokens carry the owner's identity, roles, lifetime
           std::vector<std::string>{"aud", "exp", "iat", "iss", "jti", "nbf", "preferred_username", "roles", "sub"});
     CHECK(StringField(claims, "sub") == user.id);
     CHECK(StringField(claims, "preferred_username") == "alice@example.com");
-    CHECK(RolesClaim(claims) == std::set<std::string>{"ML engineer", "Viewer"});
+    CHECK(StringSetField(claims, "roles") == std::set<std::string>{"ML engineer", "Viewer"});
     CHECK(IntClaim(claims, "exp") == IntClaim(claims, "iat") + 900);
     CHECK(StringField(claims, "jti") != StringField(JwtClaims(first), "jti"));
   }
   {
     INFO("the first admin's token carries System administrator");
     const json::object claims = JwtClaims(admin);
-    CHECK(RolesClaim(claims).count("System administrator") == 1);
+    CHECK(StringSetField(claims, "roles").count("System administrator") == 1);
     CHECK(StringField(claims, "sub") == UserIdByEmail(port, admin, kAdminEmail));
   }
 }
@@ -547,22 +520,19 @@ TEST_CASE("a role change through PUT /api/v1/users/{id}/roles shows in the next 
 
   const std::string before = ClientCredentialsToken(port, key.client_id, key.client_secret);
   REQUIRE_FALSE(before.empty());
-  CHECK(RolesClaim(JwtClaims(before)) == std::set<std::string>{"Viewer"});
+  CHECK(StringSetField(JwtClaims(before), "roles") == std::set<std::string>{"Viewer"});
 
   const HttpResponse put = PutJson(port, "/api/v1/users/" + user.id + "/roles",
                                    json::object{{"roles", json::array{"Editor", "L1 researcher"}}}, admin);
   INFO("PUT roles: " << put.status << " " << put.body);
-  REQUIRE(put.status == 200);
-  const json::value updated = put.Json();
-  REQUIRE(updated.is_object());
-  CHECK(Keys(updated.as_object()) == std::vector<std::string>{"createdAt", "createdBy", "id", "isLocal", "lastLogin",
-                                                              "roles", "updatedAt", "username"});
-  CHECK(StringField(updated.as_object(), "id") == user.id);
-  CHECK(RolesClaim(updated.as_object()) == std::set<std::string>{"Editor", "L1 researcher"});
+  const json::object updated = CheckJsonObject(
+      put, 200, {"createdAt", "createdBy", "id", "isLocal", "lastLogin", "roles", "updatedAt", "username"});
+  CHECK(StringField(updated, "id") == user.id);
+  CHECK(StringSetField(updated, "roles") == std::set<std::string>{"Editor", "L1 researcher"});
 
   const std::string after = ClientCredentialsToken(port, key.client_id, key.client_secret);
   REQUIRE_FALSE(after.empty());
-  CHECK(RolesClaim(JwtClaims(after)) == std::set<std::string>{"Editor", "L1 researcher"});
+  CHECK(StringSetField(JwtClaims(after), "roles") == std::set<std::string>{"Editor", "L1 researcher"});
 
   {
     INFO("an unknown role name is 400 and changes nothing");
@@ -571,7 +541,7 @@ TEST_CASE("a role change through PUT /api/v1/users/{id}/roles shows in the next 
     CheckError(bad, 400);
     const std::string unchanged = ClientCredentialsToken(port, key.client_id, key.client_secret);
     REQUIRE_FALSE(unchanged.empty());
-    CHECK(RolesClaim(JwtClaims(unchanged)) == std::set<std::string>{"Editor", "L1 researcher"});
+    CHECK(StringSetField(JwtClaims(unchanged), "roles") == std::set<std::string>{"Editor", "L1 researcher"});
   }
 }
 
@@ -585,11 +555,7 @@ TEST_CASE("a regenerated secret replaces the old one at once", "[integration]") 
   const HttpResponse regenerated =
       Send(port, "POST", "/api/v1/access-keys/" + key.id + "/secret", "", {{"Authorization", "Bearer " + admin}});
   INFO("regenerate: " << regenerated.status << " " << regenerated.body);
-  REQUIRE(regenerated.status == 200);
-  const json::value body = regenerated.Json();
-  REQUIRE(body.is_object());
-  CHECK(Keys(body.as_object()) == std::vector<std::string>{"clientSecret"});
-  const std::string new_secret = StringField(body.as_object(), "clientSecret");
+  const std::string new_secret = StringField(CheckJsonObject(regenerated, 200, {"clientSecret"}), "clientSecret");
   CHECK(new_secret != key.client_secret);
 
   CheckV1Error(V1(port, ClientCredentialsBody(key.client_id, key.client_secret)), 401);

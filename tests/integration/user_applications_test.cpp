@@ -1,9 +1,7 @@
 // User applications (API.md §5, seed 000): the deprecated names of access keys,
 // driven over HTTP against the real keymint binary.
-#include <algorithm>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-#include <cctype>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -23,48 +21,7 @@ constexpr const char* kAdminApps = "/api/v1/administration/user-applications";
 constexpr const char* kKeys = "/api/v1/access-keys";
 constexpr const char* kSuccessorLink = "</api/v1/access-keys>; rel=\"successor-version\"";
 
-std::vector<std::string> Sorted(std::vector<std::string> names) {
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-const std::vector<std::string> kCreateMembers = Sorted({"id", "clientId", "name", "secret", "createdAt"});
-const std::vector<std::string> kAppMembers = Sorted({"name", "id", "clientId", "createdAt", "lastLogin"});
-const std::vector<std::string> kAdminAppMembers =
-    Sorted({"name", "id", "clientId", "createdBy", "createdAt", "lastLogin"});
-
-const std::string kUnknownUuid = "5d2f8a41-7c3e-4b9a-8e10-6f4a3b2c1d0e";
-const std::string kNotAUuid = "not-a-uuid";
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
-
-bool IsUrlSafe(const std::string& text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
-  });
-}
-
-const json::object& Obj(const json::value& value) {
-  REQUIRE(value.is_object());
-  return value.as_object();
-}
-
-const json::array& Arr(const json::value& value) {
-  REQUIRE(value.is_array());
-  return value.as_array();
-}
-
-std::string Str(const json::object& object, const char* member) {
-  INFO("member " << member << " of " << json::serialize(object));
-  REQUIRE(object.contains(member));
-  REQUIRE(object.at(member).is_string());
-  return std::string(object.at(member).as_string());
-}
-
-std::string Target(const std::string& base, const std::string& suffix) { return base + "/" + suffix; }
+const std::vector<std::string> kCreateMembers = kt::Sorted({"id", "clientId", "name", "secret", "createdAt"});
 
 // Every response on the user-applications paths announces the deprecation.
 void ExpectDeprecated(const kt::HttpResponse& response) {
@@ -73,34 +30,10 @@ void ExpectDeprecated(const kt::HttpResponse& response) {
   CHECK(response.Header("Link") == kSuccessorLink);
 }
 
-std::string ExpectError(const kt::HttpResponse& response, int status) {
-  INFO("status " << response.status << " body " << response.body);
-  REQUIRE(response.status == status);
-  const json::value body = response.Json();
-  const json::object& error = Obj(body);
-  REQUIRE(error.contains("code"));
-  REQUIRE(error.at("code").is_number());
-  CHECK(error.at("code").to_number<int64_t>() == status);
-  const std::string message = Str(error, "message");
-  CHECK_FALSE(message.empty());
-  for (const auto& member : error) {
-    CHECK((member.key() == "code" || member.key() == "message" || member.key() == "details"));
-  }
-  return message;
-}
-
 // An error on a deprecated path: the Error shape plus the deprecation headers.
 std::string ExpectDeprecatedError(const kt::HttpResponse& response, int status) {
   ExpectDeprecated(response);
-  return ExpectError(response, status);
-}
-
-json::object NameBody(const std::string& name) { return json::object{{"name", name}}; }
-
-kt::HttpResponse Exchange(uint16_t port, const std::string& client_id, const std::string& secret) {
-  return kt::PostJson(
-      port, "/api/v1/token",
-      json::object{{"grantType", "client_credentials"}, {"clientId", client_id}, {"clientSecret", secret}});
+  return kt::CheckError(response, status);
 }
 
 kt::HttpResponse AppTokenExchange(uint16_t port, const std::string& app_id, const std::string& secret) {
@@ -108,54 +41,27 @@ kt::HttpResponse AppTokenExchange(uint16_t port, const std::string& app_id, cons
                       json::object{{"grantType", "app_token"}, {"appID", app_id}, {"appSecret", secret}});
 }
 
-void ExpectMints(uint16_t port, const std::string& client_id, const std::string& secret) {
-  const kt::HttpResponse response = Exchange(port, client_id, secret);
-  INFO("token exchange for " << client_id << ": " << response.status << " " << response.body);
-  REQUIRE(response.status == 200);
-  CHECK_FALSE(Str(Obj(response.Json()), "accessToken").empty());
-}
-
-void ExpectRefused(uint16_t port, const std::string& client_id, const std::string& secret) {
-  INFO("token exchange for " << client_id);
-  ExpectError(Exchange(port, client_id, secret), 401);
-}
-
 struct CreatedApp {
   std::string id, name, client_id, secret, created_at;
 };
 
 CreatedApp CreateApp(uint16_t port, const std::string& token, const std::string& name) {
-  const kt::HttpResponse response = kt::PostJson(port, kApps, NameBody(name), token);
+  const kt::HttpResponse response = kt::PostJson(port, kApps, kt::NameBody(name), token);
   INFO("create " << name << ": " << response.body);
   REQUIRE(response.status == 201);
   ExpectDeprecated(response);
   const json::value body = response.Json();
-  const json::object& app = Obj(body);
-  return {Str(app, "id"), Str(app, "name"), Str(app, "clientId"), Str(app, "secret"), Str(app, "createdAt")};
-}
-
-// Checks one UserApp; returns its lastLogin or "" when null.
-std::string ExpectUserApp(const json::object& app, const std::string& id, const std::string& name,
-                          const std::string& client_id) {
-  INFO(json::serialize(app));
-  CHECK(kt::Keys(app) == kAppMembers);
-  CHECK(Str(app, "id") == id);
-  CHECK(Str(app, "name") == name);
-  CHECK(Str(app, "clientId") == client_id);
-  CHECK(kt::IsTimestamp(Str(app, "createdAt")));
-  REQUIRE(app.contains("lastLogin"));
-  if (app.at("lastLogin").is_null()) return "";
-  const std::string last_login = Str(app, "lastLogin");
-  CHECK(kt::IsTimestamp(last_login));
-  return last_login;
+  const json::object& app = kt::AsObject(body);
+  return {kt::StringField(app, "id"), kt::StringField(app, "name"), kt::StringField(app, "clientId"),
+          kt::StringField(app, "secret"), kt::StringField(app, "createdAt")};
 }
 
 json::object GetApp(uint16_t port, const std::string& token, const std::string& id) {
-  const kt::HttpResponse response = kt::Get(port, Target(kApps, id), token);
+  const kt::HttpResponse response = kt::Get(port, kt::JoinPath(kApps, id), token);
   INFO(response.body);
   REQUIRE(response.status == 200);
   ExpectDeprecated(response);
-  return Obj(response.Json());
+  return kt::AsObject(response.Json());
 }
 
 json::array ListApps(uint16_t port, const std::string& token) {
@@ -163,7 +69,7 @@ json::array ListApps(uint16_t port, const std::string& token) {
   INFO(response.body);
   REQUIRE(response.status == 200);
   ExpectDeprecated(response);
-  return Arr(response.Json());
+  return kt::AsArray(response.Json());
 }
 
 json::array AdminListApps(uint16_t port, const std::string& token, const std::string& query = "") {
@@ -171,35 +77,13 @@ json::array AdminListApps(uint16_t port, const std::string& token, const std::st
   INFO(query << " -> " << response.body);
   REQUIRE(response.status == 200);
   ExpectDeprecated(response);
-  const json::array apps = Arr(response.Json());
-  for (const auto& item : apps) {
-    const json::object& app = Obj(item);
-    INFO(json::serialize(app));
-    CHECK(kt::Keys(app) == kAdminAppMembers);
-    CHECK(kt::IsUuidV4(Str(app, "id")));
-    CHECK(IsUrlSafe(Str(app, "clientId")));
-    CHECK_FALSE(Str(app, "createdBy").empty());
-    CHECK(kt::IsTimestamp(Str(app, "createdAt")));
-    CHECK((app.at("lastLogin").is_null() || kt::IsTimestamp(Str(app, "lastLogin"))));
-  }
+  const json::array apps = kt::AsArray(response.Json());
+  for (const auto& item : apps) kt::CheckAdminAccessKey(kt::AsObject(item));
   return apps;
 }
 
-json::array ListKeys(uint16_t port, const std::string& token) {
-  const kt::HttpResponse response = kt::Get(port, kKeys, token);
-  INFO(response.body);
-  REQUIRE(response.status == 200);
-  return Arr(Obj(response.Json()).at("accessKeys"));
-}
-
-std::vector<std::string> Ids(const json::array& items) {
-  std::vector<std::string> ids;
-  for (const auto& item : items) ids.push_back(Str(Obj(item), "id"));
-  return ids;
-}
-
 kt::HttpResponse RegenerateApp(uint16_t port, const std::string& token, const std::string& id) {
-  return kt::PostJson(port, Target(kApps, id) + "/secret", json::object{}, token);
+  return kt::PostJson(port, kt::JoinPath(kApps, id) + "/secret", json::object{}, token);
 }
 
 }  // namespace
@@ -210,23 +94,19 @@ TEST_CASE("Creating a user application answers 201 with exactly id, clientId, na
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
 
-  const kt::HttpResponse response = kt::PostJson(port, kApps, NameBody("legacy-app"), admin);
+  const kt::HttpResponse response = kt::PostJson(port, kApps, kt::NameBody("legacy-app"), admin);
   INFO(response.body);
-  REQUIRE(response.status == 201);
+  const json::object app = kt::CheckJsonObject(response, 201, kCreateMembers);
   ExpectDeprecated(response);
-  CHECK(response.Header("Content-Type").rfind("application/json", 0) == 0);
-  const json::value body = response.Json();
-  const json::object& app = Obj(body);
-  CHECK(kt::Keys(app) == kCreateMembers);
-  CHECK(kt::IsUuidV4(Str(app, "id")));
-  CHECK(Str(app, "name") == "legacy-app");
-  CHECK(IsUrlSafe(Str(app, "clientId")));
-  const std::string secret = Str(app, "secret");
+  CHECK(kt::IsUuidV4(kt::StringField(app, "id")));
+  CHECK(kt::StringField(app, "name") == "legacy-app");
+  CHECK(kt::IsUrlSafe(kt::StringField(app, "clientId")));
+  const std::string secret = kt::StringField(app, "secret");
   CHECK(secret.size() >= 43);
-  CHECK(IsUrlSafe(secret));
-  CHECK(kt::IsTimestamp(Str(app, "createdAt")));
+  CHECK(kt::IsUrlSafe(secret));
+  CHECK(kt::IsTimestamp(kt::StringField(app, "createdAt")));
 
-  ExpectMints(port, Str(app, "clientId"), secret);
+  kt::CheckKeyMints(port, kt::StringField(app, "clientId"), secret);
 }
 
 TEST_CASE("A user application's credentials mint through the deprecated app_token grant", "[integration]") {
@@ -238,16 +118,16 @@ TEST_CASE("A user application's credentials mint through the deprecated app_toke
   const kt::HttpResponse response = AppTokenExchange(port, app.client_id, app.secret);
   INFO(response.body);
   REQUIRE(response.status == 200);
-  const std::string jwt = Str(Obj(response.Json()), "accessToken");
+  const std::string jwt = kt::StringField(kt::AsObject(response.Json()), "accessToken");
   const json::object claims = kt::JwtClaims(jwt);
-  CHECK(Str(claims, "client_id") == app.client_id);
-  CHECK(Str(claims, "preferred_username") == kt::kAdminEmail);
+  CHECK(kt::StringField(claims, "client_id") == app.client_id);
+  CHECK(kt::StringField(claims, "preferred_username") == kt::kAdminEmail);
 
   // The alternative spelling appId is accepted, and a wrong secret is refused.
   CHECK(kt::PostJson(port, "/api/v1/token",
                      json::object{{"grantType", "app_token"}, {"appId", app.client_id}, {"appSecret", app.secret}})
             .status == 200);
-  ExpectError(AppTokenExchange(port, app.client_id, app.secret + "x"), 401);
+  kt::CheckError(AppTokenExchange(port, app.client_id, app.secret + "x"), 401);
 }
 
 TEST_CASE("Getting a user application answers exactly name, id, clientId, createdAt and a null lastLogin",
@@ -257,14 +137,14 @@ TEST_CASE("Getting a user application answers exactly name, id, clientId, create
   const std::string admin = kt::AdminToken(port);
   const CreatedApp app = CreateApp(port, admin, "getter");
 
-  const kt::HttpResponse response = kt::Get(port, Target(kApps, app.id), admin);
+  const kt::HttpResponse response = kt::Get(port, kt::JoinPath(kApps, app.id), admin);
   INFO(response.body);
   REQUIRE(response.status == 200);
   ExpectDeprecated(response);
   const json::value body = response.Json();
-  const json::object& got = Obj(body);
-  CHECK(ExpectUserApp(got, app.id, app.name, app.client_id).empty());
-  CHECK(Str(got, "createdAt") == app.created_at);
+  const json::object& got = kt::AsObject(body);
+  CHECK(kt::CheckAccessKey(got, app.id, app.name, app.client_id).empty());
+  CHECK(kt::StringField(got, "createdAt") == app.created_at);
   CHECK(response.body.find(app.secret) == std::string::npos);
   CHECK(response.body.find("ecret") == std::string::npos);
 }
@@ -295,9 +175,9 @@ TEST_CASE("Listing user applications answers a bare array of the caller's apps i
   REQUIRE(apps.size() == created.size());
   for (size_t i = 0; i < apps.size(); ++i) {
     INFO("index " << i);
-    CHECK(ExpectUserApp(Obj(apps[i]), created[i].id, created[i].name, created[i].client_id).empty());
+    CHECK(kt::CheckAccessKey(kt::AsObject(apps[i]), created[i].id, created[i].name, created[i].client_id).empty());
   }
-  CHECK(Ids(ListApps(port, user.token)) == std::vector<std::string>{foreign.id});
+  CHECK(kt::Ids(ListApps(port, user.token)) == std::vector<std::string>{foreign.id});
 }
 
 TEST_CASE("Regenerating a user application secret answers only clientSecret and revokes the old one", "[integration]") {
@@ -305,24 +185,21 @@ TEST_CASE("Regenerating a user application secret answers only clientSecret and 
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
   const CreatedApp app = CreateApp(port, admin, "rotating");
-  ExpectMints(port, app.client_id, app.secret);
+  kt::CheckKeyMints(port, app.client_id, app.secret);
 
   const kt::HttpResponse response = RegenerateApp(port, admin, app.id);
   INFO(response.body);
-  REQUIRE(response.status == 200);
+  const json::object regenerated = kt::CheckJsonObject(response, 200, {"clientSecret"});
   ExpectDeprecated(response);
-  const json::value body = response.Json();
-  const json::object& regenerated = Obj(body);
-  CHECK(kt::Keys(regenerated) == std::vector<std::string>{"clientSecret"});
-  const std::string secret = Str(regenerated, "clientSecret");
+  const std::string secret = kt::StringField(regenerated, "clientSecret");
   CHECK(secret.size() >= 43);
-  CHECK(IsUrlSafe(secret));
+  CHECK(kt::IsUrlSafe(secret));
   CHECK(secret != app.secret);
 
-  ExpectRefused(port, app.client_id, app.secret);
-  ExpectError(AppTokenExchange(port, app.client_id, app.secret), 401);
-  ExpectMints(port, app.client_id, secret);
-  ExpectUserApp(GetApp(port, admin, app.id), app.id, app.name, app.client_id);
+  kt::CheckKeyRefused(port, app.client_id, app.secret);
+  kt::CheckError(AppTokenExchange(port, app.client_id, app.secret), 401);
+  kt::CheckKeyMints(port, app.client_id, secret);
+  kt::CheckAccessKey(GetApp(port, admin, app.id), app.id, app.name, app.client_id);
 }
 
 TEST_CASE("Deleting a user application answers 204 with no body and its credentials never mint again",
@@ -333,19 +210,19 @@ TEST_CASE("Deleting a user application answers 204 with no body and its credenti
   const CreatedApp doomed = CreateApp(port, admin, "doomed");
   const CreatedApp kept = CreateApp(port, admin, "kept");
 
-  const kt::HttpResponse response = kt::Delete(port, Target(kApps, doomed.id), admin);
+  const kt::HttpResponse response = kt::Delete(port, kt::JoinPath(kApps, doomed.id), admin);
   INFO(response.body);
   REQUIRE(response.status == 204);
   CHECK(response.body.empty());
   ExpectDeprecated(response);
 
-  ExpectRefused(port, doomed.client_id, doomed.secret);
-  ExpectError(AppTokenExchange(port, doomed.client_id, doomed.secret), 401);
-  ExpectDeprecatedError(kt::Get(port, Target(kApps, doomed.id), admin), 404);
-  ExpectDeprecatedError(kt::Delete(port, Target(kApps, doomed.id), admin), 404);
+  kt::CheckKeyRefused(port, doomed.client_id, doomed.secret);
+  kt::CheckError(AppTokenExchange(port, doomed.client_id, doomed.secret), 401);
+  ExpectDeprecatedError(kt::Get(port, kt::JoinPath(kApps, doomed.id), admin), 404);
+  ExpectDeprecatedError(kt::Delete(port, kt::JoinPath(kApps, doomed.id), admin), 404);
   ExpectDeprecatedError(RegenerateApp(port, admin, doomed.id), 404);
-  CHECK(Ids(ListApps(port, admin)) == std::vector<std::string>{kept.id});
-  ExpectMints(port, kept.client_id, kept.secret);
+  CHECK(kt::Ids(ListApps(port, admin)) == std::vector<std::string>{kept.id});
+  kt::CheckKeyMints(port, kept.client_id, kept.secret);
 }
 
 TEST_CASE("Another user's application, an unknown id and a non-UUID id are 404 with deprecation headers",
@@ -361,18 +238,18 @@ TEST_CASE("Another user's application, an unknown id and a non-UUID id are 404 w
     std::string token, id;
   };
   const std::vector<Probe> probes = {
-      {user.token, admin_app.id}, {admin, user_app.id}, {admin, kUnknownUuid}, {admin, kNotAUuid}};
+      {user.token, admin_app.id}, {admin, user_app.id}, {admin, kt::kUnknownUuid}, {admin, kt::kNotAUuid}};
   for (const auto& probe : probes) {
     INFO("id " << probe.id);
-    ExpectDeprecatedError(kt::Get(port, Target(kApps, probe.id), probe.token), 404);
-    ExpectDeprecatedError(kt::Delete(port, Target(kApps, probe.id), probe.token), 404);
+    ExpectDeprecatedError(kt::Get(port, kt::JoinPath(kApps, probe.id), probe.token), 404);
+    ExpectDeprecatedError(kt::Delete(port, kt::JoinPath(kApps, probe.id), probe.token), 404);
     ExpectDeprecatedError(RegenerateApp(port, probe.token, probe.id), 404);
   }
-  ExpectDeprecatedError(kt::Delete(port, Target(kAdminApps, kUnknownUuid), admin), 404);
-  ExpectDeprecatedError(kt::Delete(port, Target(kAdminApps, kNotAUuid), admin), 404);
+  ExpectDeprecatedError(kt::Delete(port, kt::JoinPath(kAdminApps, kt::kUnknownUuid), admin), 404);
+  ExpectDeprecatedError(kt::Delete(port, kt::JoinPath(kAdminApps, kt::kNotAUuid), admin), 404);
 
-  ExpectMints(port, admin_app.client_id, admin_app.secret);
-  ExpectMints(port, user_app.client_id, user_app.secret);
+  kt::CheckKeyMints(port, admin_app.client_id, admin_app.secret);
+  kt::CheckKeyMints(port, user_app.client_id, user_app.secret);
 }
 
 TEST_CASE("User application names follow the access-key rules with 400 and 409, with deprecation headers",
@@ -383,10 +260,10 @@ TEST_CASE("User application names follow the access-key rules with 400 and 409, 
 
   for (const std::string name : {"", "a", "Ab", "1ab", "ab-", "ab_", "ab cd", "ab.cd"}) {
     INFO("name '" << name << "'");
-    const std::string message = ExpectDeprecatedError(kt::PostJson(port, kApps, NameBody(name), admin), 400);
-    CHECK(Lower(message).find("name") != std::string::npos);
+    const std::string message = ExpectDeprecatedError(kt::PostJson(port, kApps, kt::NameBody(name), admin), 400);
+    CHECK(kt::Lower(message).find("name") != std::string::npos);
   }
-  ExpectDeprecatedError(kt::PostJson(port, kApps, NameBody(std::string(256, 'a')), admin), 400);
+  ExpectDeprecatedError(kt::PostJson(port, kApps, kt::NameBody(std::string(256, 'a')), admin), 400);
   ExpectDeprecatedError(kt::PostJson(port, kApps, json::object{}, admin), 400);
   ExpectDeprecatedError(kt::PostJson(port, kApps, json::object{{"name", 7}}, admin), 400);
   ExpectDeprecatedError(
@@ -395,11 +272,11 @@ TEST_CASE("User application names follow the access-key rules with 400 and 409, 
   CHECK(ListApps(port, admin).empty());
 
   CreateApp(port, admin, "ci");
-  ExpectDeprecatedError(kt::PostJson(port, kApps, NameBody("ci"), admin), 409);
+  ExpectDeprecatedError(kt::PostJson(port, kApps, kt::NameBody("ci"), admin), 409);
   // Names are shared with access keys: the same owner cannot reuse one across the two names.
-  ExpectError(kt::PostJson(port, kKeys, NameBody("ci"), admin), 409);
+  kt::CheckError(kt::PostJson(port, kKeys, kt::NameBody("ci"), admin), 409);
   kt::CreateAccessKey(port, admin, "cd");
-  ExpectDeprecatedError(kt::PostJson(port, kApps, NameBody("cd"), admin), 409);
+  ExpectDeprecatedError(kt::PostJson(port, kApps, kt::NameBody("cd"), admin), 409);
 
   // Another user may use the same name.
   const kt::CreatedUser user = kt::CreateUser(port, admin, "leo@example.com");
@@ -417,9 +294,9 @@ TEST_CASE("The per-user key limit counts user applications and access keys toget
   kt::CreateAccessKey(port, admin, "key-one");
   kt::CreateAccessKey(port, admin, "key-two");
   CreateApp(port, admin, "app-one");
-  const std::string message = ExpectDeprecatedError(kt::PostJson(port, kApps, NameBody("app-two"), admin), 400);
+  const std::string message = ExpectDeprecatedError(kt::PostJson(port, kApps, kt::NameBody("app-two"), admin), 400);
   CHECK(message.find('3') != std::string::npos);
-  ExpectError(kt::PostJson(port, kKeys, NameBody("key-three"), admin), 400);
+  kt::CheckError(kt::PostJson(port, kKeys, kt::NameBody("key-three"), admin), 400);
   CHECK(ListApps(port, admin).size() == 3);
 }
 
@@ -432,47 +309,48 @@ TEST_CASE("A key created under either name is visible, usable and deletable unde
   const kt::CreatedKey key = kt::CreateAccessKey(port, admin, "made-as-key");
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   const json::object as_app = GetApp(port, admin, key.id);
-  ExpectUserApp(as_app, key.id, key.name, key.client_id);
+  kt::CheckAccessKey(as_app, key.id, key.name, key.client_id);
   CHECK(AppTokenExchange(port, key.client_id, key.client_secret).status == 200);
 
   // Created as a user application, seen and managed as an access key.
   const CreatedApp app = CreateApp(port, admin, "made-as-app");
-  const kt::HttpResponse as_key = kt::Get(port, Target(kKeys, app.id), admin);
+  const kt::HttpResponse as_key = kt::Get(port, kt::JoinPath(kKeys, app.id), admin);
   REQUIRE(as_key.status == 200);
-  CHECK(Str(Obj(as_key.Json()), "clientId") == app.client_id);
-  CHECK(Str(Obj(as_key.Json()), "name") == app.name);
-  CHECK(Str(Obj(as_key.Json()), "createdAt") == app.created_at);
-  ExpectMints(port, app.client_id, app.secret);
+  CHECK(kt::StringField(kt::AsObject(as_key.Json()), "clientId") == app.client_id);
+  CHECK(kt::StringField(kt::AsObject(as_key.Json()), "name") == app.name);
+  CHECK(kt::StringField(kt::AsObject(as_key.Json()), "createdAt") == app.created_at);
+  kt::CheckKeyMints(port, app.client_id, app.secret);
 
   // Both lists show both, in creation order.
   const std::vector<std::string> both = {key.id, app.id};
-  CHECK(Ids(ListApps(port, admin)) == both);
-  CHECK(Ids(ListKeys(port, admin)) == both);
-  CHECK(Ids(AdminListApps(port, admin)) == both);
+  CHECK(kt::Ids(ListApps(port, admin)) == both);
+  CHECK(kt::Ids(kt::ListAccessKeys(port, admin)) == both);
+  CHECK(kt::Ids(AdminListApps(port, admin)) == both);
 
   // Regenerating under one name revokes under the other.
-  const kt::HttpResponse regenerated = kt::PostJson(port, Target(kKeys, app.id) + "/secret", json::object{}, admin);
+  const kt::HttpResponse regenerated =
+      kt::PostJson(port, kt::JoinPath(kKeys, app.id) + "/secret", json::object{}, admin);
   REQUIRE(regenerated.status == 200);
-  const std::string new_secret = Str(Obj(regenerated.Json()), "clientSecret");
-  ExpectRefused(port, app.client_id, app.secret);
-  ExpectMints(port, app.client_id, new_secret);
+  const std::string new_secret = kt::StringField(kt::AsObject(regenerated.Json()), "clientSecret");
+  kt::CheckKeyRefused(port, app.client_id, app.secret);
+  kt::CheckKeyMints(port, app.client_id, new_secret);
 
   const kt::HttpResponse app_regenerated = RegenerateApp(port, admin, key.id);
   REQUIRE(app_regenerated.status == 200);
-  const std::string key_secret = Str(Obj(app_regenerated.Json()), "clientSecret");
-  ExpectRefused(port, key.client_id, key.client_secret);
-  ExpectMints(port, key.client_id, key_secret);
+  const std::string key_secret = kt::StringField(kt::AsObject(app_regenerated.Json()), "clientSecret");
+  kt::CheckKeyRefused(port, key.client_id, key.client_secret);
+  kt::CheckKeyMints(port, key.client_id, key_secret);
 
   // Deleting under one name removes it under both.
-  const kt::HttpResponse deleted = kt::Delete(port, Target(kApps, key.id), admin);
+  const kt::HttpResponse deleted = kt::Delete(port, kt::JoinPath(kApps, key.id), admin);
   REQUIRE(deleted.status == 204);
   ExpectDeprecated(deleted);
-  ExpectError(kt::Get(port, Target(kKeys, key.id), admin), 404);
-  REQUIRE(kt::Delete(port, Target(kKeys, app.id), admin).status == 204);
-  ExpectDeprecatedError(kt::Get(port, Target(kApps, app.id), admin), 404);
+  kt::CheckError(kt::Get(port, kt::JoinPath(kKeys, key.id), admin), 404);
+  REQUIRE(kt::Delete(port, kt::JoinPath(kKeys, app.id), admin).status == 204);
+  ExpectDeprecatedError(kt::Get(port, kt::JoinPath(kApps, app.id), admin), 404);
   CHECK(ListApps(port, admin).empty());
-  ExpectRefused(port, key.client_id, key_secret);
-  ExpectRefused(port, app.client_id, new_secret);
+  kt::CheckKeyRefused(port, key.client_id, key_secret);
+  kt::CheckKeyRefused(port, app.client_id, new_secret);
 }
 
 TEST_CASE("A token exchange shows up as the user application's lastLogin within about a second", "[integration]") {
@@ -483,22 +361,18 @@ TEST_CASE("A token exchange shows up as the user application's lastLogin within 
 
   REQUIRE(AppTokenExchange(port, app.client_id, app.secret).status == 200);
   const auto exchanged = std::chrono::steady_clock::now();
-  std::string last_login;
-  while (std::chrono::steady_clock::now() - exchanged < std::chrono::seconds(3)) {
-    last_login = ExpectUserApp(GetApp(port, admin, app.id), app.id, app.name, app.client_id);
-    if (!last_login.empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  const std::string last_login = kt::PollUntilNonEmpty(
+      [&] { return kt::CheckAccessKey(GetApp(port, admin, app.id), app.id, app.name, app.client_id); });
   REQUIRE_FALSE(last_login.empty());
   CHECK(std::chrono::steady_clock::now() - exchanged <= std::chrono::milliseconds(2100));
   CHECK(last_login >= app.created_at);
 
   const json::array listed = ListApps(port, admin);
   REQUIRE(listed.size() == 1);
-  CHECK(Str(Obj(listed[0]), "lastLogin") == last_login);
+  CHECK(kt::StringField(kt::AsObject(listed[0]), "lastLogin") == last_login);
   const json::array administered = AdminListApps(port, admin);
   REQUIRE(administered.size() == 1);
-  CHECK(Str(Obj(administered[0]), "lastLogin") == last_login);
+  CHECK(kt::StringField(kt::AsObject(administered[0]), "lastLogin") == last_login);
 }
 
 TEST_CASE("The administration user-applications list is a bare array of every user's apps, filtered", "[integration]") {
@@ -521,18 +395,18 @@ TEST_CASE("The administration user-applications list is a bare array of every us
 
   const json::array all = AdminListApps(port, admin);
   REQUIRE(all.size() == 3);
-  CHECK(Ids(all) == std::vector<std::string>{first.id, second.id, third.id});
-  CHECK(Str(Obj(all[0]), "createdBy") == kt::kAdminEmail);
-  CHECK(Str(Obj(all[1]), "createdBy") == "mallory@example.com");
-  CHECK(Str(Obj(all[2]), "createdBy") == "mallory@example.com");
-  CHECK(Str(Obj(all[1]), "name") == "second");
-  CHECK(Str(Obj(all[1]), "clientId") == second.client_id);
-  CHECK(Str(Obj(all[1]), "createdAt") == second.created_at);
+  CHECK(kt::Ids(all) == std::vector<std::string>{first.id, second.id, third.id});
+  CHECK(kt::StringField(kt::AsObject(all[0]), "createdBy") == kt::kAdminEmail);
+  CHECK(kt::StringField(kt::AsObject(all[1]), "createdBy") == "mallory@example.com");
+  CHECK(kt::StringField(kt::AsObject(all[2]), "createdBy") == "mallory@example.com");
+  CHECK(kt::StringField(kt::AsObject(all[1]), "name") == "second");
+  CHECK(kt::StringField(kt::AsObject(all[1]), "clientId") == second.client_id);
+  CHECK(kt::StringField(kt::AsObject(all[1]), "createdAt") == second.created_at);
 
-  CHECK(Ids(AdminListApps(port, admin, "?clientId=" + second.client_id)) == std::vector<std::string>{second.id});
-  CHECK(Ids(AdminListApps(port, admin, "?createdBy=mallory@example.com")) ==
+  CHECK(kt::Ids(AdminListApps(port, admin, "?clientId=" + second.client_id)) == std::vector<std::string>{second.id});
+  CHECK(kt::Ids(AdminListApps(port, admin, "?createdBy=mallory@example.com")) ==
         std::vector<std::string>{second.id, third.id});
-  CHECK(Ids(AdminListApps(port, admin, "?createdBy=mallory%40example.com&clientId=" + third.client_id)) ==
+  CHECK(kt::Ids(AdminListApps(port, admin, "?createdBy=mallory%40example.com&clientId=" + third.client_id)) ==
         std::vector<std::string>{third.id});
   CHECK(AdminListApps(port, admin, "?createdBy=nobody@example.com").empty());
   CHECK(AdminListApps(port, admin, "?clientId=unknown").empty());
@@ -546,20 +420,20 @@ TEST_CASE("An administrator deletes any user's application with 204 and deprecat
   const CreatedApp doomed = CreateApp(port, user.token, "doomed");
   const CreatedApp kept = CreateApp(port, user.token, "kept");
 
-  const kt::HttpResponse response = kt::Delete(port, Target(kAdminApps, doomed.id), admin);
+  const kt::HttpResponse response = kt::Delete(port, kt::JoinPath(kAdminApps, doomed.id), admin);
   INFO(response.body);
   REQUIRE(response.status == 204);
   CHECK(response.body.empty());
   ExpectDeprecated(response);
 
-  ExpectRefused(port, doomed.client_id, doomed.secret);
-  CHECK(Ids(ListApps(port, user.token)) == std::vector<std::string>{kept.id});
-  CHECK(Ids(AdminListApps(port, admin)) == std::vector<std::string>{kept.id});
-  ExpectDeprecatedError(kt::Delete(port, Target(kAdminApps, doomed.id), admin), 404);
-  ExpectMints(port, kept.client_id, kept.secret);
+  kt::CheckKeyRefused(port, doomed.client_id, doomed.secret);
+  CHECK(kt::Ids(ListApps(port, user.token)) == std::vector<std::string>{kept.id});
+  CHECK(kt::Ids(AdminListApps(port, admin)) == std::vector<std::string>{kept.id});
+  ExpectDeprecatedError(kt::Delete(port, kt::JoinPath(kAdminApps, doomed.id), admin), 404);
+  kt::CheckKeyMints(port, kept.client_id, kept.secret);
 
   // The same record is deletable through the current administration path too.
-  REQUIRE(kt::Delete(port, Target("/api/v1/administration/access-keys", kept.id), admin).status == 204);
+  REQUIRE(kt::Delete(port, kt::JoinPath("/api/v1/administration/access-keys", kept.id), admin).status == 204);
   CHECK(ListApps(port, user.token).empty());
 }
 
@@ -573,8 +447,8 @@ TEST_CASE("The administration user-applications endpoints are 403 for non-admini
 
   ExpectDeprecatedError(kt::Get(port, kAdminApps, user.token), 403);
   ExpectDeprecatedError(kt::Get(port, std::string(kAdminApps) + "?clientId=" + app.client_id, user.token), 403);
-  ExpectDeprecatedError(kt::Delete(port, Target(kAdminApps, app.id), user.token), 403);
-  ExpectMints(port, app.client_id, app.secret);
+  ExpectDeprecatedError(kt::Delete(port, kt::JoinPath(kAdminApps, app.id), user.token), 403);
+  kt::CheckKeyMints(port, app.client_id, app.secret);
   // The user's own applications are still theirs to manage.
   CreateApp(port, user.token, "mine");
 }
@@ -589,14 +463,14 @@ TEST_CASE("User application endpoints answer 401 without a valid bearer token, w
   for (const auto& token : {std::string(), std::string("garbage"), app.secret}) {
     INFO("token '" << token << "'");
     ExpectDeprecatedError(kt::Get(port, kApps, token), 401);
-    ExpectDeprecatedError(kt::PostJson(port, kApps, NameBody("intruder"), token), 401);
-    ExpectDeprecatedError(kt::Get(port, Target(kApps, app.id), token), 401);
-    ExpectDeprecatedError(kt::Delete(port, Target(kApps, app.id), token), 401);
+    ExpectDeprecatedError(kt::PostJson(port, kApps, kt::NameBody("intruder"), token), 401);
+    ExpectDeprecatedError(kt::Get(port, kt::JoinPath(kApps, app.id), token), 401);
+    ExpectDeprecatedError(kt::Delete(port, kt::JoinPath(kApps, app.id), token), 401);
     ExpectDeprecatedError(RegenerateApp(port, token, app.id), 401);
     ExpectDeprecatedError(kt::Get(port, kAdminApps, token), 401);
-    ExpectDeprecatedError(kt::Delete(port, Target(kAdminApps, app.id), token), 401);
+    ExpectDeprecatedError(kt::Delete(port, kt::JoinPath(kAdminApps, app.id), token), 401);
   }
-  ExpectMints(port, app.client_id, app.secret);
+  kt::CheckKeyMints(port, app.client_id, app.secret);
   CHECK(ListApps(port, admin).size() == 1);
 }
 
@@ -607,7 +481,7 @@ TEST_CASE("A wrong method or content type on a user-applications path still carr
   const std::string admin = kt::AdminToken(port);
   const CreatedApp app = CreateApp(port, admin, "methods");
 
-  const kt::HttpResponse put = kt::PutJson(port, Target(kApps, app.id), NameBody("renamed"), admin);
+  const kt::HttpResponse put = kt::PutJson(port, kt::JoinPath(kApps, app.id), kt::NameBody("renamed"), admin);
   ExpectDeprecatedError(put, 405);
   CHECK(put.Header("Allow").find("GET") != std::string::npos);
   CHECK(put.Header("Allow").find("DELETE") != std::string::npos);

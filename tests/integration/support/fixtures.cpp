@@ -5,10 +5,11 @@
 #include <catch2/catch.hpp>
 #include <cctype>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "http_client.hpp"
 #include "keymint_process.hpp"
@@ -72,19 +73,38 @@ json::object DecodeJwtPart(const std::string& jwt, int index) {
   return value.as_object();
 }
 
+// CHECKs the status and a JSON Content-Type of an error answer; REQUIREs a JSON object body and returns it.
+json::object ErrorAnswer(const HttpResponse& response, int status) {
+  CHECK(response.status == status);
+  CHECK(response.Header("Content-Type").rfind("application/json", 0) == 0);
+  return AsObject(response.Json());
+}
+
 }  // namespace
 
+std::string JoinPath(const std::string& base, const std::string& segment) { return base + "/" + segment; }
+
+json::object PasswordBody(const std::string& username, const std::string& password) {
+  return {{"grantType", "password"}, {"username", username}, {"password", password}};
+}
+
+json::object ClientCredentialsBody(const std::string& client_id, const std::string& secret) {
+  return {{"grantType", "client_credentials"}, {"clientId", client_id}, {"clientSecret", secret}};
+}
+
+HttpResponse PasswordLogin(uint16_t port, const std::string& username, const std::string& password) {
+  return PostJson(port, "/api/v1/token", PasswordBody(username, password));
+}
+
+HttpResponse ClientCredentialsExchange(uint16_t port, const std::string& client_id, const std::string& secret) {
+  return PostJson(port, "/api/v1/token", ClientCredentialsBody(client_id, secret));
+}
+
 std::string PasswordToken(uint16_t port, const std::string& email, const std::string& password) {
-  const HttpResponse response = PostJson(
-      port, "/api/v1/token", json::object{{"grantType", "password"}, {"username", email}, {"password", password}});
+  const HttpResponse response = PasswordLogin(port, email, password);
   INFO("password login for " << email << ": " << response.status << " " << response.body);
   REQUIRE(response.status == 200);
-  const json::value body = response.Json();
-  REQUIRE(body.is_object());
-  const json::value* token = body.as_object().if_contains("accessToken");
-  REQUIRE(token != nullptr);
-  REQUIRE(token->is_string());
-  return std::string(token->as_string());
+  return StringField(AsObject(response.Json()), "accessToken");
 }
 
 std::string AdminToken(uint16_t port) { return PasswordToken(port, kAdminEmail, kAdminPassword); }
@@ -133,9 +153,7 @@ CreatedKey CreateAccessKey(uint16_t port, const std::string& token, const std::s
 }
 
 std::string ClientCredentialsToken(uint16_t port, const std::string& client_id, const std::string& secret) {
-  const HttpResponse response =
-      PostJson(port, "/api/v1/token",
-               json::object{{"grantType", "client_credentials"}, {"clientId", client_id}, {"clientSecret", secret}});
+  const HttpResponse response = ClientCredentialsExchange(port, client_id, secret);
   if (response.status != 200) return "";
   boost::system::error_code ec;
   const json::value body = json::parse(response.body, ec);
@@ -145,30 +163,64 @@ std::string ClientCredentialsToken(uint16_t port, const std::string& client_id, 
   return std::string(token->as_string());
 }
 
+void CheckKeyMints(uint16_t port, const std::string& client_id, const std::string& secret) {
+  const HttpResponse response = ClientCredentialsExchange(port, client_id, secret);
+  INFO("token exchange for " << client_id << ": " << response.status << " " << response.body);
+  REQUIRE(response.status == 200);
+  const json::value body = response.Json();
+  CHECK_FALSE(StringField(AsObject(body), "accessToken").empty());
+}
+
+void CheckKeyRefused(uint16_t port, const std::string& client_id, const std::string& secret) {
+  const HttpResponse response = ClientCredentialsExchange(port, client_id, secret);
+  INFO("token exchange for " << client_id);
+  CheckError(response, 401);
+}
+
+json::object NameBody(const std::string& name) { return json::object{{"name", name}}; }
+
+json::array ListAccessKeys(uint16_t port, const std::string& token) {
+  const HttpResponse response = Get(port, "/api/v1/access-keys", token);
+  INFO(response.body);
+  REQUIRE(response.status == 200);
+  const json::value body = response.Json();
+  const json::object& list = AsObject(body);
+  CHECK(Keys(list) == std::vector<std::string>{"accessKeys"});
+  return AsArray(list.at("accessKeys"));
+}
+
+std::string CheckAccessKey(const json::object& key, const std::string& id, const std::string& name,
+                           const std::string& client_id) {
+  INFO(json::serialize(key));
+  CHECK(Keys(key) == kAccessKeyMembers);
+  CHECK(StringField(key, "id") == id);
+  CHECK(StringField(key, "name") == name);
+  CHECK(StringField(key, "clientId") == client_id);
+  CHECK(IsTimestamp(StringField(key, "createdAt")));
+  REQUIRE(key.contains("lastLogin"));
+  if (key.at("lastLogin").is_null()) return "";
+  const std::string last_login = StringField(key, "lastLogin");
+  CHECK(IsTimestamp(last_login));
+  return last_login;
+}
+
+std::string CheckAccessKey(const json::object& key, const CreatedKey& created) {
+  return CheckAccessKey(key, created.id, created.name, created.client_id);
+}
+
+void CheckAdminAccessKey(const json::object& key) {
+  INFO(json::serialize(key));
+  CHECK(Keys(key) == kAdminAccessKeyMembers);
+  CHECK(IsUuidV4(StringField(key, "id")));
+  CHECK(IsUrlSafe(StringField(key, "clientId")));
+  CHECK_FALSE(StringField(key, "name").empty());
+  CHECK_FALSE(StringField(key, "createdBy").empty());
+  CHECK(IsTimestamp(StringField(key, "createdAt")));
+  CHECK((key.at("lastLogin").is_null() || IsTimestamp(StringField(key, "lastLogin"))));
+}
+
 json::object JwtClaims(const std::string& jwt) { return DecodeJwtPart(jwt, 1); }
 json::object JwtHeader(const std::string& jwt) { return DecodeJwtPart(jwt, 0); }
-
-bool IsTimestamp(const std::string& text) {
-  static const std::regex pattern(R"(^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{3}Z$)");
-  std::smatch match;
-  if (!std::regex_match(text, match, pattern)) return false;
-  const int month = std::stoi(match[2]), day = std::stoi(match[3]);
-  const int hour = std::stoi(match[4]), minute = std::stoi(match[5]), second = std::stoi(match[6]);
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60;
-}
-
-bool IsUuidV4(const std::string& text) {
-  static const std::regex pattern("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
-  return std::regex_match(text, pattern);
-}
-
-std::vector<std::string> Keys(const json::object& object) {
-  std::vector<std::string> keys;
-  keys.reserve(object.size());
-  for (const auto& member : object) keys.emplace_back(member.key());
-  std::sort(keys.begin(), keys.end());
-  return keys;
-}
 
 std::string Base64UrlEncode(const std::string& bytes) { return EncodeBase64(bytes, true); }
 std::string Base64Encode(const std::string& bytes) { return EncodeBase64(bytes, false); }
@@ -221,13 +273,18 @@ std::string FormEncode(const std::string& text) {
   return out;
 }
 
-void CheckError(const HttpResponse& response, int status) {
+json::object CheckJsonObject(const HttpResponse& response, int status, const std::vector<std::string>& members) {
   INFO("response: " << response.status << " " << response.body);
-  CHECK(response.status == status);
+  REQUIRE(response.status == status);
   CHECK(response.Header("Content-Type").rfind("application/json", 0) == 0);
-  const json::value body = response.Json();
-  REQUIRE(body.is_object());
-  const json::object& object = body.as_object();
+  const json::object object = AsObject(response.Json());
+  CHECK(Keys(object) == members);
+  return object;
+}
+
+std::string CheckError(const HttpResponse& response, int status) {
+  INFO("response: " << response.status << " " << response.body);
+  const json::object object = ErrorAnswer(response, status);
   const json::value* code = object.if_contains("code");
   REQUIRE(code != nullptr);
   CHECK(code->is_int64());
@@ -241,15 +298,12 @@ void CheckError(const HttpResponse& response, int status) {
     CHECK((member.key() == "code" || member.key() == "message" || member.key() == "details"));
     if (member.key() == "details") CHECK(member.value().is_string());
   }
+  return std::string(message->as_string());
 }
 
 void CheckOAuthError(const HttpResponse& response, int status, const std::string& error) {
   INFO("response: " << response.status << " " << response.body);
-  CHECK(response.status == status);
-  CHECK(response.Header("Content-Type").rfind("application/json", 0) == 0);
-  const json::value body = response.Json();
-  REQUIRE(body.is_object());
-  const json::object& object = body.as_object();
+  const json::object object = ErrorAnswer(response, status);
   CHECK(Keys(object) == std::vector<std::string>{"error", "error_description"});
   const json::value* code = object.if_contains("error");
   REQUIRE(code != nullptr);
@@ -267,21 +321,19 @@ void CheckNoStore(const HttpResponse& response) {
   CHECK(response.Header("Pragma") == "no-cache");
 }
 
-std::string StringField(const json::object& object, const std::string& name) {
-  INFO("member " << name << " of " << json::serialize(object));
-  const json::value* value = object.if_contains(name);
-  REQUIRE(value != nullptr);
-  REQUIRE(value->is_string());
-  return std::string(value->as_string());
-}
-
 json::object FetchJwks(uint16_t port) {
   const HttpResponse response = Get(port, "/.well-known/jwks.json");
   INFO("JWKS: " << response.status << " " << response.body);
   REQUIRE(response.status == 200);
-  const json::value body = response.Json();
-  REQUIRE(body.is_object());
-  return body.as_object();
+  return AsObject(response.Json());
+}
+
+json::object OnlyJwk(uint16_t port) {
+  const json::object jwks = FetchJwks(port);
+  REQUIRE(jwks.contains("keys"));
+  REQUIRE(jwks.at("keys").is_array());
+  REQUIRE(jwks.at("keys").as_array().size() == 1);
+  return jwks.at("keys").as_array()[0].as_object();
 }
 
 std::string UserIdByEmail(uint16_t port, const std::string& admin_token, const std::string& email) {
@@ -324,6 +376,19 @@ std::string ReadFileBytes(const std::string& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+std::vector<std::string> PemFiles(const std::string& dir) {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".pem") files.push_back(entry.path().string());
+  }
+  return Sorted(std::move(files));
+}
+
+int CountStatus(const std::vector<HttpResponse>& responses, int status) {
+  return static_cast<int>(std::count_if(responses.begin(), responses.end(),
+                                        [status](const HttpResponse& r) { return r.status == status; }));
 }
 
 }  // namespace keymint::testing

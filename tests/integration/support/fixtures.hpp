@@ -1,15 +1,35 @@
 // Shared steps of the integration tests, expressed over HTTP only.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <latch>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "http_client.hpp"
+#include "json_checks.hpp"
 #include "keymint_process.hpp"
 
 namespace keymint::testing {
+
+// Well-formed ids that name nothing, for 404 probes.
+inline const std::string kUnknownUuid = "3f0c2a9e-8b1d-4c6e-9a7f-0d2e4b6c8a10";
+inline const std::string kNotAUuid = "not-a-uuid";
+
+// `base` + "/" + `segment`, e.g. JoinPath("/api/v1/users", id).
+std::string JoinPath(const std::string& base, const std::string& segment);
+
+// The POST /api/v1/token bodies of the password and client_credentials grants.
+boost::json::object PasswordBody(const std::string& username, const std::string& password);
+boost::json::object ClientCredentialsBody(const std::string& client_id, const std::string& secret);
+// POST /api/v1/token with those bodies; the raw answer, nothing checked.
+HttpResponse PasswordLogin(uint16_t port, const std::string& username, const std::string& password);
+HttpResponse ClientCredentialsExchange(uint16_t port, const std::string& client_id, const std::string& secret);
 
 // POST /api/v1/token grantType=password; REQUIREs 200 and returns accessToken.
 std::string PasswordToken(uint16_t port, const std::string& email, const std::string& password);
@@ -29,21 +49,38 @@ struct CreatedKey {
 // POST /api/v1/access-keys {"name"} as `token`; REQUIREs 201.
 CreatedKey CreateAccessKey(uint16_t port, const std::string& token, const std::string& name);
 
-// POST /api/v1/token client_credentials; returns the HTTP response status and the accessToken ("" unless 200).
+// POST /api/v1/token client_credentials; returns the accessToken ("" unless 200).
 std::string ClientCredentialsToken(uint16_t port, const std::string& client_id, const std::string& secret);
+// A client_credentials exchange on POST /api/v1/token: CheckKeyMints REQUIREs 200 and
+// a non-empty string accessToken; CheckKeyRefused CHECKs a 401 Error (CheckError).
+void CheckKeyMints(uint16_t port, const std::string& client_id, const std::string& secret);
+void CheckKeyRefused(uint16_t port, const std::string& client_id, const std::string& secret);
+
+// The {"name": name} body that creates an access key (or user application).
+boost::json::object NameBody(const std::string& name);
+// GET /api/v1/access-keys as `token`; REQUIREs 200, CHECKs the body is exactly
+// {"accessKeys": [...]} and returns the array.
+boost::json::array ListAccessKeys(uint16_t port, const std::string& token);
+// Members of an access key (AccessKey1, also a UserApp) and of an administration
+// list entry (which adds createdBy), sorted as Keys() returns them.
+inline const std::vector<std::string> kAccessKeyMembers = {"clientId", "createdAt", "id", "lastLogin", "name"};
+inline const std::vector<std::string> kAdminAccessKeyMembers = {"clientId", "createdAt", "createdBy",
+                                                                "id",       "lastLogin", "name"};
+// CHECKs one access key record: exactly kAccessKeyMembers, the given id, name and
+// clientId, a timestamp createdAt and a null or timestamp lastLogin. Returns
+// lastLogin, or "" when it is null.
+std::string CheckAccessKey(const boost::json::object& key, const std::string& id, const std::string& name,
+                           const std::string& client_id);
+std::string CheckAccessKey(const boost::json::object& key, const CreatedKey& created);
+// CHECKs one administration list entry: exactly kAdminAccessKeyMembers, a UUID v4 id,
+// a URL-safe clientId, non-empty name and createdBy, a timestamp createdAt and a
+// null or timestamp lastLogin.
+void CheckAdminAccessKey(const boost::json::object& key);
 
 // Decodes a JWT's payload (no verification) as a JSON object.
 boost::json::object JwtClaims(const std::string& jwt);
 // Decodes a JWT's header as a JSON object.
 boost::json::object JwtHeader(const std::string& jwt);
-
-// True when `text` is RFC 3339 UTC with milliseconds: YYYY-MM-DDTHH:MM:SS.mmmZ
-bool IsTimestamp(const std::string& text);
-// True when `text` is a lowercase canonical UUID v4.
-bool IsUuidV4(const std::string& text);
-
-// The exact set of member names of a JSON object, for schema-exact checks.
-std::vector<std::string> Keys(const boost::json::object& object);  // sorted
 
 // --- Added for the token/discovery/auth/errors/lifecycle suites. ---
 
@@ -55,9 +92,13 @@ std::string Base64Encode(const std::string& bytes);
 // application/x-www-form-urlencoded encoding of one name or value.
 std::string FormEncode(const std::string& text);
 
-// CHECKs an Error-shaped answer: the status, {"code": status, "message": non-empty
-// string} and at most an extra string "details".
-void CheckError(const HttpResponse& response, int status);
+// REQUIREs `status` and a JSON object body, CHECKs a JSON Content-Type and that the
+// object's members are exactly `members` (sorted, as Keys() returns them); returns it.
+boost::json::object CheckJsonObject(const HttpResponse& response, int status, const std::vector<std::string>& members);
+
+// CHECKs an Error-shaped answer: the status, a JSON Content-Type, {"code": status,
+// "message": non-empty string} and at most an extra string "details". Returns the message.
+std::string CheckError(const HttpResponse& response, int status);
 // CHECKs an RFC 6749 §5.2 answer as the contract writes it: the status, exactly
 // {"error": error, "error_description": string}, and the no-store cache headers.
 void CheckOAuthError(const HttpResponse& response, int status, const std::string& error);
@@ -74,10 +115,10 @@ struct ScopedTempDir {
   std::string path;
 };
 
-// REQUIREs `object[name]` to be a string and returns it.
-std::string StringField(const boost::json::object& object, const std::string& name);
 // GET /.well-known/jwks.json; REQUIREs 200 and a JSON object.
 boost::json::object FetchJwks(uint16_t port);
+// The one key of the JWKS; REQUIREs "keys" to be an array of exactly one.
+boost::json::object OnlyJwk(uint16_t port);
 // The id of the user whose username is `email`, from GET /api/v1/users ("" when absent).
 std::string UserIdByEmail(uint16_t port, const std::string& admin_token, const std::string& email);
 // GETs `target` (a single record with a "lastLogin" member) as `token` until lastLogin
@@ -85,6 +126,41 @@ std::string UserIdByEmail(uint16_t port, const std::string& admin_token, const s
 std::string WaitForLastLogin(uint16_t port, const std::string& token, const std::string& target, int timeout_ms = 2000);
 // Reads a whole file as bytes ("" if unreadable).
 std::string ReadFileBytes(const std::string& path);
+// The paths of the *.pem files directly in `dir`, sorted.
+std::vector<std::string> PemFiles(const std::string& dir);
+
+// Runs `count` copies of `request(i)` released together, each on its own thread and
+// connection; returns the responses by index. No assertions run off the calling thread.
+template <typename Request>
+std::vector<HttpResponse> Concurrently(int count, Request request) {
+  std::vector<HttpResponse> responses(static_cast<std::size_t>(count));
+  std::latch start(count);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < count; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      responses[static_cast<std::size_t>(i)] = request(i);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  return responses;
+}
+// Calls `poll` (returning std::string) every `interval` until it returns a non-empty
+// string or `timeout` has passed since the first call; returns the last result.
+template <typename Poll>
+std::string PollUntilNonEmpty(Poll poll, std::chrono::milliseconds timeout = std::chrono::seconds(3),
+                              std::chrono::milliseconds interval = std::chrono::milliseconds(100)) {
+  const auto start = std::chrono::steady_clock::now();
+  std::string result;
+  while (std::chrono::steady_clock::now() - start < timeout) {
+    result = poll();
+    if (!result.empty()) break;
+    std::this_thread::sleep_for(interval);
+  }
+  return result;
+}
+// How many of `responses` have `status`.
+int CountStatus(const std::vector<HttpResponse>& responses, int status);
 
 // JOSE helpers over OpenSSL (support/jose.cpp), all on raw byte strings.
 std::string Sha256(const std::string& bytes);
@@ -101,5 +177,7 @@ bool VerifyRs256(const std::string& n, const std::string& e, const std::string& 
 std::string RsaThumbprint(const std::string& n, const std::string& e);
 // base64url(header) + "." + base64url(claims): the JWS signing input; append "." + base64url(signature).
 std::string JwtSigningInput(const boost::json::object& header, const boost::json::object& claims);
+// `jwt` with one character of its signature changed (the 10th after the last '.').
+std::string TamperSignature(const std::string& jwt);
 
 }  // namespace keymint::testing

@@ -156,4 +156,11 @@ std::string JwtSigningInput(const boost::json::object& header, const boost::json
   return Base64UrlEncode(boost::json::serialize(header)) + "." + Base64UrlEncode(boost::json::serialize(claims));
 }
 
+std::string TamperSignature(const std::string& jwt) {
+  std::string tampered = jwt;
+  const std::size_t signature_char = tampered.rfind('.') + 10;
+  tampered[signature_char] = tampered[signature_char] == 'A' ? 'Q' : 'A';
+  return tampered;
+}
+
 }  // namespace keymint::testing
