@@ -55,8 +55,24 @@ int Serve(const Config& config) {
 
   auto store = OpenRocksDbStore((std::filesystem::path(config.data_dir) / "db").string());
   if (!store.ok()) return Fail(store.error().message);
-  auto hash_key = crypto::LoadOrCreateSecretFile((std::filesystem::path(config.data_dir) / "secret-hash.key").string(),
-                                                 kSecretHashKeyBytes);
+  const std::string hash_key_path = (std::filesystem::path(config.data_dir) / "secret-hash.key").string();
+  if (!std::filesystem::exists(hash_key_path)) {
+    // A new key would silently invalidate every stored client secret (e.g. a
+    // restore that brought back the database but not this file).
+    CredentialQuery any;
+    any.limit = 1;
+    for (CredentialKind kind : {CredentialKind::kAccessKey, CredentialKind::kServiceAccount}) {
+      any.kind = kind;
+      auto stored = (*store)->ListCredentials(any);
+      if (!stored.ok()) return Fail(stored.error().message);
+      if (!stored->empty()) {
+        return Fail(hash_key_path +
+                    " is missing but the store holds client credentials; restore it (every client secret is hashed "
+                    "under it)");
+      }
+    }
+  }
+  auto hash_key = crypto::LoadOrCreateSecretFile(hash_key_path, kSecretHashKeyBytes);
   if (!hash_key.ok()) return Fail(hash_key.error().message);
   crypto::SecretHasher hasher(std::move(*hash_key));
 

@@ -55,11 +55,11 @@ Response Create(AccessKeyService& keys, const Dialect& dialect, const RequestCon
   auto created = keys.Create(c.principal->user, *name);
   if (!created.ok()) return ErrorResponse(created.error());
   const CredentialRecord& key = created->record;
-  return JsonResponse(201, json::object{{"id", key.id},
-                                        {"name", key.name},
-                                        {"clientId", key.client_id},
-                                        {dialect.create_secret, created->secret},
-                                        {"createdAt", TimestampOrNull(key.created_at_ms)}});
+  return SecretResponse(201, json::object{{"id", key.id},
+                                          {"name", key.name},
+                                          {"clientId", key.client_id},
+                                          {dialect.create_secret, created->secret},
+                                          {"createdAt", TimestampOrNull(key.created_at_ms)}});
 }
 
 Response Get(AccessKeyService& keys, const RequestContext& c) {
@@ -76,7 +76,7 @@ Response Delete(AccessKeyService& keys, const RequestContext& c) {
 Response Regenerate(AccessKeyService& keys, const RequestContext& c) {
   auto secret = keys.RegenerateOwn(c.principal->user, c.params[0]);
   if (!secret.ok()) return ErrorResponse(secret.error());
-  return JsonResponse(200, json::object{{"clientSecret", *secret}});
+  return SecretResponse(200, json::object{{"clientSecret", *secret}});
 }
 
 // A non-negative decimal query parameter within [min, max], or an error naming it.

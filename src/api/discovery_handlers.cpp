@@ -19,7 +19,6 @@ std::string MetadataDocument(const std::string& issuer) {
       {"response_types_supported", json::array{"token"}},
       {"subject_types_supported", json::array{"public"}},
       {"id_token_signing_alg_values_supported", json::array{"RS256"}},
-      {"token_endpoint_auth_signing_alg_values_supported", json::array{"RS256"}},
       {"claims_supported",
        json::array{"iss", "sub", "aud", "iat", "nbf", "exp", "jti", "client_id", "roles", "preferred_username"}},
   });

@@ -1,6 +1,7 @@
 #include "keymint/api/http_error.hpp"
 
 #include <boost/json.hpp>
+#include <iostream>
 
 namespace keymint::api {
 
@@ -31,6 +32,13 @@ Response ErrorResponse(int status, std::string_view message) {
   return response;
 }
 
-Response ErrorResponse(const Error& error) { return ErrorResponse(HttpStatusFor(error.code), error.message); }
+Response ErrorResponse(const Error& error) {
+  const int status = HttpStatusFor(error.code);
+  if (status < 500) return ErrorResponse(status, error.message);
+  // Server-side failures carry details (file paths, library messages) that are
+  // for the operator, not the client: log them, answer generically.
+  std::cerr << "keymint: " << status << ": " << error.message << std::endl;
+  return ErrorResponse(status, status == 503 ? "service temporarily unavailable; retry shortly" : "internal error");
+}
 
 }  // namespace keymint::api

@@ -53,6 +53,13 @@ Response JsonResponse(int status, const json::value& value) {
   return response;
 }
 
+Response SecretResponse(int status, const json::value& value) {
+  Response response = JsonResponse(status, value);
+  response.AddHeader("Cache-Control", "no-store");
+  response.AddHeader("Pragma", "no-cache");
+  return response;
+}
+
 Response NoContent() {
   Response response;
   response.status = 204;

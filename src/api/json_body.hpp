@@ -28,6 +28,8 @@ Result<bool> RequireBool(const boost::json::object& body, std::string_view field
 // A JSON response with `status` and `value` serialised as the body.
 Response JsonResponse(int status, const boost::json::value& value);
 Response NoContent();
+// A JsonResponse that carries a secret shown once: never to be cached.
+Response SecretResponse(int status, const boost::json::value& value);
 
 // A timestamp, or null when absent.
 boost::json::value TimestampOrNull(const std::optional<int64_t>& unix_millis);

@@ -24,6 +24,7 @@ void AddNoStore(Response& response) {
 
 Response V1Error(const Error& error) {
   Response response = ErrorResponse(error);
+  if (response.status == 503) response.AddHeader("Retry-After", "1");
   AddNoStore(response);
   return response;
 }
@@ -94,6 +95,17 @@ Response OAuthError(int status, std::string_view code, std::string_view descript
   return response;
 }
 
+// A failure that is not the client's fault, still in the RFC 6749 shape
+// (temporarily_unavailable / server_error, as §4.1.2.1 names them).
+Response V2ServerError(const Error& error) {
+  Response mapped = ErrorResponse(error);  // the status and a message safe to show
+  const bool busy = mapped.status == 503;
+  Response response = OAuthError(mapped.status, busy ? "temporarily_unavailable" : "server_error",
+                                 busy ? "the server is busy or a dependency failed; retry shortly" : "internal error");
+  if (busy) response.AddHeader("Retry-After", "1");
+  return response;
+}
+
 const std::string* Param(const std::map<std::string, std::string>& form, const std::string& name) {
   auto it = form.find(name);
   return it == form.end() ? nullptr : &it->second;
@@ -110,10 +122,12 @@ Response V2ClientCredentials(const ApiServices& services, const Request& request
   const std::string* body_secret = Param(form, "client_secret");
   std::string client_id, client_secret;
   if (basic) {
-    if (body_id || body_secret) {
+    if (!basic->ok()) return OAuthError(400, "invalid_request", basic->error().message);
+    // Some clients repeat client_id in the body alongside Basic; that is one
+    // method as long as it names the same client. A body secret is a second one.
+    if (body_secret || (body_id && *body_id != (*basic)->client_id)) {
       return OAuthError(400, "invalid_request", "use one client authentication method, not Basic and the body");
     }
-    if (!basic->ok()) return OAuthError(400, "invalid_request", basic->error().message);
     client_id = (*basic)->client_id;
     client_secret = (*basic)->client_secret;
   } else {
@@ -125,7 +139,7 @@ Response V2ClientCredentials(const ApiServices& services, const Request& request
   }
   auto token = services.tokens.ExchangeClientCredentials(client_id, client_secret);
   if (token.ok()) return V2Success(*token);
-  if (token.error().code != ErrorCode::kUnauthenticated) return ErrorResponse(token.error());
+  if (token.error().code != ErrorCode::kUnauthenticated) return V2ServerError(token.error());
   Response response = OAuthError(401, "invalid_client", "client authentication failed");
   if (basic) response.AddHeader("WWW-Authenticate", "Basic realm=\"keymint\"");
   return response;
@@ -137,7 +151,7 @@ Response V2Password(const ApiServices& services, const std::map<std::string, std
   if (!username || !password) return OAuthError(400, "invalid_request", "username and password are required");
   auto token = services.tokens.ExchangePassword(*username, *password);
   if (token.ok()) return V2Success(*token);
-  if (token.error().code != ErrorCode::kUnauthenticated) return ErrorResponse(token.error());
+  if (token.error().code != ErrorCode::kUnauthenticated) return V2ServerError(token.error());
   return OAuthError(400, "invalid_grant", "invalid username or password");
 }
 

@@ -64,9 +64,9 @@ Response CreateUser(UserService& users, const RequestContext& c) {
   auto& [email, roles] = std::get<Fields>(fields);
   auto created = users.Create(c.principal->user, email, roles);
   if (!created.ok()) return ErrorResponse(created.error());
-  return JsonResponse(201, json::object{{"id", created->record.id},
-                                        {"username", created->record.email},
-                                        {"tempPassword", created->temp_password}});
+  return SecretResponse(201, json::object{{"id", created->record.id},
+                                          {"username", created->record.email},
+                                          {"tempPassword", created->temp_password}});
 }
 
 Response GetUser(const UserService& users, const RequestContext& c) {
@@ -92,7 +92,7 @@ Response SetRoles(UserService& users, const RequestContext& c) {
 Response ResetPassword(UserService& users, const RequestContext& c) {
   auto temp = users.ResetPassword(c.params[0]);
   if (!temp.ok()) return ErrorResponse(temp.error());
-  return JsonResponse(200, json::object{{"tempPassword", *temp}});
+  return SecretResponse(200, json::object{{"tempPassword", *temp}});
 }
 
 Response ChangeOwnPassword(UserService& users, const RequestContext& c) {

@@ -19,6 +19,15 @@ Error FileError(const std::string& path, const char* what, int err) {
                             std::error_code(err, std::generic_category()).message());
 }
 
+void SyncParentDirectory(const std::string& path) {
+  auto slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
+}
+
 }  // namespace
 
 Result<std::string> LoadOrCreateSecretFile(const std::string& path, std::size_t size) {
@@ -33,6 +42,7 @@ Result<std::string> LoadOrCreateSecretFile(const std::string& path, std::size_t 
       ::unlink(path.c_str());
       return FileError(path, "write", err);
     }
+    SyncParentDirectory(path);  // the new directory entry must survive a power cut too
     return secret;
   }
   if (errno != EEXIST) return FileError(path, "create", errno);

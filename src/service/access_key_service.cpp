@@ -34,6 +34,11 @@ AccessKeyService::AccessKeyService(Store& store, const crypto::SecretHasher& has
 Result<IssuedCredential> AccessKeyService::Create(const UserRecord& owner, std::string_view name) {
   if (Status s = ValidateCredentialName(name); !s.ok()) return std::move(s).error();
   std::lock_guard lock(write_mu_);
+  // The owner may have been deleted since the request was authenticated; a key
+  // written now would outlive them.
+  auto still_there = store_.GetUser(owner.id, LastLoginField::kSkip);
+  if (!still_there.ok()) return still_there.error();
+  if (!*still_there) return Error::NotFound("user " + owner.id + " no longer exists");
   auto count = store_.CountCredentialsOfOwner(owner.id);
   if (!count.ok()) return count.error();
   if (*count >= max_per_user_) {

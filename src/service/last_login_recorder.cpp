@@ -11,17 +11,21 @@ LastLoginRecorder::LastLoginRecorder(Store& store, std::chrono::milliseconds int
 LastLoginRecorder::~LastLoginRecorder() { Stop(); }
 
 void LastLoginRecorder::Record(std::string_view id, int64_t at_ms) {
-  Shard& shard = shards_[std::hash<std::string_view>{}(id) % kShards];
+  Shard& shard = shards_[IdHash{}(id) % kShards];
   std::lock_guard lock(shard.mu);
-  auto [it, inserted] = shard.pending.try_emplace(std::string(id), at_ms);
-  if (!inserted && it->second < at_ms) it->second = at_ms;
+  auto it = shard.pending.find(id);
+  if (it == shard.pending.end()) {
+    shard.pending.emplace(std::string(id), at_ms);
+  } else if (it->second < at_ms) {
+    it->second = at_ms;
+  }
 }
 
 Status LastLoginRecorder::FlushPending() {
   std::lock_guard flush_lock(flush_mu_);
   std::vector<LastLogin> batch;
   for (Shard& shard : shards_) {
-    std::unordered_map<std::string, int64_t> taken;
+    PendingMap taken;
     {
       std::lock_guard lock(shard.mu);
       taken.swap(shard.pending);
@@ -29,7 +33,11 @@ Status LastLoginRecorder::FlushPending() {
     for (auto& [id, at_ms] : taken) batch.push_back({id, at_ms});
   }
   if (batch.empty()) return Status::Ok();
-  return store_.RecordLastLogins(batch);
+  Status written = store_.RecordLastLogins(batch);
+  if (!written.ok()) {
+    for (const auto& login : batch) Record(login.id, login.at_ms);  // keeps the later of two times
+  }
+  return written;
 }
 
 void LastLoginRecorder::Run() {
@@ -37,7 +45,7 @@ void LastLoginRecorder::Run() {
   while (!stopping_) {
     wake_.wait_for(lock, interval_, [this] { return stopping_; });
     lock.unlock();
-    (void)FlushPending();  // a failed write is retried with the next login's time
+    (void)FlushPending();  // a failed write stays pending and is retried next time
     lock.lock();
   }
 }

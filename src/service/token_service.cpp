@@ -70,6 +70,16 @@ Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view cli
 }
 
 Result<IssuedToken> TokenService::ExchangePassword(std::string_view username, std::string_view password) const {
+  // Claim a slot; release it however this returns.
+  if (password_checks_.fetch_add(1, std::memory_order_acquire) >= kConcurrentPasswordChecks) {
+    password_checks_.fetch_sub(1, std::memory_order_release);
+    return Error::Unavailable("too many password logins at once; retry shortly");
+  }
+  struct Release {
+    std::atomic<int>& count;
+    ~Release() { count.fetch_sub(1, std::memory_order_release); }
+  } release{password_checks_};
+
   auto found = store_.FindUserByEmail(NormalizeEmail(username));
   if (!found.ok()) return found.error();
   if (!*found) {

@@ -28,7 +28,10 @@ Result<std::optional<std::string>> UserService::EnsureFirstAdmin(std::string_vie
   auto users = store_.ListUsers();
   if (!users.ok()) return users.error();
   if (!users->empty()) return std::optional<std::string>();
-  if (Status s = ValidateEmail(email); !s.ok()) return std::move(s).error();
+  if (Status s = ValidateEmail(email); !s.ok()) {
+    return Error::InvalidArgument("invalid first admin email (KEYMINT_ADMIN_EMAIL / admin.email): " +
+                                  s.error().message);
+  }
 
   std::optional<std::string> generated;
   std::string chosen = password ? *password : *(generated = crypto::RandomUrlSafe(kTempPasswordBytes));

@@ -72,6 +72,9 @@ TEST_CASE("Creating an access key answers 201 with exactly id, name, clientId, c
   const kt::HttpResponse response = kt::PostJson(port, kKeys, kt::NameBody("ci-pipeline_1"), admin);
   INFO(response.body);
   const json::object created = kt::CheckJsonObject(response, 201, kCreateMembers);
+  // The secret is shown once: no cache may keep the answer.
+  CHECK(response.Header("Cache-Control") == "no-store");
+  CHECK(response.Header("Pragma") == "no-cache");
   CHECK(kt::IsUuidV4(kt::StringField(created, "id")));
   CHECK(kt::StringField(created, "name") == "ci-pipeline_1");
   CHECK(kt::IsUrlSafe(kt::StringField(created, "clientId")));
@@ -643,14 +646,16 @@ TEST_CASE("The administration list pages with offset and limit and rejects bad v
 
 TEST_CASE("The administration list returns at most 100 keys by default", "[integration]") {
   kt::ProcessOptions options;
-  options.env.emplace("KEYMINT_MAX_KEYS_PER_USER", "1000");
+  options.env.emplace("KEYMINT_MAX_KEYS_PER_USER", "100");  // the highest allowed: one list page
   kt::KeymintProcess server(options);
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
+  const std::string other = kt::CreateUser(port, admin, "bulk@example.com").token;
 
+  // 101 keys across two owners, so that no user's own list exceeds 100.
   std::vector<std::string> ids;
   for (int i = 0; i < 101; ++i) {
-    ids.push_back(kt::CreateAccessKey(port, admin, "bulk-" + std::to_string(i)).id);
+    ids.push_back(kt::CreateAccessKey(port, i < 60 ? admin : other, "bulk-" + std::to_string(i)).id);
     if (i % 10 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   const json::array first_page = AdminList(port, admin);

@@ -237,6 +237,37 @@ TEST_CASE("the generated signing key file is private to the owner", "[integratio
   }
 }
 
+TEST_CASE("a missing secret-hash key with stored client credentials stops start-up instead of replacing it",
+          "[integration]") {
+  const ScopedTempDir data_dir, keys_dir;
+  ProcessOptions options;
+  options.data_dir = data_dir.path;
+  options.keys_dir = keys_dir.path;
+  CreatedKey key;
+  {
+    KeymintProcess server(options);
+    key = CreateAccessKey(server.port(), AdminToken(server.port()), "survivor");
+    CHECK(server.Stop() == 0);
+  }
+  const std::string key_file = data_dir.path + "/secret-hash.key";
+  REQUIRE(std::filesystem::exists(key_file));
+  const std::string saved = ReadFileBytes(key_file);
+  std::filesystem::remove(key_file);
+
+  const CommandResult refused =
+      RunKeymint({"serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir.path, "--keys-dir", keys_dir.path});
+  INFO("output:\n" << refused.output);
+  CHECK(refused.exit_code > 0);
+  CHECK(refused.output.find("secret-hash.key") != std::string::npos);
+  CHECK(refused.output.find("listening on") == std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(key_file));  // not silently replaced
+
+  // Restoring the file brings every secret back.
+  std::ofstream(key_file, std::ios::binary) << saved;
+  KeymintProcess server(options);
+  CHECK_FALSE(ClientCredentialsToken(server.port(), key.client_id, key.client_secret).empty());
+}
+
 TEST_CASE("a restart on the same directories keeps users, keys, lastLogin and the signing key", "[integration]") {
   const ScopedTempDir data_dir, keys_dir;
   ProcessOptions options;

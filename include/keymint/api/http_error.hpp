@@ -11,6 +11,8 @@ namespace keymint::api {
 
 int HttpStatusFor(ErrorCode code);
 Response ErrorResponse(int status, std::string_view message);
+// 4xx errors keep their message; 5xx errors are logged to stderr and answered
+// with a generic message (their details are for the operator).
 Response ErrorResponse(const Error& error);
 
 }  // namespace keymint::api

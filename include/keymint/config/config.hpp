@@ -28,7 +28,7 @@ struct Config {
   int threads = 0;                                  // --threads / KEYMINT_THREADS / server.threads; 0 = cores; 1..256
   std::string admin_email = "admin@keymint.local";  // KEYMINT_ADMIN_EMAIL / admin.email
   std::optional<std::string> admin_password;        // KEYMINT_ADMIN_PASSWORD only (never in a file)
-  int max_keys_per_user = 20;                       // KEYMINT_MAX_KEYS_PER_USER / access_keys.max_per_user; 1..1000
+  int max_keys_per_user = 20;                       // KEYMINT_MAX_KEYS_PER_USER / access_keys.max_per_user; 1..100
   std::string tenant_id = "1";                      // KEYMINT_TENANT_ID / tenant.id
   std::vector<std::string> extra_roles;             // roles.extra (file only): added to the built-in catalog
   std::size_t body_limit_bytes = 64 * 1024;         // server.body_limit_bytes; 1 KiB..16 MiB

@@ -30,15 +30,22 @@ class LastLoginRecorder {
   ~LastLoginRecorder();  // calls Stop()
 
   void Record(std::string_view id, int64_t at_ms);
-  // Writes everything pending now (also used by Stop and by tests).
+  // Writes everything pending now (also used by Stop and by tests). On a store
+  // failure the times are put back, to be written with the next flush.
   Status FlushPending();
   void Stop();
 
  private:
   static constexpr std::size_t kShards = 16;
+  // Lets Record look an id up by string_view, allocating only for a new id.
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
+  using PendingMap = std::unordered_map<std::string, int64_t, IdHash, std::equal_to<>>;
   struct Shard {
     std::mutex mu;
-    std::unordered_map<std::string, int64_t> pending;
+    PendingMap pending;
   };
   void Run();
 

@@ -3,11 +3,13 @@
 // ExchangeClientCredentials looks the client ID up in the store, checks the
 // secret's keyed hash in constant time, reads the owner's roles as they are
 // now, signs a JWT with the active key and hands the last-login update to the
-// recorder. It takes no lock and never waits on the disk. An unknown client ID
+// recorder. It takes no global lock (only a per-shard lock in the recorder)
+// and never waits on the disk. An unknown client ID
 // costs one keyed hash just as a wrong secret does, and both give the same
 // error. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -34,6 +36,8 @@ struct IssuedToken {
 
 class TokenService {
  public:
+  static constexpr int kConcurrentPasswordChecks = 1;
+
   TokenService(const Store& store, const crypto::KeyRing& keys, const crypto::SecretHasher& hasher, const Clock& clock,
                LastLoginRecorder& recorder, TokenSettings settings);
 
@@ -41,7 +45,10 @@ class TokenService {
   // wrong secret, a disabled service account or an access key whose owner is gone.
   Result<IssuedToken> ExchangeClientCredentials(std::string_view client_id, std::string_view secret) const;
   // Unauthenticated("invalid username or password") for any mismatch. Slow by
-  // design (password KDF): run it off the I/O threads.
+  // design (password KDF): run it off the I/O threads. At most
+  // `kConcurrentPasswordChecks` run at once; beyond that it fails at once with
+  // Unavailable, so a flood of password grants cannot occupy the blocking pool
+  // that management requests also need.
   Result<IssuedToken> ExchangePassword(std::string_view username, std::string_view password) const;
 
   const TokenSettings& settings() const { return settings_; }
@@ -56,8 +63,9 @@ class TokenService {
   const Clock& clock_;
   LastLoginRecorder& recorder_;
   const TokenSettings settings_;
-  const std::string dummy_hash_;           // compared against when the client ID is unknown
-  const std::string dummy_credential_id_;  // read (and missed) when the client ID is unknown
+  const std::string dummy_hash_;                 // compared against when the client ID is unknown
+  const std::string dummy_credential_id_;        // read (and missed) when the client ID is unknown
+  mutable std::atomic<int> password_checks_{0};  // running password checks
 };
 
 }  // namespace keymint

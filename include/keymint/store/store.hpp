@@ -9,7 +9,8 @@
 // - Lookups by id, client ID, owner and name are indexed point or prefix
 //   reads: their cost does not grow with the number of records.
 // The store checks no business rules (limits, permissions); callers that need
-// check-then-write atomicity serialise their writes (see service/write_lock).
+// check-then-write atomicity serialise their writes (the services share one
+// management write mutex, made in main.cpp).
 // Thread-safe.
 #pragma once
 

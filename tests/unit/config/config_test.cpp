@@ -175,7 +175,7 @@ TEST_CASE("The environment alone sets every environment setting", "[config]") {
                                                 {"KEYMINT_THREADS", "256"},
                                                 {"KEYMINT_ADMIN_EMAIL", "a@b.c"},
                                                 {"KEYMINT_ADMIN_PASSWORD", "s3cret pass"},
-                                                {"KEYMINT_MAX_KEYS_PER_USER", "1000"},
+                                                {"KEYMINT_MAX_KEYS_PER_USER", "100"},
                                                 {"KEYMINT_TENANT_ID", "t-1"},
                                                 {"UNRELATED", "x"}});
   CHECK(config.listen_host == "0.0.0.0");
@@ -188,7 +188,7 @@ TEST_CASE("The environment alone sets every environment setting", "[config]") {
   CHECK(config.threads == 256);
   CHECK(config.admin_email == "a@b.c");
   CHECK(config.admin_password == "s3cret pass");
-  CHECK(config.max_keys_per_user == 1000);
+  CHECK(config.max_keys_per_user == 100);
   CHECK(config.tenant_id == "t-1");
 }
 
@@ -463,7 +463,7 @@ TEST_CASE("Every bad file value is one line naming the file and the key", "[conf
       {"tokens.audience", "[tokens]\naudience = \"\"\n"},
       {"tokens.ttl_seconds", "[tokens]\nttl_seconds = -1\n"},
       {"admin.email", "[admin]\nemail = \"nobody\"\n"},
-      {"access_keys.max_per_user", "[access_keys]\nmax_per_user = 1001\n"},
+      {"access_keys.max_per_user", "[access_keys]\nmax_per_user = 101\n"},
       {"tenant.id", "[tenant]\nid = \"\"\n"},
       {"roles.extra", "[roles]\nextra = [\"\"]\n"},
       {"roles.extra", "[roles]\nextra = [\"" + std::string(65, 'r') + "\"]\n"},

@@ -309,3 +309,14 @@ TEST_CASE_METHOD(KeyFixture, "NewClientId draws distinct URL-safe IDs not in the
   }
   CHECK(seen.size() == 1000);
 }
+
+TEST_CASE_METHOD(KeyFixture, "Create refuses an owner deleted since the request was authenticated", "[service]") {
+  UserRecord ghost = AddUser("ghost@example.com", {"Viewer"});
+  REQUIRE(store->DeleteUser(ghost).ok());
+  auto created = service.Create(ghost, "orphan");
+  REQUIRE_FALSE(created.ok());
+  CHECK(created.error().code == keymint::ErrorCode::kNotFound);
+  auto count = store->CountCredentialsOfOwner(ghost.id);
+  REQUIRE(count.ok());
+  CHECK(*count == 0);
+}

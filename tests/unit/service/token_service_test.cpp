@@ -1,11 +1,16 @@
 #include "keymint/service/token_service.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <latch>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "keymint/crypto/jws.hpp"
+#include "keymint/crypto/password_hash.hpp"
 #include "unit/test_support/jwt.hpp"
 #include "unit/test_support/service_env.hpp"
 
@@ -241,4 +246,34 @@ TEST_CASE_METHOD(TokenFixture, "a failed exchange records no last login", "[serv
   REQUIRE(recorder.FlushPending().ok());
   CHECK_FALSE(store->GetCredential(key.record.id).value()->last_login_ms.has_value());
   CHECK_FALSE(store->GetUser(ada.id).value()->last_login_ms.has_value());
+}
+
+TEST_CASE_METHOD(TokenFixture, "password checks beyond the concurrency limit fail at once as Unavailable",
+                 "[service]") {
+  // A hash at the production cost (~0.3 s to check) keeps each check running
+  // long enough for the others, started together, to find the slot taken.
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  ada.password_hash = keymint::crypto::HashPassword("correct horse battery");
+  REQUIRE(store->UpdateUser(ada).ok());
+
+  constexpr int kCallers = 6;
+  std::vector<std::optional<keymint::ErrorCode>> outcomes(kCallers);
+  std::latch start(kCallers);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCallers; ++i) {
+    callers.emplace_back([&, i] {
+      start.arrive_and_wait();
+      auto issued = tokens->ExchangePassword("ada@example.com", "correct horse battery");
+      if (!issued.ok()) outcomes[i] = issued.error().code;
+    });
+  }
+  for (auto& caller : callers) caller.join();
+  const auto succeeded = std::count(outcomes.begin(), outcomes.end(), std::nullopt);
+  const auto busy = std::count(outcomes.begin(), outcomes.end(), keymint::ErrorCode::kUnavailable);
+  CHECK(succeeded >= 1);
+  CHECK(busy >= 1);
+  CHECK(succeeded + busy == kCallers);
+
+  // Once they are done the slot is free again.
+  CHECK(tokens->ExchangePassword("ada@example.com", "correct horse battery").ok());
 }
