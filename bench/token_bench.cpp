@@ -12,6 +12,7 @@
 
 #include "keymint/common/clock.hpp"
 #include "keymint/crypto/key_ring.hpp"
+#include "keymint/crypto/password_hash.hpp"
 #include "keymint/crypto/random.hpp"
 #include "keymint/crypto/secret_hasher.hpp"
 #include "keymint/service/access_key_service.hpp"
@@ -95,6 +96,24 @@ void BM_ExchangeWrongSecret(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(fixture.tokens->ExchangeClientCredentials(fixture.client_id, "nope"));
 }
 BENCHMARK(BM_ExchangeWrongSecret);
+
+// A wrong password and an unknown username must cost the same KDF run, or
+// timing would tell which usernames exist.
+void BM_PasswordWrong(benchmark::State& state) {
+  Fixture fixture(0);
+  UserRecord user{
+      crypto::NewUuidV4(), "ada@example.com", crypto::HashPassword("correct horse battery"), {"Viewer"}, "bench", 0, 0,
+      std::nullopt};
+  (void)fixture.store->CreateUser(user);
+  for (auto _ : state) benchmark::DoNotOptimize(fixture.tokens->ExchangePassword("ada@example.com", "wrong"));
+}
+BENCHMARK(BM_PasswordWrong)->Iterations(5)->Unit(benchmark::kMillisecond);
+
+void BM_PasswordUnknownUser(benchmark::State& state) {
+  Fixture fixture(0);
+  for (auto _ : state) benchmark::DoNotOptimize(fixture.tokens->ExchangePassword("nobody@example.com", "wrong"));
+}
+BENCHMARK(BM_PasswordUnknownUser)->Iterations(5)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

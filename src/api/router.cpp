@@ -87,12 +87,15 @@ class TableRouter final : public Router {
         allow += compiled.route.method;
         continue;
       }
-      auto context = std::make_shared<RequestContext>(RequestContext{request, std::move(params), {}, nullptr});
-      for (auto param : url->params()) context->query.emplace_back(param.key, param.value);
+      RequestContext context{request, std::move(params), {}, nullptr};
+      for (auto param : url->params()) context.query.emplace_back(param.key, param.value);
       const Route* route = &compiled.route;
       if (route->placement == Placement::kPool) {
-        return Outcome{std::nullopt, [this, route, context] { return Finish(Run(*route, context)); }};
+        // The deferred work outlives this call, so it takes the context along.
+        return Outcome{std::nullopt,
+                       [this, route, context = std::move(context)]() mutable { return Finish(Run(*route, context)); }};
       }
+      // Inline (the token path): the context lives on the stack, no allocation.
       Reply reply = Run(*route, context);
       if (auto* deferred = std::get_if<Deferred>(&reply)) return Outcome{std::nullopt, std::move(*deferred)};
       return Ready(std::get<Response>(std::move(reply)));
@@ -113,8 +116,8 @@ class TableRouter final : public Router {
   }
 
   // Authenticates and authorises, then runs the handler.
-  Reply Run(const Route& route, const std::shared_ptr<RequestContext>& context) const {
-    Reply reply = Authorize(route, *context);
+  Reply Run(const Route& route, RequestContext& context) const {
+    Reply reply = Authorize(route, context);
     if (auto* response = std::get_if<Response>(&reply); response && route.deprecated) {
       AddDeprecationHeaders(*response);
     }

@@ -193,23 +193,11 @@ TEST_CASE("v1 token endpoint answers 401 with one message whichever credential p
   CHECK(wrong_secret == swapped);
   CHECK(wrong_secret == app_wrong);
 
-  // Password logins: the same answer, and an unknown user costs about as much
-  // as a wrong password (no user enumeration through the slow KDF).
-  using Clock = std::chrono::steady_clock;
-  auto timed = [&](const std::string& username, const std::string& password, std::string* body) {
-    const auto start = Clock::now();
-    *body = CheckV1Error(V1(port, PasswordBody(username, password)), 401);
-    return std::chrono::duration<double>(Clock::now() - start).count();
-  };
-  std::string wrong_password, unknown_user;
-  double wrong_min = 1e9, unknown_min = 1e9;
-  for (int i = 0; i < 2; ++i) {
-    wrong_min = std::min(wrong_min, timed(kAdminEmail, "wrong-password", &wrong_password));
-    unknown_min = std::min(unknown_min, timed("nobody@example.com", kAdminPassword, &unknown_user));
-  }
+  // Password logins: the same answer for an unknown user as for a wrong
+  // password. (That both cost one KDF run is measured in bench/, not timed here.)
+  const std::string wrong_password = CheckV1Error(V1(port, PasswordBody(kAdminEmail, "wrong-password")), 401);
+  const std::string unknown_user = CheckV1Error(V1(port, PasswordBody("nobody@example.com", kAdminPassword)), 401);
   CHECK(wrong_password == unknown_user);
-  INFO("fastest wrong password " << wrong_min << " s, fastest unknown user " << unknown_min << " s");
-  CHECK(unknown_min >= 0.25 * wrong_min);
 }
 
 TEST_CASE("v1 token endpoint answers 415 when the body is not declared as JSON", "[integration]") {
