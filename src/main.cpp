@@ -101,7 +101,9 @@ int Serve(const Config& config) {
   TokenService tokens(**store, *keys, hasher, clock, recorder, {issuer, audience, config.token_ttl_seconds});
   Authenticator authenticator(**store, *keys, clock, issuer, audience);
   AccessKeyService access_keys(**store, hasher, clock, write_mu, config.max_keys_per_user);
-  router.Set(api::MakeRouter({tokens, authenticator, access_keys, users, *keys, issuer}));
+  ServiceAccountService service_accounts(**store, hasher, catalog, clock, write_mu);
+  router.Set(
+      api::MakeRouter({tokens, authenticator, access_keys, users, service_accounts, *keys, issuer, config.tenant_id}));
 
   std::cerr << "keymint: listening on http://" << options.host << ":" << server.port() << " (issuer " << issuer << ", "
             << threads << " I/O threads)" << std::endl;

@@ -40,7 +40,7 @@ Response ListResponse(const Dialect& dialect, json::array items) {
 }
 
 Response List(AccessKeyService& keys, const Dialect& dialect, const RequestContext& c) {
-  auto listed = keys.ListOwn(c.principal->user);
+  auto listed = keys.ListOwn(*c.principal->user());
   if (!listed.ok()) return ErrorResponse(listed.error());
   json::array items;
   for (const auto& key : *listed) items.push_back(KeyJson(key));
@@ -52,7 +52,7 @@ Response Create(AccessKeyService& keys, const Dialect& dialect, const RequestCon
   if (auto* error = std::get_if<Response>(&parsed)) return std::move(*error);
   auto name = RequireString(std::get<json::object>(parsed), "name");
   if (!name.ok()) return ErrorResponse(name.error());
-  auto created = keys.Create(c.principal->user, *name);
+  auto created = keys.Create(*c.principal->user(), *name);
   if (!created.ok()) return ErrorResponse(created.error());
   const CredentialRecord& key = created->record;
   return SecretResponse(201, json::object{{"id", key.id},
@@ -63,18 +63,18 @@ Response Create(AccessKeyService& keys, const Dialect& dialect, const RequestCon
 }
 
 Response Get(AccessKeyService& keys, const RequestContext& c) {
-  auto key = keys.GetOwn(c.principal->user, c.params[0]);
+  auto key = keys.GetOwn(*c.principal->user(), c.params[0]);
   if (!key.ok()) return ErrorResponse(key.error());
   return JsonResponse(200, KeyJson(*key));
 }
 
 Response Delete(AccessKeyService& keys, const RequestContext& c) {
-  if (Status s = keys.DeleteOwn(c.principal->user, c.params[0]); !s.ok()) return ErrorResponse(s.error());
+  if (Status s = keys.DeleteOwn(*c.principal->user(), c.params[0]); !s.ok()) return ErrorResponse(s.error());
   return NoContent();
 }
 
 Response Regenerate(AccessKeyService& keys, const RequestContext& c) {
-  auto secret = keys.RegenerateOwn(c.principal->user, c.params[0]);
+  auto secret = keys.RegenerateOwn(*c.principal->user(), c.params[0]);
   if (!secret.ok()) return ErrorResponse(secret.error());
   return SecretResponse(200, json::object{{"clientSecret", *secret}});
 }
@@ -117,18 +117,17 @@ Response AdminDelete(AccessKeyService& keys, const RequestContext& c) {
 
 // The seven operations under one path family.
 void AddFamily(std::vector<Route>& routes, AccessKeyService& keys, const Dialect& dialect, const std::string& own,
-               const std::string& admin, bool deprecated) {
+               const std::string& admin, const std::string& successor) {
   AccessKeyService* k = &keys;
   const Dialect* d = &dialect;
   auto add = [&](const char* method, std::string pattern, Access access, Handler handler) {
-    routes.push_back({method, std::move(pattern), access, Placement::kPool, std::move(handler), deprecated});
+    routes.push_back({method, std::move(pattern), access, Placement::kPool, std::move(handler), successor});
   };
-  add("GET", own, Access::kAuthenticated, [k, d](const RequestContext& c) -> Reply { return List(*k, *d, c); });
-  add("POST", own, Access::kAuthenticated, [k, d](const RequestContext& c) -> Reply { return Create(*k, *d, c); });
-  add("GET", own + "/{id}", Access::kAuthenticated, [k](const RequestContext& c) -> Reply { return Get(*k, c); });
-  add("DELETE", own + "/{id}", Access::kAuthenticated, [k](const RequestContext& c) -> Reply { return Delete(*k, c); });
-  add("POST", own + "/{id}/secret", Access::kAuthenticated,
-      [k](const RequestContext& c) -> Reply { return Regenerate(*k, c); });
+  add("GET", own, Access::kUser, [k, d](const RequestContext& c) -> Reply { return List(*k, *d, c); });
+  add("POST", own, Access::kUser, [k, d](const RequestContext& c) -> Reply { return Create(*k, *d, c); });
+  add("GET", own + "/{id}", Access::kUser, [k](const RequestContext& c) -> Reply { return Get(*k, c); });
+  add("DELETE", own + "/{id}", Access::kUser, [k](const RequestContext& c) -> Reply { return Delete(*k, c); });
+  add("POST", own + "/{id}/secret", Access::kUser, [k](const RequestContext& c) -> Reply { return Regenerate(*k, c); });
   add("GET", admin, Access::kAdmin, [k, d](const RequestContext& c) -> Reply { return AdminList(*k, *d, c); });
   add("DELETE", admin + "/{id}", Access::kAdmin, [k](const RequestContext& c) -> Reply { return AdminDelete(*k, c); });
 }
@@ -137,10 +136,9 @@ void AddFamily(std::vector<Route>& routes, AccessKeyService& keys, const Dialect
 
 std::vector<Route> AccessKeyRoutes(const ApiServices& services) {
   std::vector<Route> routes;
-  AddFamily(routes, services.access_keys, kAccessKeys, "/api/v1/access-keys", "/api/v1/administration/access-keys",
-            false);
+  AddFamily(routes, services.access_keys, kAccessKeys, "/api/v1/access-keys", "/api/v1/administration/access-keys", "");
   AddFamily(routes, services.access_keys, kUserApplications, "/api/v1/user-applications",
-            "/api/v1/administration/user-applications", true);
+            "/api/v1/administration/user-applications", "/api/v1/access-keys");
   return routes;
 }
 

@@ -39,6 +39,14 @@ Result<std::vector<std::string>> RequireStringArray(const json::object& body, st
   return out;
 }
 
+Result<std::optional<std::vector<std::string>>> OptionalStringArray(const json::object& body, std::string_view field) {
+  const json::value* v = body.if_contains(field);
+  if (!v || v->is_null()) return std::optional<std::vector<std::string>>();
+  auto strings = RequireStringArray(body, field);
+  if (!strings.ok()) return strings.error();
+  return std::optional<std::vector<std::string>>(std::move(*strings));
+}
+
 Result<bool> RequireBool(const json::object& body, std::string_view field) {
   const json::value* v = body.if_contains(field);
   if (!v || v->is_null()) return Error::InvalidArgument(std::string(field) + " is required");

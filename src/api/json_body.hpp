@@ -24,6 +24,9 @@ std::variant<boost::json::object, Response> ParseJsonObject(const Request& reque
 Result<std::string_view> RequireString(const boost::json::object& body, std::string_view field);
 Result<std::vector<std::string>> RequireStringArray(const boost::json::object& body, std::string_view field);
 Result<bool> RequireBool(const boost::json::object& body, std::string_view field);
+// nullopt when the field is absent or null; otherwise as RequireStringArray.
+Result<std::optional<std::vector<std::string>>> OptionalStringArray(const boost::json::object& body,
+                                                                    std::string_view field);
 
 // A JSON response with `status` and `value` serialised as the body.
 Response JsonResponse(int status, const boost::json::value& value);

@@ -17,8 +17,9 @@ namespace keymint::api {
 
 enum class Access {
   kPublic,         // no credentials (token endpoints, discovery)
-  kAuthenticated,  // any valid bearer token
-  kAdmin,          // a bearer token whose user is a System administrator now
+  kAuthenticated,  // any valid bearer token: a user's or a service account's
+  kUser,           // a user's bearer token (own access keys, own password)
+  kAdmin,          // a bearer token whose caller is a System administrator now
 };
 
 // What a handler gets: the request, its path parameters and decoded query,
@@ -45,7 +46,9 @@ struct Route {
   Access access;
   Placement placement;
   Handler handler;
-  bool deprecated = false;  // adds Deprecation and Link to every response
+  // Non-empty on a deprecated path: every response gets `Deprecation: true`
+  // and a Link naming this successor path.
+  std::string successor = {};
 };
 
 // The routes of each resource family (defined beside their handlers).
@@ -54,5 +57,6 @@ std::vector<Route> TokenRoutes(const ApiServices& services);
 std::vector<Route> DiscoveryRoutes(const ApiServices& services);
 std::vector<Route> AccessKeyRoutes(const ApiServices& services);
 std::vector<Route> UserRoutes(const ApiServices& services);
+std::vector<Route> ServiceAccountRoutes(const ApiServices& services);
 
 }  // namespace keymint::api

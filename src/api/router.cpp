@@ -55,9 +55,9 @@ bool MatchPath(const std::vector<std::string>& pattern, const std::vector<std::s
   return true;
 }
 
-void AddDeprecationHeaders(Response& response) {
+void AddDeprecationHeaders(Response& response, const std::string& successor) {
   response.AddHeader("Deprecation", "true");
-  response.AddHeader("Link", "</api/v1/access-keys>; rel=\"successor-version\"");
+  response.AddHeader("Link", "<" + successor + ">; rel=\"successor-version\"");
 }
 
 class TableRouter final : public Router {
@@ -78,10 +78,10 @@ class TableRouter final : public Router {
 
     std::vector<std::string> params;
     std::string allow;
-    bool deprecated = false;
+    const std::string* successor = nullptr;  // of the deprecated path matched, if any
     for (const auto& compiled : routes_) {
       if (!MatchPath(compiled.segments, segments, &params)) continue;
-      deprecated = deprecated || compiled.route.deprecated;
+      if (!compiled.route.successor.empty()) successor = &compiled.route.successor;
       if (compiled.route.method != request.method) {
         if (!allow.empty()) allow += ", ";
         allow += compiled.route.method;
@@ -103,7 +103,7 @@ class TableRouter final : public Router {
     if (allow.empty()) return Ready(ErrorResponse(404, "no such endpoint: " + std::string(path)));
     Response response = ErrorResponse(405, "method " + std::string(request.method) + " is not allowed here");
     response.AddHeader("Allow", allow);
-    if (deprecated) AddDeprecationHeaders(response);
+    if (successor) AddDeprecationHeaders(response, *successor);
     return Ready(std::move(response));
   }
 
@@ -118,8 +118,8 @@ class TableRouter final : public Router {
   // Authenticates and authorises, then runs the handler.
   Reply Run(const Route& route, RequestContext& context) const {
     Reply reply = Authorize(route, context);
-    if (auto* response = std::get_if<Response>(&reply); response && route.deprecated) {
-      AddDeprecationHeaders(*response);
+    if (auto* response = std::get_if<Response>(&reply); response && !route.successor.empty()) {
+      AddDeprecationHeaders(*response, route.successor);
     }
     return reply;
   }
@@ -137,6 +137,9 @@ class TableRouter final : public Router {
     if (route.access == Access::kAdmin && !principal->IsAdmin()) {
       return ErrorResponse(403, "this operation needs the System administrator role");
     }
+    if (route.access == Access::kUser && !principal->user()) {
+      return ErrorResponse(403, "a service account has no access keys or password of its own; use a user's token");
+    }
     context.principal = &*principal;
     return route.handler(context);
   }
@@ -151,7 +154,7 @@ std::unique_ptr<Router> MakeRouter(ApiServices services) {
   // The services struct must outlive the routes' handlers, which capture it.
   auto owned = std::make_shared<ApiServices>(std::move(services));
   std::vector<Route> routes;
-  for (auto family : {TokenRoutes, DiscoveryRoutes, AccessKeyRoutes, UserRoutes}) {
+  for (auto family : {TokenRoutes, DiscoveryRoutes, AccessKeyRoutes, UserRoutes, ServiceAccountRoutes}) {
     for (auto& route : family(*owned)) routes.push_back(std::move(route));
   }
   // Handlers capture `owned` by reference; keep it alive with the router.

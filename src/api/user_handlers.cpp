@@ -62,7 +62,7 @@ Response CreateUser(UserService& users, const RequestContext& c) {
   });
   if (auto* error = std::get_if<Response>(&fields)) return std::move(*error);
   auto& [email, roles] = std::get<Fields>(fields);
-  auto created = users.Create(c.principal->user, email, roles);
+  auto created = users.Create(c.principal->name(), email, roles);
   if (!created.ok()) return ErrorResponse(created.error());
   return SecretResponse(201, json::object{{"id", created->record.id},
                                           {"username", created->record.email},
@@ -106,7 +106,7 @@ Response ChangeOwnPassword(UserService& users, const RequestContext& c) {
   });
   if (auto* error = std::get_if<Response>(&fields)) return std::move(*error);
   const auto& [current, replacement] = std::get<Pair>(fields);
-  if (Status s = users.ChangeOwnPassword(c.principal->user, current, replacement); !s.ok()) {
+  if (Status s = users.ChangeOwnPassword(*c.principal->user(), current, replacement); !s.ok()) {
     return ErrorResponse(s.error());
   }
   return JsonResponse(200, json::object{});
@@ -133,7 +133,7 @@ std::vector<Route> UserRoutes(const ApiServices& services) {
             [u](const RequestContext& c) -> Reply { return SetRoles(*u, c); }),
       route("POST", "/api/v1/users/{id}/password", Access::kAdmin,
             [u](const RequestContext& c) -> Reply { return ResetPassword(*u, c); }),
-      route("POST", "/api/v1/me/password", Access::kAuthenticated,
+      route("POST", "/api/v1/me/password", Access::kUser,
             [u](const RequestContext& c) -> Reply { return ChangeOwnPassword(*u, c); }),
   };
 }

@@ -6,22 +6,9 @@
 namespace keymint {
 namespace {
 
-constexpr std::size_t kSecretBytes = 32;    // 256 bits
-constexpr std::size_t kClientIdBytes = 18;  // 144 bits, 24 characters
-
 Error KeyNotFound(std::string_view id) { return Error::NotFound("access key " + std::string(id) + " not found"); }
 
 }  // namespace
-
-Result<std::string> NewClientId(const Store& store) {
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    std::string client_id = crypto::RandomUrlSafe(kClientIdBytes);
-    auto taken = store.FindCredentialByClientId(client_id);
-    if (!taken.ok()) return taken.error();
-    if (!*taken) return client_id;
-  }
-  return Error::Internal("could not draw an unused client ID");
-}
 
 AccessKeyService::AccessKeyService(Store& store, const crypto::SecretHasher& hasher, const Clock& clock,
                                    std::mutex& write_mu, int max_per_user)
@@ -52,13 +39,14 @@ Result<IssuedCredential> AccessKeyService::Create(const UserRecord& owner, std::
   if (!client_id.ok()) return client_id.error();
 
   IssuedCredential issued;
-  issued.secret = crypto::RandomUrlSafe(kSecretBytes);
+  ClientSecret secret = NewClientSecret(hasher_);
+  issued.secret = std::move(secret.plaintext);
   CredentialRecord& key = issued.record;
   key.id = crypto::NewUuidV4();
   key.kind = CredentialKind::kAccessKey;
   key.name = std::string(name);
   key.client_id = std::move(*client_id);
-  key.secret_hash = hasher_.Hash(issued.secret);
+  key.secret_hash = std::move(secret.hash);
   key.owner_id = owner.id;
   key.created_by = owner.email;
   key.created_at_ms = key.updated_at_ms = clock_.NowMillis();
@@ -95,11 +83,11 @@ Result<std::string> AccessKeyService::RegenerateOwn(const UserRecord& owner, std
   std::lock_guard lock(write_mu_);
   auto key = FindOwn(owner, id);
   if (!key.ok()) return key.error();
-  std::string secret = crypto::RandomUrlSafe(kSecretBytes);
-  key->secret_hash = hasher_.Hash(secret);
+  ClientSecret secret = NewClientSecret(hasher_);
+  key->secret_hash = std::move(secret.hash);
   key->updated_at_ms = clock_.NowMillis();
   if (Status s = store_.UpdateCredential(*key); !s.ok()) return std::move(s).error();
-  return secret;
+  return std::move(secret.plaintext);
 }
 
 Result<std::vector<CredentialRecord>> AccessKeyService::ListAll(const AccessKeyFilter& filter) const {

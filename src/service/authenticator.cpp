@@ -27,8 +27,19 @@ std::optional<int64_t> IntClaim(const json::object& claims, std::string_view nam
 
 }  // namespace
 
+const std::vector<std::string>& Principal::roles() const {
+  if (const UserRecord* u = user()) return u->roles;
+  return std::get<CredentialRecord>(caller).roles;
+}
+
+const std::string& Principal::name() const {
+  if (const UserRecord* u = user()) return u->email;
+  return std::get<CredentialRecord>(caller).name;
+}
+
 bool Principal::IsAdmin() const {
-  return std::find(user.roles.begin(), user.roles.end(), kSystemAdministrator) != user.roles.end();
+  const auto& held = roles();
+  return std::find(held.begin(), held.end(), kSystemAdministrator) != held.end();
 }
 
 Authenticator::Authenticator(const Store& store, const crypto::KeyRing& keys, const Clock& clock, std::string issuer,
@@ -58,15 +69,23 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
   if (now_ms >= *exp * 1000) return Error::Unauthenticated("token expired");
   if (nbf && now_ms + kLeewayMillis < *nbf * 1000) return Error::Unauthenticated("token not yet valid");
 
-  auto user = store_.GetUser(std::string_view(sub->data(), sub->size()), LastLoginField::kSkip);
+  const std::string_view subject(sub->data(), sub->size());
+  if (const json::string* client_id = StringClaim(claims, "client_id")) {
+    auto credential =
+        store_.FindCredentialByClientId(std::string_view(client_id->data(), client_id->size()), LastLoginField::kSkip);
+    if (!credential.ok()) return credential.error();
+    if (!*credential || !(*credential)->enabled) {
+      return Error::Unauthenticated("the client credentials behind this token were revoked or disabled");
+    }
+    if ((*credential)->kind == CredentialKind::kServiceAccount) {
+      if ((*credential)->id != subject) return Error::Unauthenticated("token subject does not match its client");
+      return Principal{std::move(**credential)};
+    }
+    if ((*credential)->owner_id != subject) return Error::Unauthenticated("token subject does not match its client");
+  }
+  auto user = store_.GetUser(subject, LastLoginField::kSkip);
   if (!user.ok()) return user.error();
   if (!*user) return Error::Unauthenticated("token subject no longer exists");
-  if (const json::string* client_id = StringClaim(claims, "client_id")) {
-    auto key =
-        store_.FindCredentialByClientId(std::string_view(client_id->data(), client_id->size()), LastLoginField::kSkip);
-    if (!key.ok()) return key.error();
-    if (!*key || !(*key)->enabled) return Error::Unauthenticated("the access key behind this token was revoked");
-  }
   return Principal{std::move(**user)};
 }
 

@@ -47,7 +47,7 @@ Result<std::optional<std::string>> UserService::EnsureFirstAdmin(std::string_vie
   return generated;
 }
 
-Result<NewUser> UserService::Create(const UserRecord& actor, std::string_view email,
+Result<NewUser> UserService::Create(std::string_view created_by, std::string_view email,
                                     const std::vector<std::string>& roles) {
   if (Status s = ValidateEmail(email); !s.ok()) return std::move(s).error();
   if (Status s = ValidateRoles(catalog_, roles); !s.ok()) return std::move(s).error();
@@ -58,7 +58,7 @@ Result<NewUser> UserService::Create(const UserRecord& actor, std::string_view em
   user.email = NormalizeEmail(email);
   user.password_hash = crypto::HashPassword(created.temp_password);  // slow: outside the lock
   user.roles = roles;
-  user.created_by = actor.email;
+  user.created_by = std::string(created_by);
 
   std::lock_guard lock(write_mu_);
   auto existing = store_.FindUserByEmail(user.email);

@@ -134,13 +134,11 @@ class RocksDbStore final : public Store {
   }
 
   Result<std::size_t> CountCredentialsOfOwner(std::string_view owner_id) const override {
-    std::size_t count = 0;
-    Status s = ScanIndex(layout::OwnerIndexPrefix(owner_id), [&](std::string_view) -> Result<bool> {
-      ++count;
-      return true;
-    });
-    if (!s.ok()) return s.error();
-    return count;
+    return CountIndex(layout::OwnerIndexPrefix(owner_id));
+  }
+
+  Result<std::size_t> CountCredentialsOfKind(CredentialKind kind) const override {
+    return CountIndex(layout::KindIndexPrefix(kind));
   }
 
   Status CreateCredential(const CredentialRecord& c) override {
@@ -180,6 +178,17 @@ class RocksDbStore final : public Store {
   }
 
  private:
+  // The number of entries under an index prefix, read from the keys alone.
+  Result<std::size_t> CountIndex(const std::string& prefix) const {
+    std::size_t count = 0;
+    Status s = ScanIndex(prefix, [&](std::string_view) -> Result<bool> {
+      ++count;
+      return true;
+    });
+    if (!s.ok()) return s.error();
+    return count;
+  }
+
   static bool Matches(const CredentialRecord& c, const CredentialQuery& q) {
     return c.kind == q.kind && (!q.owner_id || c.owner_id == *q.owner_id);
   }

@@ -8,6 +8,7 @@
 #include "keymint/crypto/key_ring.hpp"
 #include "keymint/service/access_key_service.hpp"
 #include "keymint/service/authenticator.hpp"
+#include "keymint/service/service_account_service.hpp"
 #include "keymint/service/token_service.hpp"
 #include "keymint/service/user_service.hpp"
 
@@ -19,8 +20,10 @@ struct ApiServices {
   const Authenticator& authenticator;
   AccessKeyService& access_keys;
   UserService& users;
+  ServiceAccountService& service_accounts;
   const crypto::KeyRing& keys;
-  std::string issuer;  // for the discovery documents
+  std::string issuer;     // for the discovery documents
+  std::string tenant_id;  // reported as service accounts' tenantId
 };
 
 std::unique_ptr<Router> MakeRouter(ApiServices services);

@@ -18,15 +18,10 @@
 #include "keymint/common/clock.hpp"
 #include "keymint/common/result.hpp"
 #include "keymint/crypto/secret_hasher.hpp"
+#include "keymint/service/client_credentials.hpp"
 #include "keymint/store/store.hpp"
 
 namespace keymint {
-
-// A credential just created or re-keyed, with its plaintext secret (only here).
-struct IssuedCredential {
-  CredentialRecord record;
-  std::string secret;
-};
 
 struct AccessKeyFilter {
   std::optional<std::string> client_id;
@@ -60,9 +55,5 @@ class AccessKeyService {
   std::mutex& write_mu_;
   const std::size_t max_per_user_;
 };
-
-// A fresh client ID unique in `store` (retries on the astronomically unlikely
-// collision). Shared by access keys and service accounts: one namespace.
-Result<std::string> NewClientId(const Store& store);
 
 }  // namespace keymint

@@ -5,12 +5,18 @@
 // Accepted only when: RS256 with a known kid and a valid signature (see
 // crypto::VerifyJws), `iss` and `aud` equal ours, `nbf` ≤ now + 1 s and
 // now < `exp` (issuer and verifier share a clock, so exp gets no leeway),
-// `sub` names an existing user, and, for a token minted from an access key,
-// that key still exists. The caller's permissions then come from the user's
-// roles in the store now, never from the token's claims. Thread-safe.
+// the token names a caller that still exists: a token minted from a client
+// credential needs that credential to exist and be enabled, and then `sub` is
+// either the access key's owner or the service account itself; a password
+// token's `sub` must be an existing user. The caller's permissions then come
+// from its roles in the store now, never from the token's claims.
+// Thread-safe.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 #include "keymint/common/clock.hpp"
 #include "keymint/common/result.hpp"
@@ -19,8 +25,16 @@
 
 namespace keymint {
 
+// Who is calling, as stored now: a user (by password or one of their access
+// keys) or a service account (by its own credentials).
 struct Principal {
-  UserRecord user;  // as stored now
+  std::variant<UserRecord, CredentialRecord> caller;
+
+  const UserRecord* user() const { return std::get_if<UserRecord>(&caller); }  // null for a service account
+  const std::vector<std::string>& roles() const;
+  // What records this caller creates show as `createdBy`: the user's email,
+  // or the service account's name.
+  const std::string& name() const;
   bool IsAdmin() const;
 };
 

@@ -36,7 +36,8 @@ class UserService {
   Result<std::optional<std::string>> EnsureFirstAdmin(std::string_view email,
                                                       const std::optional<std::string>& password);
 
-  Result<NewUser> Create(const UserRecord& actor, std::string_view email, const std::vector<std::string>& roles);
+  // `created_by` is what the record will show as its creator (the caller's name).
+  Result<NewUser> Create(std::string_view created_by, std::string_view email, const std::vector<std::string>& roles);
   Result<std::vector<UserRecord>> List() const;
   Result<UserRecord> Get(std::string_view id) const;
   // Deletes the user and every access key they own, in one write.

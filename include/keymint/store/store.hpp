@@ -64,7 +64,8 @@ class Store {
   // Matching credentials ordered by creation time, then id.
   virtual Result<std::vector<CredentialRecord>> ListCredentials(const CredentialQuery& query) const = 0;
   virtual Result<std::size_t> CountCredentialsOfOwner(std::string_view owner_id) const = 0;
-  virtual Status CreateCredential(const CredentialRecord& credential) = 0;  // all indexes
+  virtual Result<std::size_t> CountCredentialsOfKind(CredentialKind kind) const = 0;  // index keys only
+  virtual Status CreateCredential(const CredentialRecord& credential) = 0;            // all indexes
   // Rewrites the record; name, kind, owner and client ID are immutable.
   virtual Status UpdateCredential(const CredentialRecord& credential) = 0;
   virtual Status DeleteCredential(const CredentialRecord& credential) = 0;

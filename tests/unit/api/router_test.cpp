@@ -24,6 +24,7 @@ namespace json = boost::json;
 using keymint::AccessKeyService;
 using keymint::Authenticator;
 using keymint::RoleCatalog;
+using keymint::ServiceAccountService;
 using keymint::TokenService;
 using keymint::UserRecord;
 using keymint::UserService;
@@ -74,9 +75,9 @@ void CheckErrorShape(const api::Response& response, int status) {
   CHECK_FALSE(body.at("message").as_string().empty());
 }
 
-void CheckDeprecated(const api::Response& response) {
+void CheckDeprecated(const api::Response& response, const std::string& link = kLink) {
   CHECK(Header(response, "Deprecation") == "true");
-  CHECK(Header(response, "Link") == kLink);
+  CHECK(Header(response, "Link") == link);
 }
 
 std::vector<std::string> AllowList(const api::Response& response) {
@@ -128,8 +129,9 @@ struct RouterFixture : ServiceEnv {
   Authenticator authenticator{*store, keys, clock, DefaultTokenSettings().issuer, DefaultTokenSettings().audience};
   AccessKeyService access_keys{*store, hasher, clock, write_mu, 20};
   UserService users{*store, catalog, clock, write_mu};
-  std::unique_ptr<api::Router> router =
-      api::MakeRouter(api::ApiServices{*tokens, authenticator, access_keys, users, keys, kIssuer});
+  ServiceAccountService service_accounts{*store, hasher, catalog, clock, write_mu};
+  std::unique_ptr<api::Router> router = api::MakeRouter(
+      api::ApiServices{*tokens, authenticator, access_keys, users, service_accounts, keys, kIssuer, "1"});
   UserRecord admin = AddUser("admin@example.com", {"System administrator"}, "admin-password");
   UserRecord ada = AddUser("ada@example.com", {"Viewer"}, "ada-password");
 
@@ -490,4 +492,54 @@ TEST_CASE_METHOD(RouterFixture, "both metadata documents describe the issuer, en
     CHECK_FALSE(strings("subject_types_supported").empty());
     CHECK(strings("id_token_signing_alg_values_supported") == std::vector<std::string>{"RS256"});
   }
+}
+
+TEST_CASE_METHOD(RouterFixture, "service-account paths need an administrator and /apps names its successor", "[api]") {
+  const std::string apps_link = "</api/v1/service-accounts>; rel=\"successor-version\"";
+  for (const char* base : {"/api/v1/service-accounts", "/api/v1/apps"}) {
+    INFO(base);
+    const bool deprecated = std::string(base) == "/api/v1/apps";
+    api::Response unauthenticated = Send({"GET", base});
+    CheckErrorShape(unauthenticated, 401);
+    api::Response forbidden = Send({"GET", base, "", "", AdaBearer()});
+    CheckErrorShape(forbidden, 403);
+    api::Response wrong_method = Send({"PUT", std::string(base) + "/some-id"});
+    CheckErrorShape(wrong_method, 405);
+    CHECK(AllowList(wrong_method) == std::vector<std::string>{"DELETE", "GET", "PATCH"});
+    api::Response listed = Send({"GET", base, "", "", AdminBearer()});
+    CHECK(listed.status == 200);
+    CHECK(BodyOf(listed).is_array());
+    for (const api::Response* response : {&unauthenticated, &forbidden, &wrong_method, &listed}) {
+      if (deprecated) {
+        CheckDeprecated(*response, apps_link);
+      } else {
+        CHECK_FALSE(Header(*response, "Deprecation").has_value());
+        CHECK_FALSE(Header(*response, "Link").has_value());
+      }
+    }
+  }
+}
+
+TEST_CASE_METHOD(RouterFixture, "a service account's token reaches admin routes by its roles but not user-only routes",
+                 "[api]") {
+  api::Response created = Send({"POST", "/api/v1/service-accounts",
+                                R"({"name":"deployer","roles":["System administrator"]})", kJson, AdminBearer()});
+  REQUIRE(created.status == 201);
+  json::value account = BodyOf(created);
+  api::Response token =
+      Send({"POST", "/api/v1/token",
+            R"({"grantType":"client_credentials","clientId":")" + std::string(account.at("clientId").as_string()) +
+                R"(","clientSecret":")" + std::string(account.at("clientSecret").as_string()) + R"("})",
+            kJson});
+  REQUIRE(token.status == 200);
+  const std::string bearer = "Bearer " + std::string(BodyOf(token).at("accessToken").as_string());
+
+  CHECK(Send({"GET", "/api/v1/service-accounts", "", "", bearer}).status == 200);
+  CHECK(Send({"GET", "/api/v1/users", "", "", bearer}).status == 200);
+  CheckErrorShape(Send({"GET", "/api/v1/access-keys", "", "", bearer}), 403);
+  CheckErrorShape(Send({"POST", "/api/v1/access-keys", R"({"name":"mine"})", kJson, bearer}), 403);
+  CheckErrorShape(Send({"GET", "/api/v1/user-applications", "", "", bearer}), 403);
+  CheckErrorShape(
+      Send({"POST", "/api/v1/me/password", R"({"currentPassword":"x","newPassword":"yyyyyyyyyy"})", kJson, bearer}),
+      403);
 }

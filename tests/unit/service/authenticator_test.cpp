@@ -60,16 +60,16 @@ TEST_CASE_METHOD(AuthFixture, "a token minted from an access key authenticates i
   std::string jwt = KeyToken(ada);
   auto principal = Auth(jwt);
   REQUIRE(principal.ok());
-  CHECK(principal->user.id == ada.id);
-  CHECK(principal->user.email == "ada@example.com");
-  CHECK(principal->user.roles == std::vector<std::string>{"Viewer"});
+  CHECK(principal->user()->id == ada.id);
+  CHECK(principal->user()->email == "ada@example.com");
+  CHECK(principal->roles() == std::vector<std::string>{"Viewer"});
   CHECK_FALSE(principal->IsAdmin());
 }
 
 TEST_CASE_METHOD(AuthFixture, "a token minted by a password login authenticates the user", "[service]") {
   auto principal = Auth(PasswordToken());
   REQUIRE(principal.ok());
-  CHECK(principal->user.id == ada.id);
+  CHECK(principal->user()->id == ada.id);
 }
 
 TEST_CASE_METHOD(AuthFixture, "an empty token is rejected", "[service]") { RequireRejected(""); }
@@ -202,13 +202,6 @@ TEST_CASE_METHOD(AuthFixture, "a token minted from a deleted access key is refus
   CHECK(Auth(PasswordToken()).ok());
 }
 
-TEST_CASE_METHOD(AuthFixture, "a service-account token does not name a user and is refused", "[service]") {
-  auto account = AddServiceAccount("deployer", {"System administrator"});
-  auto issued = tokens->ExchangeClientCredentials(account.record.client_id, account.secret);
-  REQUIRE(issued.ok());
-  RequireRejected(issued->jwt);
-}
-
 TEST_CASE_METHOD(AuthFixture, "IsAdmin follows the user's roles in the store, not the token's", "[service]") {
   std::string viewer_token = KeyToken(ada, "first");
   ada.roles = {"Editor", "System administrator"};
@@ -217,7 +210,7 @@ TEST_CASE_METHOD(AuthFixture, "IsAdmin follows the user's roles in the store, no
   auto promoted = Auth(viewer_token);  // the token still says Viewer
   REQUIRE(promoted.ok());
   CHECK(promoted->IsAdmin());
-  CHECK(promoted->user.roles == std::vector<std::string>{"Editor", "System administrator"});
+  CHECK(promoted->roles() == std::vector<std::string>{"Editor", "System administrator"});
 
   std::string admin_token = KeyToken(ada, "second");
   ada.roles = {"Viewer"};
@@ -228,10 +221,91 @@ TEST_CASE_METHOD(AuthFixture, "IsAdmin follows the user's roles in the store, no
 }
 
 TEST_CASE("Principal::IsAdmin is true only with the System administrator role", "[service]") {
-  Principal principal;
-  CHECK_FALSE(principal.IsAdmin());
-  principal.user.roles = {"Department administrator", "system administrator"};
-  CHECK_FALSE(principal.IsAdmin());
-  principal.user.roles = {"Viewer", "System administrator"};
-  CHECK(principal.IsAdmin());
+  UserRecord user;
+  CHECK_FALSE(Principal{user}.IsAdmin());
+  user.roles = {"Department administrator", "system administrator"};
+  CHECK_FALSE(Principal{user}.IsAdmin());
+  user.roles = {"Viewer", "System administrator"};
+  CHECK(Principal{user}.IsAdmin());
+
+  keymint::CredentialRecord account;
+  account.kind = keymint::CredentialKind::kServiceAccount;
+  account.name = "deployer";
+  account.roles = {"Editor"};
+  CHECK_FALSE(Principal{account}.IsAdmin());
+  account.roles = {"System administrator"};
+  CHECK(Principal{account}.IsAdmin());
+}
+
+TEST_CASE("Principal names a user by email and a service account by name", "[service]") {
+  UserRecord user;
+  user.email = "ada@example.com";
+  CHECK(Principal{user}.name() == "ada@example.com");
+  CHECK(Principal{user}.user() != nullptr);
+  keymint::CredentialRecord account;
+  account.name = "deployer";
+  CHECK(Principal{account}.name() == "deployer");
+  CHECK(Principal{account}.user() == nullptr);
+}
+
+TEST_CASE_METHOD(AuthFixture, "a service account's token authenticates the account with its current roles",
+                 "[service]") {
+  auto account = AddServiceAccount("deployer", {"Editor"});
+  auto issued = tokens->ExchangeClientCredentials(account.record.client_id, account.secret);
+  REQUIRE(issued.ok());
+  auto principal = Auth(issued->jwt);
+  REQUIRE(principal.ok());
+  CHECK(principal->user() == nullptr);
+  CHECK(principal->name() == "deployer");
+  CHECK(principal->roles() == std::vector<std::string>{"Editor"});
+  CHECK_FALSE(principal->IsAdmin());
+
+  // Roles changed after the token was minted count at once.
+  account.record.roles = {"System administrator"};
+  REQUIRE(store->UpdateCredential(account.record).ok());
+  auto promoted = Auth(issued->jwt);
+  REQUIRE(promoted.ok());
+  CHECK(promoted->IsAdmin());
+}
+
+TEST_CASE_METHOD(AuthFixture, "a disabled or deleted service account's tokens are rejected", "[service]") {
+  auto account = AddServiceAccount("deployer", {"System administrator"});
+  auto issued = tokens->ExchangeClientCredentials(account.record.client_id, account.secret);
+  REQUIRE(issued.ok());
+  REQUIRE(Auth(issued->jwt).ok());
+
+  account.record.enabled = false;
+  REQUIRE(store->UpdateCredential(account.record).ok());
+  RequireRejected(issued->jwt);
+  account.record.enabled = true;
+  REQUIRE(store->UpdateCredential(account.record).ok());
+  REQUIRE(Auth(issued->jwt).ok());
+
+  REQUIRE(store->DeleteCredential(account.record).ok());
+  RequireRejected(issued->jwt);
+}
+
+TEST_CASE_METHOD(AuthFixture, "a token whose sub does not match its client credential is rejected", "[service]") {
+  // Signed by us, so only the subject/client pairing can stop it.
+  auto account = AddServiceAccount("deployer", {"System administrator"});
+  auto key = AddAccessKey(ada, "ci");
+  const int64_t now = clock.NowMillis() / 1000;
+  auto forge = [&](const std::string& sub, const std::string& client_id) {
+    json::object claims{{"iss", DefaultTokenSettings().issuer},
+                        {"aud", DefaultTokenSettings().audience},
+                        {"sub", sub},
+                        {"iat", now},
+                        {"nbf", now},
+                        {"exp", now + 600},
+                        {"client_id", client_id}};
+    auto jwt = keymint::crypto::SignJws(keys.active(), keys.active_header(), json::serialize(claims));
+    REQUIRE(jwt.ok());
+    return *jwt;
+  };
+  // Sanity: the honest pairings pass.
+  REQUIRE(Auth(forge(account.record.id, account.record.client_id)).ok());
+  REQUIRE(Auth(forge(ada.id, key.record.client_id)).ok());
+  // A user's id with a service account's client, and the other way round.
+  RequireRejected(forge(ada.id, account.record.client_id));
+  RequireRejected(forge(account.record.id, key.record.client_id));
 }

@@ -45,6 +45,7 @@ class RecordingStore final : public Store {
   }
   Result<std::vector<CredentialRecord>> ListCredentials(const CredentialQuery&) const override { return Unused(); }
   Result<std::size_t> CountCredentialsOfOwner(std::string_view) const override { return Unused(); }
+  Result<std::size_t> CountCredentialsOfKind(CredentialKind) const override { return Unused(); }
   Status CreateCredential(const CredentialRecord&) override { return Unused(); }
   Status UpdateCredential(const CredentialRecord&) override { return Unused(); }
   Status DeleteCredential(const CredentialRecord&) override { return Unused(); }

@@ -105,7 +105,7 @@ TEST_CASE_METHOD(UserFixture, "Create stores a user with a temporary password an
                  "[service]") {
   UserRecord admin = AddUser("admin@example.com", {kAdmin});
   clock.Set(1'700'000'777'000);
-  auto created = users.Create(admin, "ada@example.com", {"L1 researcher", "Viewer"});
+  auto created = users.Create(admin.email, "ada@example.com", {"L1 researcher", "Viewer"});
   REQUIRE(created.ok());
   CHECK(created->record.email == "ada@example.com");
   CHECK(created->record.roles == std::vector<std::string>{"L1 researcher", "Viewer"});
@@ -118,10 +118,10 @@ TEST_CASE_METHOD(UserFixture, "Create stores a user with a temporary password an
   CHECK(stored.password_hash.find(created->temp_password) == std::string::npos);
   CHECK(VerifyPassword(created->temp_password, stored.password_hash));
 
-  auto duplicate = users.Create(admin, "ada@example.com", {"Viewer"});
+  auto duplicate = users.Create(admin.email, "ada@example.com", {"Viewer"});
   REQUIRE_FALSE(duplicate.ok());
   CHECK(duplicate.error().code == ErrorCode::kAlreadyExists);
-  auto other_case = users.Create(admin, "Ada@EXAMPLE.com", {"Viewer"});
+  auto other_case = users.Create(admin.email, "Ada@EXAMPLE.com", {"Viewer"});
   REQUIRE_FALSE(other_case.ok());
   CHECK(other_case.error().code == ErrorCode::kAlreadyExists);
   CHECK(StoredUsers().size() == 2);
@@ -129,7 +129,7 @@ TEST_CASE_METHOD(UserFixture, "Create stores a user with a temporary password an
 
 TEST_CASE_METHOD(UserFixture, "Create stores the email lowercased", "[service]") {
   UserRecord admin = AddUser("admin@example.com", {kAdmin});
-  auto created = users.Create(admin, "Grace.Hopper@Example.COM", {"Viewer"});
+  auto created = users.Create(admin.email, "Grace.Hopper@Example.COM", {"Viewer"});
   REQUIRE(created.ok());
   CHECK(created->record.email == "grace.hopper@example.com");
   CHECK(Stored(created->record.id).email == "grace.hopper@example.com");
@@ -137,17 +137,17 @@ TEST_CASE_METHOD(UserFixture, "Create stores the email lowercased", "[service]")
 
 TEST_CASE_METHOD(UserFixture, "Create refuses an invalid email or unknown or repeated roles", "[service]") {
   UserRecord admin = AddUser("admin@example.com", {kAdmin});
-  auto bad_email = users.Create(admin, "ada-at-example.com", {"Viewer"});
+  auto bad_email = users.Create(admin.email, "ada-at-example.com", {"Viewer"});
   REQUIRE_FALSE(bad_email.ok());
   CHECK(bad_email.error().code == ErrorCode::kInvalidArgument);
   CHECK_THAT(bad_email.error().message, Catch::Contains("email"));
 
-  auto unknown_role = users.Create(admin, "ada@example.com", {"Viewer", "Overlord"});
+  auto unknown_role = users.Create(admin.email, "ada@example.com", {"Viewer", "Overlord"});
   REQUIRE_FALSE(unknown_role.ok());
   CHECK(unknown_role.error().code == ErrorCode::kInvalidArgument);
   CHECK_THAT(unknown_role.error().message, Catch::Contains("roles") && Catch::Contains("Overlord"));
 
-  auto repeated = users.Create(admin, "ada@example.com", {"Viewer", "Viewer"});
+  auto repeated = users.Create(admin.email, "ada@example.com", {"Viewer", "Viewer"});
   REQUIRE_FALSE(repeated.ok());
   CHECK(repeated.error().code == ErrorCode::kInvalidArgument);
 

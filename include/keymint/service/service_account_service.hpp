@@ -1,0 +1,68 @@
+// Service accounts (API.md §6): client credentials owned by the organisation,
+// not by a user, with roles of their own. Also served under their deprecated
+// name, applications (seed 001); the API layer renders both.
+//
+// Rules: names valid and unique across the organisation; at most
+// `max_accounts` (default kMaxServiceAccounts, the seed's maxItems, so the
+// unpaginated list always fits it); roles from the catalog; the secret is returned once (create,
+// regenerate) and stored only as a keyed hash; `updated_at` moves forward on
+// every change. A disabled account keeps everything but cannot mint (the
+// token service checks `enabled`). Writes are serialised by `write_mu`
+// (shared with the other services) and synced before they return.
+// Thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keymint/common/clock.hpp"
+#include "keymint/common/result.hpp"
+#include "keymint/crypto/secret_hasher.hpp"
+#include "keymint/service/client_credentials.hpp"
+#include "keymint/service/roles.hpp"
+#include "keymint/store/store.hpp"
+
+namespace keymint {
+
+inline constexpr std::size_t kMaxServiceAccounts = 1000;
+
+// A PATCH: the fields to change; absent ones stay as they are.
+struct ServiceAccountChange {
+  std::optional<bool> enabled;
+  std::optional<std::vector<std::string>> roles;
+};
+
+class ServiceAccountService {
+ public:
+  ServiceAccountService(Store& store, const crypto::SecretHasher& hasher, const RoleCatalog& catalog,
+                        const Clock& clock, std::mutex& write_mu, std::size_t max_accounts = kMaxServiceAccounts);
+
+  // `created_by` is what the record will show as its creator (the caller's name).
+  Result<IssuedCredential> Create(std::string_view created_by, std::string_view name,
+                                  const std::vector<std::string>& roles);
+  Result<std::vector<CredentialRecord>> List() const;  // by creation time
+  Result<CredentialRecord> Get(std::string_view id) const;
+  Result<CredentialRecord> Update(std::string_view id, const ServiceAccountChange& change);
+  Status Delete(std::string_view id);
+  // Replaces the secret; the old one stops working when this returns.
+  Result<std::string> RegenerateSecret(std::string_view id);
+
+ private:
+  Result<CredentialRecord> Find(std::string_view id) const;
+  // Now, but strictly after `previous`: two changes within one millisecond
+  // still show as two.
+  int64_t NextUpdateTime(int64_t previous) const;
+
+  Store& store_;
+  const crypto::SecretHasher& hasher_;
+  const RoleCatalog& catalog_;
+  const Clock& clock_;
+  std::mutex& write_mu_;
+  const std::size_t max_accounts_;
+};
+
+}  // namespace keymint
