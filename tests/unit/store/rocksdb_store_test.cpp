@@ -395,6 +395,22 @@ TEST_CASE_METHOD(StoreFixture, "CountCredentialsOfOwner counts only that owner's
   CHECK(store->CountCredentialsOfOwner(Uuid(99)).value() == 0);
 }
 
+TEST_CASE_METHOD(StoreFixture, "CountCredentialsOfKind counts each kind apart and follows deletes", "[store]") {
+  UserRecord ada = MakeUser(1, "ada@example.com", 1000);
+  Create(ada);
+  CHECK(store->CountCredentialsOfKind(CredentialKind::kServiceAccount).value() == 0);
+  Create(MakeKey(10, ada, "k1", 1000));
+  Create(MakeKey(11, ada, "k2", 1000));
+  CredentialRecord org = MakeServiceAccount(20, "org", 1000);
+  Create(org);
+  Create(MakeServiceAccount(21, "deployer", 1001));
+  CHECK(store->CountCredentialsOfKind(CredentialKind::kAccessKey).value() == 2);
+  CHECK(store->CountCredentialsOfKind(CredentialKind::kServiceAccount).value() == 2);
+  REQUIRE(store->DeleteCredential(org).ok());
+  CHECK(store->CountCredentialsOfKind(CredentialKind::kServiceAccount).value() == 1);
+  CHECK(store->CountCredentialsOfKind(CredentialKind::kAccessKey).value() == 2);
+}
+
 TEST_CASE_METHOD(StoreFixture, "UpdateCredential replaces the secret hash and the enabled flag", "[store]") {
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   Create(ada);
