@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test of token issuance over HTTP: starts keymint on a free loopback
-# port with temporary directories, creates an access key, then drives
-# /api/v1/token and /api/v2/token with wrk for DURATION seconds each and
+# port with temporary directories, creates an access key and a service
+# account, then drives /api/v1/token and /api/v2/token with the key and
+# /api/v1/token with the service account, with wrk for DURATION seconds each, and
 # prints requests/s and latency. Compare with `openssl speed rsa2048`
 # (sign/s per core), the physical limit for RS256 minting.
 #
@@ -27,6 +28,9 @@ ADMIN=$(curl -s "$URL/api/v1/token" -H 'Content-Type: application/json' \
   -d "{\"grantType\":\"password\",\"username\":\"admin@bench.local\",\"password\":\"$PASSWORD\"}" | json accessToken)
 KEY=$(curl -s "$URL/api/v1/access-keys" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' -d '{"name":"bench"}')
 ID=$(echo "$KEY" | json clientId); SECRET=$(echo "$KEY" | json clientSecret)
+ACCOUNT=$(curl -s "$URL/api/v1/service-accounts" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+  -d '{"name":"bench","roles":["Editor"]}')
+SA_ID=$(echo "$ACCOUNT" | json clientId); SA_SECRET=$(echo "$ACCOUNT" | json clientSecret)
 
 cat > v1.lua <<LUA
 wrk.method = "POST"
@@ -38,10 +42,15 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.body = "grant_type=client_credentials&client_id=$ID&client_secret=$SECRET"
 LUA
+cat > v1-sa.lua <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"grantType":"client_credentials","clientId":"$SA_ID","clientSecret":"$SA_SECRET"}'
+LUA
 echo "keymint $("$BIN" --version) on $(nproc) cores; $CONNECTIONS connections, ${DURATION}s each"
-for v in v1 v2; do
-  echo "== /api/$v/token"
-  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$v.lua" "$URL/api/$v/token" |
+for run in v1 v2 v1-sa; do
+  echo "== /api/${run%-sa}/token${run#v?}"
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$run.lua" "$URL/api/${run%-sa}/token" |
     grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
 done
 echo "== openssl speed (RSA-2048 sign/s, one core)"
