@@ -576,4 +576,75 @@ TEST_CASE("hostile JSON values answer 400 rather than 500", "[integration]") {
   CHECK(list.Json().as_object().at("accessKeys").as_array().empty());
 }
 
+
+TEST_CASE("hostile bodies and ids on the service-account paths answer 4xx and change nothing", "[integration]") {
+  KeymintProcess server;
+  const uint16_t port = server.port();
+  const std::string admin = AdminToken(port);
+  const HttpResponse created = PostJson(port, "/api/v1/service-accounts",
+                                        json::object{{"name", "target"}, {"roles", json::array{"Viewer"}}}, admin);
+  REQUIRE(created.status == 201);
+  const std::string id = StringField(AsObject(created.Json()), "id");
+  const std::string item = "/api/v1/service-accounts/" + id;
+  const std::string before = Get(port, item, admin).body;
+
+  std::mt19937 rng(20261128);
+  auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+  const std::vector<std::string> values = {"null",
+                                           "true",
+                                           "false",
+                                           "0",
+                                           "-1",
+                                           "1e999999",
+                                           "\"\"",
+                                           "\"x\"",
+                                           "[]",
+                                           "[null]",
+                                           "[1]",
+                                           "[\"\"]",
+                                           "{}",
+                                           "[[]]",
+                                           "\"a\\u0000b\"",
+                                           "\"\\ud800\"",
+                                           "[\"Viewer\",\"Viewer\"]",
+                                           "[\"System administrator\",5]",
+                                           "\"" + std::string(300, 'a') + "\""};
+  const std::vector<std::string> members = {"name", "enabled", "roles", "id", "clientId", "secret", ""};
+  for (int i = 0; i < 120; ++i) {
+    std::string body = "{";
+    const std::size_t count = pick(4);
+    for (std::size_t m = 0; m < count; ++m) {
+      if (m) body += ",";
+      body += "\"" + members[pick(members.size())] + "\":" + values[pick(values.size())];
+    }
+    body += pick(10) == 0 ? "" : "}";  // now and then, truncated
+    const bool patch = i % 2 == 1;
+    const HttpResponse response = patch ? SendJsonText(port, "PATCH", item, body, admin)
+                                        : SendJsonText(port, "POST", "/api/v1/service-accounts", body, admin);
+    INFO((patch ? "PATCH " : "POST ") << Printable(body) << " -> " << response.status << " " << response.body);
+    CHECK(response.status < 500);
+    if (response.status >= 400) CheckError(response, response.status);
+  }
+  // A well-formed PATCH among them may have changed enabled or roles; what
+  // identifies the account never changes.
+  const json::object after = AsObject(Get(port, item, admin).Json());
+  CHECK(StringField(after, "id") == id);
+  CHECK(StringField(after, "name") == "target");
+  CHECK(StringField(after, "clientId") == StringField(AsObject(json::parse(before)), "clientId"));
+
+  for (const std::string& bad_id : {std::string(5000, 'a'), std::string("%00"), std::string("..%2F..%2Fusers"),
+                                    std::string("%ff%fe"), std::string("%20")}) {
+    INFO("id " << bad_id.substr(0, 40));
+    const HttpResponse get = Get(port, "/api/v1/service-accounts/" + bad_id, admin);
+    CHECK(get.status >= 400);
+    CHECK(get.status < 500);
+    CheckError(get, get.status);
+    const HttpResponse patch =
+        SendJsonText(port, "PATCH", "/api/v1/service-accounts/" + bad_id, R"({"enabled":false})", admin);
+    CHECK(patch.status >= 400);
+    CHECK(patch.status < 500);
+  }
+  CheckAlive(port);
+}
+
 }  // namespace keymint::testing
