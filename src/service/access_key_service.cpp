@@ -1,6 +1,5 @@
 #include "keymint/service/access_key_service.hpp"
 
-#include "keymint/crypto/random.hpp"
 #include "keymint/service/validation.hpp"
 
 namespace keymint {
@@ -26,31 +25,19 @@ Result<IssuedCredential> AccessKeyService::Create(const UserRecord& owner, std::
   auto still_there = store_.GetUser(owner.id, LastLoginField::kSkip);
   if (!still_there.ok()) return still_there.error();
   if (!*still_there) return Error::NotFound("user " + owner.id + " no longer exists");
+  auto existing = store_.FindCredentialByName(CredentialKind::kAccessKey, owner.id, name);
+  if (!existing.ok()) return existing.error();
+  if (*existing) return Error::AlreadyExists("an access key named \"" + std::string(name) + "\" already exists");
   auto count = store_.CountCredentialsOfOwner(owner.id);
   if (!count.ok()) return count.error();
   if (*count >= max_per_user_) {
     return Error::InvalidArgument("a user can have at most " + std::to_string(max_per_user_) +
                                   " access keys; delete one first");
   }
-  auto existing = store_.FindCredentialByName(CredentialKind::kAccessKey, owner.id, name);
-  if (!existing.ok()) return existing.error();
-  if (*existing) return Error::AlreadyExists("an access key named \"" + std::string(name) + "\" already exists");
-  auto client_id = NewClientId(store_);
-  if (!client_id.ok()) return client_id.error();
-
-  IssuedCredential issued;
-  ClientSecret secret = NewClientSecret(hasher_);
-  issued.secret = std::move(secret.plaintext);
-  CredentialRecord& key = issued.record;
-  key.id = crypto::NewUuidV4();
-  key.kind = CredentialKind::kAccessKey;
-  key.name = std::string(name);
-  key.client_id = std::move(*client_id);
-  key.secret_hash = std::move(secret.hash);
-  key.owner_id = owner.id;
-  key.created_by = owner.email;
-  key.created_at_ms = key.updated_at_ms = clock_.NowMillis();
-  if (Status s = store_.CreateCredential(key); !s.ok()) return std::move(s).error();
+  auto issued =
+      NewCredential(store_, hasher_, CredentialKind::kAccessKey, name, owner.id, owner.email, clock_.NowMillis());
+  if (!issued.ok()) return issued.error();
+  if (Status s = store_.CreateCredential(issued->record); !s.ok()) return std::move(s).error();
   return issued;
 }
 
@@ -83,11 +70,11 @@ Result<std::string> AccessKeyService::RegenerateOwn(const UserRecord& owner, std
   std::lock_guard lock(write_mu_);
   auto key = FindOwn(owner, id);
   if (!key.ok()) return key.error();
-  ClientSecret secret = NewClientSecret(hasher_);
-  key->secret_hash = std::move(secret.hash);
-  key->updated_at_ms = clock_.NowMillis();
+  const int64_t now = clock_.NowMillis();
+  std::string secret = ReplaceSecret(*key, hasher_, now);
+  key->updated_at_ms = now;
   if (Status s = store_.UpdateCredential(*key); !s.ok()) return std::move(s).error();
-  return std::move(secret.plaintext);
+  return secret;
 }
 
 Result<std::vector<CredentialRecord>> AccessKeyService::ListAll(const AccessKeyFilter& filter) const {

@@ -77,8 +77,15 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
     if (!*credential || !(*credential)->enabled) {
       return Error::Unauthenticated("the client credentials behind this token were revoked or disabled");
     }
+    // iat is in whole seconds: refuse only tokens certainly minted before the
+    // cut-off, so that a token from the new secret is never refused.
+    std::optional<int64_t> iat = IntClaim(claims, "iat");
+    if ((*credential)->tokens_not_before_ms > 0 && (!iat || (*iat + 1) * 1000 <= (*credential)->tokens_not_before_ms)) {
+      return Error::Unauthenticated("this token predates its client's current secret or a disable");
+    }
     if ((*credential)->kind == CredentialKind::kServiceAccount) {
       if ((*credential)->id != subject) return Error::Unauthenticated("token subject does not match its client");
+      (*credential)->secret_hash.clear();  // the request context needs no secret material
       return Principal{std::move(**credential)};
     }
     if ((*credential)->owner_id != subject) return Error::Unauthenticated("token subject does not match its client");

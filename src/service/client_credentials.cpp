@@ -18,10 +18,30 @@ Result<std::string> NewClientId(const Store& store) {
   return Error::Internal("could not draw an unused client ID");
 }
 
-ClientSecret NewClientSecret(const crypto::SecretHasher& hasher) {
-  ClientSecret secret;
-  secret.plaintext = crypto::RandomUrlSafe(kSecretBytes);
-  secret.hash = hasher.Hash(secret.plaintext);
+Result<IssuedCredential> NewCredential(const Store& store, const crypto::SecretHasher& hasher, CredentialKind kind,
+                                       std::string_view name, std::string_view owner_id, std::string_view created_by,
+                                       int64_t now_ms) {
+  auto client_id = NewClientId(store);
+  if (!client_id.ok()) return client_id.error();
+  IssuedCredential issued;
+  issued.secret = crypto::RandomUrlSafe(kSecretBytes);
+  CredentialRecord& c = issued.record;
+  c.id = crypto::NewUuidV4();
+  c.kind = kind;
+  c.name = std::string(name);
+  c.client_id = std::move(*client_id);
+  c.secret_hash = hasher.Hash(issued.secret);
+  c.owner_id = std::string(owner_id);
+  c.created_by = std::string(created_by);
+  c.created_at_ms = c.updated_at_ms = now_ms;
+  c.enabled = true;
+  return issued;
+}
+
+std::string ReplaceSecret(CredentialRecord& record, const crypto::SecretHasher& hasher, int64_t now_ms) {
+  std::string secret = crypto::RandomUrlSafe(kSecretBytes);
+  record.secret_hash = hasher.Hash(secret);
+  record.tokens_not_before_ms = now_ms;
   return secret;
 }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "keymint/crypto/random.hpp"
 #include "keymint/service/validation.hpp"
 
 namespace keymint {
@@ -32,33 +31,20 @@ Result<IssuedCredential> ServiceAccountService::Create(std::string_view created_
   if (Status s = ValidateCredentialName(name); !s.ok()) return std::move(s).error();
   if (Status s = ValidateRoles(catalog_, roles); !s.ok()) return std::move(s).error();
   std::lock_guard lock(write_mu_);
+  auto same_name = store_.FindCredentialByName(CredentialKind::kServiceAccount, kOrganisationScope, name);
+  if (!same_name.ok()) return same_name.error();
+  if (*same_name) return Error::AlreadyExists("a service account named \"" + std::string(name) + "\" already exists");
   auto count = store_.CountCredentialsOfKind(CredentialKind::kServiceAccount);
   if (!count.ok()) return count.error();
   if (*count >= max_accounts_) {
     return Error::InvalidArgument("the organisation can have at most " + std::to_string(max_accounts_) +
                                   " service accounts; delete one first");
   }
-  auto same_name = store_.FindCredentialByName(CredentialKind::kServiceAccount, kOrganisationScope, name);
-  if (!same_name.ok()) return same_name.error();
-  if (*same_name) return Error::AlreadyExists("a service account named \"" + std::string(name) + "\" already exists");
-  auto client_id = NewClientId(store_);
-  if (!client_id.ok()) return client_id.error();
-
-  IssuedCredential issued;
-  ClientSecret secret = NewClientSecret(hasher_);
-  issued.secret = std::move(secret.plaintext);
-  CredentialRecord& account = issued.record;
-  account.id = crypto::NewUuidV4();
-  account.kind = CredentialKind::kServiceAccount;
-  account.name = std::string(name);
-  account.client_id = std::move(*client_id);
-  account.secret_hash = std::move(secret.hash);
-  account.owner_id = std::string(kOrganisationScope);
-  account.created_by = std::string(created_by);
-  account.created_at_ms = account.updated_at_ms = clock_.NowMillis();
-  account.enabled = true;
-  account.roles = roles;
-  if (Status s = store_.CreateCredential(account); !s.ok()) return std::move(s).error();
+  auto issued = NewCredential(store_, hasher_, CredentialKind::kServiceAccount, name, kOrganisationScope, created_by,
+                              clock_.NowMillis());
+  if (!issued.ok()) return issued.error();
+  issued->record.roles = roles;
+  if (Status s = store_.CreateCredential(issued->record); !s.ok()) return std::move(s).error();
   return issued;
 }
 
@@ -68,15 +54,13 @@ Result<std::vector<CredentialRecord>> ServiceAccountService::List() const {
   return store_.ListCredentials(query);
 }
 
-Result<CredentialRecord> ServiceAccountService::Find(std::string_view id) const {
+Result<CredentialRecord> ServiceAccountService::Get(std::string_view id) const {
   auto found = store_.GetCredential(id);
   if (!found.ok()) return found.error();
   // An access key's id is not a service account's.
   if (!*found || (*found)->kind != CredentialKind::kServiceAccount) return AccountNotFound(id);
   return std::move(**found);
 }
-
-Result<CredentialRecord> ServiceAccountService::Get(std::string_view id) const { return Find(id); }
 
 int64_t ServiceAccountService::NextUpdateTime(int64_t previous) const {
   return std::max(clock_.NowMillis(), previous + 1);
@@ -87,31 +71,39 @@ Result<CredentialRecord> ServiceAccountService::Update(std::string_view id, cons
     if (Status s = ValidateRoles(catalog_, *change.roles); !s.ok()) return std::move(s).error();
   }
   std::lock_guard lock(write_mu_);
-  auto account = Find(id);
+  auto account = Get(id);
   if (!account.ok()) return account.error();
-  if (change.enabled) account->enabled = *change.enabled;
-  if (change.roles) account->roles = *change.roles;
-  account->updated_at_ms = NextUpdateTime(account->updated_at_ms);
+  const bool enabled_changes = change.enabled && *change.enabled != account->enabled;
+  const bool roles_change = change.roles && *change.roles != account->roles;
+  if (!enabled_changes && !roles_change) return account;  // nothing to write; updatedAt stays
+  const int64_t now = NextUpdateTime(account->updated_at_ms);
+  if (enabled_changes) {
+    account->enabled = *change.enabled;
+    // Tokens minted before a disable stay refused after a later re-enable.
+    if (!account->enabled) account->tokens_not_before_ms = now;
+  }
+  if (roles_change) account->roles = *change.roles;
+  account->updated_at_ms = now;
   if (Status s = store_.UpdateCredential(*account); !s.ok()) return std::move(s).error();
   return account;
 }
 
 Status ServiceAccountService::Delete(std::string_view id) {
   std::lock_guard lock(write_mu_);
-  auto account = Find(id);
+  auto account = Get(id);
   if (!account.ok()) return account.error();
   return store_.DeleteCredential(*account);
 }
 
 Result<std::string> ServiceAccountService::RegenerateSecret(std::string_view id) {
   std::lock_guard lock(write_mu_);
-  auto account = Find(id);
+  auto account = Get(id);
   if (!account.ok()) return account.error();
-  ClientSecret secret = NewClientSecret(hasher_);
-  account->secret_hash = std::move(secret.hash);
-  account->updated_at_ms = NextUpdateTime(account->updated_at_ms);
+  const int64_t now = NextUpdateTime(account->updated_at_ms);
+  std::string secret = ReplaceSecret(*account, hasher_, now);
+  account->updated_at_ms = now;
   if (Status s = store_.UpdateCredential(*account); !s.ok()) return std::move(s).error();
-  return std::move(secret.plaintext);
+  return secret;
 }
 
 }  // namespace keymint

@@ -132,7 +132,8 @@ std::string EncodeCredential(const CredentialRecord& c) {
                                       {"createdAt", c.created_at_ms},
                                       {"updatedAt", c.updated_at_ms},
                                       {"enabled", c.enabled},
-                                      {"roles", ToJson(c.roles)}});
+                                      {"roles", ToJson(c.roles)},
+                                      {"tokensNotBefore", c.tokens_not_before_ms}});
 }
 
 std::optional<CredentialRecord> DecodeCredential(std::string_view bytes) {
@@ -151,6 +152,8 @@ std::optional<CredentialRecord> DecodeCredential(std::string_view bytes) {
   c.updated_at_ms = r.Int("updatedAt");
   c.enabled = r.Bool("enabled");
   c.roles = r.Strings("roles");
+  // Absent in records written before it existed.
+  if (object->contains("tokensNotBefore")) c.tokens_not_before_ms = r.Int("tokensNotBefore");
   if (!r.ok() || !hash || (kind != "access-key" && kind != "service-account")) return std::nullopt;
   c.kind = kind == "access-key" ? CredentialKind::kAccessKey : CredentialKind::kServiceAccount;
   c.secret_hash = std::move(*hash);

@@ -6,7 +6,9 @@
 // crypto::VerifyJws), `iss` and `aud` equal ours, `nbf` ≤ now + 1 s and
 // now < `exp` (issuer and verifier share a clock, so exp gets no leeway),
 // the token names a caller that still exists: a token minted from a client
-// credential needs that credential to exist and be enabled, and then `sub` is
+// credential needs that credential to exist and be enabled, to have been
+// minted (iat) no earlier than the second of its last secret replacement or
+// disable (CredentialRecord::tokens_not_before_ms), and then `sub` is
 // either the access key's owner or the service account itself; a password
 // token's `sub` must be an existing user. The caller's permissions then come
 // from its roles in the store now, never from the token's claims.

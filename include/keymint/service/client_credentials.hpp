@@ -1,9 +1,11 @@
 // What access keys and service accounts have in common: how their client IDs
-// and secrets are drawn. One client-ID namespace covers both kinds, so a
-// client ID resolves to exactly one credential.
+// and secrets are drawn and replaced. One client-ID namespace covers both
+// kinds, so a client ID resolves to exactly one credential.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "keymint/common/result.hpp"
 #include "keymint/crypto/secret_hasher.hpp"
@@ -18,15 +20,19 @@ struct IssuedCredential {
 };
 
 // A fresh client ID unique in `store` (retries on the astronomically unlikely
-// collision).
+// collision). Call under the write lock that guards credential creation.
 Result<std::string> NewClientId(const Store& store);
 
-// A fresh client secret: 256 bits from the CSPRNG as URL-safe text, and the
-// keyed hash that is all the store ever sees of it.
-struct ClientSecret {
-  std::string plaintext;
-  std::string hash;
-};
-ClientSecret NewClientSecret(const crypto::SecretHasher& hasher);
+// A new, enabled credential made at `now_ms` (not yet stored): a fresh id,
+// client ID and secret (256 bits from the CSPRNG, URL-safe), of which the
+// record keeps only the keyed hash. The caller sets the roles, if any.
+Result<IssuedCredential> NewCredential(const Store& store, const crypto::SecretHasher& hasher, CredentialKind kind,
+                                       std::string_view name, std::string_view owner_id, std::string_view created_by,
+                                       int64_t now_ms);
+
+// Gives `record` a fresh secret at `now_ms` and returns it in plaintext. The
+// old secret stops matching, and bearer tokens minted from the old one are
+// refused from now on (see CredentialRecord::tokens_not_before_ms).
+std::string ReplaceSecret(CredentialRecord& record, const crypto::SecretHasher& hasher, int64_t now_ms);
 
 }  // namespace keymint

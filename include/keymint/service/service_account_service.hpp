@@ -6,8 +6,11 @@
 // `max_accounts` (default kMaxServiceAccounts, the seed's maxItems, so the
 // unpaginated list always fits it); roles from the catalog; the secret is returned once (create,
 // regenerate) and stored only as a keyed hash; `updated_at` moves forward on
-// every change. A disabled account keeps everything but cannot mint (the
-// token service checks `enabled`). Writes are serialised by `write_mu`
+// every change (a PATCH that changes nothing writes nothing). A disabled
+// account keeps everything but cannot mint (the token service checks
+// `enabled`) and its bearer tokens are refused (the authenticator checks
+// `enabled`, and `tokens_not_before_ms` keeps tokens from before a disable
+// refused after a re-enable). Writes are serialised by `write_mu`
 // (shared with the other services) and synced before they return.
 // Thread-safe.
 #pragma once
@@ -44,15 +47,15 @@ class ServiceAccountService {
   // `created_by` is what the record will show as its creator (the caller's name).
   Result<IssuedCredential> Create(std::string_view created_by, std::string_view name,
                                   const std::vector<std::string>& roles);
-  Result<std::vector<CredentialRecord>> List() const;  // by creation time
-  Result<CredentialRecord> Get(std::string_view id) const;
+  Result<std::vector<CredentialRecord>> List() const;       // by creation time
+  Result<CredentialRecord> Get(std::string_view id) const;  // NotFound for an access key's id
+  // Returns the account as it is after the change.
   Result<CredentialRecord> Update(std::string_view id, const ServiceAccountChange& change);
   Status Delete(std::string_view id);
   // Replaces the secret; the old one stops working when this returns.
   Result<std::string> RegenerateSecret(std::string_view id);
 
  private:
-  Result<CredentialRecord> Find(std::string_view id) const;
   // Now, but strictly after `previous`: two changes within one millisecond
   // still show as two.
   int64_t NextUpdateTime(int64_t previous) const;

@@ -13,7 +13,7 @@ struct UserRecord {
   std::string email;          // the username; unique, immutable
   std::string password_hash;  // crypto::HashPassword encoding; never the password
   std::vector<std::string> roles;
-  std::string created_by;  // email of the creating admin ("keymint" for the first admin)
+  std::string created_by;  // creator's name: an admin's email or a service account's ("keymint" for the first admin)
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
   std::optional<int64_t> last_login_ms;  // filled from the last-login table on read
@@ -33,10 +33,14 @@ struct CredentialRecord {
   std::string client_id;    // unique across keymint; immutable
   std::string secret_hash;  // 32 raw bytes, HMAC-SHA-256 under the server key
   std::string owner_id;     // user id for access keys; "" for service accounts
-  std::string created_by;   // email of the creator
+  std::string created_by;   // creator's name: a user's email, or a service account's name
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
   bool enabled = true;
+  // Bearer tokens minted from this credential before this instant are refused
+  // by the management API: set when its secret is replaced or it is disabled,
+  // so that re-enabling does not revive tokens from before. 0 = none refused.
+  int64_t tokens_not_before_ms = 0;
   std::vector<std::string> roles;        // service accounts only
   std::optional<int64_t> last_login_ms;  // filled from the last-login table on read
 };

@@ -7,6 +7,9 @@
 #include "keymint/crypto/encoding.hpp"
 #include "keymint/crypto/jws.hpp"
 #include "keymint/crypto/random.hpp"
+#include "keymint/service/access_key_service.hpp"
+#include "keymint/service/roles.hpp"
+#include "keymint/service/service_account_service.hpp"
 #include "unit/test_support/jwt.hpp"
 #include "unit/test_support/service_env.hpp"
 
@@ -308,4 +311,43 @@ TEST_CASE_METHOD(AuthFixture, "a token whose sub does not match its client crede
   // A user's id with a service account's client, and the other way round.
   RequireRejected(forge(ada.id, account.record.client_id));
   RequireRejected(forge(account.record.id, key.record.client_id));
+}
+
+TEST_CASE_METHOD(AuthFixture, "tokens minted before a disable stay refused after the account is re-enabled",
+                 "[service]") {
+  auto account = AddServiceAccount("deployer", {"System administrator"});
+  auto before = tokens->ExchangeClientCredentials(account.record.client_id, account.secret);
+  REQUIRE(before.ok());
+  clock.Advance(1000);
+  keymint::RoleCatalog catalog;
+  keymint::ServiceAccountService accounts{*store, hasher, catalog, clock, write_mu};
+  REQUIRE(accounts.Update(account.record.id, {false, std::nullopt}).ok());
+  RequireRejected(before->jwt);
+  REQUIRE(accounts.Update(account.record.id, {true, std::nullopt}).ok());
+  RequireRejected(before->jwt);  // the re-enable does not revive it
+  // A token minted now, in the same second as the re-enable, is accepted.
+  auto after = tokens->ExchangeClientCredentials(account.record.client_id, account.secret);
+  REQUIRE(after.ok());
+  CHECK(Auth(after->jwt).ok());
+}
+
+TEST_CASE_METHOD(AuthFixture, "replacing a secret refuses the old secret's tokens but not the new one's", "[service]") {
+  keymint::AccessKeyService access_keys{*store, hasher, clock, write_mu, 20};
+  auto key = access_keys.Create(ada, "ci");
+  REQUIRE(key.ok());
+  auto old_token = tokens->ExchangeClientCredentials(key->record.client_id, key->secret);
+  REQUIRE(old_token.ok());
+  REQUIRE(Auth(old_token->jwt).ok());
+
+  clock.Advance(1500);
+  auto fresh = access_keys.RegenerateOwn(ada, key->record.id);
+  REQUIRE(fresh.ok());
+  RequireRejected(old_token->jwt);
+  // Minted in the very second of the rotation: iat is whole seconds, so the
+  // cut-off must not catch it.
+  auto new_token = tokens->ExchangeClientCredentials(key->record.client_id, *fresh);
+  REQUIRE(new_token.ok());
+  CHECK(Auth(new_token->jwt).ok());
+  // The user's password token does not depend on the key.
+  CHECK(Auth(PasswordToken()).ok());
 }

@@ -187,7 +187,7 @@ TEST_CASE_METHOD(AccountFixture, "every change moves updated_at forward, even wi
   IssuedCredential issued = MustCreate("deployer");
   int64_t previous = issued.record.updated_at_ms;
   for (int i = 0; i < 3; ++i) {
-    auto updated = service.Update(issued.record.id, ServiceAccountChange{i % 2 == 0, std::nullopt});
+    auto updated = service.Update(issued.record.id, ServiceAccountChange{i % 2 == 1, std::nullopt});  // off, on, off
     REQUIRE(updated.ok());
     CHECK(updated->updated_at_ms > previous);
     previous = updated->updated_at_ms;
@@ -222,4 +222,29 @@ TEST_CASE_METHOD(AccountFixture, "operations on an unknown id are NotFound", "[s
   CHECK(service.Update(unknown, ServiceAccountChange{false, std::nullopt}).error().code == ErrorCode::kNotFound);
   CHECK(service.RegenerateSecret(unknown).error().code == ErrorCode::kNotFound);
   CHECK(service.Delete(unknown).error().code == ErrorCode::kNotFound);
+}
+
+TEST_CASE_METHOD(AccountFixture, "a PATCH that changes nothing writes nothing and keeps updated_at", "[service]") {
+  IssuedCredential issued = MustCreate("deployer", {"Viewer"});
+  clock.Advance(1000);
+  auto same = service.Update(issued.record.id, ServiceAccountChange{true, std::vector<std::string>{"Viewer"}});
+  REQUIRE(same.ok());
+  CHECK(same->updated_at_ms == kStart);
+  CHECK(MustGet(issued.record.id).updated_at_ms == kStart);
+  CHECK(MustGet(issued.record.id).tokens_not_before_ms == 0);
+}
+
+TEST_CASE_METHOD(AccountFixture, "disabling and replacing the secret set the token cut-off; enabling does not",
+                 "[service]") {
+  IssuedCredential issued = MustCreate("deployer");
+  CHECK(issued.record.tokens_not_before_ms == 0);
+  clock.Advance(1000);
+  REQUIRE(service.Update(issued.record.id, ServiceAccountChange{false, std::nullopt}).ok());
+  CHECK(MustGet(issued.record.id).tokens_not_before_ms == kStart + 1000);
+  clock.Advance(1000);
+  REQUIRE(service.Update(issued.record.id, ServiceAccountChange{true, std::nullopt}).ok());
+  CHECK(MustGet(issued.record.id).tokens_not_before_ms == kStart + 1000);
+  clock.Advance(1000);
+  REQUIRE(service.RegenerateSecret(issued.record.id).ok());
+  CHECK(MustGet(issued.record.id).tokens_not_before_ms == kStart + 3000);
 }

@@ -44,6 +44,7 @@ CredentialRecord SampleCredential(CredentialKind kind) {
   c.updated_at_ms = 1'700'000'200'789;
   c.enabled = kind == CredentialKind::kAccessKey;
   c.roles = kind == CredentialKind::kServiceAccount ? std::vector<std::string>{"Editor"} : std::vector<std::string>{};
+  c.tokens_not_before_ms = 1'700'000'150'000;
   return c;
 }
 
@@ -69,6 +70,7 @@ void CheckSame(const CredentialRecord& a, const CredentialRecord& b) {
   CHECK(a.updated_at_ms == b.updated_at_ms);
   CHECK(a.enabled == b.enabled);
   CHECK(a.roles == b.roles);
+  CHECK(a.tokens_not_before_ms == b.tokens_not_before_ms);
 }
 
 // The encoded object, changed by `edit`, serialised again.
@@ -194,6 +196,15 @@ TEST_CASE("a credential record with a mistyped or corrupt field decodes to nullo
   CHECK_FALSE(decodes([](json::object& o) { o["secretHmac"] = "zz00"; }));  // not hex
   CHECK_FALSE(decodes([](json::object& o) { o["secretHmac"] = 1234; }));    // not a string
   CHECK_FALSE(decodes([](json::object& o) { o["clientId"] = json::array{}; }));
+  CHECK_FALSE(decodes([](json::object& o) { o["tokensNotBefore"] = "soon"; }));
+}
+
+TEST_CASE("a credential written before tokensNotBefore existed decodes with no cut-off", "[store]") {
+  const std::string encoded = codec::EncodeCredential(SampleCredential(CredentialKind::kServiceAccount));
+  auto decoded = codec::DecodeCredential(Edited(encoded, [](json::object& o) { o.erase("tokensNotBefore"); }));
+  REQUIRE(decoded.has_value());
+  CHECK(decoded->tokens_not_before_ms == 0);
+  CHECK(decoded->roles == std::vector<std::string>{"Editor"});
 }
 
 TEST_CASE("an empty secret hash decodes as empty", "[store]") {
