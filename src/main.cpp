@@ -40,6 +40,9 @@ class LateRouter final : public keymint::api::Router {
   keymint::api::Outcome Dispatch(const keymint::api::Request& request) const override {
     return router_->Dispatch(request);
   }
+  void AddPathHeaders(std::string_view target, keymint::api::Response& response) const override {
+    router_->AddPathHeaders(target, response);
+  }
 
  private:
   std::unique_ptr<keymint::api::Router> router_;

@@ -107,6 +107,18 @@ class TableRouter final : public Router {
     return Ready(std::move(response));
   }
 
+  void AddPathHeaders(std::string_view target, Response& response) const override {
+    auto url = urls::parse_origin_form(target);
+    if (!url) return;
+    auto segments = SplitPath(url->encoded_path());
+    std::vector<std::string> params;
+    for (const auto& compiled : routes_) {
+      if (!compiled.route.successor.empty() && MatchPath(compiled.segments, segments, &params)) {
+        return AddDeprecationHeaders(response, compiled.route.successor);
+      }
+    }
+  }
+
  private:
   static Outcome Ready(Response response) { return Outcome{std::move(response), nullptr}; }
 
@@ -162,6 +174,9 @@ std::unique_ptr<Router> MakeRouter(ApiServices services) {
     std::shared_ptr<ApiServices> services;
     std::unique_ptr<Router> inner;
     Outcome Dispatch(const Request& request) const override { return inner->Dispatch(request); }
+    void AddPathHeaders(std::string_view target, Response& response) const override {
+      inner->AddPathHeaders(target, response);
+    }
   };
   auto router = std::make_unique<OwningRouter>();
   router->services = owned;

@@ -85,14 +85,18 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
 void HttpSession::OnReadError(beast::error_code ec) {
   if (closing_) return Close();
   if (ec == http::error::body_limit) {
-    return SendError(413,
-                     "request body exceeds the limit of " + std::to_string(context_.options.body_limit) + " bytes");
+    // The header was read, so the answer can carry what its path always does.
+    api::Response response = api::ErrorResponse(
+        413, "request body exceeds the limit of " + std::to_string(context_.options.body_limit) + " bytes");
+    const auto target = parser_->get().target();
+    context_.router.AddPathHeaders(std::string_view(target.data(), target.size()), response);
+    return SendError(std::move(response));
   }
-  if (ec == http::error::header_limit) return SendError(431, "request header fields are too large");
+  if (ec == http::error::header_limit) return SendError(api::ErrorResponse(431, "request header fields are too large"));
   // end_of_stream and partial_message mean the peer went away; there is no
   // one left to read an answer.
   if (IsParseError(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
-    return SendError(400, "malformed HTTP request");
+    return SendError(api::ErrorResponse(400, "malformed HTTP request"));
   }
   Close();  // timeout, reset, or the peer closed between requests
 }
@@ -153,8 +157,8 @@ void HttpSession::SendResponse(api::Response response, bool close_after) {
                     beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this(), /*linger=*/false));
 }
 
-void HttpSession::SendError(int status, std::string_view message) {
-  response_ = ToWireResponse(api::ErrorResponse(status, message), 11, /*keep_alive=*/false);
+void HttpSession::SendError(api::Response response) {
+  response_ = ToWireResponse(std::move(response), 11, /*keep_alive=*/false);
   state_ = State::kWriting;
   stream_.expires_after(context_.options.idle_timeout);
   http::async_write(stream_, response_,

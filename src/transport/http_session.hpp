@@ -59,7 +59,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void RunDeferred(std::function<api::Response()> work);
   void OnDeferredDone(api::Response response, bool failed);
   void SendResponse(api::Response response, bool close_after);
-  void SendError(int status, std::string_view message);
+  // Answers a request that could not be read whole (4xx) and closes after.
+  void SendError(api::Response response);
   void OnWrite(bool linger, boost::beast::error_code ec, std::size_t bytes);
   void OnShutdown();
   void StartLinger();

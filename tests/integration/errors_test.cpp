@@ -576,7 +576,6 @@ TEST_CASE("hostile JSON values answer 400 rather than 500", "[integration]") {
   CHECK(list.Json().as_object().at("accessKeys").as_array().empty());
 }
 
-
 TEST_CASE("hostile bodies and ids on the service-account paths answer 4xx and change nothing", "[integration]") {
   KeymintProcess server;
   const uint16_t port = server.port();

@@ -32,6 +32,10 @@ class Router {
   virtual ~Router() = default;
   // Thread-safe. `request` must outlive the returned Outcome's `deferred`.
   virtual Outcome Dispatch(const Request& request) const = 0;
+  // Adds the headers that every response on `target`'s path carries (e.g. a
+  // deprecated path's Deprecation and Link) to an answer the transport made
+  // without dispatching, such as a 413 for an oversized body. Thread-safe.
+  virtual void AddPathHeaders(std::string_view /*target*/, Response& /*response*/) const {}
 };
 
 }  // namespace keymint::api

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "keymint/api/api.hpp"
+#include "keymint/api/http_error.hpp"
 #include "keymint/crypto/encoding.hpp"
 #include "keymint/crypto/jws.hpp"
 #include "keymint/service/access_key_service.hpp"
@@ -542,4 +543,23 @@ TEST_CASE_METHOD(RouterFixture, "a service account's token reaches admin routes 
   CheckErrorShape(
       Send({"POST", "/api/v1/me/password", R"({"currentPassword":"x","newPassword":"yyyyyyyyyy"})", kJson, bearer}),
       403);
+}
+
+TEST_CASE_METHOD(RouterFixture, "AddPathHeaders marks answers made before routing on deprecated paths only", "[api]") {
+  auto headers_for = [&](const std::string& target) {
+    api::Response response = api::ErrorResponse(413, "too large");
+    router->AddPathHeaders(target, response);
+    return response;
+  };
+  CheckDeprecated(headers_for("/api/v1/apps"), "</api/v1/service-accounts>; rel=\"successor-version\"");
+  CheckDeprecated(headers_for("/api/v1/apps/some-id?x=1"), "</api/v1/service-accounts>; rel=\"successor-version\"");
+  CheckDeprecated(headers_for("/api/v1/user-applications/some-id/secret"));
+  CheckDeprecated(headers_for("/api/v1/administration/user-applications"));
+  for (const char* target : {"/api/v1/service-accounts", "/api/v1/access-keys", "/api/v1/token", "/api/v1/apps/a/b/c",
+                             "/nope", "", "not a target", "//"}) {
+    INFO(target);
+    api::Response response = headers_for(target);
+    CHECK_FALSE(Header(response, "Deprecation").has_value());
+    CHECK(response.status == 413);
+  }
 }
