@@ -49,7 +49,8 @@ wrk.body = '{"grantType":"client_credentials","clientId":"$SA_ID","clientSecret"
 LUA
 echo "keymint $("$BIN" --version) on $(nproc) cores; $CONNECTIONS connections, ${DURATION}s each"
 for run in v1 v2 v1-sa; do
-  echo "== /api/${run%-sa}/token${run#v?}"
+  label=""; [ "$run" = v1-sa ] && label=" (service account)"
+  echo "== /api/${run%-sa}/token$label"
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$run.lua" "$URL/api/${run%-sa}/token" |
     grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
 done
