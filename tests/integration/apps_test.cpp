@@ -11,18 +11,17 @@
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 #include "support/keymint_process.hpp"
+#include "support/service_accounts.hpp"
 
 namespace {
 
 namespace json = boost::json;
 namespace kt = keymint::testing;
 
-constexpr const char* kApps = "/api/v1/apps";
-constexpr const char* kAccounts = "/api/v1/service-accounts";
+constexpr const char* kApps = kt::kAppsPath;
+constexpr const char* kAccounts = kt::kServiceAccountsPath;
 constexpr const char* kSuccessorLink = "</api/v1/service-accounts>; rel=\"successor-version\"";
 
-const std::vector<std::string> kRecordMembers =
-    kt::Sorted({"name", "createdBy", "createdAt", "updatedAt", "enabled", "tenantId", "lastLogin", "id", "clientId"});
 const std::vector<std::string> kAppCreateMembers = kt::Sorted({"id", "name", "secret", "clientId"});
 
 // Every response on the /api/v1/apps paths announces the deprecation.
@@ -38,67 +37,15 @@ std::string ExpectDeprecatedError(const kt::HttpResponse& response, int status) 
   return kt::CheckError(response, status);
 }
 
-json::object CreateBody(const std::string& name, const std::optional<std::vector<std::string>>& roles = std::nullopt) {
-  json::object body{{"name", name}};
-  if (roles) {
-    json::array array;
-    for (const auto& role : *roles) array.emplace_back(role);
-    body["roles"] = std::move(array);
-  }
-  return body;
-}
-
 struct App {
   std::string id, name, client_id, secret;
 };
 
-// One record as GET shows it on either path; lastLogin is "" while null.
-struct Record {
-  std::string id, name, client_id, created_by, created_at, updated_at, tenant_id, last_login;
-  bool enabled = false;
-};
-
-Record CheckRecord(const json::object& record) {
-  INFO("record " << json::serialize(record));
-  CHECK(kt::Keys(record) == kRecordMembers);
-  Record r;
-  r.id = kt::StringField(record, "id");
-  CHECK(kt::IsUuidV4(r.id));
-  r.name = kt::StringField(record, "name");
-  r.client_id = kt::StringField(record, "clientId");
-  CHECK(kt::IsUrlSafe(r.client_id));
-  r.created_by = kt::StringField(record, "createdBy");
-  r.created_at = kt::StringField(record, "createdAt");
-  CHECK(kt::IsTimestamp(r.created_at));
-  r.updated_at = kt::StringField(record, "updatedAt");
-  CHECK(kt::IsTimestamp(r.updated_at));
-  r.tenant_id = kt::StringField(record, "tenantId");
-  REQUIRE(record.contains("enabled"));
-  REQUIRE(record.at("enabled").is_bool());
-  r.enabled = record.at("enabled").as_bool();
-  REQUIRE(record.contains("lastLogin"));
-  if (!record.at("lastLogin").is_null()) {
-    r.last_login = kt::StringField(record, "lastLogin");
-    CHECK(kt::IsTimestamp(r.last_login));
-  }
-  return r;
-}
-
-void CheckSameRecord(const Record& a, const Record& b) {
-  CHECK(a.id == b.id);
-  CHECK(a.name == b.name);
-  CHECK(a.client_id == b.client_id);
-  CHECK(a.created_by == b.created_by);
-  CHECK(a.created_at == b.created_at);
-  CHECK(a.updated_at == b.updated_at);
-  CHECK(a.tenant_id == b.tenant_id);
-  CHECK(a.enabled == b.enabled);
-  CHECK(a.last_login == b.last_login);
-}
+using Record = kt::ServiceAccountView;
 
 App CreateApp(uint16_t port, const std::string& token, const std::string& name,
               const std::optional<std::vector<std::string>>& roles = std::nullopt) {
-  const kt::HttpResponse response = kt::PostJson(port, kApps, CreateBody(name, roles), token);
+  const kt::HttpResponse response = kt::PostJson(port, kApps, kt::ServiceAccountBody(name, roles), token);
   INFO("create app " << name << ": " << response.status << " " << response.body);
   const json::object created = kt::CheckJsonObject(response, 201, kAppCreateMembers);
   ExpectDeprecated(response);
@@ -109,7 +56,7 @@ App CreateApp(uint16_t port, const std::string& token, const std::string& name,
 
 // POST /api/v1/service-accounts; REQUIREs 201.
 App CreateAccount(uint16_t port, const std::string& token, const std::string& name) {
-  const kt::HttpResponse response = kt::PostJson(port, kAccounts, CreateBody(name), token);
+  const kt::HttpResponse response = kt::PostJson(port, kAccounts, kt::ServiceAccountBody(name), token);
   INFO("create service account " << name << ": " << response.status << " " << response.body);
   REQUIRE(response.status == 201);
   CHECK(response.Header("Deprecation").empty());
@@ -128,7 +75,7 @@ Record GetOn(uint16_t port, const std::string& base, const std::string& token, c
   } else {
     CHECK(response.Header("Deprecation").empty());
   }
-  return CheckRecord(kt::AsObject(response.Json()));
+  return kt::CheckServiceAccount(kt::AsObject(response.Json()));
 }
 
 std::vector<Record> ListOn(uint16_t port, const std::string& base, const std::string& token) {
@@ -138,7 +85,7 @@ std::vector<Record> ListOn(uint16_t port, const std::string& base, const std::st
   if (std::string(base) == kApps) ExpectDeprecated(response);
   const json::value body = response.Json();
   std::vector<Record> records;
-  for (const auto& item : kt::AsArray(body)) records.push_back(CheckRecord(kt::AsObject(item)));
+  for (const auto& item : kt::AsArray(body)) records.push_back(kt::CheckServiceAccount(kt::AsObject(item)));
   return records;
 }
 
@@ -229,7 +176,7 @@ TEST_CASE("An application record has the nine service-account members on get and
   const std::vector<Record> listed = ListOn(port, kApps, admin);
   CHECK(RecordIds(listed) == std::vector<std::string>{first.id, second.id});
   REQUIRE(listed.size() == 2);
-  CheckSameRecord(got, listed[0]);
+  kt::CheckSameServiceAccount(got, listed[0]);
 }
 
 TEST_CASE("An application's credentials mint through the deprecated app_token grant with its own identity",
@@ -304,7 +251,7 @@ TEST_CASE("Patching and deleting an application work as for service accounts, wi
   INFO(disable.body);
   REQUIRE(disable.status == 200);
   ExpectDeprecated(disable);
-  const Record disabled = CheckRecord(kt::AsObject(disable.Json()));
+  const Record disabled = kt::CheckServiceAccount(kt::AsObject(disable.Json()));
   CHECK_FALSE(disabled.enabled);
   CHECK(disabled.id == original.id);
   CHECK(disabled.client_id == original.client_id);
@@ -320,7 +267,7 @@ TEST_CASE("Patching and deleting an application work as for service accounts, wi
   const kt::HttpResponse enable = PatchApp(port, admin, app.id, json::object{{"enabled", true}});
   REQUIRE(enable.status == 200);
   ExpectDeprecated(enable);
-  CHECK(CheckRecord(kt::AsObject(enable.Json())).enabled);
+  CHECK(kt::CheckServiceAccount(kt::AsObject(enable.Json())).enabled);
   AppToken(port, app.client_id, app.secret);
 
   ExpectDeprecatedError(PatchApp(port, admin, app.id, json::object{}), 400);
@@ -356,7 +303,7 @@ TEST_CASE("A record created under either path is visible and manageable under th
     INFO("record " << made->name);
     const Record as_app = GetOn(port, kApps, admin, made->id);
     const Record as_account = GetOn(port, kAccounts, admin, made->id);
-    CheckSameRecord(as_app, as_account);
+    kt::CheckSameServiceAccount(as_app, as_account);
     CHECK(as_app.name == made->name);
     CHECK(as_app.client_id == made->client_id);
     CHECK(as_app.created_by == kt::kAdminEmail);
@@ -476,7 +423,7 @@ TEST_CASE("Application endpoints answer 401 and 403 with deprecation headers", "
   }
 
   // Nothing changed.
-  CheckSameRecord(before, GetOn(port, kApps, admin, app.id));
+  kt::CheckSameServiceAccount(before, GetOn(port, kApps, admin, app.id));
   CHECK(ListOn(port, kApps, admin).size() == 1);
   AppToken(port, app.client_id, app.secret);
 }

@@ -1,6 +1,8 @@
 // Service accounts (API.md §6, seed 001): organisation-wide credentials managed
 // by System administrators on /api/v1/service-accounts, driven over HTTP
 // against the real keymint binary.
+#include "support/service_accounts.hpp"
+
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -18,43 +20,21 @@ namespace {
 namespace json = boost::json;
 namespace kt = keymint::testing;
 
-constexpr const char* kAccounts = "/api/v1/service-accounts";
-constexpr const char* kApps = "/api/v1/apps";
+constexpr const char* kAccounts = kt::kServiceAccountsPath;
+constexpr const char* kApps = kt::kAppsPath;
 constexpr const char* kKeys = "/api/v1/access-keys";
 constexpr const char* kAdminKeys = "/api/v1/administration/access-keys";
 constexpr const char* kSysAdmin = "System administrator";
 
-const std::vector<std::string> kRecordMembers =
-    kt::Sorted({"name", "createdBy", "createdAt", "updatedAt", "enabled", "tenantId", "lastLogin", "id", "clientId"});
 const std::vector<std::string> kCreateMembers = kt::Sorted({"id", "name", "clientId", "clientSecret"});
 
-// One service account as GET shows it; lastLogin is "" while it is null.
-struct Account {
-  std::string id, name, client_id, created_by, created_at, updated_at, tenant_id, last_login;
-  bool enabled = false;
-};
+using Account = kt::ServiceAccountView;
+using kt::CheckSameIdentity;
+using kt::EnabledBody;
 
 struct CreatedAccount {
   std::string id, name, client_id, secret;
 };
-
-json::array RoleArray(const std::vector<std::string>& roles) {
-  json::array array;
-  for (const auto& role : roles) array.emplace_back(role);
-  return array;
-}
-
-json::object CreateBody(const std::string& name, const std::optional<std::vector<std::string>>& roles = std::nullopt) {
-  json::object body{{"name", name}};
-  if (roles) body["roles"] = RoleArray(*roles);
-  return body;
-}
-
-json::object EnabledBody(bool enabled, const std::optional<std::vector<std::string>>& roles = std::nullopt) {
-  json::object body{{"enabled", enabled}};
-  if (roles) body["roles"] = RoleArray(*roles);
-  return body;
-}
 
 kt::HttpResponse SendJsonText(uint16_t port, const std::string& method, const std::string& target,
                               const std::string& body, const std::string& token,
@@ -64,55 +44,9 @@ kt::HttpResponse SendJsonText(uint16_t port, const std::string& method, const st
   return kt::Send(port, method, target, body, headers);
 }
 
-// CHECKs one record: exactly the nine members, each of the right type and form.
-Account CheckAccount(const json::object& record) {
-  INFO("record " << json::serialize(record));
-  CHECK(kt::Keys(record) == kRecordMembers);
-  Account account;
-  account.id = kt::StringField(record, "id");
-  CHECK(kt::IsUuidV4(account.id));
-  account.name = kt::StringField(record, "name");
-  account.client_id = kt::StringField(record, "clientId");
-  CHECK(kt::IsUrlSafe(account.client_id));
-  account.created_by = kt::StringField(record, "createdBy");
-  account.created_at = kt::StringField(record, "createdAt");
-  CHECK(kt::IsTimestamp(account.created_at));
-  account.updated_at = kt::StringField(record, "updatedAt");
-  CHECK(kt::IsTimestamp(account.updated_at));
-  CHECK(account.updated_at >= account.created_at);
-  account.tenant_id = kt::StringField(record, "tenantId");
-  REQUIRE(record.contains("enabled"));
-  REQUIRE(record.at("enabled").is_bool());
-  account.enabled = record.at("enabled").as_bool();
-  REQUIRE(record.contains("lastLogin"));
-  if (!record.at("lastLogin").is_null()) {
-    account.last_login = kt::StringField(record, "lastLogin");
-    CHECK(kt::IsTimestamp(account.last_login));
-  }
-  return account;
-}
-
-// CHECKs that `after` is `before` apart from enabled, updatedAt and lastLogin.
-void CheckSameIdentity(const Account& before, const Account& after) {
-  CHECK(after.id == before.id);
-  CHECK(after.name == before.name);
-  CHECK(after.client_id == before.client_id);
-  CHECK(after.created_by == before.created_by);
-  CHECK(after.created_at == before.created_at);
-  CHECK(after.tenant_id == before.tenant_id);
-}
-
-// CHECKs that nothing at all changed.
-void CheckSameAccount(const Account& before, const Account& after) {
-  CheckSameIdentity(before, after);
-  CHECK(after.enabled == before.enabled);
-  CHECK(after.updated_at == before.updated_at);
-  CHECK(after.last_login == before.last_login);
-}
-
 kt::HttpResponse Create(uint16_t port, const std::string& token, const std::string& name,
                         const std::optional<std::vector<std::string>>& roles = std::nullopt) {
-  return kt::PostJson(port, kAccounts, CreateBody(name, roles), token);
+  return kt::PostJson(port, kAccounts, kt::ServiceAccountBody(name, roles), token);
 }
 
 CreatedAccount CreateAccount(uint16_t port, const std::string& token, const std::string& name,
@@ -130,7 +64,7 @@ Account GetAccount(uint16_t port, const std::string& token, const std::string& i
   INFO("get service account " << id << ": " << response.status << " " << response.body);
   REQUIRE(response.status == 200);
   CHECK(response.Header("Content-Type").rfind("application/json", 0) == 0);
-  return CheckAccount(kt::AsObject(response.Json()));
+  return kt::CheckServiceAccount(kt::AsObject(response.Json()));
 }
 
 std::vector<Account> ListAccounts(uint16_t port, const std::string& token) {
@@ -140,7 +74,7 @@ std::vector<Account> ListAccounts(uint16_t port, const std::string& token) {
   CHECK(response.Header("Content-Type").rfind("application/json", 0) == 0);
   const json::value body = response.Json();
   std::vector<Account> accounts;
-  for (const auto& item : kt::AsArray(body)) accounts.push_back(CheckAccount(kt::AsObject(item)));
+  for (const auto& item : kt::AsArray(body)) accounts.push_back(kt::CheckServiceAccount(kt::AsObject(item)));
   return accounts;
 }
 
@@ -160,7 +94,7 @@ Account PatchAccount(uint16_t port, const std::string& token, const std::string&
   INFO("patch " << json::serialize(body) << ": " << response.status << " " << response.body);
   REQUIRE(response.status == 200);
   CHECK(response.Header("Content-Type").rfind("application/json", 0) == 0);
-  const Account answered = CheckAccount(kt::AsObject(response.Json()));
+  const Account answered = kt::CheckServiceAccount(kt::AsObject(response.Json()));
   // lastLogin is left out: an exchange just before may still be on its way to the store.
   const Account got = GetAccount(port, token, id);
   CheckSameIdentity(answered, got);
@@ -328,7 +262,7 @@ TEST_CASE("A service account record has exactly nine members, the creator, tenan
   CHECK(response.body.find("ecret") == std::string::npos);
   // roles are not part of the record.
   CHECK(response.body.find("roles") == std::string::npos);
-  const Account account = CheckAccount(kt::AsObject(response.Json()));
+  const Account account = kt::CheckServiceAccount(kt::AsObject(response.Json()));
   CHECK(account.id == created.id);
   CHECK(account.name == "reporter");
   CHECK(account.client_id == created.client_id);
@@ -347,7 +281,7 @@ TEST_CASE("A service account record has exactly nine members, the creator, tenan
   // The list shows the same record.
   const std::vector<Account> listed = ListAccounts(port, admin);
   REQUIRE(listed.size() == 1);
-  CheckSameAccount(account, listed[0]);
+  kt::CheckSameServiceAccount(account, listed[0]);
 }
 
 TEST_CASE("createdBy names the administrator who created the service account", "[integration][service-accounts]") {
@@ -696,7 +630,7 @@ TEST_CASE("Patching with a missing or mistyped enabled, bad roles or a malformed
       415);
 
   // Nothing changed: not the record, not its roles, and it still mints.
-  CheckSameAccount(before, GetAccount(port, admin, created.id));
+  kt::CheckSameServiceAccount(before, GetAccount(port, admin, created.id));
   CheckAccountClaims(MintV1(port, created.client_id, created.secret), created, {"Viewer"});
 }
 
@@ -966,7 +900,7 @@ TEST_CASE("Service account endpoints answer 401 without a valid bearer token", "
   CheckUnauthorized(kt::Send(port, "GET", kAccounts, "", {{"Authorization", "Basic " + admin}}));
 
   // Nothing changed.
-  CheckSameAccount(before, GetAccount(port, admin, account.id));
+  kt::CheckSameServiceAccount(before, GetAccount(port, admin, account.id));
   CHECK(ListAccounts(port, admin).size() == 1);
   CHECK_FALSE(MintV1(port, account.client_id, account.secret).empty());
 }
@@ -999,7 +933,7 @@ TEST_CASE("Service account endpoints are 403 for users without System administra
   }
 
   // Nothing changed.
-  CheckSameAccount(before, GetAccount(port, admin, account.id));
+  kt::CheckSameServiceAccount(before, GetAccount(port, admin, account.id));
   CHECK(ListAccounts(port, admin).size() == 1);
   CHECK_FALSE(MintV1(port, account.client_id, account.secret).empty());
 
@@ -1184,7 +1118,7 @@ TEST_CASE("Service accounts, their state, lastLogin and roles survive a restart 
     REQUIRE(after.size() == 2);
     for (std::size_t i = 0; i < after.size(); ++i) {
       INFO("index " << i);
-      CheckSameAccount(before[i], after[i]);
+      kt::CheckSameServiceAccount(before[i], after[i]);
     }
     CHECK(after[0].id == active.id);
     CHECK(after[0].enabled);
