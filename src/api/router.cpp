@@ -78,10 +78,8 @@ class TableRouter final : public Router {
 
     std::vector<std::string> params;
     std::string allow;
-    const std::string* successor = nullptr;  // of the deprecated path matched, if any
     for (const auto& compiled : routes_) {
       if (!MatchPath(compiled.segments, segments, &params)) continue;
-      if (!compiled.route.successor.empty()) successor = &compiled.route.successor;
       if (compiled.route.method != request.method) {
         if (!allow.empty()) allow += ", ";
         allow += compiled.route.method;
@@ -103,7 +101,7 @@ class TableRouter final : public Router {
     if (allow.empty()) return Ready(ErrorResponse(404, "no such endpoint: " + std::string(path)));
     Response response = ErrorResponse(405, "method " + std::string(request.method) + " is not allowed here");
     response.AddHeader("Allow", allow);
-    if (successor) AddDeprecationHeaders(response, *successor);
+    AddPathHeaders(request.target, response);
     return Ready(std::move(response));
   }
 

@@ -76,8 +76,7 @@ Response Update(const ApiServices& s, const RequestContext& c) {
   auto updated = s.service_accounts.Update(c.params[0], {*enabled, std::move(*roles)});
   if (!updated.ok()) return ErrorResponse(updated.error());
   // The seed gives this 200 no body schema; the updated record is the useful answer.
-  const CredentialRecord& account = *updated;
-  return JsonResponse(200, AccountJson(account, s.tenant_id));
+  return JsonResponse(200, AccountJson(*updated, s.tenant_id));
 }
 
 Response Delete(const ApiServices& s, const RequestContext& c) {

@@ -191,36 +191,7 @@ TEST_CASE("Access key names that break the length or pattern rules are 400 namin
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
 
-  const std::vector<std::string> bad_names = {
-      "",
-      "a",
-      "A",
-      "Ab",
-      "aB",
-      "1ab",
-      "-ab",
-      "_ab",
-      "ab-",
-      "ab_",
-      "ab cd",
-      "ab.cd",
-      "ab/cd",
-      "ab@cd",
-      " ab",
-      "ab ",
-      "ab\n",
-      "caf\xc3\xa9",
-      "ab\tcd",
-      "ABCDEF",
-      std::string(256, 'a'),
-      "a" + std::string(254, 'b') + "-",
-      "a%20b",
-      std::string("ab\0cd", 5),
-      std::string("ab\0", 3),
-      "ab\xe2\x80\xa8",
-      std::string(10000, 'a'),
-  };
-  for (const auto& name : bad_names) {
+  for (const auto& name : kt::InvalidCredentialNames()) {
     INFO("name \"" << name << "\" (" << name.size() << " chars)");
     const std::string message = kt::CheckError(kt::PostJson(port, kKeys, kt::NameBody(name), admin), 400);
     CHECK(kt::Lower(message).find("name") != std::string::npos);

@@ -368,12 +368,11 @@ TEST_CASE("Application names follow the service-account rules with 400, 409 and 
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
 
-  for (const std::string name : {"", "a", "Ab", "1ab", "ab-", "ab_", "ab cd", "ab.cd"}) {
-    INFO("name '" << name << "'");
+  for (const std::string& name : kt::InvalidCredentialNames()) {
+    INFO("name '" << name.substr(0, 40) << "' (" << name.size() << " chars)");
     const std::string message = ExpectDeprecatedError(kt::PostJson(port, kApps, kt::NameBody(name), admin), 400);
     CHECK(kt::Lower(message).find("name") != std::string::npos);
   }
-  ExpectDeprecatedError(kt::PostJson(port, kApps, kt::NameBody(std::string(256, 'a')), admin), 400);
   ExpectDeprecatedError(kt::PostJson(port, kApps, json::object{}, admin), 400);
   ExpectDeprecatedError(kt::PostJson(port, kApps, json::object{{"name", 7}}, admin), 400);
   ExpectDeprecatedError(kt::PostJson(port, kApps, json::object{{"name", "ab"}, {"roles", "Viewer"}}, admin), 400);

@@ -179,6 +179,39 @@ void CheckKeyRefused(uint16_t port, const std::string& client_id, const std::str
 
 json::object NameBody(const std::string& name) { return json::object{{"name", name}}; }
 
+const std::vector<std::string>& InvalidCredentialNames() {
+  static const std::vector<std::string> names = {
+      "",
+      "a",
+      "A",
+      "Ab",
+      "aB",
+      "1ab",
+      "-ab",
+      "_ab",
+      "ab-",
+      "ab_",
+      "ab cd",
+      "ab.cd",
+      "ab/cd",
+      "ab@cd",
+      " ab",
+      "ab ",
+      "ab\n",
+      "caf\xc3\xa9",
+      "ab\tcd",
+      "ABCDEF",
+      std::string(256, 'a'),
+      "a" + std::string(254, 'b') + "-",
+      "a%20b",
+      std::string("ab\0cd", 5),
+      std::string("ab\0", 3),
+      "ab\xe2\x80\xa8",
+      std::string(10000, 'a'),
+  };
+  return names;
+}
+
 json::array ListAccessKeys(uint16_t port, const std::string& token) {
   const HttpResponse response = Get(port, "/api/v1/access-keys", token);
   INFO(response.body);

@@ -58,6 +58,9 @@ void CheckKeyRefused(uint16_t port, const std::string& client_id, const std::str
 
 // The {"name": name} body that creates an access key (or user application).
 boost::json::object NameBody(const std::string& name);
+// Names that break the one rule access keys and service accounts share
+// (2-255 characters matching ^[a-z][-_a-z0-9]*[a-z0-9]$): each must be a 400.
+const std::vector<std::string>& InvalidCredentialNames();
 // GET /api/v1/access-keys as `token`; REQUIREs 200, CHECKs the body is exactly
 // {"accessKeys": [...]} and returns the array.
 boost::json::array ListAccessKeys(uint16_t port, const std::string& token);
