@@ -10,6 +10,11 @@ else
   KEYMINT_BUILD_DIR="${KEYMINT_BUILD_DIR:-$KEYMINT_ROOT/build}"
 fi
 
+# ccache keys on paths relative to the checkout, so a second checkout (or a
+# git worktree) of the same sources reuses the first one's objects.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$KEYMINT_ROOT}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
+
 # Debian 12 packages keymint builds with (see README "Dependencies").
 KEYMINT_PACKAGES=(
   g++ cmake ninja-build pkg-config ccache
