@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "keymint/api/http_error.hpp"
+#include "transport/request_framing.hpp"
 
 namespace keymint::transport {
 
@@ -32,14 +33,31 @@ constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr std::size_t kLingerMaxBytes = 1024 * 1024;
 constexpr std::size_t kLingerChunk = 16 * 1024;
 
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
 bool IsParseError(beast::error_code ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category();
+}
+
+std::string PeerAddress(const tcp::socket& socket) {
+  beast::error_code ec;
+  const tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return {};
+  const net::ip::address address = peer.address();
+  // An IPv4 client of a dual-stack socket is one address, however it arrived.
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  return address.to_string();
 }
 
 }  // namespace
 
 HttpSession::HttpSession(tcp::socket socket, const SessionContext& context)
-    : stream_(std::move(socket)), context_(context) {}
+    : stream_(std::move(socket)),
+      context_(context),
+      remote_address_(PeerAddress(stream_.socket())),
+      buffer_(ReadBufferLimit(context.options)) {}
 
 HttpSession::~HttpSession() { context_.registry.Remove(this); }
 
@@ -47,6 +65,15 @@ void HttpSession::Start() {
   context_.registry.Add(shared_from_this());
   // The accept handler does not run on this connection's strand; start there.
   net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::DoRead, shared_from_this()));
+}
+
+void HttpSession::StartRefusing() {
+  context_.registry.Add(shared_from_this());
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    api::Response response = api::ErrorResponse(503, "too many connections; retry shortly");
+    response.AddHeader("Retry-After", "1");
+    self->SendError(std::move(response));
+  });
 }
 
 void HttpSession::Shutdown() {
@@ -68,10 +95,36 @@ void HttpSession::DoRead() {
   api_request_ = {};
   response_ = {};
   parser_.emplace();
-  parser_->body_limit(static_cast<std::uint64_t>(context_.options.body_limit));
-  parser_->header_limit(static_cast<std::uint32_t>(
-      std::min<std::size_t>(context_.options.header_limit, std::numeric_limits<std::uint32_t>::max())));
+  ConfigureParser(*parser_, context_.options);
+  // One deadline for the whole request, header and body: a client that
+  // trickles bytes cannot hold the connection longer than this.
   stream_.expires_after(context_.options.idle_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&HttpSession::OnHeader, shared_from_this()));
+}
+
+void HttpSession::OnHeader(beast::error_code ec, std::size_t /*bytes*/) {
+  if (state_ == State::kClosed) return;
+  if (ec) return OnReadError(ec);
+  const RequestHeader& header = parser_->get();
+  if (auto problem = FramingProblem(header)) return SendError(api::ErrorResponse(400, std::string(*problem)));
+  header_fields_ = FieldCount(header);
+  if (parser_->is_done()) return Handle();
+  if (ExpectsContinue(header)) {
+    // curl and others wait up to a second for this before sending a body.
+    return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                            beast::bind_front_handler(&HttpSession::OnContinueSent, shared_from_this()));
+  }
+  ReadBody();
+}
+
+void HttpSession::OnContinueSent(beast::error_code ec, std::size_t /*bytes*/) {
+  if (state_ == State::kClosed) return;
+  if (ec) return Close();
+  ReadBody();
+}
+
+void HttpSession::ReadBody() {
   http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
 }
 
@@ -79,6 +132,7 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
   // Shutdown may have closed the socket after this completion was queued.
   if (state_ == State::kClosed) return;
   if (ec) return OnReadError(ec);
+  if (parser_->chunked()) DropTrailerFields(parser_->get().base(), header_fields_);
   Handle();
 }
 
@@ -93,6 +147,12 @@ void HttpSession::OnReadError(beast::error_code ec) {
     return SendError(std::move(response));
   }
   if (ec == http::error::header_limit) return SendError(api::ErrorResponse(431, "request header fields are too large"));
+  if (ec == http::error::buffer_overflow) {
+    // Only a chunk-size line or a trailer section can outgrow the buffer:
+    // the header limit is smaller than it.
+    return SendError(api::ErrorResponse(400, "chunked framing exceeds the limit of " +
+                                                 std::to_string(ReadBufferLimit(context_.options)) + " bytes"));
+  }
   // end_of_stream and partial_message mean the peer went away; there is no
   // one left to read an answer.
   if (IsParseError(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
@@ -103,7 +163,7 @@ void HttpSession::OnReadError(beast::error_code ec) {
 
 void HttpSession::Handle() {
   request_ = parser_->release();
-  api_request_ = ToApiRequest(request_);
+  api_request_ = ToApiRequest(request_, remote_address_);
   state_ = State::kHandling;
   api::Outcome outcome;
   try {
@@ -184,7 +244,8 @@ void HttpSession::StartLinger() {
 }
 
 void HttpSession::DoLingerRead() {
-  stream_.async_read_some(buffer_.prepare(kLingerChunk),
+  buffer_.clear();  // what is left of the request is never parsed now
+  stream_.async_read_some(buffer_.prepare(std::min(kLingerChunk, buffer_.max_size())),
                           beast::bind_front_handler(&HttpSession::OnLingerRead, shared_from_this()));
 }
 

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "keymint/api/http.hpp"
@@ -44,6 +45,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   // Registers with the registry and starts reading. Call once.
   void Start();
+  // Registers with the registry, answers 503 (too many connections) and
+  // closes. Call once, instead of Start().
+  void StartRefusing();
   // Thread-safe. Closes the connection at once if it is waiting for a
   // request; otherwise the request in flight is answered with
   // `Connection: close` and the connection closed after the write.
@@ -53,6 +57,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   enum class State { kReading, kHandling, kWriting, kLingering, kClosed };
 
   void DoRead();
+  void OnHeader(boost::beast::error_code ec, std::size_t bytes);
+  void OnContinueSent(boost::beast::error_code ec, std::size_t bytes);
+  void ReadBody();
   void OnRead(boost::beast::error_code ec, std::size_t bytes);
   void OnReadError(boost::beast::error_code ec);
   void Handle();
@@ -70,10 +77,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   boost::beast::tcp_stream stream_;
   const SessionContext& context_;
+  // The peer's IP address as text, taken once per connection.
+  std::string remote_address_;
+  // Capped (ReadBufferLimit): a header block, a chunk-size line or a trailer
+  // section that does not fit is refused rather than buffered.
   boost::beast::flat_buffer buffer_;
   // A fresh parser per request: Beast parsers cannot be reused, and the
   // limits apply per message.
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::size_t header_fields_ = 0;  // fields of the header; any beyond are trailers
   // The request being handled and the router's view of it. Neither changes
   // until its response has been written, so a deferred handler may keep
   // referring to them from the pool.

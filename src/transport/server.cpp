@@ -210,8 +210,18 @@ void HttpServer::Impl::OnAccept(error_code ec, tcp::socket socket) {
   }
   error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);  // responses are small and written whole
+  const std::size_t live = registry_.size();
+  if (live >= options_.max_connections + kRefusalSlots) {
+    socket.close(ignored);  // even refusals are over budget: close unanswered
+    return DoAccept();
+  }
   try {
-    std::make_shared<HttpSession>(std::move(socket), *session_context_)->Start();
+    auto session = std::make_shared<HttpSession>(std::move(socket), *session_context_);
+    if (live >= options_.max_connections) {
+      session->StartRefusing();
+    } else {
+      session->Start();
+    }
   } catch (const std::exception&) {
     // Out of memory for one more connection: drop it and keep serving.
   }

@@ -12,13 +12,14 @@ bool StatusForbidsBody(int status) { return (status >= 100 && status < 200) || s
 
 }  // namespace
 
-api::Request ToApiRequest(const WireRequest& request) {
+api::Request ToApiRequest(const WireRequest& request, std::string_view remote_address) {
   api::Request out;
   out.method = request.method_string();
   out.target = request.target();
   out.content_type = request[http::field::content_type];
   out.authorization = request[http::field::authorization];
   out.body = request.body();
+  out.remote_address = remote_address;
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <string_view>
 
 #include "keymint/api/http.hpp"
 
@@ -13,8 +14,9 @@ namespace keymint::transport {
 using WireRequest = boost::beast::http::request<boost::beast::http::string_body>;
 using WireResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
-// Views into `request`; valid as long as `request` is alive and unchanged.
-api::Request ToApiRequest(const WireRequest& request);
+// Views into `request` and `remote_address`; valid as long as both are alive
+// and unchanged.
+api::Request ToApiRequest(const WireRequest& request, std::string_view remote_address);
 
 // Builds the wire response for HTTP `version` (10 or 11). Sets Server, the
 // extra headers, Connection per `keep_alive`, and Content-Length; statuses

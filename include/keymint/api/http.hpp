@@ -16,6 +16,7 @@ struct Request {
   std::string_view content_type;   // Content-Type header, "" when absent
   std::string_view authorization;  // Authorization header, "" when absent
   std::string_view body;
+  std::string_view remote_address;  // the TCP peer's IP address, e.g. "127.0.0.1"; "" when unknown
   // The views point into the transport's buffers and stay valid until the
   // response has been produced.
 };

@@ -22,9 +22,16 @@ struct ServerOptions {
   int pool_threads = 2;                    // runs kPool handlers (synced writes, password KDF)
   std::size_t body_limit = 64 * 1024;      // larger bodies get 413 and the connection is closed
   std::size_t header_limit = 16 * 1024;    // larger headers get 431 and the connection is closed
-  std::chrono::seconds idle_timeout{30};   // a connection idle or stalled this long is closed
+  std::chrono::seconds idle_timeout{30};   // a connection idle this long, or a request unread this long, is closed
+  // Connections served at once. Past it a new connection is answered 503 with
+  // Retry-After and closed; past it by kRefusalSlots it is closed unanswered.
+  // Bounds memory: see README "Limits".
+  std::size_t max_connections = 10000;
   std::chrono::seconds drain_timeout{10};  // on stop, in-flight requests get this long to finish
 };
+
+// Connections beyond max_connections that may be waiting for their 503 at once.
+inline constexpr std::size_t kRefusalSlots = 64;
 
 class HttpServer {
  public:

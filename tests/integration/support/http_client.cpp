@@ -66,10 +66,18 @@ std::string HttpResponse::Header(const std::string& name) const {
 
 HttpResponse Send(uint16_t port, const std::string& method, const std::string& target, const std::string& body,
                   const Headers& headers) {
+  return SendFrom("127.0.0.1", port, method, target, body, headers);
+}
+
+HttpResponse SendFrom(const std::string& source, uint16_t port, const std::string& method, const std::string& target,
+                      const std::string& body, const Headers& headers) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.expires_after(kRequestTimeout);
   beast::error_code ec;
+  stream.socket().open(tcp::v4(), ec);
+  if (!ec) stream.socket().bind({asio::ip::make_address_v4(source), 0}, ec);
+  if (ec) return TransportError("bind " + source, ec);
   stream.connect(Loopback(port), ec);
   if (ec) return TransportError("connect", ec);
 

@@ -28,6 +28,11 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 HttpResponse Send(uint16_t port, const std::string& method, const std::string& target, const std::string& body = "",
                   const Headers& headers = {});
 
+// Send from `source`, a loopback address such as "127.0.0.2" (all of
+// 127.0.0.0/8 is loopback on Linux), so that keymint sees another client address.
+HttpResponse SendFrom(const std::string& source, uint16_t port, const std::string& method, const std::string& target,
+                      const std::string& body = "", const Headers& headers = {});
+
 // Conveniences. `bearer` = "" sends no Authorization header.
 HttpResponse Get(uint16_t port, const std::string& target, const std::string& bearer = "");
 HttpResponse Delete(uint16_t port, const std::string& target, const std::string& bearer = "");

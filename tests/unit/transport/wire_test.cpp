@@ -71,7 +71,7 @@ TEST_CASE("ToWireResponse follows the keep-alive decision for HTTP/1.0 and 1.1",
   CHECK(wire.need_eof() == !keep_alive);
 }
 
-TEST_CASE("ToApiRequest exposes method, target, Content-Type, Authorization and body", "[transport]") {
+TEST_CASE("ToApiRequest exposes method, target, Content-Type, Authorization, body and peer", "[transport]") {
   WireRequest request;
   request.method_string("PATCH");
   request.target("/api/v1/x?y=1");
@@ -79,13 +79,14 @@ TEST_CASE("ToApiRequest exposes method, target, Content-Type, Authorization and 
   request.set(http::field::authorization, "Bearer abc");
   request.body() = "{\"a\":1}";
 
-  const api::Request view = ToApiRequest(request);
+  const api::Request view = ToApiRequest(request, "192.0.2.7");
 
   CHECK(view.method == "PATCH");
   CHECK(view.target == "/api/v1/x?y=1");
   CHECK(view.content_type == "application/json");
   CHECK(view.authorization == "Bearer abc");
   CHECK(view.body == "{\"a\":1}");
+  CHECK(view.remote_address == "192.0.2.7");
 }
 
 TEST_CASE("ToApiRequest gives empty views for absent headers", "[transport]") {
@@ -93,7 +94,7 @@ TEST_CASE("ToApiRequest gives empty views for absent headers", "[transport]") {
   request.method(http::verb::get);
   request.target("/");
 
-  const api::Request view = ToApiRequest(request);
+  const api::Request view = ToApiRequest(request, "");
 
   CHECK(view.content_type.empty());
   CHECK(view.authorization.empty());
