@@ -17,6 +17,7 @@
 #include "keymint/crypto/secret_hasher.hpp"
 #include "keymint/service/access_key_service.hpp"
 #include "keymint/service/last_login_recorder.hpp"
+#include "keymint/service/login_limiter.hpp"
 #include "keymint/service/roles.hpp"
 #include "keymint/service/service_account_service.hpp"
 #include "keymint/service/token_service.hpp"
@@ -25,6 +26,19 @@
 namespace {
 
 using namespace keymint;
+
+// The production limits, or all failure throttles off (to time the failure
+// paths themselves, which the throttle would otherwise cut short).
+LoginLimits Limits(bool throttled) {
+  LoginLimits limits;
+  if (!throttled) {
+    for (ThrottleLimit* limit :
+         {&limits.client_id, &limits.client_address, &limits.username, &limits.password_address}) {
+      limit->per_minute = 0;
+    }
+  }
+  return limits;
+}
 
 // One store with `keys` access keys and one service account, and a token
 // service over it.
@@ -36,17 +50,18 @@ struct Fixture {
   SystemClock clock;
   std::mutex write_mu;
   std::unique_ptr<LastLoginRecorder> recorder;
+  LoginLimiter limiter;
   std::unique_ptr<TokenService> tokens;
   std::string client_id, secret;  // the last access key's
   std::string account_client_id, account_secret;
 
-  explicit Fixture(int keys) {
+  explicit Fixture(int keys, bool throttled = true) : limiter(Limits(throttled), clock) {
     char tmpl[] = "/tmp/keymint-bench-XXXXXX";
     dir = mkdtemp(tmpl);
     store = std::move(*OpenRocksDbStore(dir + "/db"));
     ring.emplace(std::move(*crypto::KeyRing::Open(dir + "/keys")));
     recorder = std::make_unique<LastLoginRecorder>(*store, std::chrono::milliseconds(250));
-    tokens = std::make_unique<TokenService>(*store, *ring, hasher, clock, *recorder,
+    tokens = std::make_unique<TokenService>(*store, *ring, hasher, clock, *recorder, limiter,
                                             TokenSettings{"http://127.0.0.1:8080", "http://127.0.0.1:8080", 3600});
     AccessKeyService access_keys(*store, hasher, clock, write_mu, 1000);
     UserRecord owner;
@@ -86,7 +101,7 @@ BENCHMARK(BM_Sign);
 void BM_Exchange(benchmark::State& state) {
   Fixture fixture(static_cast<int>(state.range(0)));
   for (auto _ : state) {
-    auto token = fixture.tokens->ExchangeClientCredentials(fixture.client_id, fixture.secret);
+    auto token = fixture.tokens->ExchangeClientCredentials(fixture.client_id, fixture.secret, "192.0.2.1");
     if (!token.ok()) state.SkipWithError("exchange failed");
     benchmark::DoNotOptimize(token);
   }
@@ -98,7 +113,7 @@ BENCHMARK(BM_Exchange)->Arg(10)->Arg(10000);
 void BM_ExchangeServiceAccount(benchmark::State& state) {
   Fixture fixture(static_cast<int>(state.range(0)));
   for (auto _ : state) {
-    auto token = fixture.tokens->ExchangeClientCredentials(fixture.account_client_id, fixture.account_secret);
+    auto token = fixture.tokens->ExchangeClientCredentials(fixture.account_client_id, fixture.account_secret, "192.0.2.1");
     if (!token.ok()) state.SkipWithError("exchange failed");
     benchmark::DoNotOptimize(token);
   }
@@ -106,21 +121,32 @@ void BM_ExchangeServiceAccount(benchmark::State& state) {
 BENCHMARK(BM_ExchangeServiceAccount)->Arg(10)->Arg(10000);
 
 void BM_ExchangeUnknownClient(benchmark::State& state) {
-  Fixture fixture(10);
+  Fixture fixture(10, /*throttled=*/false);
   for (auto _ : state) benchmark::DoNotOptimize(fixture.tokens->ExchangeClientCredentials("nope", fixture.secret));
 }
 BENCHMARK(BM_ExchangeUnknownClient);
 
 void BM_ExchangeWrongSecret(benchmark::State& state) {
-  Fixture fixture(10);
+  Fixture fixture(10, /*throttled=*/false);
   for (auto _ : state) benchmark::DoNotOptimize(fixture.tokens->ExchangeClientCredentials(fixture.client_id, "nope"));
 }
 BENCHMARK(BM_ExchangeWrongSecret);
 
+// A client ID past its failure burst: refused by the throttle before any
+// lookup, so an attacker's guesses cost keymint almost nothing.
+void BM_ExchangeThrottled(benchmark::State& state) {
+  Fixture fixture(10);
+  for (int i = 0; i < 100; ++i) (void)fixture.tokens->ExchangeClientCredentials(fixture.client_id, "nope", "192.0.2.1");
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(fixture.tokens->ExchangeClientCredentials(fixture.client_id, "nope", "192.0.2.1"));
+  }
+}
+BENCHMARK(BM_ExchangeThrottled);
+
 // A wrong password and an unknown username must cost the same KDF run, or
 // timing would tell which usernames exist.
 void BM_PasswordWrong(benchmark::State& state) {
-  Fixture fixture(0);
+  Fixture fixture(0, /*throttled=*/false);
   UserRecord user{
       crypto::NewUuidV4(), "ada@example.com", crypto::HashPassword("correct horse battery"), {"Viewer"}, "bench", 0, 0,
       std::nullopt};
@@ -130,7 +156,7 @@ void BM_PasswordWrong(benchmark::State& state) {
 BENCHMARK(BM_PasswordWrong)->Iterations(5)->Unit(benchmark::kMillisecond);
 
 void BM_PasswordUnknownUser(benchmark::State& state) {
-  Fixture fixture(0);
+  Fixture fixture(0, /*throttled=*/false);
   for (auto _ : state) benchmark::DoNotOptimize(fixture.tokens->ExchangePassword("nobody@example.com", "wrong"));
 }
 BENCHMARK(BM_PasswordUnknownUser)->Iterations(5)->Unit(benchmark::kMillisecond);

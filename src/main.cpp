@@ -1,5 +1,7 @@
 // keymint's composition root: config -> keys -> store -> services -> router
 // -> server, and the reverse on shutdown.
+#include <sys/resource.h>
+
 #include <filesystem>
 #include <iostream>
 #include <mutex>
@@ -14,6 +16,7 @@
 #include "keymint/service/access_key_service.hpp"
 #include "keymint/service/authenticator.hpp"
 #include "keymint/service/last_login_recorder.hpp"
+#include "keymint/service/login_limiter.hpp"
 #include "keymint/service/roles.hpp"
 #include "keymint/service/token_service.hpp"
 #include "keymint/service/user_service.hpp"
@@ -26,6 +29,39 @@ using keymint::Config;
 
 constexpr std::size_t kSecretHashKeyBytes = 32;
 constexpr std::chrono::milliseconds kLastLoginInterval{250};  // "visible within one second"
+
+// Blocking-pool threads kept free of password work, for management writes.
+constexpr int kManagementPoolThreads = 2;
+
+// Every connection is a file descriptor: take the soft limit up to the hard
+// one, so that max_connections is not cut short by a default of 1024.
+void RaiseOpenFileLimit(std::size_t wanted) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &limit);
+    (void)::getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted + 64) {
+    std::cerr << "keymint: warning: the open-file limit (" << limit.rlim_cur << ") is below max_connections ("
+              << wanted << "); connections past it are refused by the system" << std::endl;
+  }
+}
+
+keymint::LoginLimits LimitsFrom(const keymint::Config& config) {
+  keymint::LoginLimits limits;
+  limits.client_id = {config.throttle_client_id_burst, static_cast<double>(config.throttle_client_id_per_minute)};
+  limits.client_address = {config.throttle_client_address_burst,
+                           static_cast<double>(config.throttle_client_address_per_minute)};
+  limits.username = {config.throttle_username_burst, static_cast<double>(config.throttle_username_per_minute)};
+  limits.password_address = {config.throttle_password_address_burst,
+                             static_cast<double>(config.throttle_password_address_per_minute)};
+  limits.throttle_capacity = config.throttle_capacity;
+  limits.password = {config.password_concurrency, config.password_queue,
+                     std::chrono::milliseconds(config.password_queue_wait_ms)};
+  return limits;
+}
 
 int Fail(const std::string& message) {
   std::cerr << "keymint: " << message << std::endl;
@@ -82,7 +118,8 @@ int Serve(const Config& config) {
   SystemClock clock;
   RoleCatalog catalog(config.extra_roles);
   std::mutex write_mu;  // serialises management writes (never taken on the token path)
-  UserService users(**store, catalog, clock, write_mu);
+  LoginLimiter limiter(LimitsFrom(config), clock);
+  UserService users(**store, catalog, clock, write_mu, limiter);
   auto generated = users.EnsureFirstAdmin(config.admin_email, config.admin_password);
   if (!generated.ok()) return Fail(generated.error().message);
   if (*generated) {
@@ -95,13 +132,18 @@ int Serve(const Config& config) {
   options.port = config.listen_port;
   options.io_threads = threads;
   options.body_limit = config.body_limit_bytes;
+  options.max_connections = config.max_connections;
+  // Password work waits in the gate on pool threads; management requests
+  // must still find one free.
+  options.pool_threads = config.password_concurrency + config.password_queue + kManagementPoolThreads;
+  RaiseOpenFileLimit(config.max_connections);
   transport::HttpServer server(options, router);
   if (Status s = server.Listen(); !s.ok()) return Fail(s.error().message);
 
   const std::string issuer = EffectiveIssuer(config, server.port());
   const std::string audience = config.audience.empty() ? issuer : config.audience;
   LastLoginRecorder recorder(**store, kLastLoginInterval);
-  TokenService tokens(**store, *keys, hasher, clock, recorder, {issuer, audience, config.token_ttl_seconds});
+  TokenService tokens(**store, *keys, hasher, clock, recorder, limiter, {issuer, audience, config.token_ttl_seconds});
   Authenticator authenticator(**store, *keys, clock, issuer, audience);
   AccessKeyService access_keys(**store, hasher, clock, write_mu, config.max_keys_per_user);
   ServiceAccountService service_accounts(**store, hasher, catalog, clock, write_mu);

@@ -17,6 +17,8 @@ int HttpStatusFor(ErrorCode code) {
       return 404;
     case ErrorCode::kAlreadyExists:
       return 409;
+    case ErrorCode::kResourceExhausted:
+      return 429;
     case ErrorCode::kUnavailable:
       return 503;
     case ErrorCode::kInternal:
@@ -32,13 +34,25 @@ Response ErrorResponse(int status, std::string_view message) {
   return response;
 }
 
+std::string RetryAfterSeconds(const Error& error) {
+  return std::to_string(error.retry_after_seconds > 0 ? error.retry_after_seconds : 1);
+}
+
 Response ErrorResponse(const Error& error) {
   const int status = HttpStatusFor(error.code);
+  if (status == 429) {
+    Response response = ErrorResponse(status, error.message);
+    response.AddHeader("Retry-After", RetryAfterSeconds(error));
+    return response;
+  }
   if (status < 500) return ErrorResponse(status, error.message);
   // Server-side failures carry details (file paths, library messages) that are
   // for the operator, not the client: log them, answer generically.
   std::cerr << "keymint: " << status << ": " << error.message << std::endl;
-  return ErrorResponse(status, status == 503 ? "service temporarily unavailable; retry shortly" : "internal error");
+  if (status != 503) return ErrorResponse(status, "internal error");
+  Response response = ErrorResponse(status, "service temporarily unavailable; retry shortly");
+  response.AddHeader("Retry-After", RetryAfterSeconds(error));
+  return response;
 }
 
 }  // namespace keymint::api

@@ -23,8 +23,7 @@ void AddNoStore(Response& response) {
 // ---- v1: JSON in, {"accessToken","expiresIn"} out, errors in the Error shape.
 
 Response V1Error(const Error& error) {
-  Response response = ErrorResponse(error);
-  if (response.status == 503) response.AddHeader("Retry-After", "1");
+  Response response = ErrorResponse(error);  // with Retry-After on 429 and 503
   AddNoStore(response);
   return response;
 }
@@ -70,7 +69,7 @@ Reply V1Token(const ApiServices& services, const Request& request) {
     if (!id.ok()) return V1Error(id.error());
     auto secret = RequireString(body, legacy ? "appSecret" : "clientSecret");
     if (!secret.ok()) return V1Error(secret.error());
-    auto token = services.tokens.ExchangeClientCredentials(*id, *secret);
+    auto token = services.tokens.ExchangeClientCredentials(*id, *secret, request.remote_address);
     return token.ok() ? V1Success(*token) : V1Error(token.error());
   }
   if (*grant == "password") {
@@ -78,8 +77,9 @@ Reply V1Token(const ApiServices& services, const Request& request) {
     if (!username.ok()) return V1Error(username.error());
     auto password = RequireString(body, "password");
     if (!password.ok()) return V1Error(password.error());
-    return Deferred([&services, username = std::string(*username), password = std::string(*password)] {
-      auto token = services.tokens.ExchangePassword(username, password);
+    return Deferred([&services, username = std::string(*username), password = std::string(*password),
+                     source = std::string(request.remote_address)] {
+      auto token = services.tokens.ExchangePassword(username, password, source);
       return token.ok() ? V1Success(*token) : V1Error(token.error());
     });
   }
@@ -95,6 +95,15 @@ Response OAuthError(int status, std::string_view code, std::string_view descript
   return response;
 }
 
+// Too many failures for this client, username or address: 429 with
+// "slow_down", the token-endpoint error the OAuth registry has for "retry
+// later" (RFC 8628 §3.5).
+Response V2Throttled(const Error& error) {
+  Response response = OAuthError(429, "slow_down", error.message);
+  response.AddHeader("Retry-After", RetryAfterSeconds(error));
+  return response;
+}
+
 // A failure that is not the client's fault, still in the RFC 6749 shape
 // (temporarily_unavailable / server_error, as §4.1.2.1 names them).
 Response V2ServerError(const Error& error) {
@@ -102,7 +111,7 @@ Response V2ServerError(const Error& error) {
   const bool busy = mapped.status == 503;
   Response response = OAuthError(mapped.status, busy ? "temporarily_unavailable" : "server_error",
                                  busy ? "the server is busy or a dependency failed; retry shortly" : "internal error");
-  if (busy) response.AddHeader("Retry-After", "1");
+  if (busy) response.AddHeader("Retry-After", RetryAfterSeconds(error));
   return response;
 }
 
@@ -137,20 +146,23 @@ Response V2ClientCredentials(const ApiServices& services, const Request& request
     client_id = *body_id;
     client_secret = *body_secret;
   }
-  auto token = services.tokens.ExchangeClientCredentials(client_id, client_secret);
+  auto token = services.tokens.ExchangeClientCredentials(client_id, client_secret, request.remote_address);
   if (token.ok()) return V2Success(*token);
+  if (token.error().code == ErrorCode::kResourceExhausted) return V2Throttled(token.error());
   if (token.error().code != ErrorCode::kUnauthenticated) return V2ServerError(token.error());
   Response response = OAuthError(401, "invalid_client", "client authentication failed");
   if (basic) response.AddHeader("WWW-Authenticate", "Basic realm=\"keymint\"");
   return response;
 }
 
-Response V2Password(const ApiServices& services, const std::map<std::string, std::string>& form) {
+Response V2Password(const ApiServices& services, const std::map<std::string, std::string>& form,
+                    std::string_view source) {
   const std::string* username = Param(form, "username");
   const std::string* password = Param(form, "password");
   if (!username || !password) return OAuthError(400, "invalid_request", "username and password are required");
-  auto token = services.tokens.ExchangePassword(*username, *password);
+  auto token = services.tokens.ExchangePassword(*username, *password, source);
   if (token.ok()) return V2Success(*token);
+  if (token.error().code == ErrorCode::kResourceExhausted) return V2Throttled(token.error());
   if (token.error().code != ErrorCode::kUnauthenticated) return V2ServerError(token.error());
   return OAuthError(400, "invalid_grant", "invalid username or password");
 }
@@ -165,7 +177,9 @@ Reply V2Token(const ApiServices& services, const Request& request) {
   if (!grant) return OAuthError(400, "invalid_request", "grant_type is required");
   if (*grant == "client_credentials") return V2ClientCredentials(services, request, *form);
   if (*grant == "password") {
-    return Deferred([&services, form = std::move(*form)] { return V2Password(services, form); });
+    return Deferred([&services, form = std::move(*form), source = std::string(request.remote_address)] {
+      return V2Password(services, form, source);
+    });
   }
   return OAuthError(400, "unsupported_grant_type", "grant_type must be client_credentials or password");
 }

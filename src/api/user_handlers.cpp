@@ -106,7 +106,8 @@ Response ChangeOwnPassword(UserService& users, const RequestContext& c) {
   });
   if (auto* error = std::get_if<Response>(&fields)) return std::move(*error);
   const auto& [current, replacement] = std::get<Pair>(fields);
-  if (Status s = users.ChangeOwnPassword(*c.principal->user(), current, replacement); !s.ok()) {
+  if (Status s = users.ChangeOwnPassword(*c.principal->user(), current, replacement, c.request.remote_address);
+      !s.ok()) {
     return ErrorResponse(s.error());
   }
   return JsonResponse(200, json::object{});

@@ -31,17 +31,26 @@ struct TokenService::Subject {
 };
 
 TokenService::TokenService(const Store& store, const crypto::KeyRing& keys, const crypto::SecretHasher& hasher,
-                           const Clock& clock, LastLoginRecorder& recorder, TokenSettings settings)
+                           const Clock& clock, LastLoginRecorder& recorder, LoginLimiter& limiter,
+                           TokenSettings settings)
     : store_(store),
       keys_(keys),
       hasher_(hasher),
       clock_(clock),
       recorder_(recorder),
+      limiter_(limiter),
       settings_(std::move(settings)),
       dummy_hash_(hasher.Hash(crypto::RandomUrlSafe(32))),
       dummy_credential_id_(crypto::NewUuidV4()) {}
 
-Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view client_id, std::string_view secret) const {
+Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view client_id, std::string_view secret,
+                                                           std::string_view source) const {
+  // Lock-free reads: the only cost the throttle adds to a successful exchange.
+  if (Status allowed = limiter_.CheckClient(client_id, source); !allowed.ok()) return std::move(allowed).error();
+  auto refuse = [&] {
+    limiter_.ClientFailed(client_id, source);
+    return Error::Unauthenticated(kBadClient);
+  };
   auto found = store_.FindCredentialByClientId(client_id, LastLoginField::kSkip);
   if (!found.ok()) return found.error();
   if (!*found) {
@@ -49,12 +58,10 @@ Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view cli
     // that timing does not tell which client IDs exist.
     (void)store_.GetCredential(dummy_credential_id_);
     (void)hasher_.Verify(secret, dummy_hash_);
-    return Error::Unauthenticated(kBadClient);
+    return refuse();
   }
   const CredentialRecord& credential = **found;
-  if (!hasher_.Verify(secret, credential.secret_hash) || !credential.enabled) {
-    return Error::Unauthenticated(kBadClient);
-  }
+  if (!hasher_.Verify(secret, credential.secret_hash) || !credential.enabled) return refuse();
 
   Result<IssuedToken> token = Error::Internal("unreachable");
   if (credential.kind == CredentialKind::kServiceAccount) {
@@ -62,32 +69,33 @@ Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view cli
   } else {
     auto owner = store_.GetUser(credential.owner_id, LastLoginField::kSkip);
     if (!owner.ok()) return owner.error();
-    if (!*owner) return Error::Unauthenticated(kBadClient);  // owner deleted mid-flight
+    if (!*owner) return refuse();  // owner deleted mid-flight
     token = Mint({(*owner)->id, (*owner)->email, (*owner)->roles, &credential.client_id});
   }
   if (token.ok()) recorder_.Record(credential.id, clock_.NowMillis());
   return token;
 }
 
-Result<IssuedToken> TokenService::ExchangePassword(std::string_view username, std::string_view password) const {
-  // Claim a slot; release it however this returns.
-  if (password_checks_.fetch_add(1, std::memory_order_acquire) >= kConcurrentPasswordChecks) {
-    password_checks_.fetch_sub(1, std::memory_order_release);
-    return Error::Unavailable("too many password logins at once; retry shortly");
-  }
-  struct Release {
-    std::atomic<int>& count;
-    ~Release() { count.fetch_sub(1, std::memory_order_release); }
-  } release{password_checks_};
+Result<IssuedToken> TokenService::ExchangePassword(std::string_view username, std::string_view password,
+                                                   std::string_view source) const {
+  const std::string email = NormalizeEmail(username);
+  // Throttled names and addresses are refused before they cost a KDF run.
+  if (Status allowed = limiter_.CheckPassword(email, source); !allowed.ok()) return std::move(allowed).error();
+  auto ticket = limiter_.EnterPasswordCheck();
+  if (!ticket.ok()) return std::move(ticket).error();
 
-  auto found = store_.FindUserByEmail(NormalizeEmail(username));
+  auto found = store_.FindUserByEmail(email);
   if (!found.ok()) return found.error();
   if (!*found) {
     (void)crypto::VerifyPassword(password, DummyPasswordHash());  // same work as a wrong password
+    limiter_.PasswordFailed(email, source);
     return Error::Unauthenticated(kBadPassword);
   }
   const UserRecord& user = **found;
-  if (!crypto::VerifyPassword(password, user.password_hash)) return Error::Unauthenticated(kBadPassword);
+  if (!crypto::VerifyPassword(password, user.password_hash)) {
+    limiter_.PasswordFailed(email, source);
+    return Error::Unauthenticated(kBadPassword);
+  }
   auto token = Mint({user.id, user.email, user.roles, nullptr});
   if (token.ok()) recorder_.Record(user.id, clock_.NowMillis());
   return token;

@@ -19,8 +19,9 @@ Error UserNotFound(std::string_view id) { return Error::NotFound("user " + std::
 
 }  // namespace
 
-UserService::UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, std::mutex& write_mu)
-    : store_(store), catalog_(catalog), clock_(clock), write_mu_(write_mu) {}
+UserService::UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, std::mutex& write_mu,
+                         LoginLimiter& limiter)
+    : store_(store), catalog_(catalog), clock_(clock), write_mu_(write_mu), limiter_(limiter) {}
 
 Result<std::optional<std::string>> UserService::EnsureFirstAdmin(std::string_view email,
                                                                  const std::optional<std::string>& password) {
@@ -56,7 +57,11 @@ Result<NewUser> UserService::Create(std::string_view created_by, std::string_vie
   UserRecord& user = created.record;
   user.id = crypto::NewUuidV4();
   user.email = NormalizeEmail(email);
-  user.password_hash = crypto::HashPassword(created.temp_password);  // slow: outside the lock
+  {
+    auto ticket = limiter_.EnterPasswordCheck();
+    if (!ticket.ok()) return std::move(ticket).error();
+    user.password_hash = crypto::HashPassword(created.temp_password);  // slow: outside the lock
+  }
   user.roles = roles;
   user.created_by = std::string(created_by);
 
@@ -117,7 +122,12 @@ Result<UserRecord> UserService::SetRoles(std::string_view id, const std::vector<
 
 Result<std::string> UserService::ResetPassword(std::string_view id) {
   std::string temp = crypto::RandomUrlSafe(kTempPasswordBytes);
-  std::string hash = crypto::HashPassword(temp);  // slow: outside the lock
+  std::string hash;
+  {
+    auto ticket = limiter_.EnterPasswordCheck();
+    if (!ticket.ok()) return std::move(ticket).error();
+    hash = crypto::HashPassword(temp);  // slow: outside the lock
+  }
   std::lock_guard lock(write_mu_);
   auto user = Find(id);
   if (!user.ok()) return user.error();
@@ -127,11 +137,22 @@ Result<std::string> UserService::ResetPassword(std::string_view id) {
   return temp;
 }
 
-Status UserService::ChangeOwnPassword(const UserRecord& user, std::string_view current, std::string_view replacement) {
+Status UserService::ChangeOwnPassword(const UserRecord& user, std::string_view current, std::string_view replacement,
+                                      std::string_view source) {
   if (Status s = ValidateNewPassword("newPassword", replacement); !s.ok()) return s;
-  if (!crypto::VerifyPassword(current, user.password_hash))
-    return Error::InvalidArgument("currentPassword is incorrect");
-  std::string hash = crypto::HashPassword(replacement);
+  // A stolen session must not become a password oracle: wrong current
+  // passwords are throttled exactly like failed logins of this user.
+  if (Status allowed = limiter_.CheckPassword(user.email, source); !allowed.ok()) return allowed;
+  std::string hash;
+  {
+    auto ticket = limiter_.EnterPasswordCheck();
+    if (!ticket.ok()) return std::move(ticket).error();
+    if (!crypto::VerifyPassword(current, user.password_hash)) {
+      limiter_.PasswordFailed(user.email, source);
+      return Error::InvalidArgument("currentPassword is incorrect");
+    }
+    hash = crypto::HashPassword(replacement);
+  }
   std::lock_guard lock(write_mu_);
   auto fresh = Find(user.id);
   if (!fresh.ok()) return fresh.error();

@@ -2,6 +2,7 @@
 // the seeds' Error shape {"code": <status>, "message": "..."}.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "keymint/api/http.hpp"
@@ -12,7 +13,10 @@ namespace keymint::api {
 int HttpStatusFor(ErrorCode code);
 Response ErrorResponse(int status, std::string_view message);
 // 4xx errors keep their message; 5xx errors are logged to stderr and answered
-// with a generic message (their details are for the operator).
+// with a generic message (their details are for the operator). 429 and 503
+// carry Retry-After (the error's retry_after_seconds, else 1).
 Response ErrorResponse(const Error& error);
+// The Retry-After value for `error`: its retry_after_seconds, at least 1.
+std::string RetryAfterSeconds(const Error& error);
 
 }  // namespace keymint::api

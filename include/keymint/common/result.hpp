@@ -5,6 +5,7 @@
 // into an HTTP status and body in exactly one place (api/http_error.cpp).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -17,6 +18,7 @@ enum class ErrorCode {
   kPermissionDenied,  // authenticated but not allowed (403)
   kNotFound,          // no such resource, or not the caller's (404)
   kAlreadyExists,     // a unique name is taken (409)
+  kResourceExhausted,  // too many failed attempts: throttled; retry later (429)
   kUnavailable,       // a dependency (disk, store) failed; retrying may help (503)
   kInternal,          // a bug or an impossible state (500)
 };
@@ -24,12 +26,17 @@ enum class ErrorCode {
 struct Error {
   ErrorCode code;
   std::string message;  // for a person; never contains a secret
+  // When to try again, in seconds; set with kResourceExhausted (0 = unknown).
+  int64_t retry_after_seconds = 0;
 
   static Error InvalidArgument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }
   static Error Unauthenticated(std::string m) { return {ErrorCode::kUnauthenticated, std::move(m)}; }
   static Error PermissionDenied(std::string m) { return {ErrorCode::kPermissionDenied, std::move(m)}; }
   static Error NotFound(std::string m) { return {ErrorCode::kNotFound, std::move(m)}; }
   static Error AlreadyExists(std::string m) { return {ErrorCode::kAlreadyExists, std::move(m)}; }
+  static Error ResourceExhausted(std::string m, int64_t retry_after_s) {
+    return {ErrorCode::kResourceExhausted, std::move(m), retry_after_s};
+  }
   static Error Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
   static Error Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
 };

@@ -32,6 +32,21 @@ struct Config {
   std::string tenant_id = "1";                      // KEYMINT_TENANT_ID / tenant.id
   std::vector<std::string> extra_roles;             // roles.extra (file only): added to the built-in catalog
   std::size_t body_limit_bytes = 64 * 1024;         // server.body_limit_bytes; 1 KiB..16 MiB
+  std::size_t max_connections = 10000;              // KEYMINT_MAX_CONNECTIONS / server.max_connections
+  int password_concurrency = 1;                     // KEYMINT_PASSWORD_CONCURRENCY / passwords.concurrency
+  int password_queue = 16;                          // KEYMINT_PASSWORD_QUEUE / passwords.queue
+  int password_queue_wait_ms = 3000;                // KEYMINT_PASSWORD_QUEUE_WAIT_MS / passwords.queue_wait_ms
+  // Failure throttles (KEYMINT_THROTTLE_<NAME> / throttle.<name>): a burst of
+  // failures, then a rate per minute; per_minute 0 turns one off.
+  int throttle_client_id_burst = 20;
+  int throttle_client_id_per_minute = 120;
+  int throttle_client_address_burst = 100;
+  int throttle_client_address_per_minute = 600;
+  int throttle_username_burst = 10;
+  int throttle_username_per_minute = 6;
+  int throttle_password_address_burst = 30;
+  int throttle_password_address_per_minute = 30;
+  std::size_t throttle_capacity = 65536;            // slots per throttle, 8 bytes each
   std::string config_path;                          // the file actually read ("" when none)
 
   friend bool operator==(const Config&, const Config&) = default;

@@ -6,10 +6,11 @@
 // recorder. It takes no global lock (only a per-shard lock in the recorder)
 // and never waits on the disk. An unknown client ID
 // costs one keyed hash just as a wrong secret does, and both give the same
-// error. Thread-safe.
+// error. Every check first asks the LoginLimiter whether the client ID (or
+// username) and the source address are throttled, and counts each failure
+// there. Thread-safe.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@
 #include "keymint/crypto/key_ring.hpp"
 #include "keymint/crypto/secret_hasher.hpp"
 #include "keymint/service/last_login_recorder.hpp"
+#include "keymint/service/login_limiter.hpp"
 #include "keymint/store/store.hpp"
 
 namespace keymint {
@@ -36,20 +38,22 @@ struct IssuedToken {
 
 class TokenService {
  public:
-  static constexpr int kConcurrentPasswordChecks = 1;
-
+  // Keeps references to everything it is given; all must outlive it.
   TokenService(const Store& store, const crypto::KeyRing& keys, const crypto::SecretHasher& hasher, const Clock& clock,
-               LastLoginRecorder& recorder, TokenSettings settings);
+               LastLoginRecorder& recorder, LoginLimiter& limiter, TokenSettings settings);
 
   // Unauthenticated("invalid client credentials") for an unknown client, a
-  // wrong secret, a disabled service account or an access key whose owner is gone.
-  Result<IssuedToken> ExchangeClientCredentials(std::string_view client_id, std::string_view secret) const;
-  // Unauthenticated("invalid username or password") for any mismatch. Slow by
-  // design (password KDF): run it off the I/O threads. At most
-  // `kConcurrentPasswordChecks` run at once; beyond that it fails at once with
-  // Unavailable, so a flood of password grants cannot occupy the blocking pool
-  // that management requests also need.
-  Result<IssuedToken> ExchangePassword(std::string_view username, std::string_view password) const;
+  // wrong secret, a disabled service account or an access key whose owner is
+  // gone; ResourceExhausted while the client ID or `source` (the caller's
+  // address, "" when unknown) is throttled.
+  Result<IssuedToken> ExchangeClientCredentials(std::string_view client_id, std::string_view secret,
+                                                std::string_view source = {}) const;
+  // Unauthenticated("invalid username or password") for any mismatch;
+  // ResourceExhausted while the username or `source` is throttled;
+  // Unavailable when the password gate is full. Slow by design (password
+  // KDF): run it off the I/O threads.
+  Result<IssuedToken> ExchangePassword(std::string_view username, std::string_view password,
+                                       std::string_view source = {}) const;
 
   const TokenSettings& settings() const { return settings_; }
 
@@ -62,10 +66,10 @@ class TokenService {
   const crypto::SecretHasher& hasher_;
   const Clock& clock_;
   LastLoginRecorder& recorder_;
+  LoginLimiter& limiter_;
   const TokenSettings settings_;
   const std::string dummy_hash_;                 // compared against when the client ID is unknown
-  const std::string dummy_credential_id_;        // read (and missed) when the client ID is unknown
-  mutable std::atomic<int> password_checks_{0};  // running password checks
+  const std::string dummy_credential_id_;  // read (and missed) when the client ID is unknown
 };
 
 }  // namespace keymint

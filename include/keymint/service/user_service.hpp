@@ -5,7 +5,9 @@
 // keeps at least one System administrator: deleting or demoting the last one
 // is refused. Writes are serialised by `write_mu` (shared with the other
 // services) and synced before they return. Password hashing is slow by design:
-// call these off the I/O threads. Thread-safe.
+// call these off the I/O threads. Every KDF run goes through the LoginLimiter's
+// gate (Unavailable when it is full), and a wrong current password counts as
+// a failed login of that user. Thread-safe.
 #pragma once
 
 #include <mutex>
@@ -16,6 +18,7 @@
 
 #include "keymint/common/clock.hpp"
 #include "keymint/common/result.hpp"
+#include "keymint/service/login_limiter.hpp"
 #include "keymint/service/roles.hpp"
 #include "keymint/store/store.hpp"
 
@@ -28,7 +31,9 @@ struct NewUser {
 
 class UserService {
  public:
-  UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, std::mutex& write_mu);
+  // Keeps references to everything it is given; all must outlive it.
+  UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, std::mutex& write_mu,
+              LoginLimiter& limiter);
 
   // On first start (no user with `email` and no users at all) creates the
   // first admin with `password`, or a generated one. Returns the generated
@@ -45,8 +50,11 @@ class UserService {
   Result<UserRecord> SetRoles(std::string_view id, const std::vector<std::string>& roles);
   // A new random temporary password, replacing the old one.
   Result<std::string> ResetPassword(std::string_view id);
-  // InvalidArgument when `current` is wrong or `replacement` too weak.
-  Status ChangeOwnPassword(const UserRecord& user, std::string_view current, std::string_view replacement);
+  // InvalidArgument when `current` is wrong or `replacement` too weak;
+  // ResourceExhausted while the user or `source` (the caller's address) is
+  // throttled for failed password checks.
+  Status ChangeOwnPassword(const UserRecord& user, std::string_view current, std::string_view replacement,
+                           std::string_view source = {});
 
   const RoleCatalog& catalog() const { return catalog_; }
 
@@ -59,6 +67,7 @@ class UserService {
   const RoleCatalog& catalog_;
   const Clock& clock_;
   std::mutex& write_mu_;
+  LoginLimiter& limiter_;
 };
 
 }  // namespace keymint

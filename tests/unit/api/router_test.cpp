@@ -129,7 +129,7 @@ struct RouterFixture : ServiceEnv {
   std::unique_ptr<TokenService> tokens = MakeTokens();
   Authenticator authenticator{*store, keys, clock, DefaultTokenSettings().issuer, DefaultTokenSettings().audience};
   AccessKeyService access_keys{*store, hasher, clock, write_mu, 20};
-  UserService users{*store, catalog, clock, write_mu};
+  UserService users{*store, catalog, clock, write_mu, limiter};
   ServiceAccountService service_accounts{*store, hasher, catalog, clock, write_mu};
   std::unique_ptr<api::Router> router = api::MakeRouter(
       api::ApiServices{*tokens, authenticator, access_keys, users, service_accounts, keys, kIssuer, "1"});

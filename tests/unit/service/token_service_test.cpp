@@ -248,32 +248,112 @@ TEST_CASE_METHOD(TokenFixture, "a failed exchange records no last login", "[serv
   CHECK_FALSE(store->GetUser(ada.id).value()->last_login_ms.has_value());
 }
 
-TEST_CASE_METHOD(TokenFixture, "password checks beyond the concurrency limit fail at once as Unavailable",
+namespace {
+
+// Runs `callers` password exchanges for ada at once; the error codes of those
+// that failed, nullopt for those that succeeded.
+std::vector<std::optional<ErrorCode>> ConcurrentLogins(TokenService& tokens, int callers) {
+  std::vector<std::optional<ErrorCode>> outcomes(static_cast<std::size_t>(callers));
+  std::latch start(callers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < callers; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      auto issued = tokens.ExchangePassword("ada@example.com", "correct horse battery");
+      if (!issued.ok()) outcomes[static_cast<std::size_t>(i)] = issued.error().code;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  return outcomes;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(TokenFixture, "password checks beyond the concurrency limit wait their turn and succeed",
                  "[service]") {
-  // A hash at the production cost (~0.3 s to check) keeps each check running
-  // long enough for the others, started together, to find the slot taken.
+  // A hash at the production cost (~0.13 s to check) keeps each check running
+  // long enough for the others, started together, to find the gate taken.
   UserRecord ada = AddUser("ada@example.com", {"Viewer"});
   ada.password_hash = keymint::crypto::HashPassword("correct horse battery");
   REQUIRE(store->UpdateUser(ada).ok());
 
-  constexpr int kCallers = 6;
-  std::vector<std::optional<keymint::ErrorCode>> outcomes(kCallers);
-  std::latch start(kCallers);
-  std::vector<std::thread> callers;
-  for (int i = 0; i < kCallers; ++i) {
-    callers.emplace_back([&, i] {
-      start.arrive_and_wait();
-      auto issued = tokens->ExchangePassword("ada@example.com", "correct horse battery");
-      if (!issued.ok()) outcomes[i] = issued.error().code;
-    });
-  }
-  for (auto& caller : callers) caller.join();
+  // One at a time, 16 may wait; a generous wait, so that a loaded machine
+  // (the checks run one after another) cannot turn waiting into failing.
+  keymint::LoginLimits patient;
+  patient.password.max_wait = std::chrono::seconds(60);
+  keymint::LoginLimiter limiter_with_queue(patient, clock);
+  TokenService queued(*store, keys, hasher, clock, recorder, limiter_with_queue, keymint::test::DefaultTokenSettings());
+
+  const auto outcomes = ConcurrentLogins(queued, 6);
+
+  CHECK(std::count(outcomes.begin(), outcomes.end(), std::nullopt) == 6);
+}
+
+TEST_CASE_METHOD(TokenFixture, "password checks beyond the gate's queue fail as Unavailable", "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  ada.password_hash = keymint::crypto::HashPassword("correct horse battery");
+  REQUIRE(store->UpdateUser(ada).ok());
+  keymint::LoginLimits no_queue;
+  no_queue.password = {.concurrency = 1, .queue = 0, .max_wait = std::chrono::milliseconds(0)};
+  keymint::LoginLimiter strict(no_queue, clock);
+  TokenService strict_tokens(*store, keys, hasher, clock, recorder, strict, keymint::test::DefaultTokenSettings());
+
+  const auto outcomes = ConcurrentLogins(strict_tokens, 6);
+
   const auto succeeded = std::count(outcomes.begin(), outcomes.end(), std::nullopt);
-  const auto busy = std::count(outcomes.begin(), outcomes.end(), keymint::ErrorCode::kUnavailable);
+  const auto busy = std::count(outcomes.begin(), outcomes.end(), ErrorCode::kUnavailable);
   CHECK(succeeded >= 1);
   CHECK(busy >= 1);
-  CHECK(succeeded + busy == kCallers);
+  CHECK(succeeded + busy == 6);
+  // Once they are done the gate is free again.
+  CHECK(strict_tokens.ExchangePassword("ada@example.com", "correct horse battery").ok());
+}
 
-  // Once they are done the slot is free again.
-  CHECK(tokens->ExchangePassword("ada@example.com", "correct horse battery").ok());
+TEST_CASE_METHOD(TokenFixture, "a client ID past its failure burst is refused, right secret or not, others are not",
+                 "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  auto attacked = AddAccessKey(ada, "attacked");
+  auto other = AddAccessKey(ada, "other");
+  const int burst = keymint::LoginLimits{}.client_id.burst;
+
+  for (int i = 0; i < burst; ++i) RequireBadClient(tokens->ExchangeClientCredentials(attacked.record.client_id, "x"));
+
+  auto refused = tokens->ExchangeClientCredentials(attacked.record.client_id, attacked.secret);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::kResourceExhausted);
+  CHECK(refused.error().retry_after_seconds >= 1);
+  CHECK(tokens->ExchangeClientCredentials(other.record.client_id, other.secret).ok());
+
+  // The allowance refills with time (120 a minute by default: one per 0.5 s).
+  clock.Advance(1000);
+  CHECK(tokens->ExchangeClientCredentials(attacked.record.client_id, attacked.secret).ok());
+}
+
+TEST_CASE_METHOD(TokenFixture, "an address past its failure burst is refused for every client", "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  auto key = AddAccessKey(ada, "ci");
+  const int burst = keymint::LoginLimits{}.client_address.burst;
+
+  for (int i = 0; i < burst; ++i) {
+    RequireBadClient(tokens->ExchangeClientCredentials("unknown-" + std::to_string(i), "x", "192.0.2.9"));
+  }
+
+  auto refused = tokens->ExchangeClientCredentials(key.record.client_id, key.secret, "192.0.2.9");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::kResourceExhausted);
+  CHECK(tokens->ExchangeClientCredentials(key.record.client_id, key.secret, "192.0.2.10").ok());
+  CHECK(tokens->ExchangeClientCredentials(key.record.client_id, key.secret).ok());  // address unknown
+}
+
+TEST_CASE_METHOD(TokenFixture, "wrong passwords throttle the username, however it is spelt", "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"}, "correct horse battery");
+  const int burst = keymint::LoginLimits{}.username.burst;
+  for (int i = 0; i < burst; ++i) RequireBadPassword(tokens->ExchangePassword("Ada@Example.com", "wrong"));
+
+  auto refused = tokens->ExchangePassword("ada@example.com", "correct horse battery");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::kResourceExhausted);
+  // Unknown usernames are throttled the same way, so 429 does not reveal who exists.
+  for (int i = 0; i < burst; ++i) RequireBadPassword(tokens->ExchangePassword("nobody@example.com", "wrong"));
+  CHECK(tokens->ExchangePassword("nobody@example.com", "wrong").error().code == ErrorCode::kResourceExhausted);
 }

@@ -26,7 +26,7 @@ const std::string kAdmin = "System administrator";
 
 struct UserFixture : ServiceEnv {
   RoleCatalog catalog;
-  UserService users{*store, catalog, clock, write_mu};
+  UserService users{*store, catalog, clock, write_mu, limiter};
 
   std::vector<UserRecord> StoredUsers() {
     auto listed = store->ListUsers();

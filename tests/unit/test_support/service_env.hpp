@@ -17,6 +17,7 @@
 #include "keymint/crypto/random.hpp"
 #include "keymint/crypto/secret_hasher.hpp"
 #include "keymint/service/last_login_recorder.hpp"
+#include "keymint/service/login_limiter.hpp"
 #include "keymint/service/token_service.hpp"
 #include "keymint/store/store.hpp"
 #include "unit/test_support/fake_clock.hpp"
@@ -72,10 +73,13 @@ struct ServiceEnv {
   // A long interval: last logins reach the store only when a test flushes.
   LastLoginRecorder recorder{*store, std::chrono::hours(1)};
   std::mutex write_mu;
+  // The production defaults, on the fake clock.
+  LoginLimiter limiter{LoginLimits{}, clock};
 
   std::unique_ptr<TokenService> MakeTokens(TokenSettings settings = DefaultTokenSettings(),
                                            const crypto::KeyRing* ring = nullptr) {
-    return std::make_unique<TokenService>(*store, ring ? *ring : keys, hasher, clock, recorder, std::move(settings));
+    return std::make_unique<TokenService>(*store, ring ? *ring : keys, hasher, clock, recorder, limiter,
+                                          std::move(settings));
   }
 
   // A user written straight to the store, its password hashed cheaply.

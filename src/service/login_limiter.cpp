@@ -1,0 +1,54 @@
+#include "keymint/service/login_limiter.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace keymint {
+namespace {
+
+// The longer of two waits, as a 429 with whole seconds to wait (rounded up).
+Status Throttled(const FailureThrottle& by_key, std::string_view key, const FailureThrottle& by_address,
+                 std::string_view address) {
+  int64_t wait_ms = by_key.RetryAfterMillis(key);
+  if (!address.empty()) wait_ms = std::max(wait_ms, by_address.RetryAfterMillis(address));
+  if (wait_ms == 0) return Status::Ok();
+  const int64_t seconds = (wait_ms + 999) / 1000;
+  return Error::ResourceExhausted("too many failed attempts; retry in " + std::to_string(seconds) + " s", seconds);
+}
+
+void Count(FailureThrottle& by_key, std::string_view key, FailureThrottle& by_address, std::string_view address) {
+  by_key.RecordFailure(key);
+  if (!address.empty()) by_address.RecordFailure(address);
+}
+
+}  // namespace
+
+LoginLimiter::LoginLimiter(const LoginLimits& limits, const Clock& clock)
+    : client_id_(limits.client_id, limits.throttle_capacity, clock),
+      client_address_(limits.client_address, limits.throttle_capacity, clock),
+      username_(limits.username, limits.throttle_capacity, clock),
+      password_address_(limits.password_address, limits.throttle_capacity, clock),
+      gate_(limits.password) {}
+
+Status LoginLimiter::CheckClient(std::string_view client_id, std::string_view address) const {
+  return Throttled(client_id_, client_id, client_address_, address);
+}
+
+void LoginLimiter::ClientFailed(std::string_view client_id, std::string_view address) {
+  Count(client_id_, client_id, client_address_, address);
+}
+
+Status LoginLimiter::CheckPassword(std::string_view username, std::string_view address) const {
+  return Throttled(username_, username, password_address_, address);
+}
+
+void LoginLimiter::PasswordFailed(std::string_view username, std::string_view address) {
+  Count(username_, username, password_address_, address);
+}
+
+std::size_t LoginLimiter::memory_bytes() const {
+  return client_id_.memory_bytes() + client_address_.memory_bytes() + username_.memory_bytes() +
+         password_address_.memory_bytes();
+}
+
+}  // namespace keymint
