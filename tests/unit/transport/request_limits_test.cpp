@@ -8,12 +8,14 @@
 #include <vector>
 
 #include "keymint/api/http_error.hpp"
+#include "unit/transport/checks.hpp"
 #include "unit/transport/test_client.hpp"
 
 namespace keymint::transport {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::CheckRefusedAndClosed;
 using testing::ClientResponse;
 using testing::RunningServer;
 using testing::TestClient;
@@ -58,10 +60,7 @@ TEST_CASE("a chunk-size line that never ends is refused with 400, not buffered w
   SendFlood(client, std::string(kChunkedHead) + "1;x=", 'a', 512 * 1024);
   const ClientResponse response = client.ReadResponse();
 
-  CHECK(response.status == 400);
-  CHECK(response.body.find(R"("code":400)") != std::string::npos);
-  CHECK_FALSE(response.keep_alive);
-  CHECK(client.ServerClosed());
+  CheckRefusedAndClosed(client, response, 400);
 }
 
 TEST_CASE("trailer lines that never end are refused with 400, not buffered without bound", "[transport]") {
@@ -126,10 +125,7 @@ TEST_CASE("a Transfer-Encoding other than exactly chunked is 400 and the connect
   client.SendRaw("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n" + framing + "\r\n5\r\nhello\r\n0\r\n\r\n");
   const ClientResponse response = client.ReadResponse();
 
-  CHECK(response.status == 400);
-  CHECK(response.body.find(R"("code":400)") != std::string::npos);
-  CHECK_FALSE(response.keep_alive);
-  CHECK(client.ServerClosed());
+  CheckRefusedAndClosed(client, response, 400);
 }
 
 TEST_CASE("Transfer-Encoding: chunked in any letter case is accepted", "[transport]") {

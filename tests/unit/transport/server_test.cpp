@@ -14,12 +14,14 @@
 #include <vector>
 
 #include "keymint/api/http_error.hpp"
+#include "unit/transport/checks.hpp"
 #include "unit/transport/test_client.hpp"
 
 namespace keymint::transport {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::CheckRefusedAndClosed;
 using testing::ClientResponse;
 using testing::RunningServer;
 using testing::TestClient;
@@ -215,10 +217,7 @@ TEST_CASE("a header over header_limit gets 431, then the connection closes", "[t
 
   const ClientResponse response = client.Request("GET", "/hello", {}, {{"X-Big", std::string(8192, 'h')}});
 
-  CHECK(response.status == 431);
-  CHECK(response.body.find(R"("code":431)") != std::string::npos);
-  CHECK_FALSE(response.keep_alive);
-  CHECK(client.ServerClosed());
+  CheckRefusedAndClosed(client, response, 431);
 }
 
 TEST_CASE("bytes that are not HTTP get 400, then the connection closes", "[transport]") {
@@ -229,10 +228,7 @@ TEST_CASE("bytes that are not HTTP get 400, then the connection closes", "[trans
   client.SendRaw("NOT HTTP\r\n\r\n");
   const ClientResponse response = client.ReadResponse();
 
-  CHECK(response.status == 400);
-  CHECK(response.body.find(R"("code":400)") != std::string::npos);
-  CHECK_FALSE(response.keep_alive);
-  CHECK(client.ServerClosed());
+  CheckRefusedAndClosed(client, response, 400);
 }
 
 TEST_CASE("a handler that throws gets 500 and the server keeps serving", "[transport]") {
@@ -242,10 +238,7 @@ TEST_CASE("a handler that throws gets 500 and the server keeps serving", "[trans
 
   TestClient failing(server.port());
   const ClientResponse response = failing.Request("GET", target);
-  CHECK(response.status == 500);
-  CHECK(response.body.find(R"("code":500)") != std::string::npos);
-  CHECK_FALSE(response.keep_alive);
-  CHECK(failing.ServerClosed());
+  CheckRefusedAndClosed(failing, response, 500);
 
   TestClient other(server.port());
   CHECK(other.Request("GET", "/hello").status == 200);
