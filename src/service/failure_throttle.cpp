@@ -13,7 +13,6 @@ constexpr std::size_t kWays = 4;  // slots per set: 32 bytes, within one cache l
 constexpr int kTatBits = 40;      // ms since the epoch: 34 years
 constexpr uint64_t kTatMask = (uint64_t{1} << kTatBits) - 1;
 constexpr int kFingerprintBits = 64 - kTatBits;
-constexpr int kMaxRetries = 8;  // CAS contention on one slot: give up rather than spin
 
 uint64_t Tat(uint64_t word) { return word & kTatMask; }
 uint64_t Fingerprint(uint64_t word) { return word >> kTatBits; }
@@ -67,11 +66,17 @@ int64_t FailureThrottle::RetryAfterMillis(std::string_view key) const {
   return 0;
 }
 
-void FailureThrottle::RecordFailure(std::string_view key) {
-  if (!enabled()) return;
+void FailureThrottle::RecordFailure(std::string_view key) { (void)Charge(key, /*only_if_allowed=*/false); }
+
+int64_t FailureThrottle::TryCharge(std::string_view key) { return Charge(key, /*only_if_allowed=*/true); }
+
+int64_t FailureThrottle::Charge(std::string_view key, bool only_if_allowed) {
+  if (!enabled()) return 0;
   const Place place = Locate(key);
   const int64_t now = NowMillis();
-  for (int attempt = 0; attempt < kMaxRetries; ++attempt) {
+  // A failed CAS means another writer succeeded, so the loop as a whole makes
+  // progress; it never gives up, or a charge could be skipped under load.
+  for (;;) {
     // The key's own slot if it has one, else the slot to take over: a free
     // one, or the one whose TAT is earliest (its key has been quiet longest).
     std::atomic<uint64_t>* target = nullptr;
@@ -91,10 +96,27 @@ void FailureThrottle::RecordFailure(std::string_view key) {
       }
     }
     const int64_t base = own ? std::max<int64_t>(static_cast<int64_t>(Tat(seen)), now) : now;
+    // Decided on the same word the CAS replaces, so concurrent callers cannot
+    // all pass one check and then all be charged.
+    if (only_if_allowed && base - now > tolerance_ms_) return base - now - tolerance_ms_;
     const uint64_t updated = Word(place.fingerprint, static_cast<uint64_t>(base + interval_ms_));
-    if (target->compare_exchange_weak(seen, updated, std::memory_order_relaxed)) return;
+    if (target->compare_exchange_weak(seen, updated, std::memory_order_relaxed)) return 0;
   }
-  // Lost the slot to other writers every time: this failure goes uncounted.
+}
+
+void FailureThrottle::Refund(std::string_view key) {
+  if (!enabled()) return;
+  const Place place = Locate(key);
+  for (std::size_t way = 0; way < kWays; ++way) {
+    uint64_t word = place.set[way].load(std::memory_order_relaxed);
+    if (Fingerprint(word) != place.fingerprint) continue;
+    for (;;) {
+      const int64_t tat = static_cast<int64_t>(Tat(word));
+      const uint64_t updated = Word(place.fingerprint, static_cast<uint64_t>(std::max<int64_t>(0, tat - interval_ms_)));
+      if (place.set[way].compare_exchange_weak(word, updated, std::memory_order_relaxed)) return;
+      if (Fingerprint(word) != place.fingerprint) return;  // evicted meanwhile: nothing to refund
+    }
+  }
 }
 
 }  // namespace keymint

@@ -6,14 +6,19 @@
 namespace keymint {
 namespace {
 
-// The longer of two waits, as a 429 with whole seconds to wait (rounded up).
+// A 429 that says how long to wait, in whole seconds (rounded up).
+Status Throttled(int64_t wait_ms) {
+  if (wait_ms == 0) return Status::Ok();
+  const int64_t seconds = (wait_ms + 999) / 1000;
+  return Error::ResourceExhausted("too many failed attempts; retry in " + std::to_string(seconds) + " s", seconds);
+}
+
+// The longer of the two waits.
 Status Throttled(const FailureThrottle& by_key, std::string_view key, const FailureThrottle& by_address,
                  std::string_view address) {
   int64_t wait_ms = by_key.RetryAfterMillis(key);
   if (!address.empty()) wait_ms = std::max(wait_ms, by_address.RetryAfterMillis(address));
-  if (wait_ms == 0) return Status::Ok();
-  const int64_t seconds = (wait_ms + 999) / 1000;
-  return Error::ResourceExhausted("too many failed attempts; retry in " + std::to_string(seconds) + " s", seconds);
+  return Throttled(wait_ms);
 }
 
 void Count(FailureThrottle& by_key, std::string_view key, FailureThrottle& by_address, std::string_view address) {
@@ -38,12 +43,19 @@ void LoginLimiter::ClientFailed(std::string_view client_id, std::string_view add
   Count(client_id_, client_id, client_address_, address);
 }
 
-Status LoginLimiter::CheckPassword(std::string_view username, std::string_view address) const {
-  return Throttled(username_, username, password_address_, address);
+Status LoginLimiter::BeginPasswordAttempt(std::string_view username, std::string_view address) {
+  if (const int64_t wait_ms = username_.TryCharge(username); wait_ms > 0) return Throttled(wait_ms);
+  if (address.empty()) return Status::Ok();
+  if (const int64_t wait_ms = password_address_.TryCharge(address); wait_ms > 0) {
+    username_.Refund(username);  // this attempt is not made after all
+    return Throttled(wait_ms);
+  }
+  return Status::Ok();
 }
 
-void LoginLimiter::PasswordFailed(std::string_view username, std::string_view address) {
-  Count(username_, username, password_address_, address);
+void LoginLimiter::RefundPasswordAttempt(std::string_view username, std::string_view address) {
+  username_.Refund(username);
+  if (!address.empty()) password_address_.Refund(address);
 }
 
 std::size_t LoginLimiter::memory_bytes() const {

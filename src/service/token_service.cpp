@@ -79,23 +79,24 @@ Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view cli
 Result<IssuedToken> TokenService::ExchangePassword(std::string_view username, std::string_view password,
                                                    std::string_view source) const {
   const std::string email = NormalizeEmail(username);
-  // Throttled names and addresses are refused before they cost a KDF run.
-  if (Status allowed = limiter_.CheckPassword(email, source); !allowed.ok()) return std::move(allowed).error();
+  // Charged as a failure before the KDF runs, refunded on success: throttled
+  // names and addresses never cost a KDF run, however many arrive at once.
+  if (Status allowed = limiter_.BeginPasswordAttempt(email, source); !allowed.ok()) return std::move(allowed).error();
   auto ticket = limiter_.EnterPasswordCheck();
-  if (!ticket.ok()) return std::move(ticket).error();
+  if (!ticket.ok()) {
+    limiter_.RefundPasswordAttempt(email, source);
+    return std::move(ticket).error();
+  }
 
   auto found = store_.FindUserByEmail(email);
   if (!found.ok()) return found.error();
   if (!*found) {
     (void)crypto::VerifyPassword(password, DummyPasswordHash());  // same work as a wrong password
-    limiter_.PasswordFailed(email, source);
     return Error::Unauthenticated(kBadPassword);
   }
   const UserRecord& user = **found;
-  if (!crypto::VerifyPassword(password, user.password_hash)) {
-    limiter_.PasswordFailed(email, source);
-    return Error::Unauthenticated(kBadPassword);
-  }
+  if (!crypto::VerifyPassword(password, user.password_hash)) return Error::Unauthenticated(kBadPassword);
+  limiter_.RefundPasswordAttempt(email, source);
   auto token = Mint({user.id, user.email, user.roles, nullptr});
   if (token.ok()) recorder_.Record(user.id, clock_.NowMillis());
   return token;

@@ -142,15 +142,18 @@ Status UserService::ChangeOwnPassword(const UserRecord& user, std::string_view c
   if (Status s = ValidateNewPassword("newPassword", replacement); !s.ok()) return s;
   // A stolen session must not become a password oracle: wrong current
   // passwords are throttled exactly like failed logins of this user.
-  if (Status allowed = limiter_.CheckPassword(user.email, source); !allowed.ok()) return allowed;
+  if (Status allowed = limiter_.BeginPasswordAttempt(user.email, source); !allowed.ok()) return allowed;
   std::string hash;
   {
     auto ticket = limiter_.EnterPasswordCheck();
-    if (!ticket.ok()) return std::move(ticket).error();
+    if (!ticket.ok()) {
+      limiter_.RefundPasswordAttempt(user.email, source);
+      return std::move(ticket).error();
+    }
     if (!crypto::VerifyPassword(current, user.password_hash)) {
-      limiter_.PasswordFailed(user.email, source);
       return Error::InvalidArgument("currentPassword is incorrect");
     }
+    limiter_.RefundPasswordAttempt(user.email, source);
     hash = crypto::HashPassword(replacement);
   }
   std::lock_guard lock(write_mu_);

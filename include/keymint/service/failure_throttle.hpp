@@ -19,7 +19,8 @@
 // rate limiter, and neither can be caused on purpose.
 //
 // RetryAfterMillis is lock-free and writes nothing, so it can sit on the token
-// path; RecordFailure updates one word with compare-and-swap. Thread-safe.
+// path; RecordFailure, TryCharge and Refund update one word with
+// compare-and-swap. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -47,6 +48,14 @@ class FailureThrottle {
   int64_t RetryAfterMillis(std::string_view key) const;
   // Counts one failure of `key`.
   void RecordFailure(std::string_view key);
+  // Atomically: when `key` may try now, counts the attempt as a failure in
+  // advance and returns 0; otherwise returns RetryAfterMillis and counts
+  // nothing. For slow checks (a password KDF), so that many attempts started
+  // at once cannot all pass before the first of them fails. Refund() a
+  // charged attempt that succeeded.
+  int64_t TryCharge(std::string_view key);
+  // Takes back one charged attempt of `key` (it succeeded, or never ran).
+  void Refund(std::string_view key);
 
   bool enabled() const { return interval_ms_ > 0; }
   std::size_t capacity() const { return slot_count_; }
@@ -56,6 +65,7 @@ class FailureThrottle {
  private:
   struct Place;
   Place Locate(std::string_view key) const;
+  int64_t Charge(std::string_view key, bool only_if_allowed);
   int64_t NowMillis() const;
 
   const Clock& clock_;

@@ -5,7 +5,10 @@
 //
 // A key (client ID, username or address) that failed too often is refused
 // with ResourceExhausted (429 + Retry-After) before its credentials are even
-// looked at, right or wrong: that is what stops guessing. The cost is that an
+// looked at, right or wrong: that is what stops guessing. Client-credential
+// failures are counted after the (fast) check, so a successful exchange only
+// reads the throttles; password attempts are charged up front (see
+// BeginPasswordAttempt). The cost is that an
 // attacker who knows a client ID or username can keep that one principal
 // throttled; every other client, user and address is untouched, and the
 // burst and rate are settings. Addresses are the TCP peer's: behind a proxy
@@ -43,9 +46,14 @@ class LoginLimiter {
   Status CheckClient(std::string_view client_id, std::string_view address) const;
   void ClientFailed(std::string_view client_id, std::string_view address);
 
-  // Passwords (logins and password changes), by normalised username.
-  Status CheckPassword(std::string_view username, std::string_view address) const;
-  void PasswordFailed(std::string_view username, std::string_view address);
+  // Passwords (logins and password changes), by normalised username. An
+  // attempt is counted as a failure when it starts, not when it fails: a KDF
+  // run takes ~0.1 s, and attempts started together would otherwise all pass
+  // the check before the first failure is counted. OK (and charged), or
+  // ResourceExhausted (and nothing charged).
+  Status BeginPasswordAttempt(std::string_view username, std::string_view address);
+  // Takes the charge back: the password was right, or the check never ran.
+  void RefundPasswordAttempt(std::string_view username, std::string_view address);
 
   // A place for one password KDF run; see PasswordGate.
   Result<PasswordGate::Ticket> EnterPasswordCheck() { return gate_.Enter(); }

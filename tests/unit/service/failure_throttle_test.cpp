@@ -101,11 +101,39 @@ TEST_CASE("concurrent failures on one key leave one consistent bucket", "[servic
   }
   for (auto& thread : threads) thread.join();
 
-  // A CAS that keeps losing drops its failure rather than spin, so the count
-  // may fall short of 40,000 but can never exceed it or lose the key.
-  const int64_t counted = throttle.RetryAfterMillis("shared");
-  CHECK(counted <= 40000);
-  CHECK(counted >= 10000);
+  // Every failure counted exactly once.
+  CHECK(throttle.RetryAfterMillis("shared") == 40000);
+}
+
+TEST_CASE("TryCharge lets exactly a burst of simultaneous attempts through", "[service]") {
+  FakeClock clock;
+  FailureThrottle throttle(kLimit, 1024, clock);  // burst 5
+  std::atomic<int> admitted{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) (throttle.TryCharge("victim") == 0 ? admitted : refused)++;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+
+  CHECK(admitted == 5);
+  CHECK(refused == 8 * 50 - 5);
+}
+
+TEST_CASE("Refund takes back a charged attempt", "[service]") {
+  FakeClock clock;
+  FailureThrottle throttle(kLimit, 1024, clock);
+  for (int i = 0; i < 5; ++i) REQUIRE(throttle.TryCharge("k") == 0);
+  REQUIRE(throttle.TryCharge("k") > 0);  // burst spent
+
+  throttle.Refund("k");  // the last attempt succeeded after all
+  CHECK(throttle.TryCharge("k") == 0);
+  CHECK(throttle.TryCharge("k") > 0);
+
+  throttle.Refund("unknown");  // nothing to refund: harmless
+  CHECK(throttle.RetryAfterMillis("unknown") == 0);
 }
 
 }  // namespace
