@@ -17,6 +17,8 @@ struct UserRecord {
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
   std::optional<int64_t> last_login_ms;  // filled from the last-login table on read
+  // Moves on, never back; 0 in records written before it existed.
+  uint64_t generation = 0;
 };
 
 // What owns a credential and how its tokens are scoped.
@@ -37,6 +39,8 @@ struct CredentialRecord {
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
   bool enabled = true;
+  // Moves on, never back; 0 in records written before it existed.
+  uint64_t generation = 0;
   // Bearer tokens minted from this credential before this instant are refused
   // by the management API: set when its secret is replaced or it is disabled,
   // so that re-enabling does not revive tokens from before. 0 = none refused.
