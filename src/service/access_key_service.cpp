@@ -71,7 +71,7 @@ Result<std::string> AccessKeyService::RegenerateOwn(const UserRecord& owner, std
   auto key = FindOwn(owner, id);
   if (!key.ok()) return key.error();
   const int64_t now = clock_.NowMillis();
-  std::string secret = ReplaceSecret(*key, hasher_, now);
+  std::string secret = ReplaceSecret(*key, hasher_);
   key->updated_at_ms = now;
   if (Status s = store_.UpdateCredential(*key); !s.ok()) return std::move(s).error();
   return secret;

@@ -25,6 +25,31 @@ std::optional<int64_t> IntClaim(const json::object& claims, std::string_view nam
   return v->get_int64();
 }
 
+// The `gen` claim; absent reads as 0, so that tokens minted before
+// generations existed match records that have never moved on. nullopt when it
+// is not a non-negative integer.
+std::optional<uint64_t> GenerationClaim(const json::object& claims) {
+  const json::value* v = claims.if_contains("gen");
+  if (!v) return 0;
+  if (v->is_uint64()) return v->get_uint64();
+  if (v->is_int64() && v->get_int64() >= 0) return static_cast<uint64_t>(v->get_int64());
+  return std::nullopt;
+}
+
+// Versions before generations refused a credential's older tokens by a
+// whole-second cut-off instead, and their tokens carry no `gen`. Until such a
+// credential's generation first moves on (which refuses them all), the
+// cut-off is the only thing that still refuses a token minted from the old
+// secret, so it is honoured for tokens without `gen`, with its old rounding:
+// iat is whole seconds, so only tokens certainly minted before the cut-off
+// are refused. Tokens from this version carry `gen` and never need it; the
+// last legacy token expires one token lifetime after the upgrade.
+bool BeforeLegacyCutOff(const json::object& claims, const CredentialRecord& credential) {
+  if (credential.tokens_not_before_ms <= 0 || claims.contains("gen")) return false;
+  std::optional<int64_t> iat = IntClaim(claims, "iat");
+  return !iat || (*iat + 1) * 1000 <= credential.tokens_not_before_ms;
+}
+
 }  // namespace
 
 const std::vector<std::string>& Principal::roles() const {
@@ -63,6 +88,8 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
   if (!iss || *iss != issuer_) return Error::Unauthenticated("token issuer mismatch");
   if (!aud || *aud != audience_) return Error::Unauthenticated("token audience mismatch");
   if (!sub || !exp) return Error::Unauthenticated("token lacks required claims");
+  const std::optional<uint64_t> generation = GenerationClaim(claims);
+  if (!generation) return Error::Unauthenticated("invalid token generation");
   // Refused from the exp instant on; nbf gets the 1 s of leeway for clock
   // granularity (iat and nbf are whole seconds, rounded down).
   const int64_t now_ms = clock_.NowMillis();
@@ -70,17 +97,15 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
   if (nbf && now_ms + kLeewayMillis < *nbf * 1000) return Error::Unauthenticated("token not yet valid");
 
   const std::string_view subject(sub->data(), sub->size());
-  if (const json::string* client_id = StringClaim(claims, "client_id")) {
+  const json::string* client_id = StringClaim(claims, "client_id");
+  if (client_id) {
     auto credential =
         store_.FindCredentialByClientId(std::string_view(client_id->data(), client_id->size()), LastLoginField::kSkip);
     if (!credential.ok()) return credential.error();
     if (!*credential || !(*credential)->enabled) {
       return Error::Unauthenticated("the client credentials behind this token were revoked or disabled");
     }
-    // iat is in whole seconds: refuse only tokens certainly minted before the
-    // cut-off, so that a token from the new secret is never refused.
-    std::optional<int64_t> iat = IntClaim(claims, "iat");
-    if ((*credential)->tokens_not_before_ms > 0 && (!iat || (*iat + 1) * 1000 <= (*credential)->tokens_not_before_ms)) {
+    if ((*credential)->generation != *generation || BeforeLegacyCutOff(claims, **credential)) {
       return Error::Unauthenticated("this token predates its client's current secret or a disable");
     }
     if ((*credential)->kind == CredentialKind::kServiceAccount) {
@@ -93,6 +118,13 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
   auto user = store_.GetUser(subject, LastLoginField::kSkip);
   if (!user.ok()) return user.error();
   if (!*user) return Error::Unauthenticated("token subject no longer exists");
+  // Only a password token answers to the user's generation. An access key's
+  // token was checked against the key above: a password change does not end
+  // it (the key is a credential of its own, and its permissions are the
+  // owner's current roles in any case).
+  if (!client_id && (*user)->generation != *generation) {
+    return Error::Unauthenticated("this session ended with a password or role change");
+  }
   return Principal{std::move(**user)};
 }
 

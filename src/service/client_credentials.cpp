@@ -38,10 +38,17 @@ Result<IssuedCredential> NewCredential(const Store& store, const crypto::SecretH
   return issued;
 }
 
-std::string ReplaceSecret(CredentialRecord& record, const crypto::SecretHasher& hasher, int64_t now_ms) {
+void EndCredentialSessions(CredentialRecord& record) {
+  ++record.generation;
+  // Tokens without `gen` now mismatch the generation, so the legacy cut-off
+  // has nothing left to refuse.
+  record.tokens_not_before_ms = 0;
+}
+
+std::string ReplaceSecret(CredentialRecord& record, const crypto::SecretHasher& hasher) {
   std::string secret = crypto::RandomUrlSafe(kSecretBytes);
   record.secret_hash = hasher.Hash(secret);
-  record.tokens_not_before_ms = now_ms;
+  EndCredentialSessions(record);
   return secret;
 }
 

@@ -79,8 +79,9 @@ Result<CredentialRecord> ServiceAccountService::Update(std::string_view id, cons
   const int64_t now = NextUpdateTime(account->updated_at_ms);
   if (enabled_changes) {
     account->enabled = *change.enabled;
-    // Tokens minted before a disable stay refused after a later re-enable.
-    if (!account->enabled) account->tokens_not_before_ms = now;
+    // Tokens minted before a disable stay refused after a later re-enable:
+    // the generation never goes back.
+    if (!account->enabled) EndCredentialSessions(*account);
   }
   if (roles_change) account->roles = *change.roles;
   account->updated_at_ms = now;
@@ -100,7 +101,7 @@ Result<std::string> ServiceAccountService::RegenerateSecret(std::string_view id)
   auto account = Get(id);
   if (!account.ok()) return account.error();
   const int64_t now = NextUpdateTime(account->updated_at_ms);
-  std::string secret = ReplaceSecret(*account, hasher_, now);
+  std::string secret = ReplaceSecret(*account, hasher_);
   account->updated_at_ms = now;
   if (Status s = store_.UpdateCredential(*account); !s.ok()) return std::move(s).error();
   return secret;

@@ -28,6 +28,7 @@ struct TokenService::Subject {
   const std::string& username;            // preferred_username
   const std::vector<std::string>& roles;  // roles, as they are now
   const std::string* client_id;           // client_id claim; null for a password login
+  uint64_t generation;                    // gen: of the credential, or of the user for a password login
 };
 
 TokenService::TokenService(const Store& store, const crypto::KeyRing& keys, const crypto::SecretHasher& hasher,
@@ -65,12 +66,12 @@ Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view cli
 
   Result<IssuedToken> token = Error::Internal("unreachable");
   if (credential.kind == CredentialKind::kServiceAccount) {
-    token = Mint({credential.id, credential.name, credential.roles, &credential.client_id});
+    token = Mint({credential.id, credential.name, credential.roles, &credential.client_id, credential.generation});
   } else {
     auto owner = store_.GetUser(credential.owner_id, LastLoginField::kSkip);
     if (!owner.ok()) return owner.error();
     if (!*owner) return refuse();  // owner deleted mid-flight
-    token = Mint({(*owner)->id, (*owner)->email, (*owner)->roles, &credential.client_id});
+    token = Mint({(*owner)->id, (*owner)->email, (*owner)->roles, &credential.client_id, credential.generation});
   }
   if (token.ok()) recorder_.Record(credential.id, clock_.NowMillis());
   return token;
@@ -97,7 +98,7 @@ Result<IssuedToken> TokenService::ExchangePassword(std::string_view username, st
   const UserRecord& user = **found;
   if (!crypto::VerifyPassword(password, user.password_hash)) return Error::Unauthenticated(kBadPassword);
   limiter_.RefundPasswordAttempt(email, source);
-  auto token = Mint({user.id, user.email, user.roles, nullptr});
+  auto token = Mint({user.id, user.email, user.roles, nullptr, user.generation});
   if (token.ok()) recorder_.Record(user.id, clock_.NowMillis());
   return token;
 }
@@ -108,7 +109,7 @@ Result<IssuedToken> TokenService::Mint(const Subject& subject) const {
   unsigned char buffer[2048];
   json::monotonic_resource arena(buffer, sizeof buffer);
   json::object claims(&arena);
-  claims.reserve(10);
+  claims.reserve(11);
   claims.emplace("iss", settings_.issuer);
   claims.emplace("sub", subject.id);
   claims.emplace("aud", settings_.audience);
@@ -122,6 +123,7 @@ Result<IssuedToken> TokenService::Mint(const Subject& subject) const {
   for (const auto& role : subject.roles) roles.emplace_back(role);
   claims.emplace("roles", std::move(roles));
   claims.emplace("preferred_username", subject.username);
+  claims.emplace("gen", subject.generation);
 
   auto jwt = crypto::SignJws(keys_.active(), keys_.active_header(), json::serialize(claims));
   if (!jwt.ok()) return jwt.error();

@@ -17,6 +17,12 @@ bool HasAdminRole(const std::vector<std::string>& roles) {
 
 Error UserNotFound(std::string_view id) { return Error::NotFound("user " + std::string(id) + " not found"); }
 
+// Once the record is stored, the user's password-grant tokens minted so far
+// are refused (see UserRecord::generation). Their access keys' tokens are
+// not: those are credentials of their own, and act with the owner's current
+// roles anyway.
+void EndPasswordSessions(UserRecord& user) { ++user.generation; }
+
 }  // namespace
 
 UserService::UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, std::mutex& write_mu,
@@ -114,6 +120,9 @@ Result<UserRecord> UserService::SetRoles(std::string_view id, const std::vector<
     if (!other.ok()) return other.error();
     if (!*other) return Error::InvalidArgument("roles: cannot remove the last System administrator");
   }
+  // Losing System administrator ends the sessions that had it; other role
+  // changes take effect on the next request without ending anything.
+  if (HasAdminRole(user->roles) && !HasAdminRole(roles)) EndPasswordSessions(*user);
   user->roles = roles;
   user->updated_at_ms = clock_.NowMillis();
   if (Status s = store_.UpdateUser(*user); !s.ok()) return std::move(s).error();
@@ -132,6 +141,7 @@ Result<std::string> UserService::ResetPassword(std::string_view id) {
   auto user = Find(id);
   if (!user.ok()) return user.error();
   user->password_hash = std::move(hash);
+  EndPasswordSessions(*user);
   user->updated_at_ms = clock_.NowMillis();
   if (Status s = store_.UpdateUser(*user); !s.ok()) return std::move(s).error();
   return temp;
@@ -160,6 +170,7 @@ Status UserService::ChangeOwnPassword(const UserRecord& user, std::string_view c
   auto fresh = Find(user.id);
   if (!fresh.ok()) return fresh.error();
   fresh->password_hash = std::move(hash);
+  EndPasswordSessions(*fresh);  // the caller's own token included
   fresh->updated_at_ms = clock_.NowMillis();
   return store_.UpdateUser(*fresh);
 }

@@ -57,6 +57,15 @@ class Reader {
     if (!v || !v->is_int64()) return Fail<int64_t>();
     return v->get_int64();
   }
+  // A non-negative integer, or 0 when absent (records written before the
+  // field existed).
+  uint64_t OptionalUint(std::string_view key) {
+    const json::value* v = object_.if_contains(key);
+    if (!v) return 0;
+    if (v->is_uint64()) return v->get_uint64();
+    if (v->is_int64() && v->get_int64() >= 0) return static_cast<uint64_t>(v->get_int64());
+    return Fail<uint64_t>();
+  }
   bool Bool(std::string_view key) {
     const json::value* v = object_.if_contains(key);
     if (!v || !v->is_bool()) return Fail<bool>();
@@ -101,7 +110,8 @@ std::string EncodeUser(const UserRecord& user) {
                                       {"roles", ToJson(user.roles)},
                                       {"createdBy", user.created_by},
                                       {"createdAt", user.created_at_ms},
-                                      {"updatedAt", user.updated_at_ms}});
+                                      {"updatedAt", user.updated_at_ms},
+                                      {"generation", user.generation}});
 }
 
 std::optional<UserRecord> DecodeUser(std::string_view bytes) {
@@ -116,6 +126,7 @@ std::optional<UserRecord> DecodeUser(std::string_view bytes) {
   user.created_by = r.String("createdBy");
   user.created_at_ms = r.Int("createdAt");
   user.updated_at_ms = r.Int("updatedAt");
+  user.generation = r.OptionalUint("generation");
   if (!r.ok()) return std::nullopt;
   return user;
 }
@@ -133,7 +144,8 @@ std::string EncodeCredential(const CredentialRecord& c) {
                                       {"updatedAt", c.updated_at_ms},
                                       {"enabled", c.enabled},
                                       {"roles", ToJson(c.roles)},
-                                      {"tokensNotBefore", c.tokens_not_before_ms}});
+                                      {"tokensNotBefore", c.tokens_not_before_ms},
+                                      {"generation", c.generation}});
 }
 
 std::optional<CredentialRecord> DecodeCredential(std::string_view bytes) {
@@ -152,6 +164,7 @@ std::optional<CredentialRecord> DecodeCredential(std::string_view bytes) {
   c.updated_at_ms = r.Int("updatedAt");
   c.enabled = r.Bool("enabled");
   c.roles = r.Strings("roles");
+  c.generation = r.OptionalUint("generation");
   // Absent in records written before it existed.
   if (object->contains("tokensNotBefore")) c.tokens_not_before_ms = r.Int("tokensNotBefore");
   if (!r.ok() || !hash || (kind != "access-key" && kind != "service-account")) return std::nullopt;

@@ -307,14 +307,18 @@ TEST_CASE("permissions come from the caller's current roles in the store, not fr
     CheckError(Get(port, "/api/v1/users", key_token), 403);
   }
   {
-    INFO("a System administrator demoted to Viewer loses admin rights with the token it already has");
-    REQUIRE(Get(port, "/api/v1/users", deputy.token).status == 200);
+    INFO("a System administrator demoted to Viewer loses admin rights with the access-key token it already has");
+    const CreatedKey key = CreateAccessKey(port, deputy.token, "deputy-key");
+    const std::string key_token = ClientCredentialsToken(port, key.client_id, key.client_secret);
+    REQUIRE(Get(port, "/api/v1/users", key_token).status == 200);
     const HttpResponse demote =
         PutJson(port, "/api/v1/users/" + deputy.id + "/roles", json::object{{"roles", json::array{"Viewer"}}}, admin);
     INFO("demote: " << demote.status << " " << demote.body);
     REQUIRE(demote.status == 200);
-    CheckError(Get(port, "/api/v1/users", deputy.token), 403);
-    CHECK(Get(port, kProbe, deputy.token).status == 200);
+    CheckError(Get(port, "/api/v1/users", key_token), 403);
+    CHECK(Get(port, kProbe, key_token).status == 200);
+    // Losing System administrator ends the password session outright (sessions_test.cpp).
+    CheckUnauthorized(Get(port, kProbe, deputy.token));
   }
   {
     INFO("a Viewer promoted to System administrator gains them with its old token");

@@ -460,8 +460,9 @@ TEST_CASE("client-credentials tokens carry the owner's identity, roles, lifetime
     CHECK(StringField(header, "kid") == server_kid);
 
     const json::object claims = JwtClaims(token);
-    CHECK(Keys(claims) == std::vector<std::string>{"aud", "client_id", "exp", "iat", "iss", "jti", "nbf",
+    CHECK(Keys(claims) == std::vector<std::string>{"aud", "client_id", "exp", "gen", "iat", "iss", "jti", "nbf",
                                                    "preferred_username", "roles", "sub"});
+    CHECK(IntClaim(claims, "gen") == 0);  // the key's generation: never regenerated
     CHECK(StringField(claims, "iss") == issuer);
     CHECK(StringField(claims, "aud") == issuer);
     CHECK(StringField(claims, "sub") == user.id);
@@ -483,8 +484,9 @@ TEST_CASE("client-credentials tokens carry the owner's identity, roles, lifetime
   {
     INFO("a password-grant token names the user and has no client_id");
     const json::object claims = JwtClaims(user.token);
-    CHECK(Keys(claims) ==
-          std::vector<std::string>{"aud", "exp", "iat", "iss", "jti", "nbf", "preferred_username", "roles", "sub"});
+    CHECK(Keys(claims) == std::vector<std::string>{"aud", "exp", "gen", "iat", "iss", "jti", "nbf",
+                                                   "preferred_username", "roles", "sub"});
+    CHECK(IntClaim(claims, "gen") == 0);  // the user's generation
     CHECK(StringField(claims, "sub") == user.id);
     CHECK(StringField(claims, "preferred_username") == "alice@example.com");
     CHECK(StringSetField(claims, "roles") == std::set<std::string>{"ML engineer", "Viewer"});

@@ -448,8 +448,10 @@ TEST_CASE("Replacing a user's roles answers the updated user and the next tokens
   REQUIRE(PutRoles(port, admin, user.id, {kSysAdmin}).status == 200);
   CHECK(kt::Get(port, kUsers, user.token).status == 200);
   CHECK(kt::Get(port, "/api/v1/administration/access-keys", user.token).status == 200);
+  // Losing System administrator, though, ends that session; a new one has the reduced rights.
   REQUIRE(PutRoles(port, admin, user.id, {"Viewer"}).status == 200);
-  kt::CheckError(kt::Get(port, kUsers, user.token), 403);
+  kt::CheckError(kt::Get(port, kUsers, user.token), 401);
+  kt::CheckError(kt::Get(port, kUsers, kt::PasswordToken(port, "sam@example.com", user.password)), 403);
   CHECK(TokenRoles(KeyToken(port, key)) == std::vector<std::string>{"Viewer"});
 
   // An empty role list is allowed for a user who is not the last administrator.
@@ -613,7 +615,7 @@ TEST_CASE("The user endpoints answer 401 without a valid bearer token", "[integr
 TEST_CASE("The last System administrator can be neither deleted nor stripped of the role", "[integration]") {
   kt::KeymintProcess server;
   const uint16_t port = server.port();
-  const std::string admin = kt::AdminToken(port);
+  std::string admin = kt::AdminToken(port);
   const std::string admin_id = kt::StringField(kt::JwtClaims(admin), "sub");
 
   {
@@ -635,7 +637,8 @@ TEST_CASE("The last System administrator can be neither deleted nor stripped of 
   // With a second administrator the first may be demoted, and then the second is the last.
   const kt::CreatedUser second = kt::CreateUser(port, admin, "yolanda@example.com", {kSysAdmin});
   REQUIRE(PutRoles(port, second.token, admin_id, {"Viewer"}).status == 200);
-  kt::CheckError(kt::Get(port, kUsers, admin), 403);
+  kt::CheckError(kt::Get(port, kUsers, admin), 401);  // the demotion ended that session
+  kt::CheckError(kt::Get(port, kUsers, kt::AdminToken(port)), 403);
   {
     const std::string message = kt::CheckError(kt::Delete(port, kt::JoinPath(kUsers, second.id), second.token), 400);
     CHECK(kt::Lower(message).find("administrator") != std::string::npos);
@@ -645,6 +648,7 @@ TEST_CASE("The last System administrator can be neither deleted nor stripped of 
 
   // Promote the first again; now either may go.
   REQUIRE(PutRoles(port, second.token, admin_id, {kSysAdmin}).status == 200);
+  admin = kt::AdminToken(port);
   const kt::HttpResponse removed = kt::Delete(port, kt::JoinPath(kUsers, second.id), admin);
   INFO(removed.body);
   CHECK(removed.status == 204);
@@ -711,19 +715,21 @@ TEST_CASE("Concurrent creates of one email yield exactly one user", "[integratio
 TEST_CASE("Two administrators demoting each other at once leave a System administrator", "[integration]") {
   kt::KeymintProcess server;
   const uint16_t port = server.port();
-  const std::string first = kt::AdminToken(port);
-  const std::string first_id = kt::StringField(kt::JwtClaims(first), "sub");
-  const kt::CreatedUser second = kt::CreateUser(port, first, "second-admin@example.com", {kSysAdmin});
+  const std::string first_id = kt::StringField(kt::JwtClaims(kt::AdminToken(port)), "sub");
+  const kt::CreatedUser second = kt::CreateUser(port, kt::AdminToken(port), "second-admin@example.com", {kSysAdmin});
 
   for (int round = 0; round < 6; ++round) {
     INFO("round " << round);
+    // A demotion ends the demoted one's session: both log in afresh each round.
+    const std::string first = kt::AdminToken(port);
+    const std::string second_token = kt::PasswordToken(port, second.email, second.password);
     const std::vector<kt::HttpResponse> responses = kt::Concurrently(2, [&](int i) {
-      return i == 0 ? PutRoles(port, first, second.id, {"Viewer"}) : PutRoles(port, second.token, first_id, {"Viewer"});
+      return i == 0 ? PutRoles(port, first, second.id, {"Viewer"}) : PutRoles(port, second_token, first_id, {"Viewer"});
     });
     CHECK(kt::CountStatus(responses, 200) <= 1);
     // Whoever is still an administrator can list users; there must be one.
     const bool first_is_admin = kt::Get(port, kUsers, first).status == 200;
-    const std::string survivor = first_is_admin ? first : second.token;
+    const std::string survivor = first_is_admin ? first : second_token;
     const std::vector<User> users = ListUsers(port, survivor);
     REQUIRE(CountAdmins(users) >= 1);
     // Restore both for the next round.

@@ -5,14 +5,19 @@
 // Accepted only when: RS256 with a known kid and a valid signature (see
 // crypto::VerifyJws), `iss` and `aud` equal ours, `nbf` ≤ now + 1 s and
 // now < `exp` (issuer and verifier share a clock, so exp gets no leeway),
-// the token names a caller that still exists: a token minted from a client
-// credential needs that credential to exist and be enabled, to have been
-// minted (iat) no earlier than the second of its last secret replacement or
-// disable (CredentialRecord::tokens_not_before_ms), and then `sub` is
-// either the access key's owner or the service account itself; a password
-// token's `sub` must be an existing user. The caller's permissions then come
-// from its roles in the store now, never from the token's claims.
-// Thread-safe.
+// and the token names a caller that still exists, in the state it was minted
+// in. A token minted from a client credential needs that credential to exist
+// and be enabled, its `gen` to equal the credential's generation (moved on by
+// a secret replacement or a disable, so this holds to the exact change, not
+// to the second), and `sub` to be the access key's owner or the service
+// account itself. A password token's `sub` must be an existing user whose
+// generation (moved on by a password reset or change, or by losing System
+// administrator) equals its `gen`. An absent `gen` reads as 0; such a token
+// from an earlier version also meets the whole-second cut-off that version
+// left on the credential (CredentialRecord::tokens_not_before_ms). An access
+// key's token does not depend on the owner's generation. The caller's
+// permissions then come from its roles in the store now, never from the
+// token's claims. Thread-safe.
 #pragma once
 
 #include <string>

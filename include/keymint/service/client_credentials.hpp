@@ -30,9 +30,13 @@ Result<IssuedCredential> NewCredential(const Store& store, const crypto::SecretH
                                        std::string_view name, std::string_view owner_id, std::string_view created_by,
                                        int64_t now_ms);
 
-// Gives `record` a fresh secret at `now_ms` and returns it in plaintext. The
-// old secret stops matching, and bearer tokens minted from the old one are
-// refused from now on (see CredentialRecord::tokens_not_before_ms).
-std::string ReplaceSecret(CredentialRecord& record, const crypto::SecretHasher& hasher, int64_t now_ms);
+// Moves `record`'s generation on: once the record is stored, every bearer
+// token minted from it so far is refused (see CredentialRecord::generation).
+void EndCredentialSessions(CredentialRecord& record);
+
+// Gives `record` a fresh secret and returns it in plaintext. Once the record
+// is stored the old secret stops matching, and bearer tokens minted from it
+// are refused (EndCredentialSessions).
+std::string ReplaceSecret(CredentialRecord& record, const crypto::SecretHasher& hasher);
 
 }  // namespace keymint

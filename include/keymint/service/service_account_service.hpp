@@ -9,8 +9,8 @@
 // every change (a PATCH that changes nothing writes nothing). A disabled
 // account keeps everything but cannot mint (the token service checks
 // `enabled`) and its bearer tokens are refused (the authenticator checks
-// `enabled`, and `tokens_not_before_ms` keeps tokens from before a disable
-// refused after a re-enable). Writes are serialised by `write_mu`
+// `enabled`; a disable also moves the generation on, so tokens from before it
+// stay refused after a re-enable). Writes are serialised by `write_mu`
 // (shared with the other services) and synced before they return.
 // Thread-safe.
 #pragma once

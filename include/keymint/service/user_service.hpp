@@ -47,12 +47,16 @@ class UserService {
   Result<UserRecord> Get(std::string_view id) const;
   // Deletes the user and every access key they own, in one write.
   Status Delete(std::string_view id);
+  // Taking System administrator away also ends the user's password sessions
+  // (UserRecord::generation).
   Result<UserRecord> SetRoles(std::string_view id, const std::vector<std::string>& roles);
-  // A new random temporary password, replacing the old one.
+  // A new random temporary password, replacing the old one; ends the user's
+  // password sessions.
   Result<std::string> ResetPassword(std::string_view id);
   // InvalidArgument when `current` is wrong or `replacement` too weak;
   // ResourceExhausted while the user or `source` (the caller's address) is
-  // throttled for failed password checks.
+  // throttled for failed password checks. Ends the user's password sessions,
+  // the caller's own token included.
   Status ChangeOwnPassword(const UserRecord& user, std::string_view current, std::string_view replacement,
                            std::string_view source = {});
 

@@ -17,6 +17,12 @@ struct UserRecord {
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
   std::optional<int64_t> last_login_ms;  // filled from the last-login table on read
+  // Moves on (never back) whenever the user's earlier password sessions must
+  // end: a password reset or change, or losing System administrator. A
+  // password-grant token carries the value it was minted with (claim `gen`),
+  // and the management API refuses it once the two differ. 0 in records
+  // written before it existed.
+  uint64_t generation = 0;
 };
 
 // What owns a credential and how its tokens are scoped.
@@ -37,9 +43,16 @@ struct CredentialRecord {
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
   bool enabled = true;
-  // Bearer tokens minted from this credential before this instant are refused
-  // by the management API: set when its secret is replaced or it is disabled,
-  // so that re-enabling does not revive tokens from before. 0 = none refused.
+  // Moves on (never back) when the secret is replaced or the credential is
+  // disabled. A token minted from the credential carries the value (claim
+  // `gen`), and the management API refuses it once the two differ, so a
+  // re-enable revives nothing. 0 in records written before it existed.
+  uint64_t generation = 0;
+  // Legacy: the whole-second cut-off that versions before `generation` set on
+  // a secret replacement or disable. No longer set; kept while the generation
+  // is 0 because tokens those versions minted carry no `gen` and it is the
+  // only thing that still refuses them (see Authenticator). Cleared when the
+  // generation first moves on, which refuses all of them. 0 = none.
   int64_t tokens_not_before_ms = 0;
   std::vector<std::string> roles;        // service accounts only
   std::optional<int64_t> last_login_ms;  // filled from the last-login table on read

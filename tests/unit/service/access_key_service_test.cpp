@@ -211,6 +211,26 @@ TEST_CASE_METHOD(KeyFixture, "RegenerateOwn replaces the secret and the old one 
   CHECK(tokens->ExchangeClientCredentials(issued.record.client_id, *fresh).ok());
 }
 
+TEST_CASE_METHOD(KeyFixture, "RegenerateOwn moves the key's generation on and leaves the owner's alone", "[service]") {
+  IssuedCredential issued = MustCreate(ada, "ci");
+  CHECK(issued.record.generation == 0);
+  // As an earlier version left a key after a replacement: a cut-off, no generation.
+  issued.record.tokens_not_before_ms = issued.record.created_at_ms;
+  REQUIRE(store->UpdateCredential(issued.record).ok());
+  REQUIRE(service.RegenerateOwn(ada, issued.record.id).ok());
+  REQUIRE(service.RegenerateOwn(ada, issued.record.id).ok());  // the same millisecond
+  auto stored = store->GetCredential(issued.record.id);
+  REQUIRE(stored.ok());
+  REQUIRE(stored->has_value());
+  CHECK((*stored)->generation == 2);
+  CHECK((*stored)->tokens_not_before_ms == 0);  // the generation now refuses all it did
+  CHECK(store->GetUser(ada.id).value()->generation == 0);
+  // Another user's key is NotFound and keeps its generation.
+  IssuedCredential bobs = MustCreate(bob, "ci");
+  CHECK(service.RegenerateOwn(ada, bobs.record.id).error().code == ErrorCode::kNotFound);
+  CHECK(store->GetCredential(bobs.record.id).value()->generation == 0);
+}
+
 TEST_CASE_METHOD(KeyFixture, "ListAll lists every user's keys and filters by client ID and creator", "[service]") {
   AccessKeyService roomy{*store, hasher, clock, write_mu, 20};
   std::vector<IssuedCredential> adas, bobs;

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <string>
 
 #include "keymint/crypto/encoding.hpp"
@@ -10,6 +11,7 @@
 #include "keymint/service/access_key_service.hpp"
 #include "keymint/service/roles.hpp"
 #include "keymint/service/service_account_service.hpp"
+#include "keymint/service/user_service.hpp"
 #include "unit/test_support/jwt.hpp"
 #include "unit/test_support/service_env.hpp"
 
@@ -47,6 +49,13 @@ struct AuthFixture : ServiceEnv {
   }
 
   Result<Principal> Auth(const std::string& jwt) const { return authenticator.Authenticate(jwt); }
+
+  // `claims` signed with the active key, as if this keymint had minted them.
+  std::string Sign(const json::object& claims) const {
+    auto jwt = keymint::crypto::SignJws(keys.active(), keys.active_header(), json::serialize(claims));
+    REQUIRE(jwt.ok());
+    return *jwt;
+  }
 
   void RequireRejected(std::string_view token) const {
     INFO("token: " << token);
@@ -343,11 +352,173 @@ TEST_CASE_METHOD(AuthFixture, "replacing a secret refuses the old secret's token
   auto fresh = access_keys.RegenerateOwn(ada, key->record.id);
   REQUIRE(fresh.ok());
   RequireRejected(old_token->jwt);
-  // Minted in the very second of the rotation: iat is whole seconds, so the
-  // cut-off must not catch it.
+  // Minted in the very second of the rotation, from the new generation.
   auto new_token = tokens->ExchangeClientCredentials(key->record.client_id, *fresh);
   REQUIRE(new_token.ok());
   CHECK(Auth(new_token->jwt).ok());
   // The user's password token does not depend on the key.
   CHECK(Auth(PasswordToken()).ok());
+}
+
+TEST_CASE_METHOD(AuthFixture,
+                 "a password token is refused once its user's generation moves on, and a new one is accepted",
+                 "[service]") {
+  const std::string before = PasswordToken();
+  REQUIRE(Auth(before).ok());
+  ada.generation = 1;  // as a password reset or change writes it, in the same millisecond
+  REQUIRE(store->UpdateUser(ada).ok());
+  RequireRejected(before);
+  const std::string after = PasswordToken();
+  CHECK(JwtClaims(after).at("gen").as_int64() == 1);
+  CHECK(Auth(after).ok());
+}
+
+TEST_CASE_METHOD(AuthFixture, "a password reset through UserService ends the earlier password token at once",
+                 "[service]") {
+  keymint::RoleCatalog catalog;
+  keymint::UserService users{*store, catalog, clock, write_mu};
+  const std::string before = PasswordToken();
+  const std::string key_token = KeyToken(ada);
+  auto temp = users.ResetPassword(ada.id);  // the clock does not move
+  REQUIRE(temp.ok());
+  RequireRejected(before);
+  // The access key is a credential of its own; its token lives on.
+  CHECK(Auth(key_token).ok());
+  auto fresh = tokens->ExchangePassword("ada@example.com", *temp);
+  REQUIRE(fresh.ok());
+  CHECK(Auth(fresh->jwt).ok());
+}
+
+TEST_CASE_METHOD(AuthFixture, "an access key's token is not ended by its owner's generation", "[service]") {
+  const std::string key_token = KeyToken(ada);
+  ada.generation = 4;
+  REQUIRE(store->UpdateUser(ada).ok());
+  auto principal = Auth(key_token);
+  REQUIRE(principal.ok());
+  CHECK(principal->user()->generation == 4);
+}
+
+TEST_CASE_METHOD(AuthFixture, "a client-credentials token is refused once its credential's generation moves on",
+                 "[service]") {
+  auto key = AddAccessKey(ada, "ci");
+  auto account = AddServiceAccount("deployer", {"Editor"});
+  for (auto* credential : {&key, &account}) {
+    auto before = tokens->ExchangeClientCredentials(credential->record.client_id, credential->secret);
+    REQUIRE(before.ok());
+    REQUIRE(Auth(before->jwt).ok());
+    credential->record.generation = 1;
+    REQUIRE(store->UpdateCredential(credential->record).ok());
+    RequireRejected(before->jwt);
+    auto after = tokens->ExchangeClientCredentials(credential->record.client_id, credential->secret);
+    REQUIRE(after.ok());
+    CHECK(Auth(after->jwt).ok());
+  }
+}
+
+TEST_CASE_METHOD(AuthFixture, "a secret replaced in the same millisecond as the mint refuses the token", "[service]") {
+  keymint::AccessKeyService access_keys{*store, hasher, clock, write_mu, 20};
+  keymint::RoleCatalog catalog;
+  keymint::ServiceAccountService accounts{*store, hasher, catalog, clock, write_mu};
+  auto key = access_keys.Create(ada, "ci");
+  auto account = accounts.Create("admin@example.com", "deployer", {"Editor"});
+  REQUIRE(key.ok());
+  REQUIRE(account.ok());
+
+  auto key_before = tokens->ExchangeClientCredentials(key->record.client_id, key->secret);
+  auto account_before = tokens->ExchangeClientCredentials(account->record.client_id, account->secret);
+  REQUIRE(key_before.ok());
+  REQUIRE(account_before.ok());
+  auto key_secret = access_keys.RegenerateOwn(ada, key->record.id);
+  auto account_secret = accounts.RegenerateSecret(account->record.id);
+  REQUIRE(key_secret.ok());
+  REQUIRE(account_secret.ok());
+  RequireRejected(key_before->jwt);
+  RequireRejected(account_before->jwt);
+
+  auto key_after = tokens->ExchangeClientCredentials(key->record.client_id, *key_secret);
+  auto account_after = tokens->ExchangeClientCredentials(account->record.client_id, *account_secret);
+  REQUIRE(key_after.ok());
+  REQUIRE(account_after.ok());
+  CHECK(Auth(key_after->jwt).ok());
+  CHECK(Auth(account_after->jwt).ok());
+}
+
+TEST_CASE_METHOD(AuthFixture, "a disable and re-enable in the same millisecond as the mint refuses the token",
+                 "[service]") {
+  keymint::RoleCatalog catalog;
+  keymint::ServiceAccountService accounts{*store, hasher, catalog, clock, write_mu};
+  auto account = accounts.Create("admin@example.com", "deployer", {"Editor"});
+  REQUIRE(account.ok());
+  auto before = tokens->ExchangeClientCredentials(account->record.client_id, account->secret);
+  REQUIRE(before.ok());
+  REQUIRE(accounts.Update(account->record.id, {false, std::nullopt}).ok());
+  REQUIRE(accounts.Update(account->record.id, {true, std::nullopt}).ok());
+  RequireRejected(before->jwt);
+  auto after = tokens->ExchangeClientCredentials(account->record.client_id, account->secret);
+  REQUIRE(after.ok());
+  CHECK(Auth(after->jwt).ok());
+}
+
+TEST_CASE_METHOD(AuthFixture, "an absent gen counts as 0 and a gen that is not a non-negative integer is refused",
+                 "[service]") {
+  json::object claims = JwtClaims(PasswordToken());
+  claims.erase("gen");
+  const std::string without_gen = Sign(claims);
+  CHECK(Auth(without_gen).ok());
+
+  for (const json::value& bad : {json::value("0"), json::value(-1), json::value(0.0), json::value(true),
+                                 json::value(nullptr), json::value(json::array{0})}) {
+    INFO("gen " << json::serialize(bad));
+    claims["gen"] = bad;
+    RequireRejected(Sign(claims));
+  }
+
+  ada.generation = UINT64_MAX;
+  REQUIRE(store->UpdateUser(ada).ok());
+  RequireRejected(without_gen);
+  claims["gen"] = UINT64_MAX;
+  CHECK(Auth(Sign(claims)).ok());
+  claims["gen"] = UINT64_MAX - 1;
+  RequireRejected(Sign(claims));
+}
+
+TEST_CASE_METHOD(AuthFixture, "the whole-second cut-off of earlier versions applies only to tokens without gen",
+                 "[service]") {
+  // A credential as an earlier version left it after a secret replacement at
+  // kWholeSecondMs + 400: no generation, a cut-off instead.
+  auto key = AddAccessKey(ada, "legacy");
+  key.record.tokens_not_before_ms = kWholeSecondMs + 400;
+  REQUIRE(store->UpdateCredential(key.record).ok());
+  clock.Set(kWholeSecondMs + 5000);
+  auto minted = tokens->ExchangeClientCredentials(key.record.client_id, key.secret);
+  REQUIRE(minted.ok());
+  const json::object current = JwtClaims(minted->jwt);
+  CHECK(Auth(minted->jwt).ok());
+  auto at = [&](int64_t iat_s, bool with_gen) {
+    json::object claims = current;
+    claims["iat"] = iat_s;
+    claims["nbf"] = iat_s;
+    if (!with_gen) claims.erase("gen");
+    return Sign(claims);
+  };
+  const int64_t cut_off_s = kWholeSecondMs / 1000;
+
+  // Minted by an earlier version: refused when certainly before the cut-off;
+  // in its very second it cannot be told apart, so it passes as it always did.
+  RequireRejected(at(cut_off_s - 1, false));
+  CHECK(Auth(at(cut_off_s, false)).ok());
+  CHECK(Auth(at(cut_off_s + 1, false)).ok());
+  // Minted by this version: the generation alone decides.
+  CHECK(Auth(at(cut_off_s - 1, true)).ok());
+
+  // Once the generation has moved on, no token without gen passes at all.
+  key.record.generation = 1;
+  REQUIRE(store->UpdateCredential(key.record).ok());
+  RequireRejected(at(cut_off_s + 1, false));
+  RequireRejected(at(cut_off_s + 1, true));  // still gen 0
+  json::object next = current;
+  next["gen"] = 1;
+  next["iat"] = cut_off_s - 1;
+  next["nbf"] = cut_off_s - 1;
+  CHECK(Auth(Sign(next)).ok());
 }

@@ -231,20 +231,29 @@ TEST_CASE_METHOD(AccountFixture, "a PATCH that changes nothing writes nothing an
   REQUIRE(same.ok());
   CHECK(same->updated_at_ms == kStart);
   CHECK(MustGet(issued.record.id).updated_at_ms == kStart);
-  CHECK(MustGet(issued.record.id).tokens_not_before_ms == 0);
+  CHECK(MustGet(issued.record.id).generation == 0);
 }
 
-TEST_CASE_METHOD(AccountFixture, "disabling and replacing the secret set the token cut-off; enabling does not",
+TEST_CASE_METHOD(AccountFixture, "disabling and replacing the secret move the generation on, but enabling does not",
                  "[service]") {
   IssuedCredential issued = MustCreate("deployer");
-  CHECK(issued.record.tokens_not_before_ms == 0);
-  clock.Advance(1000);
+  CHECK(issued.record.generation == 0);
+  // No clock movement at all: the generation does not depend on time.
   REQUIRE(service.Update(issued.record.id, ServiceAccountChange{false, std::nullopt}).ok());
-  CHECK(MustGet(issued.record.id).tokens_not_before_ms == kStart + 1000);
-  clock.Advance(1000);
+  CHECK(MustGet(issued.record.id).generation == 1);
   REQUIRE(service.Update(issued.record.id, ServiceAccountChange{true, std::nullopt}).ok());
-  CHECK(MustGet(issued.record.id).tokens_not_before_ms == kStart + 1000);
-  clock.Advance(1000);
+  CHECK(MustGet(issued.record.id).generation == 1);
+  REQUIRE(
+      service.Update(issued.record.id, ServiceAccountChange{std::nullopt, std::vector<std::string>{"Viewer"}}).ok());
+  CHECK(MustGet(issued.record.id).generation == 1);
   REQUIRE(service.RegenerateSecret(issued.record.id).ok());
-  CHECK(MustGet(issued.record.id).tokens_not_before_ms == kStart + 3000);
+  CHECK(MustGet(issued.record.id).generation == 2);
+  auto disabled = service.Update(issued.record.id, ServiceAccountChange{false, std::nullopt});
+  REQUIRE(disabled.ok());
+  CHECK(disabled->generation == 3);
+  // A disable of a disabled account changes nothing.
+  REQUIRE(service.Update(issued.record.id, ServiceAccountChange{false, std::nullopt}).ok());
+  CHECK(MustGet(issued.record.id).generation == 3);
+  // The whole-second cut-off of earlier versions is no longer written.
+  CHECK(MustGet(issued.record.id).tokens_not_before_ms == 0);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <latch>
 #include <optional>
 #include <string>
@@ -356,4 +357,48 @@ TEST_CASE_METHOD(TokenFixture, "wrong passwords throttle the username, however i
   // Unknown usernames are throttled the same way, so 429 does not reveal who exists.
   for (int i = 0; i < burst; ++i) RequireBadPassword(tokens->ExchangePassword("nobody@example.com", "wrong"));
   CHECK(tokens->ExchangePassword("nobody@example.com", "wrong").error().code == ErrorCode::kResourceExhausted);
+}
+
+TEST_CASE_METHOD(TokenFixture, "a password token carries the user's generation as gen", "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"}, "correct horse battery");
+  auto first = tokens->ExchangePassword("ada@example.com", "correct horse battery");
+  REQUIRE(first.ok());
+  CHECK(JwtClaims(first->jwt).at("gen").as_int64() == 0);
+
+  ada.generation = 7;
+  REQUIRE(store->UpdateUser(ada).ok());
+  auto second = tokens->ExchangePassword("ada@example.com", "correct horse battery");
+  REQUIRE(second.ok());
+  CHECK(JwtClaims(second->jwt).at("gen").as_int64() == 7);
+}
+
+TEST_CASE_METHOD(TokenFixture, "a client-credentials token carries the credential's generation, not the owner's",
+                 "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  ada.generation = 5;
+  REQUIRE(store->UpdateUser(ada).ok());
+  auto key = AddAccessKey(ada, "ci");
+  key.record.generation = 2;
+  REQUIRE(store->UpdateCredential(key.record).ok());
+  auto account = AddServiceAccount("deployer", {"Editor"});
+  account.record.generation = 3;
+  REQUIRE(store->UpdateCredential(account.record).ok());
+
+  auto key_token = tokens->ExchangeClientCredentials(key.record.client_id, key.secret);
+  REQUIRE(key_token.ok());
+  CHECK(JwtClaims(key_token->jwt).at("gen").as_int64() == 2);
+  auto account_token = tokens->ExchangeClientCredentials(account.record.client_id, account.secret);
+  REQUIRE(account_token.ok());
+  CHECK(JwtClaims(account_token->jwt).at("gen").as_int64() == 3);
+}
+
+TEST_CASE_METHOD(TokenFixture, "gen is written as a plain JSON integer even beyond the int64 range", "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"}, "correct horse battery");
+  ada.generation = UINT64_MAX;
+  REQUIRE(store->UpdateUser(ada).ok());
+  auto issued = tokens->ExchangePassword("ada@example.com", "correct horse battery");
+  REQUIRE(issued.ok());
+  const json::value& gen = JwtClaims(issued->jwt).at("gen");
+  REQUIRE(gen.is_uint64());
+  CHECK(gen.as_uint64() == UINT64_MAX);
 }

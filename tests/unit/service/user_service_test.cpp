@@ -286,3 +286,50 @@ TEST_CASE_METHOD(UserFixture, "ChangeOwnPassword stores the new password", "[ser
   CHECK(VerifyPassword("new-password-456", stored.password_hash));
   CHECK(stored.roles == ada.roles);
 }
+
+TEST_CASE_METHOD(UserFixture, "ResetPassword moves the user's generation on by one", "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  REQUIRE(Stored(ada.id).generation == 0);
+  REQUIRE(users.ResetPassword(ada.id).ok());
+  CHECK(Stored(ada.id).generation == 1);
+  REQUIRE(users.ResetPassword(ada.id).ok());
+  CHECK(Stored(ada.id).generation == 2);
+}
+
+TEST_CASE_METHOD(UserFixture, "ChangeOwnPassword moves the generation on, a refused change does not", "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"}, "old-password-123");
+  CHECK_FALSE(users.ChangeOwnPassword(ada, "old-password-123", "short").ok());
+  CHECK(Stored(ada.id).generation == 0);
+  REQUIRE(users.ChangeOwnPassword(ada, "old-password-123", "new-password-456").ok());
+  CHECK(Stored(ada.id).generation == 1);
+}
+
+TEST_CASE_METHOD(UserFixture, "SetRoles moves the generation on only when it takes System administrator away",
+                 "[service]") {
+  UserRecord first = AddUser("admin1@example.com", {kAdmin});
+  UserRecord second = AddUser("admin2@example.com", {kAdmin});
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+
+  // Changes that leave System administrator where it was end no session.
+  REQUIRE(users.SetRoles(ada.id, {"Editor"}).ok());
+  REQUIRE(users.SetRoles(first.id, {kAdmin, "Editor"}).ok());
+  REQUIRE(users.SetRoles(ada.id, {"Editor", kAdmin}).ok());  // a promotion
+  CHECK(Stored(ada.id).generation == 0);
+  CHECK(Stored(first.id).generation == 0);
+
+  REQUIRE(users.SetRoles(ada.id, {"Editor"}).ok());
+  CHECK(Stored(ada.id).generation == 1);
+  REQUIRE(users.SetRoles(first.id, {"Viewer"}).ok());
+  CHECK(Stored(first.id).generation == 1);
+  // Refused (the last administrator): nothing changes.
+  CHECK_FALSE(users.SetRoles(second.id, {"Viewer"}).ok());
+  CHECK(Stored(second.id).generation == 0);
+  // The returned record is the stored one.
+  auto promoted = users.SetRoles(first.id, {kAdmin});
+  REQUIRE(promoted.ok());
+  CHECK(promoted->generation == 1);
+  auto removed = users.SetRoles(first.id, {});
+  REQUIRE(removed.ok());
+  CHECK(removed->generation == 2);
+  CHECK(Stored(first.id).generation == 2);
+}

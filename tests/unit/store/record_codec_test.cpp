@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <string>
 
 namespace codec = keymint::store_codec;
@@ -21,6 +22,7 @@ UserRecord SampleUser() {
   user.created_by = "keymint";
   user.created_at_ms = 1'700'000'000'123;
   user.updated_at_ms = 1'700'000'100'456;
+  user.generation = 3;
   return user;
 }
 
@@ -45,6 +47,7 @@ CredentialRecord SampleCredential(CredentialKind kind) {
   c.enabled = kind == CredentialKind::kAccessKey;
   c.roles = kind == CredentialKind::kServiceAccount ? std::vector<std::string>{"Editor"} : std::vector<std::string>{};
   c.tokens_not_before_ms = 1'700'000'150'000;
+  c.generation = 5;
   return c;
 }
 
@@ -56,6 +59,7 @@ void CheckSame(const UserRecord& a, const UserRecord& b) {
   CHECK(a.created_by == b.created_by);
   CHECK(a.created_at_ms == b.created_at_ms);
   CHECK(a.updated_at_ms == b.updated_at_ms);
+  CHECK(a.generation == b.generation);
 }
 
 void CheckSame(const CredentialRecord& a, const CredentialRecord& b) {
@@ -71,6 +75,7 @@ void CheckSame(const CredentialRecord& a, const CredentialRecord& b) {
   CHECK(a.enabled == b.enabled);
   CHECK(a.roles == b.roles);
   CHECK(a.tokens_not_before_ms == b.tokens_not_before_ms);
+  CHECK(a.generation == b.generation);
 }
 
 // The encoded object, changed by `edit`, serialised again.
@@ -213,4 +218,60 @@ TEST_CASE("an empty secret hash decodes as empty", "[store]") {
   auto decoded = codec::DecodeCredential(codec::EncodeCredential(credential));
   REQUIRE(decoded.has_value());
   CHECK(decoded->secret_hash.empty());
+}
+
+TEST_CASE("generations survive encoding and decoding across the whole uint64 range", "[store]") {
+  for (uint64_t generation : {uint64_t{0}, uint64_t{1}, uint64_t{INT64_MAX}, uint64_t{INT64_MAX} + 1, UINT64_MAX}) {
+    INFO("generation " << generation);
+    UserRecord user = SampleUser();
+    user.generation = generation;
+    auto decoded_user = codec::DecodeUser(codec::EncodeUser(user));
+    REQUIRE(decoded_user.has_value());
+    CHECK(decoded_user->generation == generation);
+
+    CredentialRecord credential = SampleCredential(CredentialKind::kServiceAccount);
+    credential.generation = generation;
+    auto decoded_credential = codec::DecodeCredential(codec::EncodeCredential(credential));
+    REQUIRE(decoded_credential.has_value());
+    CHECK(decoded_credential->generation == generation);
+  }
+}
+
+TEST_CASE("records written before generations existed decode with generation 0", "[store]") {
+  const auto drop_generation = [](json::object& o) { o.erase("generation"); };
+  auto user = codec::DecodeUser(Edited(codec::EncodeUser(SampleUser()), drop_generation));
+  REQUIRE(user.has_value());
+  CHECK(user->generation == 0);
+  CHECK(user->email == "ada@example.com");
+
+  auto credential = codec::DecodeCredential(
+      Edited(codec::EncodeCredential(SampleCredential(CredentialKind::kAccessKey)), drop_generation));
+  REQUIRE(credential.has_value());
+  CHECK(credential->generation == 0);
+  CHECK(credential->tokens_not_before_ms == 1'700'000'150'000);  // the old cut-off is kept
+
+  // Exactly what the previous format version wrote.
+  auto old_user = codec::DecodeUser(
+      R"({"v":1,"id":"u1","email":"old@example.com","password":"h","roles":["Viewer"],"createdBy":"keymint",)"
+      R"("createdAt":1,"updatedAt":2})");
+  REQUIRE(old_user.has_value());
+  CHECK(old_user->generation == 0);
+  auto old_credential = codec::DecodeCredential(
+      R"({"v":1,"id":"c1","kind":"service-account","name":"old","clientId":"cid","secretHmac":"00ff","owner":"",)"
+      R"("createdBy":"old@example.com","createdAt":1,"updatedAt":2,"enabled":true,"roles":[],"tokensNotBefore":1500})");
+  REQUIRE(old_credential.has_value());
+  CHECK(old_credential->generation == 0);
+  CHECK(old_credential->tokens_not_before_ms == 1500);
+}
+
+TEST_CASE("a generation that is not a non-negative integer makes the record undecodable", "[store]") {
+  const std::string user = codec::EncodeUser(SampleUser());
+  const std::string credential = codec::EncodeCredential(SampleCredential(CredentialKind::kAccessKey));
+  for (const json::value& bad : {json::value(-1), json::value("1"), json::value(1.0), json::value(true),
+                                 json::value(nullptr), json::value(json::array{1})}) {
+    INFO("generation " << json::serialize(bad));
+    const auto set_bad = [&](json::object& o) { o["generation"] = bad; };
+    CHECK_FALSE(codec::DecodeUser(Edited(user, set_bad)).has_value());
+    CHECK_FALSE(codec::DecodeCredential(Edited(credential, set_bad)).has_value());
+  }
 }
