@@ -376,7 +376,7 @@ TEST_CASE_METHOD(AuthFixture,
 TEST_CASE_METHOD(AuthFixture, "a password reset through UserService ends the earlier password token at once",
                  "[service]") {
   keymint::RoleCatalog catalog;
-  keymint::UserService users{*store, catalog, clock, write_mu};
+  keymint::UserService users{*store, catalog, clock, write_mu, limiter};
   const std::string before = PasswordToken();
   const std::string key_token = KeyToken(ada);
   auto temp = users.ResetPassword(ada.id);  // the clock does not move
