@@ -133,6 +133,7 @@ int Serve(const Config& config) {
   options.io_threads = threads;
   options.body_limit = config.body_limit_bytes;
   options.max_connections = config.max_connections;
+  options.max_connections_per_address = config.max_connections_per_address;
   // Password work waits in the gate on pool threads; management requests
   // must still find one free.
   options.pool_threads = config.password_concurrency + config.password_queue + kManagementPoolThreads;

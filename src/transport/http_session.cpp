@@ -39,6 +39,8 @@ bool IsParseError(beast::error_code ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category();
 }
 
+}  // namespace
+
 std::string PeerAddress(const tcp::socket& socket) {
   beast::error_code ec;
   const tcp::endpoint peer = socket.remote_endpoint(ec);
@@ -51,24 +53,22 @@ std::string PeerAddress(const tcp::socket& socket) {
   return address.to_string();
 }
 
-}  // namespace
-
-HttpSession::HttpSession(tcp::socket socket, const SessionContext& context)
+HttpSession::HttpSession(tcp::socket socket, std::string remote_address, const SessionContext& context)
     : stream_(std::move(socket)),
       context_(context),
-      remote_address_(PeerAddress(stream_.socket())),
+      remote_address_(std::move(remote_address)),
       buffer_(ReadBufferLimit(context.options)) {}
 
 HttpSession::~HttpSession() { context_.registry.Remove(this); }
 
 void HttpSession::Start() {
-  context_.registry.Add(shared_from_this());
+  context_.registry.Add(shared_from_this(), remote_address_);
   // The accept handler does not run on this connection's strand; start there.
   net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::DoRead, shared_from_this()));
 }
 
 void HttpSession::StartRefusing() {
-  context_.registry.Add(shared_from_this());
+  context_.registry.Add(shared_from_this(), remote_address_);
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
     api::Response response = api::ErrorResponse(503, "too many connections; retry shortly");
     response.AddHeader("Retry-After", "1");

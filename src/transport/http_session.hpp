@@ -23,6 +23,10 @@
 
 namespace keymint::transport {
 
+// The peer's IP address as text ("" when the socket has none); an IPv4 peer
+// of a dual-stack socket as plain IPv4.
+std::string PeerAddress(const boost::asio::ip::tcp::socket& socket);
+
 // Everything a session borrows from the server. The server keeps all of it
 // alive until every session is gone.
 struct SessionContext {
@@ -37,8 +41,9 @@ struct SessionContext {
 // connection's strand (the stream's executor), so no mutex is needed.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  // `socket` must use a strand of the server's io_context as its executor.
-  HttpSession(boost::asio::ip::tcp::socket socket, const SessionContext& context);
+  // `socket` must use a strand of the server's io_context as its executor;
+  // `remote_address` is its peer's IP address as text (PeerAddress).
+  HttpSession(boost::asio::ip::tcp::socket socket, std::string remote_address, const SessionContext& context);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;

@@ -6,6 +6,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -16,7 +18,8 @@ class HttpSession;
 // Thread-safe.
 class SessionRegistry {
  public:
-  void Add(const std::shared_ptr<HttpSession>& session);
+  // `address` is the peer's, counted for CountFrom until the session is removed.
+  void Add(const std::shared_ptr<HttpSession>& session, std::string address);
   // Called from the session's destructor. When the registry is draining and
   // this was the last session, runs the drain callback (on this thread).
   void Remove(const HttpSession* session);
@@ -31,12 +34,20 @@ class SessionRegistry {
   void EndDrain();
 
   std::size_t size() const;
+  // Live sessions whose peer is `address`.
+  std::size_t CountFrom(std::string_view address) const;
 
  private:
+  struct Entry {
+    std::weak_ptr<HttpSession> session;
+    std::string address;
+  };
   mutable std::mutex mu_;
-  // Keyed by address so the destructor can remove itself without a weak_ptr.
-  std::unordered_map<const HttpSession*, std::weak_ptr<HttpSession>> sessions_;  // guarded by mu_
-  std::function<void()> on_drained_;                                             // guarded by mu_
+  // Keyed by the session's address in memory so the destructor can remove
+  // itself without a weak_ptr.
+  std::unordered_map<const HttpSession*, Entry> sessions_;      // guarded by mu_
+  std::unordered_map<std::string, std::size_t> per_address_;  // guarded by mu_; no zero counts
+  std::function<void()> on_drained_;                            // guarded by mu_
 };
 
 }  // namespace keymint::transport

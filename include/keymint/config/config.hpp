@@ -33,6 +33,7 @@ struct Config {
   std::vector<std::string> extra_roles;             // roles.extra (file only): added to the built-in catalog
   std::size_t body_limit_bytes = 64 * 1024;         // server.body_limit_bytes; 1 KiB..16 MiB
   std::size_t max_connections = 10000;              // KEYMINT_MAX_CONNECTIONS / server.max_connections
+  std::size_t max_connections_per_address = 1000;   // KEYMINT_MAX_CONNECTIONS_PER_ADDRESS / server.*; 0 = none
   int password_concurrency = 1;                     // KEYMINT_PASSWORD_CONCURRENCY / passwords.concurrency
   int password_queue = 16;                          // KEYMINT_PASSWORD_QUEUE / passwords.queue
   int password_queue_wait_ms = 3000;                // KEYMINT_PASSWORD_QUEUE_WAIT_MS / passwords.queue_wait_ms

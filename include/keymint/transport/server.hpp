@@ -27,6 +27,9 @@ struct ServerOptions {
   // Retry-After and closed; past it by kRefusalSlots it is closed unanswered.
   // Bounds memory: see README "Limits".
   std::size_t max_connections = 10000;
+  // Connections from one peer address served at once (0 = no limit), so that
+  // one client cannot hold every slot; past it, 503 as above.
+  std::size_t max_connections_per_address = 1000;
   std::chrono::seconds drain_timeout{10};  // on stop, in-flight requests get this long to finish
 };
 

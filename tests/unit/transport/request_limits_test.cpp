@@ -198,5 +198,23 @@ TEST_CASE("past max_connections a new connection gets 503 and Retry-After; freed
   CHECK(second.Request("GET", "/echo").status == 200);
 }
 
+TEST_CASE("past max_connections_per_address a peer gets 503 while other peers are served", "[transport]") {
+  EchoRouter router;
+  auto options = TestOptions();
+  options.max_connections_per_address = 2;
+  RunningServer server(router, options);
+
+  TestClient first(server.port());
+  TestClient second(server.port());
+  REQUIRE(first.Request("GET", "/echo").status == 200);
+  REQUIRE(second.Request("GET", "/echo").status == 200);
+
+  TestClient refused(server.port());
+  CheckRefusedAndClosed(refused, refused.ReadResponse(), 503);
+
+  TestClient other_peer(server.port(), "127.0.0.2");
+  CHECK(other_peer.Request("GET", "/echo").body.find("peer=127.0.0.2|") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace keymint::transport

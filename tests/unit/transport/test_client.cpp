@@ -95,7 +95,10 @@ struct TestClient::Impl {
   int fd() { return stream.socket().native_handle(); }
 };
 
-TestClient::TestClient(uint16_t port) : impl_(std::make_unique<Impl>()) {
+TestClient::TestClient(uint16_t port, std::string_view source) : impl_(std::make_unique<Impl>()) {
+  auto& socket = impl_->stream.socket();
+  socket.open(tcp::v4());
+  socket.bind(tcp::endpoint(net::ip::make_address(std::string(source)), 0));
   impl_->stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
 }
 

@@ -39,7 +39,9 @@ class TestClient {
  public:
   static constexpr std::chrono::seconds kTimeout{10};
 
-  explicit TestClient(uint16_t port);
+  // Connects from `source`, any of 127.0.0.0/8 (all loopback on Linux), so
+  // a test can be several peers.
+  explicit TestClient(uint16_t port, std::string_view source = "127.0.0.1");
   ~TestClient();
   TestClient(const TestClient&) = delete;
   TestClient& operator=(const TestClient&) = delete;
