@@ -5,6 +5,7 @@
 #include <boost/url/pct_string_view.hpp>
 
 #include "api/headers.hpp"
+#include "keymint/api/http_error.hpp"
 #include "keymint/crypto/encoding.hpp"
 
 namespace keymint::api {
@@ -35,7 +36,8 @@ Result<std::map<std::string, std::string>> ParseForm(std::string_view body) {
   for (auto param : *parsed) {
     if (param.key.empty()) continue;  // "a=1&&b=2"
     auto [it, inserted] = form.emplace(param.key.decode(kFormEncoding), param.value.decode(kFormEncoding));
-    if (!inserted) return Error::InvalidArgument("parameter " + it->first + " is repeated");
+    // The name is decoded bytes, any bytes: quote it printably.
+    if (!inserted) return Error::InvalidArgument("parameter " + EscapeUnprintable(it->first) + " is repeated");
   }
   return form;
 }

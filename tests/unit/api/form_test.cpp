@@ -65,6 +65,12 @@ TEST_CASE("ParseForm refuses a malformed escape", "[api]") {
   }
 }
 
+TEST_CASE("ParseForm names a repeated parameter printably, whatever bytes it decodes to", "[api]") {
+  auto form = ParseForm("%FF%00name=1&%ff%00name=2");
+  REQUIRE_FALSE(form.ok());
+  CHECK(form.error().message == "parameter %FF%00name is repeated");
+}
+
 // Found by the form fuzz target (tests/fuzz/regressions/form/): Boost.URL 1.81's
 // parse_query re-measured its input with strlen, reading past a view that was
 // not NUL-terminated at its end and parsing what followed.
