@@ -83,8 +83,8 @@ std::string ErrorOf(const Args& args, const Env& env = {}) {
 }
 
 std::string ShippedExamplePath() {
-  // tests/unit/config/config_test.cpp -> <repo>/config/keymint.toml
-  return (fs::path(__FILE__).parent_path() / ".." / ".." / ".." / "config" / "keymint.toml").lexically_normal();
+  // Not from __FILE__: ccache may make that relative to the build directory.
+  return fs::path(KEYMINT_SOURCE_DIR) / "config" / "keymint.toml";
 }
 
 std::string ReadAll(const std::string& path) {
