@@ -15,11 +15,14 @@ fi
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$KEYMINT_ROOT}"
 export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 
-# Debian 12 packages keymint builds with (see README "Dependencies").
+# Debian 12 packages keymint builds with (see README "Dependencies"); clang and
+# libclang-rt-14-dev (libFuzzer, named explicitly: it is only "recommended")
+# build the fuzz targets.
 KEYMINT_PACKAGES=(
   g++ cmake ninja-build pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev librocksdb-dev libtomlplusplus-dev catch2
+  clang libclang-rt-14-dev
 )
 
 keymint_install_packages() {
@@ -42,4 +45,14 @@ keymint_build() {
   cmake -S "$KEYMINT_ROOT" -B "$KEYMINT_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" \
     -DKEYMINT_SANITIZE="$sanitize" "$@" >/dev/null
   cmake --build "$KEYMINT_BUILD_DIR" -j"$(nproc)"
+}
+
+# The libFuzzer configuration (tests/fuzz/): clang, every library instrumented,
+# in its own build directory; builds only the fuzz targets.
+KEYMINT_FUZZ_BUILD_DIR="${KEYMINT_FUZZ_BUILD_DIR:-$KEYMINT_ROOT/build-fuzz}"
+
+keymint_build_fuzz() {
+  cmake -S "$KEYMINT_ROOT" -B "$KEYMINT_FUZZ_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_COMPILER=clang++ -DKEYMINT_FUZZ=ON -DKEYMINT_BUILD_BENCH=OFF "$@" >/dev/null
+  cmake --build "$KEYMINT_FUZZ_BUILD_DIR" -j"$(nproc)" --target keymint_fuzzers
 }

@@ -5,6 +5,7 @@
 #include <boost/url/pct_string_view.hpp>
 
 #include "api/headers.hpp"
+#include "keymint/api/http_error.hpp"
 #include "keymint/crypto/encoding.hpp"
 
 namespace keymint::api {
@@ -25,12 +26,18 @@ std::optional<std::string> DecodeComponent(std::string_view text) {
 Result<std::map<std::string, std::string>> ParseForm(std::string_view body) {
   std::map<std::string, std::string> form;
   if (body.empty()) return form;
-  auto parsed = urls::parse_query(body);
+  // Boost.URL 1.81's parse_query re-measures its input with strlen
+  // (boostorg/url#757): on a view that is not NUL-terminated right at its end
+  // it reads past the view, and parses whatever follows. Parse a terminated
+  // copy; a well-formed query holds no NUL, so strlen then finds the true end.
+  const std::string terminated(body);
+  auto parsed = urls::parse_query(terminated);
   if (!parsed) return Error::InvalidArgument("malformed form body");
   for (auto param : *parsed) {
     if (param.key.empty()) continue;  // "a=1&&b=2"
     auto [it, inserted] = form.emplace(param.key.decode(kFormEncoding), param.value.decode(kFormEncoding));
-    if (!inserted) return Error::InvalidArgument("parameter " + it->first + " is repeated");
+    // The name is decoded bytes, any bytes: quote it printably.
+    if (!inserted) return Error::InvalidArgument("parameter " + EscapeUnprintable(it->first) + " is repeated");
   }
   return form;
 }

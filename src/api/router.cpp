@@ -99,7 +99,7 @@ class TableRouter final : public Router {
       return Ready(std::get<Response>(std::move(reply)));
     }
     if (allow.empty()) return Ready(ErrorResponse(404, "no such endpoint: " + std::string(path)));
-    Response response = ErrorResponse(405, "method " + std::string(request.method) + " is not allowed here");
+    Response response = ErrorResponse(405, "method " + EscapeUnprintable(request.method) + " is not allowed here");
     response.AddHeader("Allow", allow);
     AddPathHeaders(request.target, response);
     return Ready(std::move(response));

@@ -10,6 +10,11 @@
 
 namespace keymint::api {
 
+// Bytes from a request, made safe to quote in an error message: printable
+// ASCII stays as it is and every other byte becomes %XX, so the JSON the
+// message ends up in is valid UTF-8 whatever the client sent.
+std::string EscapeUnprintable(std::string_view text);
+
 int HttpStatusFor(ErrorCode code);
 Response ErrorResponse(int status, std::string_view message);
 // 4xx errors keep their message; 5xx errors are logged to stderr and answered

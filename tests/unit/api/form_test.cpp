@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "keymint/crypto/encoding.hpp"
 
@@ -61,6 +63,27 @@ TEST_CASE("ParseForm refuses a malformed escape", "[api]") {
     REQUIRE_FALSE(form.ok());
     CHECK(form.error().code == ErrorCode::kInvalidArgument);
   }
+}
+
+TEST_CASE("ParseForm names a repeated parameter printably, whatever bytes it decodes to", "[api]") {
+  auto form = ParseForm("%FF%00name=1&%ff%00name=2");
+  REQUIRE_FALSE(form.ok());
+  CHECK(form.error().message == "parameter %FF%00name is repeated");
+}
+
+// Found by the form fuzz target (tests/fuzz/regressions/form/): Boost.URL 1.81's
+// parse_query re-measured its input with strlen, reading past a view that was
+// not NUL-terminated at its end and parsing what followed.
+TEST_CASE("ParseForm reads only the bytes of its view", "[api]") {
+  const std::string buffer = "a=1&b=2&c=3";
+  auto form = ParseForm(std::string_view(buffer).substr(0, 5));  // "a=1&b"
+  REQUIRE(form.ok());
+  CHECK(*form == Form{{"a", "1"}, {"b", ""}});
+
+  const std::vector<char> exact = {'x', '=', 'y'};  // nothing after it, not even a NUL
+  auto exact_form = ParseForm(std::string_view(exact.data(), exact.size()));
+  REQUIRE(exact_form.ok());
+  CHECK(*exact_form == Form{{"x", "y"}});
 }
 
 TEST_CASE("ParseBasicAuthorization is nullopt for another scheme or no header", "[api]") {

@@ -6,6 +6,7 @@
 using keymint::Error;
 using keymint::ErrorCode;
 using keymint::api::ErrorResponse;
+using keymint::api::EscapeUnprintable;
 using keymint::api::HttpStatusFor;
 namespace json = boost::json;
 
@@ -27,4 +28,10 @@ TEST_CASE("an error response is the Error shape with code and message", "[api]")
   CHECK(body.as_object().size() == 2);
   CHECK(body.at("code").as_int64() == 409);
   CHECK(body.at("message").as_string() == "an access key named \"ci\" already exists");
+}
+
+TEST_CASE("EscapeUnprintable keeps printable ASCII and writes every other byte as %XX", "[api]") {
+  CHECK(EscapeUnprintable("") == "");
+  CHECK(EscapeUnprintable("grant_type \"x\" 100%") == "grant_type \"x\" 100%");
+  CHECK(EscapeUnprintable(std::string_view("a\0b\n\x7f\xc3\xa9\xff", 8)) == "a%00b%0A%7F%C3%A9%FF");
 }

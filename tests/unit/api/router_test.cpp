@@ -448,6 +448,19 @@ TEST_CASE_METHOD(RouterFixture, "the v2 token route defers a password grant and 
   }
 }
 
+// Found by the router fuzz target (tests/fuzz/regressions/router/): error
+// messages quoted request bytes as they were, and bytes that are not UTF-8
+// made the answer invalid JSON.
+TEST_CASE_METHOD(RouterFixture, "errors that quote request bytes stay valid JSON", "[api]") {
+  api::Response repeated = Send({"POST", "/api/v2/token", "%FF%0A=1&%ff%0a=2", kForm});
+  CHECK(repeated.status == 400);
+  CHECK(BodyOf(repeated).at("error_description").as_string() == "parameter %FF%0A is repeated");
+
+  api::Response method = Send({"P\xffST", "/api/v1/token"});
+  CheckErrorShape(method, 405);
+  CHECK(BodyOf(method).at("message").as_string() == "method P%FFST is not allowed here");
+}
+
 TEST_CASE_METHOD(RouterFixture, "the JWKS publishes the active key", "[api]") {
   bool ready = false;
   api::Response response = Send({"GET", "/.well-known/jwks.json"}, &ready);
