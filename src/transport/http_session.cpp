@@ -95,6 +95,7 @@ void HttpSession::DoRead() {
   api_request_ = {};
   response_ = {};
   parser_.emplace();
+  chunked_header_.reset();
   ConfigureParser(*parser_, context_.options);
   // One deadline for the whole request, header and body: a client that
   // trickles bytes cannot hold the connection longer than this.
@@ -108,8 +109,8 @@ void HttpSession::OnHeader(beast::error_code ec, std::size_t /*bytes*/) {
   if (ec) return OnReadError(ec);
   const RequestHeader& header = parser_->get();
   if (auto problem = FramingProblem(header)) return SendError(api::ErrorResponse(400, std::string(*problem)));
-  header_fields_ = FieldCount(header);
   if (parser_->is_done()) return Handle();
+  if (parser_->chunked()) chunked_header_.emplace(header);
   if (ExpectsContinue(header)) {
     // curl and others wait up to a second for this before sending a body.
     return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
@@ -132,7 +133,10 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
   // Shutdown may have closed the socket after this completion was queued.
   if (state_ == State::kClosed) return;
   if (ec) return OnReadError(ec);
-  if (parser_->chunked()) DropTrailerFields(parser_->get().base(), header_fields_);
+  if (chunked_header_) {
+    DropTrailerFields(parser_->get(), std::move(*chunked_header_));
+    chunked_header_.reset();
+  }
   Handle();
 }
 

@@ -90,7 +90,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // A fresh parser per request: Beast parsers cannot be reused, and the
   // limits apply per message.
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  std::size_t header_fields_ = 0;  // fields of the header; any beyond are trailers
+  // A chunked request's header as read, put back after the body so that no
+  // trailer field survives (DropTrailerFields).
+  std::optional<boost::beast::http::request_header<>> chunked_header_;
   // The request being handled and the router's view of it. Neither changes
   // until its response has been written, so a deferred handler may keep
   // referring to them from the pool.

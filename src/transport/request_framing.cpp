@@ -55,11 +55,8 @@ std::size_t FieldCount(const http::fields& fields) {
   return static_cast<std::size_t>(std::distance(fields.begin(), fields.end()));
 }
 
-void DropTrailerFields(http::fields& fields, std::size_t header_fields) {
-  // Fields iterate in the order they arrived, so the trailers are the tail.
-  auto it = fields.begin();
-  for (std::size_t i = 0; i < header_fields && it != fields.end(); ++i) ++it;
-  while (it != fields.end()) it = fields.erase(it);
+void DropTrailerFields(WireRequest& request, RequestHeader header_before_body) {
+  request.base() = std::move(header_before_body);
 }
 
 }  // namespace keymint::transport

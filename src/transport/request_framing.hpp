@@ -6,6 +6,9 @@
 //   proxy in front of keymint may frame the same bytes differently.
 // - Trailer fields (after the last chunk) are dropped: a proxy that checks or
 //   strips Authorization never sees a trailer, so none may act as a header.
+//   Beast files a trailer beside any header field of the same name, not at
+//   the end, so the header is copied before a chunked body is read and put
+//   back afterwards.
 // - The read buffer is capped: it must hold a whole header block, one
 //   chunk-size line or the trailer section, and never more.
 #pragma once
@@ -19,6 +22,7 @@
 #include <string_view>
 
 #include "keymint/transport/server.hpp"
+#include "transport/wire.hpp"
 
 namespace keymint::transport {
 
@@ -42,12 +46,12 @@ std::optional<std::string_view> FramingProblem(const RequestHeader& header);
 // True when the client waits for "100 Continue" before sending the body.
 bool ExpectsContinue(const RequestHeader& header);
 
-// The number of fields in `fields`; taken when the header is complete so
-// that DropTrailerFields knows where the header ends.
+// The number of fields in `fields`.
 std::size_t FieldCount(const boost::beast::http::fields& fields);
 
-// Removes every field after the first `header_fields`: the trailer section a
-// chunked body may end with.
-void DropTrailerFields(boost::beast::http::fields& fields, std::size_t header_fields);
+// Puts back the header as it was before the body (`header_before_body`, a
+// copy taken when the header was complete), dropping whatever trailer
+// fields a chunked body added.
+void DropTrailerFields(WireRequest& request, RequestHeader header_before_body);
 
 }  // namespace keymint::transport

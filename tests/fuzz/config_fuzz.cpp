@@ -92,6 +92,8 @@ std::string WriteToml(const Config& config) {
   std::string out = "[server]\nlisten = " + TomlString(host + ":" + std::to_string(config.listen_port)) + "\n";
   if (config.threads != 0) out += "threads = " + std::to_string(config.threads) + "\n";
   out += "body_limit_bytes = " + std::to_string(config.body_limit_bytes) + "\n";
+  out += "max_connections = " + std::to_string(config.max_connections) + "\n";
+  out += "max_connections_per_address = " + std::to_string(config.max_connections_per_address) + "\n";
   out += "[storage]\ndata_dir = " + TomlString(config.data_dir) + "\n";
   out += "[keys]\ndir = " + TomlString(config.keys_dir) + "\n";
   out += "[tokens]\nttl_seconds = " + std::to_string(config.token_ttl_seconds) + "\n";
@@ -99,6 +101,21 @@ std::string WriteToml(const Config& config) {
   if (!config.audience.empty()) out += "audience = " + TomlString(config.audience) + "\n";
   out += "[admin]\nemail = " + TomlString(config.admin_email) + "\n";
   out += "[access_keys]\nmax_per_user = " + std::to_string(config.max_keys_per_user) + "\n";
+  out += "[passwords]\nconcurrency = " + std::to_string(config.password_concurrency) + "\n";
+  out += "queue = " + std::to_string(config.password_queue) + "\n";
+  out += "queue_wait_ms = " + std::to_string(config.password_queue_wait_ms) + "\n";
+  out += "[throttle]\n";
+  const std::pair<const char*, int> throttles[] = {
+      {"client_id_burst", config.throttle_client_id_burst},
+      {"client_id_per_minute", config.throttle_client_id_per_minute},
+      {"client_address_burst", config.throttle_client_address_burst},
+      {"client_address_per_minute", config.throttle_client_address_per_minute},
+      {"username_burst", config.throttle_username_burst},
+      {"username_per_minute", config.throttle_username_per_minute},
+      {"password_address_burst", config.throttle_password_address_burst},
+      {"password_address_per_minute", config.throttle_password_address_per_minute}};
+  for (const auto& [key, value] : throttles) out += std::string(key) + " = " + std::to_string(value) + "\n";
+  out += "capacity = " + std::to_string(config.throttle_capacity) + "\n";
   out += "[tenant]\nid = " + TomlString(config.tenant_id) + "\n";
   out += "[roles]\nextra = [";
   for (std::size_t i = 0; i < config.extra_roles.size(); ++i) {
@@ -122,6 +139,20 @@ void CheckBounds(const Config& c, const std::string& path) {
   FUZZ_CHECK(c.threads >= 0 && c.threads <= 256);
   FUZZ_CHECK(c.max_keys_per_user >= 1 && c.max_keys_per_user <= 100);
   FUZZ_CHECK(c.body_limit_bytes >= 1024 && c.body_limit_bytes <= 16 * 1024 * 1024);
+  FUZZ_CHECK(c.max_connections >= 1 && c.max_connections <= 1000000);
+  FUZZ_CHECK(c.max_connections_per_address <= 1000000);
+  FUZZ_CHECK(c.password_concurrency >= 1 && c.password_concurrency <= 256);
+  FUZZ_CHECK(c.password_queue >= 0 && c.password_queue <= 4096);
+  FUZZ_CHECK(c.password_queue_wait_ms >= 0 && c.password_queue_wait_ms <= 60000);
+  for (int burst : {c.throttle_client_id_burst, c.throttle_client_address_burst, c.throttle_username_burst,
+                    c.throttle_password_address_burst}) {
+    FUZZ_CHECK(burst >= 1 && burst <= 1000000);
+  }
+  for (int rate : {c.throttle_client_id_per_minute, c.throttle_client_address_per_minute,
+                   c.throttle_username_per_minute, c.throttle_password_address_per_minute}) {
+    FUZZ_CHECK(rate >= 0 && rate <= 1000000);
+  }
+  FUZZ_CHECK(c.throttle_capacity >= 4 && c.throttle_capacity <= 16777216);
   FUZZ_CHECK(c.issuer.empty() || c.issuer.starts_with("http://") || c.issuer.starts_with("https://"), c.issuer);
   FUZZ_CHECK(!c.data_dir.empty() && !c.keys_dir.empty() && !c.tenant_id.empty() && !c.admin_email.empty());
   for (const auto& text : Strings(c)) FUZZ_CHECK(!HasControl(text), text);

@@ -62,6 +62,7 @@
 #include "keymint/service/last_login_recorder.hpp"
 #include "keymint/service/roles.hpp"
 #include "keymint/service/service_account_service.hpp"
+#include "keymint/service/login_limiter.hpp"
 #include "keymint/service/token_service.hpp"
 #include "keymint/service/user_service.hpp"
 #include "keymint/store/store.hpp"
@@ -160,6 +161,14 @@ void Require(const Status& status, const char* what) {
   if (!status.ok()) fuzz::Fail(what, __FILE__, __LINE__, status.error().message);
 }
 
+LoginLimits UnthrottledLimits() {
+  LoginLimits limits;
+  for (ThrottleLimit* limit : {&limits.client_id, &limits.client_address, &limits.username, &limits.password_address}) {
+    limit->per_minute = 0;
+  }
+  return limits;
+}
+
 // Everything a request can touch, made once per process. Members are
 // destroyed in reverse: the recorder stops before the store closes, and the
 // scratch directory goes last.
@@ -173,10 +182,14 @@ struct World {
   LastLoginRecorder recorder{store, std::chrono::hours(1)};  // never writes on its own
   std::mutex write_mu;
   RoleCatalog catalog;
-  TokenService tokens{store, keys, hasher, clock, recorder, TokenSettings{kIssuer, kAudience, 600}};
+  // Failure throttles off: their counts would carry over from one input to
+  // the next and make a crash depend on the inputs before it (the throttles
+  // have tests and fuzz-free unit coverage of their own).
+  LoginLimiter limiter{UnthrottledLimits(), clock};
+  TokenService tokens{store, keys, hasher, clock, recorder, limiter, TokenSettings{kIssuer, kAudience, 600}};
   Authenticator authenticator{store, keys, clock, kIssuer, kAudience};
   AccessKeyService access_keys{store, hasher, clock, write_mu, 20};
-  UserService users{store, catalog, clock, write_mu};
+  UserService users{store, catalog, clock, write_mu, limiter};
   ServiceAccountService service_accounts{store, hasher, catalog, clock, write_mu};
   std::unique_ptr<api::Router> router = api::MakeRouter(
       api::ApiServices{tokens, authenticator, access_keys, users, service_accounts, keys, kIssuer, "1"});
@@ -424,7 +437,7 @@ bool IsOAuthErrorShape(const json::object& body) {
 
 void CheckResponse(const api::Request& request, const api::Response& response, const Expanded& input,
                    const World& world) {
-  static const std::set<int> kDocumented = {200, 201, 204, 400, 401, 403, 404, 405, 409, 415};
+  static const std::set<int> kDocumented = {200, 201, 204, 400, 401, 403, 404, 405, 409, 415, 429};
   const std::string where = std::string(request.method) + " " + std::string(request.target) + " -> " +
                             std::to_string(response.status) + " " + response.body;
   FUZZ_CHECK(response.status < 500, where);

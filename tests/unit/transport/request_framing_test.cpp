@@ -41,18 +41,30 @@ TEST_CASE("ExpectsContinue only for 100-continue on HTTP/1.1", "[transport]") {
   CHECK_FALSE(ExpectsContinue(Header(11, {})));
 }
 
-TEST_CASE("DropTrailerFields keeps the header's fields, in order, and nothing after", "[transport]") {
-  RequestHeader header = Header(11, {{"Host", "a"}, {"Authorization", "Bearer real"}});
-  const std::size_t count = FieldCount(header);
-  header.insert("Authorization", "Bearer trailer");
-  header.insert("X-Trailer", "1");
+TEST_CASE("DropTrailerFields restores the header exactly, whatever the trailers were named", "[transport]") {
+  WireRequest request;
+  request.method(http::verb::post);
+  request.target("/x");
+  request.insert("Host", "a");
+  request.insert("Authorization", "Bearer real");
+  request.insert("Transfer-Encoding", "chunked");
+  const RequestHeader before = request.base();
+  // Beast files a field beside an earlier one of the same name, so these
+  // land among the header's own fields, not after them.
+  request.insert("Host", "trailer-host");
+  request.insert("Authorization", "Bearer trailer");
+  request.insert("X-Trailer", "1");
+  request.body() = "payload";
 
-  DropTrailerFields(header, count);
+  DropTrailerFields(request, before);
 
-  REQUIRE(FieldCount(header) == 2);
-  CHECK(header[http::field::authorization] == "Bearer real");
-  CHECK(header.count(http::field::authorization) == 1);
-  CHECK(header.count("X-Trailer") == 0);
+  CHECK(FieldCount(request) == 3);
+  CHECK(request[http::field::host] == "a");
+  CHECK(request.count(http::field::host) == 1);
+  CHECK(request[http::field::authorization] == "Bearer real");
+  CHECK(request.count(http::field::authorization) == 1);
+  CHECK(request.count("X-Trailer") == 0);
+  CHECK(request.body() == "payload");
 }
 
 TEST_CASE("ReadBufferLimit leaves room for framing beyond the header limit", "[transport]") {

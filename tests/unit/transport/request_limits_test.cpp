@@ -97,6 +97,19 @@ TEST_CASE("trailer fields never reach the API layer: a trailer cannot set Author
   CHECK(client.Request("GET", "/echo").status == 200);
 }
 
+TEST_CASE("a trailer named like an earlier header field does not displace Authorization", "[transport]") {
+  EchoRouter router;
+  RunningServer server(router);
+  TestClient client(server.port());
+
+  // A trailer "Host" is filed next to the header's Host, before Authorization.
+  client.SendRaw(
+      "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer real\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "2\r\nok\r\n0\r\nHost: evil\r\nAuthorization: Bearer smuggled\r\n\r\n");
+
+  CHECK(client.ReadResponse().body == "auth=Bearer real|type=|peer=127.0.0.1|body=ok");
+}
+
 TEST_CASE("a chunked body with a header Authorization keeps that one", "[transport]") {
   EchoRouter router;
   RunningServer server(router);
