@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "keymint/crypto/client_secret.hpp"
 #include "keymint/crypto/jws.hpp"
 #include "keymint/crypto/password_hash.hpp"
 #include "keymint/crypto/random.hpp"
@@ -42,6 +43,9 @@ TokenService::TokenService(const Store& store, const crypto::KeyRing& keys, cons
       dummy_credential_id_(crypto::NewUuidV4()) {}
 
 Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view client_id, std::string_view secret) const {
+  // No credential can match a secret with a broken checksum: refuse it before
+  // touching the store. The time this saves depends only on the secret sent.
+  if (crypto::IsMalformedClientSecret(secret)) return Error::Unauthenticated(kBadClient);
   auto found = store_.FindCredentialByClientId(client_id, LastLoginField::kSkip);
   if (!found.ok()) return found.error();
   if (!*found) {

@@ -42,7 +42,9 @@ class TokenService {
                LastLoginRecorder& recorder, TokenSettings settings);
 
   // Unauthenticated("invalid client credentials") for an unknown client, a
-  // wrong secret, a disabled service account or an access key whose owner is gone.
+  // wrong secret, a disabled service account or an access key whose owner is gone;
+  // also, before any store lookup, for a kmsec_ secret that is not well formed
+  // (crypto::IsMalformedClientSecret).
   Result<IssuedToken> ExchangeClientCredentials(std::string_view client_id, std::string_view secret) const;
   // Unauthenticated("invalid username or password") for any mismatch. Slow by
   // design (password KDF): run it off the I/O threads. At most
