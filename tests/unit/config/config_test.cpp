@@ -83,8 +83,18 @@ std::string ErrorOf(const Args& args, const Env& env = {}) {
 }
 
 std::string ShippedExamplePath() {
-  // tests/unit/config/config_test.cpp -> <repo>/config/keymint.toml
-  return (fs::path(__FILE__).parent_path() / ".." / ".." / ".." / "config" / "keymint.toml").lexically_normal();
+  // tests/unit/config/config_test.cpp -> <repo>/config/keymint.toml. Under
+  // ccache with CCACHE_BASEDIR (scripts/common.sh) __FILE__ is relative to the
+  // build directory, so a relative path is tried from the working directory
+  // (where CTest runs the test) and each of its parents.
+  const fs::path path = fs::path(__FILE__).parent_path() / ".." / ".." / ".." / "config" / "keymint.toml";
+  if (path.is_absolute()) return path.lexically_normal();
+  for (fs::path dir = fs::current_path(); !dir.empty(); dir = dir.parent_path()) {
+    const fs::path candidate = (dir / path).lexically_normal();
+    if (fs::exists(candidate)) return candidate;
+    if (dir == dir.root_path()) break;
+  }
+  return path.lexically_normal();
 }
 
 std::string ReadAll(const std::string& path) {
