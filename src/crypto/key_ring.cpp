@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/crypto.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,7 +12,11 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <system_error>
+#include <utility>
+
+#include "crypto/atomic_file.hpp"
 
 namespace keymint::crypto {
 namespace {
@@ -31,12 +36,6 @@ class FdCloser {
   FdCloser& operator=(const FdCloser&) = delete;
   ~FdCloser() {
     if (fd_ >= 0) ::close(fd_);
-  }
-  // Closes now and reports the result: close can be where a write error surfaces.
-  int Close() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
   }
 
  private:
@@ -111,50 +110,46 @@ std::string GeneratedKeyName() {
   return std::string("signing-") + stamp + ".pem";
 }
 
-// Writes `contents` to a new file `path` with mode 0600. O_EXCL means an
-// existing key is never overwritten; on any failure the partial file is
-// removed so that the next start does not trip over a truncated key.
-Status WriteNewPrivateFile(const std::string& path, std::string_view contents) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return Error::Unavailable("cannot create " + path + ": " + ErrnoText(errno));
-  FdCloser closer(fd);
-  auto fail = [&path](const char* what, int err) -> Status {
-    ::unlink(path.c_str());
-    return Error::Unavailable(std::string("cannot ") + what + " " + path + ": " + ErrnoText(err));
-  };
-  // The umask can only clear bits, but state the mode exactly anyway.
-  if (::fchmod(fd, 0600) != 0) return fail("chmod", errno);
-  std::size_t written = 0;
-  while (written < contents.size()) {
-    const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail("write", errno);
-    written += static_cast<std::size_t>(n);
+// Held while a process looks for keys in an empty directory and generates
+// one: of several processes starting at once on one directory, the first
+// generates the key and the others, waiting here, then load it. flock(2) locks
+// go away with their process, so a crashed start never blocks the next.
+class DirectoryLock {
+ public:
+  static Result<DirectoryLock> Acquire(const std::string& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return Error::Unavailable("cannot open keys directory " + dir + ": " + ErrnoText(errno));
+    DirectoryLock lock(fd);
+    int rc;
+    do {
+      rc = ::flock(fd, LOCK_EX);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) return Error::Unavailable("cannot lock keys directory " + dir + ": " + ErrnoText(errno));
+    return lock;
   }
-  if (::fsync(fd) != 0) return fail("sync", errno);
-  if (closer.Close() != 0) return fail("close", errno);
-  return Status::Ok();
-}
+  DirectoryLock(DirectoryLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  DirectoryLock& operator=(DirectoryLock&&) = delete;
+  ~DirectoryLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
 
-// Makes the new directory entry durable too; best effort, the file itself is synced.
-void SyncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  FdCloser closer(fd);
-  (void)::fsync(fd);
-}
+ private:
+  explicit DirectoryLock(int fd) : fd_(fd) {}
+  int fd_;
+};
 
-Result<RsaKey> GenerateKeyFile(const std::string& dir) {
+// Generates a key and writes it to `dir` as signing-<now>.pem (0600, crash
+// safe: the name appears only once the whole file is on disk). False when a
+// file of that name already exists; it is then left as it is.
+Result<bool> GenerateKeyFile(const std::string& dir) {
   Result<RsaKey> key = RsaKey::Generate(kGeneratedKeyBits);
-  if (!key) return key;
+  if (!key) return std::move(key).error();
   std::string pem = key->PrivatePem();
   if (pem.empty()) return Error::Internal("cannot encode the generated key as PEM");
-  const std::string path = (fs::path(dir) / GeneratedKeyName()).string();
-  Status written = WriteNewPrivateFile(path, pem);
+  Result<NewFile> written = CreateFileAtomically((fs::path(dir) / GeneratedKeyName()).string(), pem);
   OPENSSL_cleanse(pem.data(), pem.size());
   if (!written) return std::move(written).error();
-  SyncDirectory(dir);
-  return key;
+  return *written == NewFile::kCreated;
 }
 
 std::string BuildJwks(const std::vector<RsaKey>& keys) {
@@ -174,6 +169,26 @@ Result<KeyRing> KeyRing::Open(const std::string& dir) {
   Result<std::vector<std::string>> names = ListPemFiles(dir);
   if (!names) return std::move(names).error();
 
+  bool generated = false;
+  std::optional<DirectoryLock> lock;
+  if (names->empty()) {
+    Result<DirectoryLock> acquired = DirectoryLock::Acquire(dir);
+    if (!acquired) return std::move(acquired).error();
+    lock.emplace(std::move(acquired).value());
+    // Another process may have generated a key while this one waited.
+    names = ListPemFiles(dir);
+    if (!names) return std::move(names).error();
+    if (names->empty()) {
+      Result<bool> created = GenerateKeyFile(dir);
+      if (!created) return std::move(created).error();
+      generated = *created;
+      // The key is loaded from its file like any other, so this process signs
+      // with exactly what the next start will find.
+      names = ListPemFiles(dir);
+      if (!names) return std::move(names).error();
+    }
+  }
+
   KeyRing ring;
   for (const std::string& name : *names) {
     const std::string path = (fs::path(dir) / name).string();
@@ -185,12 +200,8 @@ Result<KeyRing> KeyRing::Open(const std::string& dir) {
     }
     ring.keys_.push_back(std::move(key).value());
   }
-  if (ring.keys_.empty()) {
-    Result<RsaKey> key = GenerateKeyFile(dir);
-    if (!key) return std::move(key).error();
-    ring.keys_.push_back(std::move(key).value());
-    ring.generated_ = true;
-  }
+  if (ring.keys_.empty()) return Error::Unavailable("keys directory " + dir + " holds no key after generating one");
+  ring.generated_ = generated;
   ring.active_header_ = EncodedJwtHeader(ring.keys_.back());
   ring.jwks_json_ = BuildJwks(ring.keys_);
   return ring;

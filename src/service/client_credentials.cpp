@@ -1,10 +1,10 @@
 #include "keymint/service/client_credentials.hpp"
 
+#include "keymint/crypto/client_secret.hpp"
 #include "keymint/crypto/random.hpp"
 
 namespace keymint {
 namespace {
-constexpr std::size_t kSecretBytes = 32;    // 256 bits
 constexpr std::size_t kClientIdBytes = 18;  // 144 bits, 24 characters
 }  // namespace
 
@@ -24,7 +24,7 @@ Result<IssuedCredential> NewCredential(const Store& store, const crypto::SecretH
   auto client_id = NewClientId(store);
   if (!client_id.ok()) return client_id.error();
   IssuedCredential issued;
-  issued.secret = crypto::RandomUrlSafe(kSecretBytes);
+  issued.secret = crypto::NewClientSecret();
   CredentialRecord& c = issued.record;
   c.id = crypto::NewUuidV4();
   c.kind = kind;
@@ -46,7 +46,7 @@ void EndCredentialSessions(CredentialRecord& record) {
 }
 
 std::string ReplaceSecret(CredentialRecord& record, const crypto::SecretHasher& hasher) {
-  std::string secret = crypto::RandomUrlSafe(kSecretBytes);
+  std::string secret = crypto::NewClientSecret();
   record.secret_hash = hasher.Hash(secret);
   EndCredentialSessions(record);
   return secret;

@@ -13,15 +13,6 @@ namespace {
 
 namespace json = boost::json;
 
-// A keymint whose failure throttles trip after `burst` failures and then
-// refill slowly (one a minute), so a test sees 429 at once and never sees it
-// lift by itself. Other limits stay at their defaults unless overridden.
-ProcessOptions Throttled(std::map<std::string, std::string> env) {
-  ProcessOptions options;
-  options.env = std::move(env);
-  return options;
-}
-
 HttpResponse V2ClientPost(uint16_t port, const std::string& id, const std::string& secret,
                           const std::string& source = "127.0.0.1") {
   return SendFrom(source, port, "POST", "/api/v2/token",
@@ -109,9 +100,11 @@ TEST_CASE("Expect: 100-continue is answered so curl-style clients do not stall",
   CHECK(answer.rfind("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 401", 0) == 0);
 }
 
+// The throttle tests set a small burst and a refill of one a minute, so that
+// 429 comes at once and never lifts by itself during the test.
 TEST_CASE("repeated wrong secrets for one client ID are throttled with 429 at both endpoints",
           "[integration][hardening]") {
-  KeymintProcess keymint(Throttled({{"KEYMINT_THROTTLE_CLIENT_ID_BURST", "3"},
+  KeymintProcess keymint(WithEnv({{"KEYMINT_THROTTLE_CLIENT_ID_BURST", "3"},
                                     {"KEYMINT_THROTTLE_CLIENT_ID_PER_MINUTE", "1"}}));
   const uint16_t port = keymint.port();
   const std::string admin = AdminToken(port);
@@ -140,7 +133,7 @@ TEST_CASE("repeated wrong secrets for one client ID are throttled with 429 at bo
 }
 
 TEST_CASE("an address that keeps failing is throttled; other addresses are served", "[integration][hardening]") {
-  KeymintProcess keymint(Throttled({{"KEYMINT_THROTTLE_CLIENT_ADDRESS_BURST", "5"},
+  KeymintProcess keymint(WithEnv({{"KEYMINT_THROTTLE_CLIENT_ADDRESS_BURST", "5"},
                                     {"KEYMINT_THROTTLE_CLIENT_ADDRESS_PER_MINUTE", "1"}}));
   const uint16_t port = keymint.port();
   const std::string admin = AdminToken(port);
@@ -159,7 +152,7 @@ TEST_CASE("an address that keeps failing is throttled; other addresses are serve
 }
 
 TEST_CASE("wrong passwords for one user are throttled; other users still log in", "[integration][hardening]") {
-  KeymintProcess keymint(Throttled({{"KEYMINT_THROTTLE_USERNAME_BURST", "2"},
+  KeymintProcess keymint(WithEnv({{"KEYMINT_THROTTLE_USERNAME_BURST", "2"},
                                     {"KEYMINT_THROTTLE_USERNAME_PER_MINUTE", "1"}}));
   const uint16_t port = keymint.port();
   const std::string admin = AdminToken(port);
@@ -187,7 +180,7 @@ TEST_CASE("wrong passwords for one user are throttled; other users still log in"
 
 TEST_CASE("wrong current passwords on /me/password count as failed logins of that user",
           "[integration][hardening]") {
-  KeymintProcess keymint(Throttled({{"KEYMINT_THROTTLE_USERNAME_BURST", "2"},
+  KeymintProcess keymint(WithEnv({{"KEYMINT_THROTTLE_USERNAME_BURST", "2"},
                                     {"KEYMINT_THROTTLE_USERNAME_PER_MINUTE", "1"}}));
   const uint16_t port = keymint.port();
   const CreatedUser user = CreateUser(port, AdminToken(port), "changer@example.com");
@@ -210,7 +203,7 @@ TEST_CASE("wrong current passwords on /me/password count as failed logins of tha
 
 TEST_CASE("password checks beyond the queue are refused with 503 and Retry-After", "[integration][hardening]") {
   // One KDF at a time, no queue: concurrent logins find the gate full.
-  KeymintProcess keymint(Throttled({{"KEYMINT_PASSWORD_QUEUE", "0"}}));
+  KeymintProcess keymint(WithEnv({{"KEYMINT_PASSWORD_QUEUE", "0"}}));
   const uint16_t port = keymint.port();
 
   const auto responses = Concurrently(6, [&](int) { return PasswordLogin(port, kAdminEmail, kAdminPassword); });
@@ -226,7 +219,7 @@ TEST_CASE("password checks beyond the queue are refused with 503 and Retry-After
 
 TEST_CASE("a burst of logins waits its turn in the queue and all succeed", "[integration][hardening]") {
   // The default queue (16) with a wait long enough for a loaded test machine.
-  KeymintProcess keymint(Throttled({{"KEYMINT_PASSWORD_QUEUE_WAIT_MS", "60000"}}));
+  KeymintProcess keymint(WithEnv({{"KEYMINT_PASSWORD_QUEUE_WAIT_MS", "60000"}}));
   const uint16_t port = keymint.port();
 
   const auto responses = Concurrently(6, [&](int) { return PasswordLogin(port, kAdminEmail, kAdminPassword); });

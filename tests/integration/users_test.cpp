@@ -691,9 +691,7 @@ TEST_CASE("Concurrent creates of one email yield exactly one user", "[integratio
   // Each create hashes a temporary password through the password gate, one
   // at a time: a wait long enough for a loaded machine keeps this about the
   // email race, not the gate.
-  kt::ProcessOptions options;
-  options.env["KEYMINT_PASSWORD_QUEUE_WAIT_MS"] = "60000";
-  kt::KeymintProcess server(options);
+  kt::KeymintProcess server(kt::WithEnv({{"KEYMINT_PASSWORD_QUEUE_WAIT_MS", "60000"}}));
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
 

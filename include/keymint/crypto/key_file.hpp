@@ -10,8 +10,10 @@
 namespace keymint::crypto {
 
 // Reads `path`, which must hold exactly `size` bytes, or, when it does not
-// exist, creates it with `size` random bytes (mode 0600, synced). Errors name
-// the file.
+// exist, creates it with `size` random bytes (mode 0600, synced) (src/crypto/
+// atomic_file.hpp): a crash while creating it leaves no file or a complete
+// one, never a short one, and of several processes creating it at once one
+// wins and all return its bytes. Errors name the file.
 Result<std::string> LoadOrCreateSecretFile(const std::string& path, std::size_t size);
 
 }  // namespace keymint::crypto

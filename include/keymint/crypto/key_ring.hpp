@@ -5,8 +5,9 @@
 // of them verifies a bearer token. The *active* key, which signs new tokens,
 // is the file whose name sorts last, so rotation is: add a newer file, restart,
 // and delete the old file once its tokens have expired. Generated files are
-// named `signing-<UTC yyyymmddThhmmss>.pem` and written with mode 0600.
-// Immutable after Open: thread-safe.
+// named `signing-<UTC yyyymmddThhmmss>.pem` and written with mode 0600, crash
+// safe: the name appears only once the whole file is on disk (a temporary dot
+// file left by a crash is never loaded). Immutable after Open: thread-safe.
 #pragma once
 
 #include <string>
@@ -21,7 +22,9 @@ namespace keymint::crypto {
 class KeyRing final : public KeyLookup {
  public:
   // Loads the keys in `dir`, creating the directory (0700) and an RSA-2048 key
-  // when it holds none. Fails (naming the file) on an unreadable or invalid key.
+  // when it holds none. Processes opening one empty directory at once (threads
+  // too) generate one key between them and all load it. Fails (naming the
+  // file) on an unreadable or invalid key.
   static Result<KeyRing> Open(const std::string& dir);
 
   const RsaKey& active() const { return keys_.back(); }

@@ -24,8 +24,9 @@ struct IssuedCredential {
 Result<std::string> NewClientId(const Store& store);
 
 // A new, enabled credential made at `now_ms` (not yet stored): a fresh id,
-// client ID and secret (256 bits from the CSPRNG, URL-safe), of which the
-// record keeps only the keyed hash. The caller sets the roles, if any.
+// client ID and secret (crypto::NewClientSecret: 256 bits from the CSPRNG in
+// the prefixed, checksummed kmsec_ format), of which the record keeps only the
+// keyed hash. The caller sets the roles, if any.
 Result<IssuedCredential> NewCredential(const Store& store, const crypto::SecretHasher& hasher, CredentialKind kind,
                                        std::string_view name, std::string_view owner_id, std::string_view created_by,
                                        int64_t now_ms);

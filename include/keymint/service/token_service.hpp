@@ -44,8 +44,9 @@ class TokenService {
 
   // Unauthenticated("invalid client credentials") for an unknown client, a
   // wrong secret, a disabled service account or an access key whose owner is
-  // gone; ResourceExhausted while the client ID or `source` (the caller's
-  // address, "" when unknown) is throttled.
+  // gone, and, before any store lookup, for a kmsec_ secret that is not well
+  // formed (crypto::IsMalformedClientSecret); ResourceExhausted while the
+  // client ID or `source` (the caller's address, "" when unknown) is throttled.
   Result<IssuedToken> ExchangeClientCredentials(std::string_view client_id, std::string_view secret,
                                                 std::string_view source = {}) const;
   // Unauthenticated("invalid username or password") for any mismatch;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace keymint::testing {
@@ -25,6 +26,13 @@ struct ProcessOptions {
   std::string data_dir;                 // "" = a fresh temporary directory (removed at the end)
   std::string keys_dir;                 // "" = a fresh temporary directory (removed at the end)
 };
+
+// Options that only add `env` (same rules as ProcessOptions::env).
+inline ProcessOptions WithEnv(std::map<std::string, std::string> env) {
+  ProcessOptions options;
+  options.env = std::move(env);
+  return options;
+}
 
 class KeymintProcess {
  public:

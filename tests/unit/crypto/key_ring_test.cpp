@@ -3,13 +3,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <latch>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "keymint/crypto/encoding.hpp"
@@ -189,4 +192,47 @@ TEST_CASE("an unreadable keys path stops Open with a message naming it", "[crypt
   auto ring = KeyRing::Open(file);
   REQUIRE_FALSE(ring.ok());
   CHECK(ring.error().message.find(file) != std::string::npos);
+}
+
+TEST_CASE("a temporary left by a crash while a key was written is never loaded", "[crypto]") {
+  TempDir tmp;
+  // What a start killed halfway through writing its generated key leaves behind.
+  const std::string leftover = tmp.path() + "/.signing-20260101T000000.pem.0123456789abcdef.keymint-tmp";
+  WriteFile(leftover, "-----BEGIN PRIVATE KEY-----\nMIIEv");
+  auto ring = KeyRing::Open(tmp.path());
+  REQUIRE(ring.ok());
+  CHECK(ring->generated());
+  CHECK(PemFiles(tmp.path()).size() == 1);
+  CHECK_FALSE(fs::exists(leftover));  // abandoned (unlocked), so removed when the new key is written
+
+  // Once keys exist nothing is written, and a leftover is simply not read.
+  WriteFile(leftover, "garbage");
+  auto again = KeyRing::Open(tmp.path());
+  REQUIRE(again.ok());
+  CHECK(again->active().kid() == ring->active().kid());
+}
+
+TEST_CASE("threads opening one empty keys directory at once generate one key and all use it", "[crypto]") {
+  TempDir tmp;
+  constexpr int kThreads = 4;
+  std::vector<std::string> kids(kThreads);
+  std::vector<int> generated(kThreads, 0);
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      auto ring = KeyRing::Open(tmp.path());
+      if (!ring.ok()) return;
+      kids[i] = ring->active().kid();
+      generated[i] = ring->generated() ? 1 : 0;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const std::string& kid : kids) {
+    CHECK_FALSE(kid.empty());
+    CHECK(kid == kids[0]);
+  }
+  CHECK(std::count(generated.begin(), generated.end(), 1) == 1);
+  CHECK(PemFiles(tmp.path()).size() == 1);
 }

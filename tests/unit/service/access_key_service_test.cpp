@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "keymint/crypto/client_secret.hpp"
 #include "unit/test_support/service_env.hpp"
 
 using keymint::AccessKeyFilter;
@@ -57,7 +58,7 @@ TEST_CASE_METHOD(KeyFixture, "Create stores an access key with a fresh client ID
   CHECK(key.enabled);
   CHECK(key.client_id.size() == 24);
   CHECK(IsUrlSafe(key.client_id));
-  CHECK(issued.secret.size() >= 43);  // at least 256 bits of base64url
+  CHECK(keymint::crypto::IsWellFormedClientSecret(issued.secret));  // kmsec_, 256 bits, checksum
   CHECK(IsUrlSafe(issued.secret));
   CHECK(key.secret_hash == hasher.Hash(issued.secret));
   CHECK(key.secret_hash != issued.secret);
@@ -195,7 +196,7 @@ TEST_CASE_METHOD(KeyFixture, "RegenerateOwn replaces the secret and the old one 
   auto fresh = service.RegenerateOwn(ada, issued.record.id);
   REQUIRE(fresh.ok());
   CHECK(*fresh != issued.secret);
-  CHECK(fresh->size() >= 43);
+  CHECK(keymint::crypto::IsWellFormedClientSecret(*fresh));
 
   auto stored = store->GetCredential(issued.record.id);
   REQUIRE(stored.ok());

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "keymint/crypto/client_secret.hpp"
 #include "keymint/service/access_key_service.hpp"
 #include "keymint/service/roles.hpp"
 #include "unit/test_support/jwt.hpp"
@@ -63,7 +64,7 @@ TEST_CASE_METHOD(AccountFixture, "Create stores an organisation-owned account wi
   CHECK(account.updated_at_ms == kStart);
   CHECK(account.enabled);
   CHECK(account.roles == std::vector<std::string>{"Editor", "Viewer"});
-  CHECK(issued.secret.size() >= 43);  // at least 256 bits of base64url
+  CHECK(keymint::crypto::IsWellFormedClientSecret(issued.secret));  // kmsec_, 256 bits, checksum
   CHECK(account.secret_hash != issued.secret);
   CHECK(hasher.Verify(issued.secret, account.secret_hash));
 

@@ -1,6 +1,7 @@
 #include "keymint/service/token_service.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "keymint/crypto/client_secret.hpp"
 #include "keymint/crypto/jws.hpp"
 #include "keymint/crypto/password_hash.hpp"
 #include "unit/test_support/jwt.hpp"
@@ -139,6 +141,102 @@ TEST_CASE_METHOD(TokenFixture, "a wrong secret, an unknown client ID and a disab
   RequireBadClient(empty_secret);
   RequireBadClient(off_key);
   RequireBadClient(off_account);
+}
+
+// Counts the reads that could reveal whether a client ID exists and forwards
+// everything to the real store.
+class CountingStore final : public keymint::Store {
+ public:
+  explicit CountingStore(const keymint::Store& inner) : inner_(inner) {}
+  int credential_reads() const { return credential_reads_.load(); }
+
+  keymint::Result<std::optional<UserRecord>> GetUser(std::string_view id,
+                                                     keymint::LastLoginField field) const override {
+    return inner_.GetUser(id, field);
+  }
+  keymint::Result<std::optional<UserRecord>> FindUserByEmail(std::string_view email) const override {
+    return inner_.FindUserByEmail(email);
+  }
+  keymint::Result<std::vector<UserRecord>> ListUsers() const override { return inner_.ListUsers(); }
+  keymint::Status CreateUser(const UserRecord&) override { return Refused(); }
+  keymint::Status UpdateUser(const UserRecord&) override { return Refused(); }
+  keymint::Status DeleteUser(const UserRecord&) override { return Refused(); }
+  keymint::Result<std::optional<keymint::CredentialRecord>> GetCredential(std::string_view id) const override {
+    ++credential_reads_;
+    return inner_.GetCredential(id);
+  }
+  keymint::Result<std::optional<keymint::CredentialRecord>> FindCredentialByClientId(
+      std::string_view client_id, keymint::LastLoginField field) const override {
+    ++credential_reads_;
+    return inner_.FindCredentialByClientId(client_id, field);
+  }
+  keymint::Result<std::optional<keymint::CredentialRecord>> FindCredentialByName(CredentialKind kind,
+                                                                                 std::string_view scope,
+                                                                                 std::string_view name) const override {
+    ++credential_reads_;
+    return inner_.FindCredentialByName(kind, scope, name);
+  }
+  keymint::Result<std::vector<keymint::CredentialRecord>> ListCredentials(
+      const keymint::CredentialQuery& query) const override {
+    ++credential_reads_;
+    return inner_.ListCredentials(query);
+  }
+  keymint::Result<std::size_t> CountCredentialsOfOwner(std::string_view owner_id) const override {
+    return inner_.CountCredentialsOfOwner(owner_id);
+  }
+  keymint::Result<std::size_t> CountCredentialsOfKind(CredentialKind kind) const override {
+    return inner_.CountCredentialsOfKind(kind);
+  }
+  keymint::Status CreateCredential(const keymint::CredentialRecord&) override { return Refused(); }
+  keymint::Status UpdateCredential(const keymint::CredentialRecord&) override { return Refused(); }
+  keymint::Status DeleteCredential(const keymint::CredentialRecord&) override { return Refused(); }
+  keymint::Status RecordLastLogins(const std::vector<keymint::LastLogin>&) override { return Refused(); }
+  keymint::Status Flush() override { return Refused(); }
+
+ private:
+  static keymint::Status Refused() { return keymint::Error::Internal("read-only in this test"); }
+  const keymint::Store& inner_;
+  mutable std::atomic<int> credential_reads_{0};
+};
+
+TEST_CASE_METHOD(TokenFixture, "a kmsec_ secret with a bad checksum or length fails like a wrong secret, unread",
+                 "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  auto key = AddAccessKey(ada, "ci");
+  CountingStore counting(*store);
+  TokenService counted(counting, keys, hasher, clock, recorder, limiter, keymint::test::DefaultTokenSettings());
+
+  const std::string wellformed_but_wrong = keymint::crypto::NewClientSecret();
+  std::string bad_checksum = wellformed_but_wrong;
+  bad_checksum.back() = bad_checksum.back() == '0' ? '1' : '0';
+  const std::string wrong_length = wellformed_but_wrong.substr(0, 54);
+
+  for (const std::string& malformed : {bad_checksum, wrong_length, std::string("kmsec_")}) {
+    INFO(malformed);
+    RequireBadClient(counted.ExchangeClientCredentials(key.record.client_id, malformed));
+    RequireBadClient(counted.ExchangeClientCredentials("no-such-client-id", malformed));
+  }
+  CHECK(counting.credential_reads() == 0);
+
+  // A well-formed secret is looked up, and a wrong one fails with the same error.
+  RequireBadClient(counted.ExchangeClientCredentials(key.record.client_id, wellformed_but_wrong));
+  CHECK(counting.credential_reads() > 0);
+}
+
+TEST_CASE_METHOD(TokenFixture, "a secret stored before the kmsec_ format (43 characters, no prefix) still mints",
+                 "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  auto key = AddAccessKey(ada, "legacy");  // AddCredential stores RandomUrlSafe(32), the earlier form
+  REQUIRE(key.secret.size() == 43);
+  REQUIRE_FALSE(key.secret.starts_with(keymint::crypto::kClientSecretPrefix));
+  CHECK(tokens->ExchangeClientCredentials(key.record.client_id, key.secret).ok());
+
+  // One that begins with "kmsec_" by chance is still an earlier-format secret.
+  auto unlucky = AddAccessKey(ada, "unlucky");
+  unlucky.secret = "kmsec_" + unlucky.secret.substr(6);
+  unlucky.record.secret_hash = hasher.Hash(unlucky.secret);
+  REQUIRE(store->UpdateCredential(unlucky.record).ok());
+  CHECK(tokens->ExchangeClientCredentials(unlucky.record.client_id, unlucky.secret).ok());
 }
 
 TEST_CASE_METHOD(TokenFixture, "another credential's secret does not unlock a client ID", "[service]") {

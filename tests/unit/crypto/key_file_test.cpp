@@ -1,0 +1,113 @@
+#include "keymint/crypto/key_file.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <latch>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "unit/test_support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using keymint::crypto::LoadOrCreateSecretFile;
+using keymint::test::TempDir;
+
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void WriteFile(const std::string& path, const std::string& contents) {
+  std::ofstream out(path, std::ios::binary);
+  out << contents;
+  REQUIRE(out.good());
+}
+
+mode_t ModeOf(const std::string& path) {
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_mode & 07777;
+}
+
+std::vector<std::string> Names(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// What a creator that was killed after writing part of its temporary leaves.
+std::string LeaveTemporary(const TempDir& dir, const std::string& target_name, const std::string& contents) {
+  const std::string path = dir.Sub("." + target_name + ".0123456789abcdef.keymint-tmp");
+  WriteFile(path, contents);
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("LoadOrCreateSecretFile creates a 0600 file of the requested size, then loads the same bytes", "[crypto]") {
+  TempDir dir("keyfile");
+  auto first = LoadOrCreateSecretFile(dir.Sub("secret-hash.key"), 32);
+  REQUIRE(first.ok());
+  CHECK(first->size() == 32);
+  CHECK(ModeOf(dir.Sub("secret-hash.key")) == 0600);
+  CHECK(ReadAll(dir.Sub("secret-hash.key")) == *first);
+  auto second = LoadOrCreateSecretFile(dir.Sub("secret-hash.key"), 32);
+  REQUIRE(second.ok());
+  CHECK(*second == *first);
+  CHECK(Names(dir.path()) == std::vector<std::string>{"secret-hash.key"});
+}
+
+TEST_CASE("LoadOrCreateSecretFile ignores a partial temporary left by a crash and starts cleanly", "[crypto]") {
+  TempDir dir("keyfile");
+  const std::string leftover = LeaveTemporary(dir, "secret-hash.key", std::string(7, 'x'));
+  auto secret = LoadOrCreateSecretFile(dir.Sub("secret-hash.key"), 32);
+  REQUIRE(secret.ok());
+  CHECK(secret->size() == 32);
+  CHECK(*secret != std::string(32, 'x'));
+  CHECK(ReadAll(dir.Sub("secret-hash.key")) == *secret);
+  CHECK_FALSE(fs::exists(leftover));
+}
+
+TEST_CASE("LoadOrCreateSecretFile refuses a file of the wrong size, naming it, and leaves it alone", "[crypto]") {
+  TempDir dir("keyfile");
+  WriteFile(dir.Sub("secret-hash.key"), "short");
+  auto secret = LoadOrCreateSecretFile(dir.Sub("secret-hash.key"), 32);
+  REQUIRE_FALSE(secret.ok());
+  CHECK(secret.error().message.find(dir.Sub("secret-hash.key")) != std::string::npos);
+  CHECK(secret.error().message.find("found 5") != std::string::npos);
+  CHECK(ReadAll(dir.Sub("secret-hash.key")) == "short");
+}
+
+TEST_CASE("threads racing to create the secret file all get the winner's bytes", "[crypto]") {
+  TempDir dir("keyfile");
+  constexpr int kThreads = 8;
+  std::vector<std::string> secrets(kThreads);
+  std::atomic<int> failures{0};
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      auto secret = LoadOrCreateSecretFile(dir.Sub("secret-hash.key"), 32);
+      if (secret.ok()) {
+        secrets[i] = *secret;
+      } else {
+        ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  REQUIRE(failures == 0);
+  for (const std::string& secret : secrets) CHECK(secret == secrets[0]);
+  CHECK(ReadAll(dir.Sub("secret-hash.key")) == secrets[0]);
+}
