@@ -13,46 +13,18 @@
 #include <thread>
 #include <vector>
 
+#include "unit/test_support/files.hpp"
 #include "unit/test_support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using keymint::crypto::LoadOrCreateSecretFile;
+using keymint::test::LeaveTemporary;
+using keymint::test::ModeOf;
+using keymint::test::Names;
+using keymint::test::ReadAll;
 using keymint::test::TempDir;
+using keymint::test::WriteFile;
 
-namespace {
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-void WriteFile(const std::string& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary);
-  out << contents;
-  REQUIRE(out.good());
-}
-
-mode_t ModeOf(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
-
-std::vector<std::string> Names(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-// What a creator that was killed after writing part of its temporary leaves.
-std::string LeaveTemporary(const TempDir& dir, const std::string& target_name, const std::string& contents) {
-  const std::string path = dir.Sub("." + target_name + ".0123456789abcdef.keymint-tmp");
-  WriteFile(path, contents);
-  return path;
-}
-
-}  // namespace
 
 TEST_CASE("LoadOrCreateSecretFile creates a 0600 file of the requested size, then loads the same bytes", "[crypto]") {
   TempDir dir("keyfile");

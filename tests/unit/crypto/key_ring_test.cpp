@@ -16,11 +16,14 @@
 #include <vector>
 
 #include "keymint/crypto/encoding.hpp"
+#include "unit/test_support/files.hpp"
 
 namespace fs = std::filesystem;
 using keymint::crypto::EncodedJwtHeader;
 using keymint::crypto::KeyRing;
 using keymint::crypto::RsaKey;
+using keymint::test::ModeOf;
+using keymint::test::WriteFile;
 
 namespace {
 
@@ -51,18 +54,6 @@ std::vector<std::string> PemFiles(const std::string& dir) {
     if (entry.path().extension() == ".pem") names.push_back(entry.path().filename().string());
   }
   return names;
-}
-
-mode_t ModeOf(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
-
-void WriteFile(const std::string& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary);
-  out << contents;
-  REQUIRE(out.good());
 }
 
 // The string held by a JSON value ("" when it holds something else).
