@@ -360,7 +360,10 @@ Result<Command> Parse(const std::vector<std::string>& args, const std::map<std::
 // Usage text, built from the table so it cannot drift from what is accepted
 
 std::string PadTo(std::string text, std::size_t width) {
-  if (text.size() < width) text.append(width - text.size(), ' ');
+  // A name too long for the column gets a line of its own, so the
+  // descriptions below it stay aligned.
+  if (text.size() >= width) return text + "\n" + std::string(width, ' ');
+  text.append(width - text.size(), ' ');
   return text;
 }
 
