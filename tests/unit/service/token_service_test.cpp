@@ -496,7 +496,8 @@ TEST_CASE_METHOD(TokenFixture, "gen is written as a plain JSON integer even beyo
   REQUIRE(store->UpdateUser(ada).ok());
   auto issued = tokens->ExchangePassword("ada@example.com", "correct horse battery");
   REQUIRE(issued.ok());
-  const json::value& gen = JwtClaims(issued->jwt).at("gen");
+  const json::object claims = JwtClaims(issued->jwt);  // kept: `gen` refers into it
+  const json::value& gen = claims.at("gen");
   REQUIRE(gen.is_uint64());
   CHECK(gen.as_uint64() == UINT64_MAX);
 }
