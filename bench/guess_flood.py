@@ -288,12 +288,6 @@ def main():
         print(f"\n{'FAIL' if failed else 'PASS'}: the legitimate client saw {legit_errors} error(s) "
               f"in {len(legit.records):,} requests (criterion: 0)")
         code = 1 if failed else 0
-    except harness.BenchError as e:
-        print(f"set-up failed: {e}", file=sys.stderr)
-        code = 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        code = 130
     finally:
         stop.set()
         if legit is not None:
@@ -345,4 +339,4 @@ def print_report(args, phases, legit, legit_errors, totals, spray_s, rss, hwm, s
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.run_script(main)

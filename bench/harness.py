@@ -423,3 +423,16 @@ def machine_line():
 
 def warn(message):
     print(f"warning: {message}", file=sys.stderr, flush=True)
+
+
+def run_script(main):
+    """Exits with main()'s code; 2 when set-up fails (BenchError), 130 on Ctrl-C."""
+    try:
+        code = main()
+    except BenchError as e:
+        print(f"set-up failed: {e}", file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        code = 130
+    sys.exit(code)

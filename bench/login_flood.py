@@ -233,12 +233,6 @@ def main():
         print(f"\n{verdict}: {during['percent']:.1f}% of legitimate logins succeeded during the flood "
               f"(criterion >= {args.min_success:g}%)")
         code = 1 if failed else 0
-    except harness.BenchError as e:
-        print(f"set-up failed: {e}", file=sys.stderr)
-        code = 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        code = 130
     finally:
         stop.set()
         if attackers is not None and attackers.is_alive():
@@ -303,4 +297,4 @@ def print_report(args, base, during, counts, seconds, cpu_used, rss_start, rss_e
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.run_script(main)

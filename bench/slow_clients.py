@@ -467,12 +467,6 @@ def main():
         print(f"\n{'FAIL' if failed else 'PASS'}: the normal client had {errors} failed request(s) "
               f"(criterion: 0); keymint {'stopped cleanly' if exit_code == 0 else f'exited with {exit_code}'}")
         code = 1 if failed else 0
-    except harness.BenchError as e:
-        print(f"set-up failed: {e}", file=sys.stderr)
-        code = 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        code = 130
     finally:
         stop.set()
         for c in clients:
@@ -519,4 +513,4 @@ def print_report(args, cap_text, phases, stats, mem, hwm, all_open, alive, exit_
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.run_script(main)
