@@ -132,6 +132,8 @@ int Serve(const Config& config) {
   options.port = config.listen_port;
   options.io_threads = threads;
   options.body_limit = config.body_limit_bytes;
+  options.header_limit = config.header_limit_bytes;
+  options.idle_timeout = std::chrono::seconds(config.request_timeout_seconds);
   options.max_connections = config.max_connections;
   options.max_connections_per_address = config.max_connections_per_address;
   // Password work waits in the gate on pool threads; management requests

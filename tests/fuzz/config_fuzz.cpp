@@ -92,6 +92,8 @@ std::string WriteToml(const Config& config) {
   std::string out = "[server]\nlisten = " + TomlString(host + ":" + std::to_string(config.listen_port)) + "\n";
   if (config.threads != 0) out += "threads = " + std::to_string(config.threads) + "\n";
   out += "body_limit_bytes = " + std::to_string(config.body_limit_bytes) + "\n";
+  out += "header_limit_bytes = " + std::to_string(config.header_limit_bytes) + "\n";
+  out += "request_timeout_seconds = " + std::to_string(config.request_timeout_seconds) + "\n";
   out += "max_connections = " + std::to_string(config.max_connections) + "\n";
   out += "max_connections_per_address = " + std::to_string(config.max_connections_per_address) + "\n";
   out += "[storage]\ndata_dir = " + TomlString(config.data_dir) + "\n";
@@ -139,6 +141,8 @@ void CheckBounds(const Config& c, const std::string& path) {
   FUZZ_CHECK(c.threads >= 0 && c.threads <= 256);
   FUZZ_CHECK(c.max_keys_per_user >= 1 && c.max_keys_per_user <= 100);
   FUZZ_CHECK(c.body_limit_bytes >= 1024 && c.body_limit_bytes <= 16 * 1024 * 1024);
+  FUZZ_CHECK(c.header_limit_bytes >= 1024 && c.header_limit_bytes <= 1024 * 1024);
+  FUZZ_CHECK(c.request_timeout_seconds >= 1 && c.request_timeout_seconds <= 3600);
   FUZZ_CHECK(c.max_connections >= 1 && c.max_connections <= 1000000);
   FUZZ_CHECK(c.max_connections_per_address <= 1000000);
   FUZZ_CHECK(c.password_concurrency >= 1 && c.password_concurrency <= 256);

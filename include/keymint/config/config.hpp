@@ -32,6 +32,8 @@ struct Config {
   std::string tenant_id = "1";                      // KEYMINT_TENANT_ID / tenant.id
   std::vector<std::string> extra_roles;             // roles.extra (file only): added to the built-in catalog
   std::size_t body_limit_bytes = 64 * 1024;         // server.body_limit_bytes; 1 KiB..16 MiB
+  std::size_t header_limit_bytes = 16 * 1024;       // server.header_limit_bytes; 1 KiB..1 MiB
+  int request_timeout_seconds = 30;                 // KEYMINT_REQUEST_TIMEOUT / server.request_timeout_seconds
   std::size_t max_connections = 10000;              // KEYMINT_MAX_CONNECTIONS / server.max_connections
   std::size_t max_connections_per_address = 1000;   // KEYMINT_MAX_CONNECTIONS_PER_ADDRESS / server.*; 0 = none
   int password_concurrency = 1;                     // KEYMINT_PASSWORD_CONCURRENCY / passwords.concurrency
