@@ -135,7 +135,8 @@ BENCHMARK(BM_ThrottleCheck);
 void BM_ExchangeServiceAccount(benchmark::State& state) {
   Fixture fixture(static_cast<int>(state.range(0)));
   for (auto _ : state) {
-    auto token = fixture.tokens->ExchangeClientCredentials(fixture.account_client_id, fixture.account_secret, "192.0.2.1");
+    auto token =
+        fixture.tokens->ExchangeClientCredentials(fixture.account_client_id, fixture.account_secret, "192.0.2.1");
     if (!token.ok()) state.SkipWithError("exchange failed");
     benchmark::DoNotOptimize(token);
   }

@@ -44,8 +44,8 @@ void RaiseOpenFileLimit(std::size_t wanted) {
     (void)::getrlimit(RLIMIT_NOFILE, &limit);
   }
   if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted + 64) {
-    std::cerr << "keymint: warning: the open-file limit (" << limit.rlim_cur << ") is below max_connections ("
-              << wanted << "); connections past it are refused by the system" << std::endl;
+    std::cerr << "keymint: warning: the open-file limit (" << limit.rlim_cur << ") is below max_connections (" << wanted
+              << "); connections past it are refused by the system" << std::endl;
   }
 }
 

@@ -46,7 +46,7 @@ TokenService::TokenService(const Store& store, const crypto::KeyRing& keys, cons
       dummy_credential_id_(crypto::NewUuidV4()) {}
 
 Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view client_id, std::string_view secret,
-                                                           std::string_view source) const {
+                                                            std::string_view source) const {
   // Lock-free reads: the only cost the throttle adds to a successful exchange.
   if (Status allowed = limiter_.CheckClient(client_id, source); !allowed.ok()) return std::move(allowed).error();
   auto refuse = [&] {

@@ -154,8 +154,8 @@ void HttpSession::OnReadError(beast::error_code ec) {
   if (ec == http::error::buffer_overflow) {
     // Only a chunk-size line or a trailer section can outgrow the buffer:
     // the header limit is smaller than it.
-    return SendError(api::ErrorResponse(400, "chunked framing exceeds the limit of " +
-                                                 std::to_string(ReadBufferLimit(context_.options)) + " bytes"));
+    return SendError(api::ErrorResponse(
+        400, "chunked framing exceeds the limit of " + std::to_string(ReadBufferLimit(context_.options)) + " bytes"));
   }
   // end_of_stream and partial_message mean the peer went away; there is no
   // one left to read an answer.

@@ -217,8 +217,8 @@ void HttpServer::Impl::OnAccept(error_code ec, tcp::socket socket) {
   }
   std::string address = PeerAddress(socket);
   // One peer may not take every slot; refusals count against it too.
-  const bool peer_over = options_.max_connections_per_address > 0 &&
-                         registry_.CountFrom(address) >= options_.max_connections_per_address;
+  const bool peer_over =
+      options_.max_connections_per_address > 0 && registry_.CountFrom(address) >= options_.max_connections_per_address;
   try {
     auto session = std::make_shared<HttpSession>(std::move(socket), std::move(address), *session_context_);
     if (live >= options_.max_connections || peer_over) {

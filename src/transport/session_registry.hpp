@@ -45,9 +45,9 @@ class SessionRegistry {
   mutable std::mutex mu_;
   // Keyed by the session's address in memory so the destructor can remove
   // itself without a weak_ptr.
-  std::unordered_map<const HttpSession*, Entry> sessions_;      // guarded by mu_
+  std::unordered_map<const HttpSession*, Entry> sessions_;    // guarded by mu_
   std::unordered_map<std::string, std::size_t> per_address_;  // guarded by mu_; no zero counts
-  std::function<void()> on_drained_;                            // guarded by mu_
+  std::function<void()> on_drained_;                          // guarded by mu_
 };
 
 }  // namespace keymint::transport

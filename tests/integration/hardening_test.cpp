@@ -47,12 +47,12 @@ TEST_CASE("a bearer token sent as a chunked trailer is not honoured", "[integrat
   char size[16];
   std::snprintf(size, sizeof size, "%zx", body.size());
 
-  const std::string answer = SendRaw(keymint.port(),
-                                     "POST /api/v1/access-keys HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                     "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
-                                     "Connection: close\r\n\r\n" +
-                                         std::string(size) + "\r\n" + body + "\r\n0\r\nAuthorization: Bearer " +
-                                         admin + "\r\n\r\n");
+  const std::string answer =
+      SendRaw(keymint.port(),
+              "POST /api/v1/access-keys HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+              "Connection: close\r\n\r\n" +
+                  std::string(size) + "\r\n" + body + "\r\n0\r\nAuthorization: Bearer " + admin + "\r\n\r\n");
 
   INFO(answer);
   CHECK(answer.rfind("HTTP/1.1 401", 0) == 0);
@@ -104,8 +104,8 @@ TEST_CASE("Expect: 100-continue is answered so curl-style clients do not stall",
 // 429 comes at once and never lifts by itself during the test.
 TEST_CASE("repeated wrong secrets for one client ID are throttled with 429 at both endpoints",
           "[integration][hardening]") {
-  KeymintProcess keymint(WithEnv({{"KEYMINT_THROTTLE_CLIENT_ID_BURST", "3"},
-                                    {"KEYMINT_THROTTLE_CLIENT_ID_PER_MINUTE", "1"}}));
+  KeymintProcess keymint(
+      WithEnv({{"KEYMINT_THROTTLE_CLIENT_ID_BURST", "3"}, {"KEYMINT_THROTTLE_CLIENT_ID_PER_MINUTE", "1"}}));
   const uint16_t port = keymint.port();
   const std::string admin = AdminToken(port);
   const CreatedKey attacked = CreateAccessKey(port, admin, "attacked");
@@ -133,8 +133,8 @@ TEST_CASE("repeated wrong secrets for one client ID are throttled with 429 at bo
 }
 
 TEST_CASE("an address that keeps failing is throttled; other addresses are served", "[integration][hardening]") {
-  KeymintProcess keymint(WithEnv({{"KEYMINT_THROTTLE_CLIENT_ADDRESS_BURST", "5"},
-                                    {"KEYMINT_THROTTLE_CLIENT_ADDRESS_PER_MINUTE", "1"}}));
+  KeymintProcess keymint(
+      WithEnv({{"KEYMINT_THROTTLE_CLIENT_ADDRESS_BURST", "5"}, {"KEYMINT_THROTTLE_CLIENT_ADDRESS_PER_MINUTE", "1"}}));
   const uint16_t port = keymint.port();
   const std::string admin = AdminToken(port);
   const CreatedKey key = CreateAccessKey(port, admin, "legit");
@@ -152,8 +152,8 @@ TEST_CASE("an address that keeps failing is throttled; other addresses are serve
 }
 
 TEST_CASE("wrong passwords for one user are throttled; other users still log in", "[integration][hardening]") {
-  KeymintProcess keymint(WithEnv({{"KEYMINT_THROTTLE_USERNAME_BURST", "2"},
-                                    {"KEYMINT_THROTTLE_USERNAME_PER_MINUTE", "1"}}));
+  KeymintProcess keymint(
+      WithEnv({{"KEYMINT_THROTTLE_USERNAME_BURST", "2"}, {"KEYMINT_THROTTLE_USERNAME_PER_MINUTE", "1"}}));
   const uint16_t port = keymint.port();
   const std::string admin = AdminToken(port);
   const CreatedUser victim = CreateUser(port, admin, "victim@example.com");
@@ -178,10 +178,9 @@ TEST_CASE("wrong passwords for one user are throttled; other users still log in"
   CHECK(V1PasswordPost(port, kAdminEmail, kAdminPassword).status == 200);
 }
 
-TEST_CASE("wrong current passwords on /me/password count as failed logins of that user",
-          "[integration][hardening]") {
-  KeymintProcess keymint(WithEnv({{"KEYMINT_THROTTLE_USERNAME_BURST", "2"},
-                                    {"KEYMINT_THROTTLE_USERNAME_PER_MINUTE", "1"}}));
+TEST_CASE("wrong current passwords on /me/password count as failed logins of that user", "[integration][hardening]") {
+  KeymintProcess keymint(
+      WithEnv({{"KEYMINT_THROTTLE_USERNAME_BURST", "2"}, {"KEYMINT_THROTTLE_USERNAME_PER_MINUTE", "1"}}));
   const uint16_t port = keymint.port();
   const CreatedUser user = CreateUser(port, AdminToken(port), "changer@example.com");
 
@@ -192,9 +191,9 @@ TEST_CASE("wrong current passwords on /me/password count as failed logins of tha
                         user.token),
                400);
   }
-  const HttpResponse refused = PostJson(
-      port, "/api/v1/me/password",
-      json::object{{"currentPassword", user.password}, {"newPassword", "a-new-password-123"}}, user.token);
+  const HttpResponse refused =
+      PostJson(port, "/api/v1/me/password",
+               json::object{{"currentPassword", user.password}, {"newPassword", "a-new-password-123"}}, user.token);
   CheckError(refused, 429);
   CheckRetryAfter(refused);
   // And the login of that user is throttled too: one limiter per username.

@@ -364,8 +364,8 @@ TEST_CASE("Listing service accounts answers a bare array in creation order witho
       CHECK(accounts[i - 1].created_at <= accounts[i].created_at);
       if (accounts[i - 1].created_at == accounts[i].created_at) CHECK(accounts[i - 1].id < accounts[i].id);
     }
-    const auto match = std::find_if(created.begin(), created.end(),
-                                    [&](const CreatedAccount& c) { return c.id == accounts[i].id; });
+    const auto match =
+        std::find_if(created.begin(), created.end(), [&](const CreatedAccount& c) { return c.id == accounts[i].id; });
     REQUIRE(match != created.end());
     if (!tied_with_neighbour) CHECK(match - created.begin() == static_cast<std::ptrdiff_t>(i));
     CHECK(accounts[i].name == match->name);

@@ -13,14 +13,14 @@
 namespace keymint {
 
 enum class ErrorCode {
-  kInvalidArgument,   // the caller sent something malformed or out of range (400)
-  kUnauthenticated,   // missing or bad credentials (401)
-  kPermissionDenied,  // authenticated but not allowed (403)
-  kNotFound,          // no such resource, or not the caller's (404)
-  kAlreadyExists,     // a unique name is taken (409)
+  kInvalidArgument,    // the caller sent something malformed or out of range (400)
+  kUnauthenticated,    // missing or bad credentials (401)
+  kPermissionDenied,   // authenticated but not allowed (403)
+  kNotFound,           // no such resource, or not the caller's (404)
+  kAlreadyExists,      // a unique name is taken (409)
   kResourceExhausted,  // too many failed attempts: throttled; retry later (429)
-  kUnavailable,       // a dependency (disk, store) failed; retrying may help (503)
-  kInternal,          // a bug or an impossible state (500)
+  kUnavailable,        // a dependency (disk, store) failed; retrying may help (503)
+  kInternal,           // a bug or an impossible state (500)
 };
 
 struct Error {

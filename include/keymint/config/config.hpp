@@ -49,8 +49,8 @@ struct Config {
   int throttle_username_per_minute = 6;
   int throttle_password_address_burst = 30;
   int throttle_password_address_per_minute = 30;
-  std::size_t throttle_capacity = 65536;            // slots per throttle, 8 bytes each
-  std::string config_path;                          // the file actually read ("" when none)
+  std::size_t throttle_capacity = 65536;  // slots per throttle, 8 bytes each
+  std::string config_path;                // the file actually read ("" when none)
 
   friend bool operator==(const Config&, const Config&) = default;
 };

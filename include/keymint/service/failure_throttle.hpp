@@ -34,8 +34,8 @@
 namespace keymint {
 
 struct ThrottleLimit {
-  int burst = 10;            // failures accepted back to back before the key is throttled
-  double per_minute = 6.0;   // failures per minute allowed after the burst; 0 turns this throttle off
+  int burst = 10;           // failures accepted back to back before the key is throttled
+  double per_minute = 6.0;  // failures per minute allowed after the burst; 0 turns this throttle off
 };
 
 class FailureThrottle {

@@ -69,7 +69,7 @@ class TokenService {
   LastLoginRecorder& recorder_;
   LoginLimiter& limiter_;
   const TokenSettings settings_;
-  const std::string dummy_hash_;                 // compared against when the client ID is unknown
+  const std::string dummy_hash_;           // compared against when the client ID is unknown
   const std::string dummy_credential_id_;  // read (and missed) when the client ID is unknown
 };
 

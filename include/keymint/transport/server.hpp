@@ -19,10 +19,10 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0 = any free port; see HttpServer::port()
   int io_threads = 1;
-  int pool_threads = 2;                    // runs kPool handlers (synced writes, password KDF)
-  std::size_t body_limit = 64 * 1024;      // larger bodies get 413 and the connection is closed
-  std::size_t header_limit = 16 * 1024;    // larger headers get 431 and the connection is closed
-  std::chrono::seconds idle_timeout{30};   // a connection idle this long, or a request unread this long, is closed
+  int pool_threads = 2;                   // runs kPool handlers (synced writes, password KDF)
+  std::size_t body_limit = 64 * 1024;     // larger bodies get 413 and the connection is closed
+  std::size_t header_limit = 16 * 1024;   // larger headers get 431 and the connection is closed
+  std::chrono::seconds idle_timeout{30};  // a connection idle this long, or a request unread this long, is closed
   // Connections served at once. Past it a new connection is answered 503 with
   // Retry-After and closed; past it by kRefusalSlots it is closed unanswered.
   // Bounds memory: see README "Limits".

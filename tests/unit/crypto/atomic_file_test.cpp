@@ -29,7 +29,6 @@ using keymint::test::ReadAll;
 using keymint::test::TempDir;
 using keymint::test::WriteFile;
 
-
 TEST_CASE("CreateFileAtomically writes the exact contents with mode 0600 and no temporary left", "[crypto]") {
   TempDir dir("atomic");
   const mode_t old_umask = ::umask(0);  // even a permissive umask gives 0600

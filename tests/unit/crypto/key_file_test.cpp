@@ -25,7 +25,6 @@ using keymint::test::ReadAll;
 using keymint::test::TempDir;
 using keymint::test::WriteFile;
 
-
 TEST_CASE("LoadOrCreateSecretFile creates a 0600 file of the requested size, then loads the same bytes", "[crypto]") {
   TempDir dir("keyfile");
   auto first = LoadOrCreateSecretFile(dir.Sub("secret-hash.key"), 32);

@@ -127,11 +127,11 @@ TEST_CASE("a chunked body with a header Authorization keeps that one", "[transpo
 TEST_CASE("a Transfer-Encoding other than exactly chunked is 400 and the connection closes", "[transport]") {
   EchoRouter router;
   RunningServer server(router);
-  const std::string framing = GENERATE(std::string("Transfer-Encoding: gzip, chunked\r\n"),
-                                       std::string("Transfer-Encoding: identity\r\n"),
-                                       std::string("Transfer-Encoding: gzip\r\n"),
-                                       std::string("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"),
-                                       std::string("Transfer-Encoding: chunked\r\nContent-Length: 5\r\n"));
+  const std::string framing =
+      GENERATE(std::string("Transfer-Encoding: gzip, chunked\r\n"), std::string("Transfer-Encoding: identity\r\n"),
+               std::string("Transfer-Encoding: gzip\r\n"),
+               std::string("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"),
+               std::string("Transfer-Encoding: chunked\r\nContent-Length: 5\r\n"));
   CAPTURE(framing);
   TestClient client(server.port());
 
