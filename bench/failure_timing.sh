@@ -14,26 +14,12 @@
 # Needs: a built build/keymint, curl, python3.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-BIN="${KEYMINT_BIN:-$ROOT/build/keymint}"
 ROUNDS="${1:-2000}"; WARMUP="${2:-200}"
-WORK="$(mktemp -d)"
-PASSWORD="bench-password-123"
-trap 'kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
-
-cd "$WORK"
 # The failure throttles are off: this measures the failure paths themselves,
 # thousands of times from one address, which the throttles would cut short
 # with 429 (bench/README.md "Hostile clients" measures them).
-KEYMINT_THROTTLE_CLIENT_ID_PER_MINUTE=0 KEYMINT_THROTTLE_CLIENT_ADDRESS_PER_MINUTE=0 \
-KEYMINT_ADMIN_PASSWORD="$PASSWORD" KEYMINT_ADMIN_EMAIL=admin@bench.local \
-  "$BIN" serve --listen 127.0.0.1:0 --data-dir "$WORK/data" --keys-dir "$WORK/keys" \
-  ${KEYMINT_THREADS:+--threads "$KEYMINT_THREADS"} 2>"$WORK/log" &
-PID=$!
-for _ in $(seq 100); do grep -q "listening on" "$WORK/log" && break; sleep 0.1; done
-URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/log" | head -1)
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }
-ADMIN=$(curl -s "$URL/api/v1/token" -H 'Content-Type: application/json' \
-  -d "{\"grantType\":\"password\",\"username\":\"admin@bench.local\",\"password\":\"$PASSWORD\"}" | json accessToken)
+export KEYMINT_THROTTLE_CLIENT_ID_PER_MINUTE=0 KEYMINT_THROTTLE_CLIENT_ADDRESS_PER_MINUTE=0
+source "$ROOT/bench/keymint_server.sh"  # sets WORK, PID, URL, ADMIN, BIN; defines json
 KEY=$(curl -s "$URL/api/v1/access-keys" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
   -d '{"name":"bench"}')
 ACCOUNT=$(curl -s "$URL/api/v1/service-accounts" -H "Authorization: Bearer $ADMIN" \

@@ -1,6 +1,6 @@
 #include "keymint/crypto/client_secret.hpp"
 
-#include <array>
+#include <boost/crc.hpp>
 
 #include "keymint/crypto/random.hpp"
 
@@ -9,17 +9,6 @@ namespace {
 
 constexpr std::size_t kRandomBytes = 32;
 constexpr char kBase62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-constexpr std::array<std::uint32_t, 256> MakeCrcTable() {
-  std::array<std::uint32_t, 256> table{};
-  for (std::uint32_t i = 0; i < 256; ++i) {
-    std::uint32_t c = i;
-    for (int bit = 0; bit < 8; ++bit) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    table[i] = c;
-  }
-  return table;
-}
-constexpr std::array<std::uint32_t, 256> kCrcTable = MakeCrcTable();
 
 // The 6-bit value of a base64url character, or -1.
 int Base64UrlValue(char c) {
@@ -47,9 +36,9 @@ bool IsEarlierFormat(std::string_view secret) { return IsCanonicalRandomPart(sec
 }  // namespace
 
 std::uint32_t Crc32(std::string_view bytes) {
-  std::uint32_t crc = 0xFFFFFFFFu;
-  for (const char c : bytes) crc = kCrcTable[(crc ^ static_cast<unsigned char>(c)) & 0xFF] ^ (crc >> 8);
-  return crc ^ 0xFFFFFFFFu;
+  boost::crc_32_type crc;  // IEEE 802.3, as zlib and GitHub's token checksums use
+  crc.process_bytes(bytes.data(), bytes.size());
+  return crc.checksum();
 }
 
 std::string ClientSecretChecksum(std::string_view text) {

@@ -36,20 +36,6 @@ std::optional<uint64_t> GenerationClaim(const json::object& claims) {
   return std::nullopt;
 }
 
-// Versions before generations refused a credential's older tokens by a
-// whole-second cut-off instead, and their tokens carry no `gen`. Until such a
-// credential's generation first moves on (which refuses them all), the
-// cut-off is the only thing that still refuses a token minted from the old
-// secret, so it is honoured for tokens without `gen`, with its old rounding:
-// iat is whole seconds, so only tokens certainly minted before the cut-off
-// are refused. Tokens from this version carry `gen` and never need it; the
-// last legacy token expires one token lifetime after the upgrade.
-bool BeforeLegacyCutOff(const json::object& claims, const CredentialRecord& credential) {
-  if (credential.tokens_not_before_ms <= 0 || claims.contains("gen")) return false;
-  std::optional<int64_t> iat = IntClaim(claims, "iat");
-  return !iat || (*iat + 1) * 1000 <= credential.tokens_not_before_ms;
-}
-
 }  // namespace
 
 const std::vector<std::string>& Principal::roles() const {
@@ -105,7 +91,7 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
     if (!*credential || !(*credential)->enabled) {
       return Error::Unauthenticated("the client credentials behind this token were revoked or disabled");
     }
-    if ((*credential)->generation != *generation || BeforeLegacyCutOff(claims, **credential)) {
+    if ((*credential)->generation != *generation) {
       return Error::Unauthenticated("this token predates its client's current secret or a disable");
     }
     if ((*credential)->kind == CredentialKind::kServiceAccount) {

@@ -38,12 +38,7 @@ Result<IssuedCredential> NewCredential(const Store& store, const crypto::SecretH
   return issued;
 }
 
-void EndCredentialSessions(CredentialRecord& record) {
-  ++record.generation;
-  // Tokens without `gen` now mismatch the generation, so the legacy cut-off
-  // has nothing left to refuse.
-  record.tokens_not_before_ms = 0;
-}
+void EndCredentialSessions(CredentialRecord& record) { ++record.generation; }
 
 std::string ReplaceSecret(CredentialRecord& record, const crypto::SecretHasher& hasher) {
   std::string secret = crypto::NewClientSecret();

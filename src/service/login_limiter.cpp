@@ -58,9 +58,4 @@ void LoginLimiter::RefundPasswordAttempt(std::string_view username, std::string_
   if (!address.empty()) password_address_.Refund(address);
 }
 
-std::size_t LoginLimiter::memory_bytes() const {
-  return client_id_.memory_bytes() + client_address_.memory_bytes() + username_.memory_bytes() +
-         password_address_.memory_bytes();
-}
-
 }  // namespace keymint

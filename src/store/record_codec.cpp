@@ -144,7 +144,6 @@ std::string EncodeCredential(const CredentialRecord& c) {
                                       {"updatedAt", c.updated_at_ms},
                                       {"enabled", c.enabled},
                                       {"roles", ToJson(c.roles)},
-                                      {"tokensNotBefore", c.tokens_not_before_ms},
                                       {"generation", c.generation}});
 }
 
@@ -165,8 +164,12 @@ std::optional<CredentialRecord> DecodeCredential(std::string_view bytes) {
   c.enabled = r.Bool("enabled");
   c.roles = r.Strings("roles");
   c.generation = r.OptionalUint("generation");
-  // Absent in records written before it existed.
-  if (object->contains("tokensNotBefore")) c.tokens_not_before_ms = r.Int("tokensNotBefore");
+  // Versions before generations ended a credential's older tokens with a
+  // whole-second cut-off, "tokensNotBefore", and minted tokens without `gen`
+  // (read as 0). Such a credential starts at generation 1: every token it
+  // minted before the upgrade is refused, those from its current secret too,
+  // which costs its clients one fresh token and keeps one mechanism.
+  if (object->contains("tokensNotBefore") && r.Int("tokensNotBefore") > 0 && c.generation == 0) c.generation = 1;
   if (!r.ok() || !hash || (kind != "access-key" && kind != "service-account")) return std::nullopt;
   c.kind = kind == "access-key" ? CredentialKind::kAccessKey : CredentialKind::kServiceAccount;
   c.secret_hash = std::move(*hash);

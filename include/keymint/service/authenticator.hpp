@@ -12,10 +12,9 @@
 // to the second), and `sub` to be the access key's owner or the service
 // account itself. A password token's `sub` must be an existing user whose
 // generation (moved on by a password reset or change, or by losing System
-// administrator) equals its `gen`. An absent `gen` reads as 0; such a token
-// from an earlier version also meets the whole-second cut-off that version
-// left on the credential (CredentialRecord::tokens_not_before_ms). An access
-// key's token does not depend on the owner's generation. The caller's
+// administrator) equals its `gen`. An absent `gen` (a token from an earlier
+// version) reads as 0. An access key's token does not depend on the owner's
+// generation. The caller's
 // permissions then come from its roles in the store now, never from the
 // token's claims. Thread-safe.
 #pragma once

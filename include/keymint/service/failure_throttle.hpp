@@ -58,9 +58,8 @@ class FailureThrottle {
   void Refund(std::string_view key);
 
   bool enabled() const { return interval_ms_ > 0; }
+  // Slots, 8 bytes each, fixed for the throttle's life.
   std::size_t capacity() const { return slot_count_; }
-  // Bytes held by the table (fixed for the throttle's life).
-  std::size_t memory_bytes() const { return slot_count_ * sizeof(std::atomic<uint64_t>); }
 
  private:
   struct Place;

@@ -58,9 +58,6 @@ class LoginLimiter {
   // A place for one password KDF run; see PasswordGate.
   Result<PasswordGate::Ticket> EnterPasswordCheck() { return gate_.Enter(); }
 
-  // Bytes held by the four throttles, fixed for the process's life.
-  std::size_t memory_bytes() const;
-
  private:
   FailureThrottle client_id_;
   FailureThrottle client_address_;

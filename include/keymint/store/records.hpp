@@ -46,14 +46,10 @@ struct CredentialRecord {
   // Moves on (never back) when the secret is replaced or the credential is
   // disabled. A token minted from the credential carries the value (claim
   // `gen`), and the management API refuses it once the two differ, so a
-  // re-enable revives nothing. 0 in records written before it existed.
+  // re-enable revives nothing. 0 in records written before it existed (1 when
+  // such a record carries the whole-second cut-off those versions used
+  // instead: see record_codec.cpp).
   uint64_t generation = 0;
-  // Legacy: the whole-second cut-off that versions before `generation` set on
-  // a secret replacement or disable. No longer set; kept while the generation
-  // is 0 because tokens those versions minted carry no `gen` and it is the
-  // only thing that still refuses them (see Authenticator). Cleared when the
-  // generation first moves on, which refuses all of them. 0 = none.
-  int64_t tokens_not_before_ms = 0;
   std::vector<std::string> roles;        // service accounts only
   std::optional<int64_t> last_login_ms;  // filled from the last-login table on read
 };

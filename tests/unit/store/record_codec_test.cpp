@@ -46,7 +46,6 @@ CredentialRecord SampleCredential(CredentialKind kind) {
   c.updated_at_ms = 1'700'000'200'789;
   c.enabled = kind == CredentialKind::kAccessKey;
   c.roles = kind == CredentialKind::kServiceAccount ? std::vector<std::string>{"Editor"} : std::vector<std::string>{};
-  c.tokens_not_before_ms = 1'700'000'150'000;
   c.generation = 5;
   return c;
 }
@@ -74,7 +73,6 @@ void CheckSame(const CredentialRecord& a, const CredentialRecord& b) {
   CHECK(a.updated_at_ms == b.updated_at_ms);
   CHECK(a.enabled == b.enabled);
   CHECK(a.roles == b.roles);
-  CHECK(a.tokens_not_before_ms == b.tokens_not_before_ms);
   CHECK(a.generation == b.generation);
 }
 
@@ -204,12 +202,28 @@ TEST_CASE("a credential record with a mistyped or corrupt field decodes to nullo
   CHECK_FALSE(decodes([](json::object& o) { o["tokensNotBefore"] = "soon"; }));
 }
 
-TEST_CASE("a credential written before tokensNotBefore existed decodes with no cut-off", "[store]") {
+TEST_CASE("the whole-second cut-off of earlier versions becomes generation 1, and is no longer written", "[store]") {
   const std::string encoded = codec::EncodeCredential(SampleCredential(CredentialKind::kServiceAccount));
-  auto decoded = codec::DecodeCredential(Edited(encoded, [](json::object& o) { o.erase("tokensNotBefore"); }));
-  REQUIRE(decoded.has_value());
-  CHECK(decoded->tokens_not_before_ms == 0);
-  CHECK(decoded->roles == std::vector<std::string>{"Editor"});
+  CHECK(encoded.find("tokensNotBefore") == std::string::npos);
+  const auto as_before = [](int64_t cut_off) {
+    return [cut_off](json::object& o) {
+      o.erase("generation");
+      o["tokensNotBefore"] = cut_off;
+    };
+  };
+  // A cut-off was set: tokens minted before the upgrade (gen 0) are all refused.
+  auto cut = codec::DecodeCredential(Edited(encoded, as_before(1'700'000'150'000)));
+  REQUIRE(cut.has_value());
+  CHECK(cut->generation == 1);
+  CHECK(cut->roles == std::vector<std::string>{"Editor"});
+  // 0 meant "none refused": the credential's tokens stay good.
+  auto none = codec::DecodeCredential(Edited(encoded, as_before(0)));
+  REQUIRE(none.has_value());
+  CHECK(none->generation == 0);
+  // A record that already has a generation keeps it.
+  auto both = codec::DecodeCredential(Edited(encoded, [](json::object& o) { o["tokensNotBefore"] = 1500; }));
+  REQUIRE(both.has_value());
+  CHECK(both->generation == 5);
 }
 
 TEST_CASE("an empty secret hash decodes as empty", "[store]") {
@@ -248,7 +262,6 @@ TEST_CASE("records written before generations existed decode with generation 0",
       Edited(codec::EncodeCredential(SampleCredential(CredentialKind::kAccessKey)), drop_generation));
   REQUIRE(credential.has_value());
   CHECK(credential->generation == 0);
-  CHECK(credential->tokens_not_before_ms == 1'700'000'150'000);  // the old cut-off is kept
 
   // Exactly what the previous format version wrote.
   auto old_user = codec::DecodeUser(
@@ -260,8 +273,7 @@ TEST_CASE("records written before generations existed decode with generation 0",
       R"({"v":1,"id":"c1","kind":"service-account","name":"old","clientId":"cid","secretHmac":"00ff","owner":"",)"
       R"("createdBy":"old@example.com","createdAt":1,"updatedAt":2,"enabled":true,"roles":[],"tokensNotBefore":1500})");
   REQUIRE(old_credential.has_value());
-  CHECK(old_credential->generation == 0);
-  CHECK(old_credential->tokens_not_before_ms == 1500);
+  CHECK(old_credential->generation == 1);  // it carried a cut-off
 }
 
 TEST_CASE("a generation that is not a non-negative integer makes the record undecodable", "[store]") {
