@@ -3,6 +3,10 @@
 // A function that can fail returns Result<T> (a value or an Error) or Status
 // (Result<void>). Nothing throws across a layer: the API layer turns an Error
 // into an HTTP status and body in exactly one place (api/http_error.cpp).
+//
+// Propagate with the two macros at the end of this file rather than by hand:
+//   RETURN_IF_ERROR(store.Write(record));          // Status or Result<T>
+//   ASSIGN_OR_RETURN(auto user, store.GetUser(id));  // declares or assigns
 #pragma once
 
 #include <cstdint>
@@ -85,3 +89,26 @@ class [[nodiscard]] Status {
 };
 
 }  // namespace keymint
+
+// Returns the Error of `expr` (a Status or a Result<T>) from the enclosing
+// function, whose return type must accept an Error (a Status or a Result<U>).
+#define RETURN_IF_ERROR(expr)                                                            \
+  do {                                                                                   \
+    if (auto keymint_status_ = (expr); !keymint_status_.ok()) {                          \
+      return std::move(keymint_status_).error();                                         \
+    }                                                                                    \
+  } while (false)
+
+// Evaluates `expr` (a Result<T>); on error returns its Error from the enclosing
+// function, else moves the value into `lhs`, which may be a declaration
+// ("auto user") or an existing variable. Expands to several statements: do not
+// use it as the body of an unbraced if or loop.
+#define ASSIGN_OR_RETURN(lhs, expr) \
+  KEYMINT_ASSIGN_OR_RETURN_IMPL(KEYMINT_RESULT_CONCAT(keymint_result_, __LINE__), lhs, expr)
+
+#define KEYMINT_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                                  \
+  if (!tmp.ok()) return std::move(tmp).error();       \
+  lhs = std::move(tmp).value()
+#define KEYMINT_RESULT_CONCAT_INNER(a, b) a##b
+#define KEYMINT_RESULT_CONCAT(a, b) KEYMINT_RESULT_CONCAT_INNER(a, b)
