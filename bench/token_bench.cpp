@@ -10,17 +10,20 @@
 #include <filesystem>
 #include <mutex>
 
+#include "keymint/api/api.hpp"
 #include "keymint/common/clock.hpp"
 #include "keymint/crypto/key_ring.hpp"
 #include "keymint/crypto/password_hash.hpp"
 #include "keymint/crypto/random.hpp"
 #include "keymint/crypto/secret_hasher.hpp"
 #include "keymint/service/access_key_service.hpp"
+#include "keymint/service/authenticator.hpp"
 #include "keymint/service/last_login_recorder.hpp"
 #include "keymint/service/login_limiter.hpp"
 #include "keymint/service/roles.hpp"
 #include "keymint/service/service_account_service.hpp"
 #include "keymint/service/token_service.hpp"
+#include "keymint/service/user_service.hpp"
 #include "keymint/store/store.hpp"
 
 namespace {
@@ -165,6 +168,45 @@ void BM_ExchangeThrottled(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ExchangeThrottled);
+
+// The whole API path short of the socket: routing, form or JSON parsing, the
+// exchange and the response body, as the transport would call it. The
+// difference from BM_Exchange/10 is what the API layer costs per token.
+struct RouterFixture {
+  Fixture base{10};
+  RoleCatalog catalog;
+  Authenticator authenticator{*base.store, *base.ring, base.clock, "http://127.0.0.1:8080", "http://127.0.0.1:8080"};
+  AccessKeyService access_keys{*base.store, base.hasher, base.clock, base.write_mu, 20};
+  UserService users{*base.store, catalog, base.clock, base.write_mu, base.limiter};
+  ServiceAccountService accounts{*base.store, base.hasher, catalog, base.clock, base.write_mu};
+  std::unique_ptr<api::Router> router = api::MakeRouter(
+      {*base.tokens, authenticator, access_keys, users, accounts, *base.ring, "http://127.0.0.1:8080", "1"});
+};
+
+void DispatchLoop(benchmark::State& state, const api::Router& router, const api::Request& request) {
+  for (auto _ : state) {
+    api::Outcome outcome = router.Dispatch(request);
+    if (!outcome.ready || outcome.ready->status != 200) state.SkipWithError("token request failed");
+    benchmark::DoNotOptimize(outcome);
+  }
+}
+
+void BM_DispatchV1Token(benchmark::State& state) {
+  RouterFixture fixture;
+  const std::string body = R"({"grantType":"client_credentials","clientId":")" + fixture.base.client_id +
+                           R"(","clientSecret":")" + fixture.base.secret + R"("})";
+  DispatchLoop(state, *fixture.router, {"POST", "/api/v1/token", "application/json", "", body, "192.0.2.1"});
+}
+BENCHMARK(BM_DispatchV1Token);
+
+void BM_DispatchV2Token(benchmark::State& state) {
+  RouterFixture fixture;
+  const std::string body =
+      "grant_type=client_credentials&client_id=" + fixture.base.client_id + "&client_secret=" + fixture.base.secret;
+  DispatchLoop(state, *fixture.router,
+               {"POST", "/api/v2/token", "application/x-www-form-urlencoded", "", body, "192.0.2.1"});
+}
+BENCHMARK(BM_DispatchV2Token);
 
 // A wrong password and an unknown username must cost the same KDF run, or
 // timing would tell which usernames exist.
