@@ -68,22 +68,6 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-// Forwards to a router built after the server has bound its port (the default
-// issuer names the bound port). No request is accepted before Run().
-class LateRouter final : public keymint::api::Router {
- public:
-  void Set(std::unique_ptr<keymint::api::Router> router) { router_ = std::move(router); }
-  keymint::api::Outcome Dispatch(const keymint::api::Request& request) const override {
-    return router_->Dispatch(request);
-  }
-  void AddPathHeaders(std::string_view target, keymint::api::Response& response) const override {
-    router_->AddPathHeaders(target, response);
-  }
-
- private:
-  std::unique_ptr<keymint::api::Router> router_;
-};
-
 int Serve(const Config& config) {
   using namespace keymint;
   const int threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -126,7 +110,6 @@ int Serve(const Config& config) {
     std::cerr << "keymint: first admin " << config.admin_email << " created; password: " << **generated << std::endl;
   }
 
-  LateRouter router;
   transport::ServerOptions options;
   options.host = config.listen_host;
   options.port = config.listen_port;
@@ -140,7 +123,7 @@ int Serve(const Config& config) {
   // must still find one free.
   options.pool_threads = config.password_concurrency + config.password_queue + kManagementPoolThreads;
   RaiseOpenFileLimit(config.max_connections);
-  transport::HttpServer server(options, router);
+  transport::HttpServer server(options);
   if (Status s = server.Listen(); !s.ok()) return Fail(s.error().message);
 
   const std::string issuer = EffectiveIssuer(config, server.port());
@@ -150,12 +133,13 @@ int Serve(const Config& config) {
   Authenticator authenticator(**store, *keys, clock, issuer, audience);
   AccessKeyService access_keys(**store, hasher, clock, write_mu, config.max_keys_per_user);
   ServiceAccountService service_accounts(**store, hasher, catalog, clock, write_mu);
-  router.Set(
-      api::MakeRouter({tokens, authenticator, access_keys, users, service_accounts, *keys, issuer, config.tenant_id}));
+  // Built after Listen(): the default issuer names the bound port.
+  const auto router =
+      api::MakeRouter({tokens, authenticator, access_keys, users, service_accounts, *keys, issuer, config.tenant_id});
 
   std::cerr << "keymint: listening on http://" << options.host << ":" << server.port() << " (issuer " << issuer << ", "
             << threads << " I/O threads)" << std::endl;
-  server.Run();
+  server.Run(*router);
 
   recorder.Stop();  // writes pending last logins and syncs the store
   std::cerr << "keymint: stopped" << std::endl;

@@ -1,5 +1,6 @@
 #include "api/form.hpp"
 
+#include <algorithm>
 #include <boost/url/params_encoded_view.hpp>
 #include <boost/url/parse_query.hpp>
 #include <boost/url/pct_string_view.hpp>
@@ -40,6 +41,19 @@ Result<std::map<std::string, std::string>> ParseForm(std::string_view body) {
     if (!inserted) return Error::InvalidArgument("parameter " + EscapeUnprintable(it->first) + " is repeated");
   }
   return form;
+}
+
+std::optional<std::string> FormValue(std::string_view body, std::string_view name) {
+  while (!body.empty()) {
+    const std::size_t end = std::min(body.find('&'), body.size());
+    const std::string_view pair = body.substr(0, end);
+    body.remove_prefix(std::min(end + 1, body.size()));
+    const std::size_t equals = std::min(pair.find('='), pair.size());
+    auto key = DecodeComponent(pair.substr(0, equals));
+    if (!key) return std::nullopt;
+    if (*key == name) return DecodeComponent(pair.substr(std::min(equals + 1, pair.size())));
+  }
+  return std::nullopt;
 }
 
 std::optional<Result<BasicCredentials>> ParseBasicAuthorization(std::string_view header) {

@@ -15,6 +15,11 @@ namespace keymint::api {
 // is an error (RFC 6749 §3.2), as is a malformed escape.
 Result<std::map<std::string, std::string>> ParseForm(std::string_view body);
 
+// The decoded value of the first parameter called `name`, without decoding
+// the rest of the body; nullopt when absent or when a name on the way is
+// malformed. For decisions made before the handler parses the whole form.
+std::optional<std::string> FormValue(std::string_view body, std::string_view name);
+
 struct BasicCredentials {
   std::string client_id;
   std::string client_secret;

@@ -1,22 +1,21 @@
 #include "api/json_body.hpp"
 
 #include "api/headers.hpp"
-#include "keymint/api/http_error.hpp"
 #include "keymint/common/clock.hpp"
 
 namespace keymint::api {
 namespace json = boost::json;
 
-std::variant<json::object, Response> ParseJsonObject(const Request& request, json::storage_ptr storage) {
+Result<json::object> ParseJsonObject(const Request& request, json::storage_ptr storage) {
   if (!HasMediaType(request.content_type, "application/json")) {
-    return ErrorResponse(415, "the request body must be JSON (Content-Type: application/json)");
+    return Error::UnsupportedFormat("the request body must be JSON (Content-Type: application/json)");
   }
   json::parse_options options;
   options.max_depth = 16;  // our bodies are flat; deep nesting is hostile
   json::error_code ec;
   json::value value = json::parse(request.body, ec, std::move(storage), options);
-  if (ec) return ErrorResponse(400, "malformed JSON body: " + ec.message());
-  if (!value.is_object()) return ErrorResponse(400, "the JSON body must be an object");
+  if (ec) return Error::InvalidArgument("malformed JSON body: " + ec.message());
+  if (!value.is_object()) return Error::InvalidArgument("the JSON body must be an object");
   return std::move(value.get_object());
 }
 
@@ -42,9 +41,8 @@ Result<std::vector<std::string>> RequireStringArray(const json::object& body, st
 Result<std::optional<std::vector<std::string>>> OptionalStringArray(const json::object& body, std::string_view field) {
   const json::value* v = body.if_contains(field);
   if (!v || v->is_null()) return std::optional<std::vector<std::string>>();
-  auto strings = RequireStringArray(body, field);
-  if (!strings.ok()) return strings.error();
-  return std::optional<std::vector<std::string>>(std::move(*strings));
+  ASSIGN_OR_RETURN(auto strings, RequireStringArray(body, field));
+  return std::optional<std::vector<std::string>>(std::move(strings));
 }
 
 Result<bool> RequireBool(const json::object& body, std::string_view field) {
@@ -63,9 +61,13 @@ Response JsonResponse(int status, const json::value& value) {
 
 Response SecretResponse(int status, const json::value& value) {
   Response response = JsonResponse(status, value);
+  AddNoStore(response);
+  return response;
+}
+
+void AddNoStore(Response& response) {
   response.AddHeader("Cache-Control", "no-store");
   response.AddHeader("Pragma", "no-cache");
-  return response;
 }
 
 Response NoContent() {

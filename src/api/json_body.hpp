@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "keymint/api/http.hpp"
@@ -13,11 +12,10 @@
 
 namespace keymint::api {
 
-// The body as a JSON object, or the error response to send: 415 unless the
-// Content-Type is application/json, 400 for malformed JSON or a non-object.
+// The body as a JSON object. UnsupportedFormat (415) unless the Content-Type
+// is application/json; InvalidArgument for malformed JSON or a non-object.
 // `storage` lets a hot caller parse into a stack arena instead of the heap.
-std::variant<boost::json::object, Response> ParseJsonObject(const Request& request,
-                                                            boost::json::storage_ptr storage = {});
+Result<boost::json::object> ParseJsonObject(const Request& request, boost::json::storage_ptr storage = {});
 
 // Field readers: an InvalidArgument naming the field when missing or mistyped.
 // The string view points into `body`.
@@ -33,6 +31,9 @@ Response JsonResponse(int status, const boost::json::value& value);
 Response NoContent();
 // A JsonResponse that carries a secret shown once: never to be cached.
 Response SecretResponse(int status, const boost::json::value& value);
+// Marks an answer that carries a secret or a token as never to be cached
+// (RFC 6749 §5.1: Cache-Control: no-store, Pragma: no-cache).
+void AddNoStore(Response& response);
 
 // A timestamp, or null when absent.
 boost::json::value TimestampOrNull(const std::optional<int64_t>& unix_millis);

@@ -1,19 +1,24 @@
-// The route table: method + path pattern -> access policy, placement, handler.
-// Routing is data; cross-cutting policy (authentication, admin role,
-// deprecation headers, 404/405) is applied once, in TableRouter::Dispatch.
+// The route table: one literal row per (method, full path), saying who may
+// call it, where it runs, how its answers are spelled and which handler
+// answers it. Cross-cutting policy (404/405, authentication, the admin role,
+// error answers, deprecation headers) is applied once, by the router.
 #pragma once
 
-#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
-#include <variant>
+#include <utility>
 #include <vector>
 
-#include "keymint/api/router.hpp"
+#include "api/dialect.hpp"
+#include "keymint/api/http.hpp"
+#include "keymint/common/result.hpp"
 #include "keymint/service/authenticator.hpp"
 
 namespace keymint::api {
+
+struct ApiServices;
 
 enum class Access {
   kPublic,         // no credentials (token endpoints, discovery)
@@ -22,11 +27,21 @@ enum class Access {
   kAdmin,          // a bearer token whose caller is a System administrator now
 };
 
+// Where the transport runs a route's handler.
+enum class Placement {
+  kInline,   // on the I/O thread: CPU-bound and short (token minting, discovery)
+  kPool,     // on the blocking-work pool: synced disk writes, password hashing
+  kByGrant,  // a token endpoint: inline, except a password grant (its slow KDF) on the pool
+};
+
 // What a handler gets: the request, its path parameters and decoded query,
-// and the authenticated caller (null on public routes).
+// the authenticated caller (null on public routes), the services, and the
+// dialect of the route it was reached by.
 struct RequestContext {
   const Request& request;
-  std::vector<std::string> params;                         // values of the pattern's {placeholders}, in order
+  const ApiServices& services;
+  Dialect dialect;
+  std::vector<std::string> params;                         // values of the path's {placeholders}, in order
   std::vector<std::pair<std::string, std::string>> query;  // percent-decoded
   const Principal* principal = nullptr;
 
@@ -34,29 +49,20 @@ struct RequestContext {
   std::optional<std::string> Query(std::string_view name) const;
 };
 
-// A handler answers at once, or (on an inline route) returns work that must
-// run on the blocking pool, e.g. a password grant's slow KDF.
-using Deferred = std::function<Response()>;
-using Reply = std::variant<Response, Deferred>;
-using Handler = std::function<Reply(const RequestContext&)>;
+// Every handler has this shape: an answer, or an Error that the router turns
+// into the route's dialect.
+using Handler = Result<Response> (*)(const RequestContext&);
 
 struct Route {
-  std::string method;
-  std::string pattern;  // "/api/v1/access-keys/{id}/secret"
+  std::string_view method;
+  std::string_view path;  // "/api/v1/access-keys/{id}/secret"
   Access access;
   Placement placement;
+  Dialect dialect;
   Handler handler;
-  // Non-empty on a deprecated path: every response gets `Deprecation: true`
-  // and a Link naming this successor path.
-  std::string successor = {};
 };
 
-// The routes of each resource family (defined beside their handlers).
-struct ApiServices;
-std::vector<Route> TokenRoutes(const ApiServices& services);
-std::vector<Route> DiscoveryRoutes(const ApiServices& services);
-std::vector<Route> AccessKeyRoutes(const ApiServices& services);
-std::vector<Route> UserRoutes(const ApiServices& services);
-std::vector<Route> ServiceAccountRoutes(const ApiServices& services);
+// Every route keymint serves (routes.cpp).
+std::span<const Route> RouteTable();
 
 }  // namespace keymint::api

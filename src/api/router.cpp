@@ -1,10 +1,11 @@
 // TableRouter: matches a request against the route table and applies the
-// cross-cutting policy once: 404/405, authentication, the admin role and the
-// deprecation headers.
+// cross-cutting policy once: 404/405, where the handler runs, authentication,
+// the admin role, the dialect's error answers and deprecation headers.
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 #include <memory>
 
+#include "api/handlers.hpp"
 #include "api/headers.hpp"
 #include "api/route_table.hpp"
 #include "keymint/api/api.hpp"
@@ -35,12 +36,12 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 }
 
 struct CompiledRoute {
-  Route route;
-  std::vector<std::string> segments;  // "{...}" marks a parameter
+  const Route* route;
+  std::vector<std::string_view> segments;  // "{...}" marks a parameter
 };
 
 // Fills `params` and returns true when `path` fits `pattern`.
-bool MatchPath(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path,
+bool MatchPath(const std::vector<std::string_view>& pattern, const std::vector<std::string_view>& path,
                std::vector<std::string>* params) {
   if (pattern.size() != path.size()) return false;
   params->clear();
@@ -55,19 +56,12 @@ bool MatchPath(const std::vector<std::string>& pattern, const std::vector<std::s
   return true;
 }
 
-void AddDeprecationHeaders(Response& response, const std::string& successor) {
-  response.AddHeader("Deprecation", "true");
-  response.AddHeader("Link", "<" + successor + ">; rel=\"successor-version\"");
-}
+Outcome Ready(Response response) { return Outcome{std::move(response), nullptr}; }
 
 class TableRouter final : public Router {
  public:
-  TableRouter(std::vector<Route> routes, const Authenticator& authenticator) : authenticator_(authenticator) {
-    for (auto& route : routes) {
-      std::vector<std::string> segments;
-      for (auto s : SplitPath(route.pattern)) segments.emplace_back(s);
-      routes_.push_back({std::move(route), std::move(segments)});
-    }
+  explicit TableRouter(ApiServices services) : services_(std::move(services)) {
+    for (const Route& route : RouteTable()) routes_.push_back({&route, SplitPath(route.path)});
   }
 
   Outcome Dispatch(const Request& request) const override {
@@ -80,23 +74,21 @@ class TableRouter final : public Router {
     std::string allow;
     for (const auto& compiled : routes_) {
       if (!MatchPath(compiled.segments, segments, &params)) continue;
-      if (compiled.route.method != request.method) {
+      const Route& route = *compiled.route;
+      if (route.method != request.method) {
         if (!allow.empty()) allow += ", ";
-        allow += compiled.route.method;
+        allow += route.method;
         continue;
       }
-      RequestContext context{request, std::move(params), {}, nullptr};
+      RequestContext context{request, services_, route.dialect, std::move(params), {}, nullptr};
       for (auto param : url->params()) context.query.emplace_back(param.key, param.value);
-      const Route* route = &compiled.route;
-      if (route->placement == Placement::kPool) {
+      if (RunsOnPool(route, request)) {
         // The deferred work outlives this call, so it takes the context along.
         return Outcome{std::nullopt,
-                       [this, route, context = std::move(context)]() mutable { return Finish(Run(*route, context)); }};
+                       [this, &route, context = std::move(context)]() mutable { return Run(route, context); }};
       }
       // Inline (the token path): the context lives on the stack, no allocation.
-      Reply reply = Run(*route, context);
-      if (auto* deferred = std::get_if<Deferred>(&reply)) return Outcome{std::nullopt, std::move(*deferred)};
-      return Ready(std::get<Response>(std::move(reply)));
+      return Ready(Run(route, context));
     }
     if (allow.empty()) return Ready(ErrorResponse(404, "no such endpoint: " + std::string(path)));
     Response response = ErrorResponse(405, "method " + EscapeUnprintable(request.method) + " is not allowed here");
@@ -111,75 +103,68 @@ class TableRouter final : public Router {
     auto segments = SplitPath(url->encoded_path());
     std::vector<std::string> params;
     for (const auto& compiled : routes_) {
-      if (!compiled.route.successor.empty() && MatchPath(compiled.segments, segments, &params)) {
-        return AddDeprecationHeaders(response, compiled.route.successor);
+      if (MatchPath(compiled.segments, segments, &params)) {
+        return AddDeprecationHeaders(compiled.route->dialect, response);
       }
     }
   }
 
  private:
-  static Outcome Ready(Response response) { return Outcome{std::move(response), nullptr}; }
-
-  static Response Finish(Reply reply) {
-    if (auto* deferred = std::get_if<Deferred>(&reply)) return (*deferred)();  // already on the pool
-    return std::get<Response>(std::move(reply));
-  }
-
-  // Authenticates and authorises, then runs the handler.
-  Reply Run(const Route& route, RequestContext& context) const {
-    Reply reply = Authorize(route, context);
-    if (auto* response = std::get_if<Response>(&reply); response && !route.successor.empty()) {
-      AddDeprecationHeaders(*response, route.successor);
+  // The one place that decides where a handler runs.
+  static bool RunsOnPool(const Route& route, const Request& request) {
+    switch (route.placement) {
+      case Placement::kInline:
+        return false;
+      case Placement::kPool:
+        return true;
+      case Placement::kByGrant:
+        return RequestsPasswordGrant(route.dialect, request);
     }
-    return reply;
+    return true;
   }
 
-  Reply Authorize(const Route& route, RequestContext& context) const {
-    if (route.access == Access::kPublic) return route.handler(context);
-    auto token = CredentialsForScheme(context.request.authorization, "bearer");
-    auto principal =
-        token ? authenticator_.Authenticate(*token) : Result<Principal>(Error::Unauthenticated("missing bearer token"));
-    if (!principal.ok()) {
-      Response response = ErrorResponse(principal.error());
-      if (response.status == 401) response.AddHeader("WWW-Authenticate", "Bearer realm=\"keymint\"");
+  // Authenticates and authorises, runs the handler, and answers an error in
+  // the route's dialect.
+  Response Run(const Route& route, RequestContext& context) const {
+    std::optional<Principal> caller;
+    if (const Status allowed = Authorize(route, context.request, caller); !allowed.ok()) {
+      Response response = ErrorAnswer(route.dialect, allowed.error(), context.request);
+      if (allowed.error().code == ErrorCode::kUnauthenticated) {
+        response.AddHeader("WWW-Authenticate", "Bearer realm=\"keymint\"");  // RFC 6750 §3
+      }
+      AddDeprecationHeaders(route.dialect, response);
       return response;
     }
-    if (route.access == Access::kAdmin && !principal->IsAdmin()) {
-      return ErrorResponse(403, "this operation needs the System administrator role");
-    }
-    if (route.access == Access::kUser && !principal->user()) {
-      return ErrorResponse(403, "a service account has no access keys or password of its own; use a user's token");
-    }
-    context.principal = &*principal;
-    return route.handler(context);
+    context.principal = caller ? &*caller : nullptr;
+    Result<Response> result = route.handler(context);
+    Response response =
+        result.ok() ? std::move(result).value() : ErrorAnswer(route.dialect, result.error(), context.request);
+    AddDeprecationHeaders(route.dialect, response);
+    return response;
   }
 
+  // Who may call `route`: sets `caller` from the bearer token unless the
+  // route is public.
+  Status Authorize(const Route& route, const Request& request, std::optional<Principal>& caller) const {
+    if (route.access == Access::kPublic) return Status::Ok();
+    auto token = CredentialsForScheme(request.authorization, "bearer");
+    if (!token) return Error::Unauthenticated("missing bearer token");
+    ASSIGN_OR_RETURN(caller, services_.authenticator.Authenticate(*token));
+    if (route.access == Access::kAdmin && !caller->IsAdmin()) {
+      return Error::PermissionDenied("this operation needs the System administrator role");
+    }
+    if (route.access == Access::kUser && !caller->user()) {
+      return Error::PermissionDenied("a service account has no access keys or password of its own; use a user's token");
+    }
+    return Status::Ok();
+  }
+
+  const ApiServices services_;
   std::vector<CompiledRoute> routes_;
-  const Authenticator& authenticator_;
 };
 
 }  // namespace
 
-std::unique_ptr<Router> MakeRouter(ApiServices services) {
-  // The services struct must outlive the routes' handlers, which capture it.
-  auto owned = std::make_shared<ApiServices>(std::move(services));
-  std::vector<Route> routes;
-  for (auto family : {TokenRoutes, DiscoveryRoutes, AccessKeyRoutes, UserRoutes, ServiceAccountRoutes}) {
-    for (auto& route : family(*owned)) routes.push_back(std::move(route));
-  }
-  // Handlers capture `owned` by reference; keep it alive with the router.
-  struct OwningRouter final : Router {
-    std::shared_ptr<ApiServices> services;
-    std::unique_ptr<Router> inner;
-    Outcome Dispatch(const Request& request) const override { return inner->Dispatch(request); }
-    void AddPathHeaders(std::string_view target, Response& response) const override {
-      inner->AddPathHeaders(target, response);
-    }
-  };
-  auto router = std::make_unique<OwningRouter>();
-  router->services = owned;
-  router->inner = std::make_unique<TableRouter>(std::move(routes), owned->authenticator);
-  return router;
-}
+std::unique_ptr<Router> MakeRouter(ApiServices services) { return std::make_unique<TableRouter>(std::move(services)); }
 
 }  // namespace keymint::api

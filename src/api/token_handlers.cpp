@@ -1,32 +1,19 @@
 // The token endpoints: /api/v1/token (Run:ai JSON) and /api/v2/token
-// (RFC 6749 form). Client-credentials exchanges run inline on the I/O thread
-// (CPU-bound signing is the product); password grants, which run the slow KDF,
-// are sent to the blocking pool.
-#include <variant>
-
+// (RFC 6749 form). Both run inline on the I/O thread (CPU-bound signing is
+// the product), except password grants, whose slow KDF the route table's
+// Placement::kByGrant sends to the blocking pool before the handler runs.
 #include "api/form.hpp"
+#include "api/handlers.hpp"
 #include "api/headers.hpp"
 #include "api/json_body.hpp"
-#include "api/route_table.hpp"
 #include "keymint/api/api.hpp"
-#include "keymint/api/http_error.hpp"
 
 namespace keymint::api {
 namespace json = boost::json;
 namespace {
 
-void AddNoStore(Response& response) {
-  response.AddHeader("Cache-Control", "no-store");
-  response.AddHeader("Pragma", "no-cache");
-}
-
-// ---- v1: JSON in, {"accessToken","expiresIn"} out, errors in the Error shape.
-
-Response V1Error(const Error& error) {
-  Response response = ErrorResponse(error);  // with Retry-After on 429 and 503
-  AddNoStore(response);
-  return response;
-}
+// Token bodies are small: they are parsed into a stack arena of this size.
+constexpr std::size_t kTokenBodyArenaBytes = 4096;
 
 // Token responses are written directly: a JWT is base64url and dots, so it
 // needs no JSON escaping, and this saves building and serialising an object
@@ -40,6 +27,8 @@ Response TokenResponse(std::string_view token_member, const IssuedToken& token, 
   return response;
 }
 
+// ---- v1: JSON in, {"accessToken","expiresIn"} out, errors in the Error shape.
+
 Response V1Success(const IssuedToken& token) { return TokenResponse("accessToken", token, "\"expiresIn\":"); }
 
 // The first of `names` present in `body` (aliases such as clientId/clientID).
@@ -50,69 +39,26 @@ Result<std::string_view> StringAlias(const json::object& body, std::initializer_
   return RequireString(body, *names.begin());
 }
 
-Reply V1Token(const ApiServices& services, const Request& request) {
-  // Token bodies are small: parse into a stack arena, not the heap.
-  unsigned char buffer[4096];
-  json::monotonic_resource arena(buffer, sizeof buffer);
-  auto parsed = ParseJsonObject(request, &arena);
-  if (auto* error = std::get_if<Response>(&parsed)) {
-    AddNoStore(*error);
-    return std::move(*error);
-  }
-  const json::object& body = std::get<json::object>(parsed);
-  auto grant = RequireString(body, "grantType");
-  if (!grant.ok()) return V1Error(grant.error());
+Result<Response> V1ClientCredentials(const RequestContext& c, const json::object& body, bool legacy) {
+  ASSIGN_OR_RETURN(auto id,
+                   legacy ? StringAlias(body, {"appID", "appId"}) : StringAlias(body, {"clientId", "clientID"}));
+  ASSIGN_OR_RETURN(auto secret, RequireString(body, legacy ? "appSecret" : "clientSecret"));
+  ASSIGN_OR_RETURN(auto token, c.services.tokens.ExchangeClientCredentials(id, secret, c.request.remote_address));
+  return V1Success(token);
+}
 
-  if (*grant == "client_credentials" || *grant == "app_token") {
-    const bool legacy = *grant == "app_token";
-    auto id = legacy ? StringAlias(body, {"appID", "appId"}) : StringAlias(body, {"clientId", "clientID"});
-    if (!id.ok()) return V1Error(id.error());
-    auto secret = RequireString(body, legacy ? "appSecret" : "clientSecret");
-    if (!secret.ok()) return V1Error(secret.error());
-    auto token = services.tokens.ExchangeClientCredentials(*id, *secret, request.remote_address);
-    return token.ok() ? V1Success(*token) : V1Error(token.error());
-  }
-  if (*grant == "password") {
-    auto username = RequireString(body, "username");
-    if (!username.ok()) return V1Error(username.error());
-    auto password = RequireString(body, "password");
-    if (!password.ok()) return V1Error(password.error());
-    return Deferred([&services, username = std::string(*username), password = std::string(*password),
-                     source = std::string(request.remote_address)] {
-      auto token = services.tokens.ExchangePassword(username, password, source);
-      return token.ok() ? V1Success(*token) : V1Error(token.error());
-    });
-  }
-  return V1Error(Error::InvalidArgument("grantType must be client_credentials, app_token or password"));
+Result<Response> V1Password(const RequestContext& c, const json::object& body) {
+  ASSIGN_OR_RETURN(auto username, RequireString(body, "username"));
+  ASSIGN_OR_RETURN(auto password, RequireString(body, "password"));
+  ASSIGN_OR_RETURN(auto token, c.services.tokens.ExchangePassword(username, password, c.request.remote_address));
+  return V1Success(token);
 }
 
 // ---- v2: RFC 6749 form in, {"access_token","token_type","expires_in"} out,
-// errors as {"error","error_description"} (§5.2).
+// errors as {"error","error_description"} (§5.2, mapped in dialect.cpp).
 
-Response OAuthError(int status, std::string_view code, std::string_view description) {
-  Response response = JsonResponse(status, json::object{{"error", code}, {"error_description", description}});
-  AddNoStore(response);
-  return response;
-}
-
-// Too many failures for this client, username or address: 429 with
-// "slow_down", the token-endpoint error the OAuth registry has for "retry
-// later" (RFC 8628 §3.5).
-Response V2Throttled(const Error& error) {
-  Response response = OAuthError(429, "slow_down", error.message);
-  response.AddHeader("Retry-After", RetryAfterSeconds(error));
-  return response;
-}
-
-// A failure that is not the client's fault, still in the RFC 6749 shape
-// (temporarily_unavailable / server_error, as §4.1.2.1 names them).
-Response V2ServerError(const Error& error) {
-  Response mapped = ErrorResponse(error);  // the status and a message safe to show
-  const bool busy = mapped.status == 503;
-  Response response = OAuthError(mapped.status, busy ? "temporarily_unavailable" : "server_error",
-                                 busy ? "the server is busy or a dependency failed; retry shortly" : "internal error");
-  if (busy) response.AddHeader("Retry-After", RetryAfterSeconds(error));
-  return response;
+Response V2Success(const IssuedToken& token) {
+  return TokenResponse("access_token", token, "\"token_type\":\"Bearer\",\"expires_in\":");
 }
 
 const std::string* Param(const std::map<std::string, std::string>& form, const std::string& name) {
@@ -120,80 +66,92 @@ const std::string* Param(const std::map<std::string, std::string>& form, const s
   return it == form.end() ? nullptr : &it->second;
 }
 
-Response V2Success(const IssuedToken& token) {
-  return TokenResponse("access_token", token, "\"token_type\":\"Bearer\",\"expires_in\":");
-}
+struct ClientCredentials {
+  std::string id;
+  std::string secret;
+};
 
-Response V2ClientCredentials(const ApiServices& services, const Request& request,
-                             const std::map<std::string, std::string>& form) {
-  auto basic = ParseBasicAuthorization(request.authorization);
+// The client's credentials from Basic or from the body (RFC 6749 §2.3.1),
+// not both.
+Result<ClientCredentials> V2ClientAuthentication(const Request& request,
+                                                 const std::map<std::string, std::string>& form) {
   const std::string* body_id = Param(form, "client_id");
   const std::string* body_secret = Param(form, "client_secret");
-  std::string client_id, client_secret;
-  if (basic) {
-    if (!basic->ok()) return OAuthError(400, "invalid_request", basic->error().message);
-    // Some clients repeat client_id in the body alongside Basic; that is one
-    // method as long as it names the same client. A body secret is a second one.
-    if (body_secret || (body_id && *body_id != (*basic)->client_id)) {
-      return OAuthError(400, "invalid_request", "use one client authentication method, not Basic and the body");
-    }
-    client_id = (*basic)->client_id;
-    client_secret = (*basic)->client_secret;
-  } else {
-    if (!body_id || !body_secret) {
-      return OAuthError(400, "invalid_request", "client_id and client_secret are required");
-    }
-    client_id = *body_id;
-    client_secret = *body_secret;
+  auto basic = ParseBasicAuthorization(request.authorization);
+  if (!basic) {
+    if (!body_id || !body_secret) return Error::InvalidArgument("client_id and client_secret are required");
+    return ClientCredentials{*body_id, *body_secret};
   }
-  auto token = services.tokens.ExchangeClientCredentials(client_id, client_secret, request.remote_address);
-  if (token.ok()) return V2Success(*token);
-  if (token.error().code == ErrorCode::kResourceExhausted) return V2Throttled(token.error());
-  if (token.error().code != ErrorCode::kUnauthenticated) return V2ServerError(token.error());
-  Response response = OAuthError(401, "invalid_client", "client authentication failed");
-  if (basic) response.AddHeader("WWW-Authenticate", "Basic realm=\"keymint\"");
-  return response;
+  ASSIGN_OR_RETURN(auto credentials, std::move(*basic));
+  // Some clients repeat client_id in the body alongside Basic; that is one
+  // method as long as it names the same client. A body secret is a second one.
+  if (body_secret || (body_id && *body_id != credentials.client_id)) {
+    return Error::InvalidArgument("use one client authentication method, not Basic and the body");
+  }
+  return ClientCredentials{std::move(credentials.client_id), std::move(credentials.client_secret)};
 }
 
-Response V2Password(const ApiServices& services, const std::map<std::string, std::string>& form,
-                    std::string_view source) {
+Result<Response> V2ClientCredentials(const RequestContext& c, const std::map<std::string, std::string>& form) {
+  ASSIGN_OR_RETURN(auto client, V2ClientAuthentication(c.request, form));
+  auto token = c.services.tokens.ExchangeClientCredentials(client.id, client.secret, c.request.remote_address);
+  if (!token.ok() && token.error().code == ErrorCode::kUnauthenticated) {
+    return Error::Unauthenticated("client authentication failed");  // invalid_client, whatever the cause
+  }
+  RETURN_IF_ERROR(token);
+  return V2Success(*token);
+}
+
+Result<Response> V2Password(const RequestContext& c, const std::map<std::string, std::string>& form) {
   const std::string* username = Param(form, "username");
   const std::string* password = Param(form, "password");
-  if (!username || !password) return OAuthError(400, "invalid_request", "username and password are required");
-  auto token = services.tokens.ExchangePassword(*username, *password, source);
-  if (token.ok()) return V2Success(*token);
-  if (token.error().code == ErrorCode::kResourceExhausted) return V2Throttled(token.error());
-  if (token.error().code != ErrorCode::kUnauthenticated) return V2ServerError(token.error());
-  return OAuthError(400, "invalid_grant", "invalid username or password");
+  if (!username || !password) return Error::InvalidArgument("username and password are required");
+  auto token = c.services.tokens.ExchangePassword(*username, *password, c.request.remote_address);
+  if (!token.ok() && token.error().code == ErrorCode::kUnauthenticated) {
+    // The resource owner's credentials are a grant, not the client's (§5.2).
+    return Error::InvalidArgument("invalid username or password").WithReason("invalid_grant");
+  }
+  RETURN_IF_ERROR(token);
+  return V2Success(*token);
 }
 
-Reply V2Token(const ApiServices& services, const Request& request) {
-  if (!HasMediaType(request.content_type, "application/x-www-form-urlencoded")) {
-    return OAuthError(400, "invalid_request", "the body must be application/x-www-form-urlencoded");
-  }
-  auto form = ParseForm(request.body);
-  if (!form.ok()) return OAuthError(400, "invalid_request", form.error().message);
-  const std::string* grant = Param(*form, "grant_type");
-  if (!grant) return OAuthError(400, "invalid_request", "grant_type is required");
-  if (*grant == "client_credentials") return V2ClientCredentials(services, request, *form);
-  if (*grant == "password") {
-    return Deferred([&services, form = std::move(*form), source = std::string(request.remote_address)] {
-      return V2Password(services, form, source);
-    });
-  }
-  return OAuthError(400, "unsupported_grant_type", "grant_type must be client_credentials or password");
-}
+constexpr std::string_view kFormMediaType = "application/x-www-form-urlencoded";
 
 }  // namespace
 
-std::vector<Route> TokenRoutes(const ApiServices& services) {
-  const ApiServices* s = &services;
-  return {
-      {"POST", "/api/v1/token", Access::kPublic, Placement::kInline,
-       [s](const RequestContext& c) { return V1Token(*s, c.request); }},
-      {"POST", "/api/v2/token", Access::kPublic, Placement::kInline,
-       [s](const RequestContext& c) { return V2Token(*s, c.request); }},
-  };
+Result<Response> IssueV1Token(const RequestContext& c) {
+  unsigned char buffer[kTokenBodyArenaBytes];
+  json::monotonic_resource arena(buffer, sizeof buffer);
+  ASSIGN_OR_RETURN(const json::object body, ParseJsonObject(c.request, &arena));
+  ASSIGN_OR_RETURN(auto grant, RequireString(body, "grantType"));
+  if (grant == "client_credentials") return V1ClientCredentials(c, body, /*legacy=*/false);
+  if (grant == "app_token") return V1ClientCredentials(c, body, /*legacy=*/true);
+  if (grant == "password") return V1Password(c, body);
+  return Error::InvalidArgument("grantType must be client_credentials, app_token or password");
+}
+
+Result<Response> IssueV2Token(const RequestContext& c) {
+  if (!HasMediaType(c.request.content_type, kFormMediaType)) {
+    return Error::InvalidArgument("the body must be application/x-www-form-urlencoded");
+  }
+  ASSIGN_OR_RETURN(auto form, ParseForm(c.request.body));
+  const std::string* grant = Param(form, "grant_type");
+  if (!grant) return Error::InvalidArgument("grant_type is required");
+  if (*grant == "client_credentials") return V2ClientCredentials(c, form);
+  if (*grant == "password") return V2Password(c, form);
+  return Error::InvalidArgument("grant_type must be client_credentials or password")
+      .WithReason("unsupported_grant_type");
+}
+
+bool RequestsPasswordGrant(Dialect dialect, const Request& request) {
+  if (dialect == Dialect::kOAuth) {
+    return HasMediaType(request.content_type, kFormMediaType) && FormValue(request.body, "grant_type") == "password";
+  }
+  unsigned char buffer[kTokenBodyArenaBytes];
+  json::monotonic_resource arena(buffer, sizeof buffer);
+  auto body = ParseJsonObject(request, &arena);
+  if (!body.ok()) return false;
+  const json::value* grant = body->if_contains("grantType");
+  return grant && grant->is_string() && grant->get_string() == "password";
 }
 
 }  // namespace keymint::api

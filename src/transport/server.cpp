@@ -56,9 +56,8 @@ std::string FormatAddress(const std::string& host, uint16_t port) {
 // destroys queued handlers and with them the last sessions, whose destructors
 // use those.
 struct HttpServer::Impl {
-  Impl(ServerOptions options, const api::Router& router)
+  explicit Impl(ServerOptions options)
       : options_(std::move(options)),
-        router_(router),
         ioc_(std::max(1, options_.io_threads)),
         strand_(net::make_strand(ioc_)),
         acceptor_(strand_),
@@ -72,7 +71,7 @@ struct HttpServer::Impl {
   }
 
   Status Listen();
-  void Run();
+  void Run(const api::Router& router);
   void RunIoLoop();
   void DoAccept();
   void OnAccept(error_code ec, tcp::socket socket);
@@ -81,7 +80,6 @@ struct HttpServer::Impl {
   void BeginShutdown();
 
   const ServerOptions options_;
-  const api::Router& router_;
   SessionRegistry registry_;
   std::optional<net::thread_pool> pool_;
   std::optional<SessionContext> session_context_;
@@ -150,10 +148,10 @@ Status HttpServer::Impl::Listen() {
   return Status::Ok();
 }
 
-void HttpServer::Impl::Run() {
+void HttpServer::Impl::Run(const api::Router& router) {
   if (!acceptor_.is_open()) return;  // Listen() failed or was never called
   pool_.emplace(static_cast<std::size_t>(std::max(1, options_.pool_threads)));
-  session_context_.emplace(SessionContext{router_, options_, pool_->get_executor(), registry_});
+  session_context_.emplace(SessionContext{router, options_, pool_->get_executor(), registry_});
   signals_.emplace(strand_, SIGINT, SIGTERM);
 
   WaitForSignal();
@@ -267,8 +265,7 @@ void HttpServer::Impl::BeginShutdown() {
   for (const auto& session : live) session->Shutdown();
 }
 
-HttpServer::HttpServer(ServerOptions options, const api::Router& router)
-    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+HttpServer::HttpServer(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -276,7 +273,7 @@ Status HttpServer::Listen() { return impl_->Listen(); }
 
 uint16_t HttpServer::port() const { return impl_->bound_port_; }
 
-void HttpServer::Run() { impl_->Run(); }
+void HttpServer::Run(const api::Router& router) { impl_->Run(router); }
 
 void HttpServer::Stop() {
   // Only lock-free atomics and send(2): safe from a signal handler.

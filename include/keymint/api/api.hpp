@@ -1,4 +1,4 @@
-// Builds keymint's HTTP API: the route table over the services.
+// Builds keymint's HTTP API: the router over the route table and the services.
 #pragma once
 
 #include <memory>
@@ -14,7 +14,8 @@
 
 namespace keymint::api {
 
-// Everything the handlers call. All references must outlive the router.
+// Everything the handlers call. The router keeps this struct by value; the
+// services it refers to must outlive the router.
 struct ApiServices {
   TokenService& tokens;
   const Authenticator& authenticator;
@@ -26,6 +27,7 @@ struct ApiServices {
   std::string tenant_id;  // reported as service accounts' tenantId
 };
 
+// The router over every route in the route table (src/api/routes.cpp).
 std::unique_ptr<Router> MakeRouter(ApiServices services);
 
 }  // namespace keymint::api

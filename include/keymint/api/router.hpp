@@ -1,27 +1,21 @@
-// Routes a request to its handler: a table of (method, path pattern, handler,
-// placement). Handlers are synchronous and pure (Request in, Response out); the
-// router decides nothing about threads, it only says where a handler should run.
+// What the transport calls for each request: the Router interface. The API
+// layer implements it over its route table (api.hpp: MakeRouter); transport
+// tests implement it with fakes. Handlers are synchronous and pure (Request
+// in, Response out); the router decides nothing about threads, it only says
+// where the work should run.
 #pragma once
 
 #include <functional>
-#include <memory>
 #include <optional>
-#include <string>
 #include <string_view>
-#include <vector>
 
 #include "keymint/api/http.hpp"
 
 namespace keymint::api {
 
-// Where the transport should run a handler.
-enum class Placement {
-  kInline,  // on the I/O thread: CPU-bound and short (token minting, discovery)
-  kPool,    // on the blocking-work pool: synced disk writes, password hashing
-};
-
-// What Dispatch produced: a ready response, or work that the transport must run
-// on the pool and whose result it then sends. Exactly one of the two is set.
+// What Dispatch produced: a ready response, or work that the transport must
+// run on its blocking pool and whose result it then sends. Exactly one of the
+// two is set.
 struct Outcome {
   std::optional<Response> ready;
   std::function<Response()> deferred;

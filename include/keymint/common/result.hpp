@@ -18,6 +18,7 @@ namespace keymint {
 
 enum class ErrorCode {
   kInvalidArgument,    // the caller sent something malformed or out of range (400)
+  kUnsupportedFormat,  // the body is not in a format the operation reads (415)
   kUnauthenticated,    // missing or bad credentials (401)
   kPermissionDenied,   // authenticated but not allowed (403)
   kNotFound,           // no such resource, or not the caller's (404)
@@ -32,8 +33,13 @@ struct Error {
   std::string message;  // for a person; never contains a secret
   // When to try again, in seconds; set with kResourceExhausted (0 = unknown).
   int64_t retry_after_seconds = 0;
+  // A finer, machine-readable name for API dialects that name their errors
+  // (RFC 6749's "error" member, e.g. "invalid_grant"); "" = the dialect's
+  // name for `code`.
+  std::string reason = {};
 
   static Error InvalidArgument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }
+  static Error UnsupportedFormat(std::string m) { return {ErrorCode::kUnsupportedFormat, std::move(m)}; }
   static Error Unauthenticated(std::string m) { return {ErrorCode::kUnauthenticated, std::move(m)}; }
   static Error PermissionDenied(std::string m) { return {ErrorCode::kPermissionDenied, std::move(m)}; }
   static Error NotFound(std::string m) { return {ErrorCode::kNotFound, std::move(m)}; }
@@ -43,6 +49,11 @@ struct Error {
   }
   static Error Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
   static Error Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
+
+  Error&& WithReason(std::string r) && {
+    reason = std::move(r);
+    return std::move(*this);
+  }
 };
 
 // A value of type T or an Error. Cheap to move; check ok() before value().
@@ -92,11 +103,12 @@ class [[nodiscard]] Status {
 
 // Returns the Error of `expr` (a Status or a Result<T>) from the enclosing
 // function, whose return type must accept an Error (a Status or a Result<U>).
-#define RETURN_IF_ERROR(expr)                                                            \
-  do {                                                                                   \
-    if (auto keymint_status_ = (expr); !keymint_status_.ok()) {                          \
-      return std::move(keymint_status_).error();                                         \
-    }                                                                                    \
+#define RETURN_IF_ERROR(expr)                                                     \
+  do {                                                                            \
+    /* A reference, so that checking a named Result copies nothing on success. */ \
+    if (auto&& keymint_status_ = (expr); !keymint_status_.ok()) {                 \
+      return std::forward<decltype(keymint_status_)>(keymint_status_).error();    \
+    }                                                                             \
   } while (false)
 
 // Evaluates `expr` (a Result<T>); on error returns its Error from the enclosing

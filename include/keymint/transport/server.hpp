@@ -1,5 +1,5 @@
 // The HTTP/1.1 server: accepts connections on one address and hands each
-// request to an api::Router. It owns the io_context, the I/O threads and a
+// request to the api::Router given to Run(). It owns the io_context, the I/O threads and a
 // small pool for blocking work (Placement::kPool), and knows nothing of the
 // domain. Beast and Asio stay inside src/transport/.
 #pragma once
@@ -38,8 +38,7 @@ inline constexpr std::size_t kRefusalSlots = 64;
 
 class HttpServer {
  public:
-  // `router` must outlive the server.
-  HttpServer(ServerOptions options, const api::Router& router);
+  explicit HttpServer(ServerOptions options);
   ~HttpServer();
 
   // Binds and listens. Fails with a message naming the address.
@@ -47,10 +46,12 @@ class HttpServer {
   // The bound port (after Listen), useful when options.port was 0.
   uint16_t port() const;
 
-  // Serves until Stop() is called or SIGINT/SIGTERM arrives, then stops
-  // accepting, lets in-flight requests finish (up to drain_timeout), closes
-  // idle connections, joins all threads and returns. Call once.
-  void Run();
+  // Serves every request through `router` until Stop() is called or
+  // SIGINT/SIGTERM arrives, then stops accepting, lets in-flight requests
+  // finish (up to drain_timeout), closes idle connections, joins all threads
+  // and returns. Keeps a reference to `router` only until it returns. The
+  // router may be built after Listen(), e.g. from the bound port. Call once.
+  void Run(const api::Router& router);
   // Thread-safe and signal-safe to call from any thread; Run() then returns.
   void Stop();
 

@@ -9,6 +9,7 @@
 #include "keymint/crypto/encoding.hpp"
 
 using keymint::ErrorCode;
+using keymint::api::FormValue;
 using keymint::api::ParseBasicAuthorization;
 using keymint::api::ParseForm;
 using keymint::crypto::Base64Encode;
@@ -155,4 +156,17 @@ TEST_CASE("ParseBasicAuthorization tolerates extra spaces around the credentials
   REQUIRE(parsed->ok());
   CHECK((*parsed)->client_id == "id");
   CHECK((*parsed)->client_secret == "secret");
+}
+
+TEST_CASE("FormValue decodes the first value of one parameter and nothing else", "[api]") {
+  CHECK(FormValue("grant_type=password&username=ada", "grant_type") == "password");
+  CHECK(FormValue("username=ada&gr%61nt_type=pass%77ord", "grant_type") == "password");
+  CHECK(FormValue("grant+type=x&grant_type=a+b", "grant_type") == "a b");
+  CHECK(FormValue("grant_type", "grant_type") == "");
+  CHECK(FormValue("a=1&&grant_type=password&grant_type=client_credentials", "grant_type") == "password");
+  CHECK(FormValue("grant_type=password", "username") == std::nullopt);
+  CHECK(FormValue("", "grant_type") == std::nullopt);
+  // A malformed name before it, or a malformed value, gives up.
+  CHECK(FormValue("a%zz=1&grant_type=password", "grant_type") == std::nullopt);
+  CHECK(FormValue("grant_type=pass%zzword", "grant_type") == std::nullopt);
 }

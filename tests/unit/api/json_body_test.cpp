@@ -3,9 +3,12 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <string>
-#include <variant>
+
+#include "keymint/api/http_error.hpp"
 
 using keymint::ErrorCode;
+using keymint::Result;
+using keymint::api::ErrorResponse;
 using keymint::api::JsonResponse;
 using keymint::api::NoContent;
 using keymint::api::ParseJsonObject;
@@ -20,7 +23,7 @@ namespace json = boost::json;
 
 namespace {
 
-std::variant<json::object, Response> Parse(std::string_view content_type, std::string_view body) {
+Result<json::object> Parse(std::string_view content_type, std::string_view body) {
   Request request;
   request.method = "POST";
   request.target = "/api/v1/access-keys";
@@ -29,10 +32,10 @@ std::variant<json::object, Response> Parse(std::string_view content_type, std::s
   return ParseJsonObject(request);
 }
 
-// The error response, checked to be in the Error shape with `status`.
-Response RequireErrorResponse(const std::variant<json::object, Response>& parsed, int status) {
-  REQUIRE(std::holds_alternative<Response>(parsed));
-  const Response& response = std::get<Response>(parsed);
+// The error's answer, checked to be in the Error shape with `status`.
+Response RequireErrorResponse(const Result<json::object>& parsed, int status) {
+  REQUIRE_FALSE(parsed.ok());
+  const Response response = ErrorResponse(parsed.error());
   CHECK(response.status == status);
   CHECK(response.content_type == "application/json");
   json::value body = json::parse(response.body);
@@ -56,8 +59,8 @@ TEST_CASE("ParseJsonObject accepts application/json with parameters and in any c
                            "Application/JSON", "APPLICATION/JSON; charset=utf-8", "application/json ; charset=utf-8"}) {
     INFO(type);
     auto parsed = Parse(type, R"({"name":"ci"})");
-    REQUIRE(std::holds_alternative<json::object>(parsed));
-    CHECK(std::get<json::object>(parsed).at("name").as_string() == "ci");
+    REQUIRE(parsed.ok());
+    CHECK(parsed->at("name").as_string() == "ci");
   }
 }
 
@@ -85,7 +88,7 @@ TEST_CASE("ParseJsonObject answers 400 when the body is not an object", "[api]")
 }
 
 TEST_CASE("ParseJsonObject limits nesting depth", "[api]") {
-  CHECK(std::holds_alternative<json::object>(Parse("application/json", Nested(8))));
+  CHECK(Parse("application/json", Nested(8)).ok());
   RequireErrorResponse(Parse("application/json", Nested(64)), 400);
   RequireErrorResponse(Parse("application/json", Nested(10000)), 400);
 }

@@ -361,6 +361,40 @@ TEST_CASE_METHOD(RouterFixture, "the v1 token route defers a password grant to t
   CheckErrorShape(wrong, 401);
 }
 
+TEST_CASE_METHOD(RouterFixture, "a password grant goes to the pool however its grant type is spelled", "[api]") {
+  // The KDF must never run on an I/O thread: placement reads the grant the way
+  // the handler does, escapes included.
+  const std::string v1_escaped =
+      R"({"grantType":"\u0070assword","username":"ada@example.com","password":"ada-password"})";
+  bool ready = true;
+  CHECK(Send({"POST", "/api/v1/token", v1_escaped, kJson}, &ready).status == 200);
+  CHECK_FALSE(ready);
+
+  for (const char* form : {"grant_type=password&username=ada%40example.com&password=ada-password",
+                           "gr%61nt_type=pass%77ord&username=ada%40example.com&password=ada-password"}) {
+    INFO(form);
+    ready = true;
+    CHECK(Send({"POST", "/api/v2/token", form, kForm}, &ready).status == 200);
+    CHECK_FALSE(ready);
+  }
+
+  // Everything else on a token route is answered inline, errors included.
+  for (const auto& [body, type] :
+       std::vector<std::pair<std::string, const char*>>{{R"({"grantType":"client_credentials"})", kJson},
+                                                        {"{not json", kJson},
+                                                        {R"({"grantType":"password"})", kForm},
+                                                        {"grant_type=client_credentials", kForm},
+                                                        {"grant_type=password", kJson},
+                                                        {"grant_type=pass%zzword", kForm}}) {
+    INFO(body << " as " << type);
+    for (const char* target : {"/api/v1/token", "/api/v2/token"}) {
+      ready = false;
+      (void)Send({"POST", target, body, type}, &ready);
+      CHECK(ready);
+    }
+  }
+}
+
 TEST_CASE_METHOD(RouterFixture, "the v1 token route refuses malformed requests", "[api]") {
   const std::string valid = R"({"grantType":"client_credentials","clientId":"x","clientSecret":"y"})";
   CheckErrorShape(Send({"POST", "/api/v1/token", "{not json", kJson}), 400);

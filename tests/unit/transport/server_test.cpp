@@ -345,11 +345,11 @@ TEST_CASE("several I/O threads serve concurrent connections", "[transport]") {
 
 TEST_CASE("Stop() twice, or before Run() starts serving, is harmless", "[transport]") {
   FakeRouter router;
-  HttpServer server(TestOptions(), router);
+  HttpServer server(TestOptions());
   REQUIRE(server.Listen().ok());
   server.Stop();
   server.Stop();
-  std::thread runner([&] { server.Run(); });
+  std::thread runner([&] { server.Run(router); });
   runner.join();  // returns at once: the stop was already requested
   SUCCEED();
 }
@@ -369,27 +369,27 @@ TEST_CASE("SIGTERM makes Run() drain and return normally", "[transport]") {
 
 TEST_CASE("Listen on a port already in use fails with a message naming the address", "[transport]") {
   FakeRouter router;
-  HttpServer first(TestOptions(), router);
+  HttpServer first(TestOptions());
   REQUIRE(first.Listen().ok());
   REQUIRE(first.port() != 0);
 
   auto options = TestOptions();
   options.port = first.port();
-  HttpServer second(options, router);
+  HttpServer second(options);
   const Status status = second.Listen();
 
   REQUIRE_FALSE(status.ok());
   const std::string address = "127.0.0.1:" + std::to_string(first.port());
   CHECK(status.error().message.find("cannot listen on " + address) != std::string::npos);
   // Run() on a server that failed to listen returns instead of serving nothing.
-  second.Run();
+  second.Run(router);
 }
 
 TEST_CASE("Listen on a host that is not an address fails naming it", "[transport]") {
   FakeRouter router;
   auto options = TestOptions();
   options.host = "no-such-host.invalid";
-  HttpServer server(options, router);
+  HttpServer server(options);
 
   const Status status = server.Listen();
 

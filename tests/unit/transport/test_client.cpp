@@ -158,10 +158,10 @@ ServerOptions TestOptions() {
   return options;
 }
 
-RunningServer::RunningServer(const api::Router& router, ServerOptions options) : server_(std::move(options), router) {
+RunningServer::RunningServer(const api::Router& router, ServerOptions options) : server_(std::move(options)) {
   const Status listening = server_.Listen();
   if (!listening.ok()) throw std::runtime_error(listening.error().message);
-  std::packaged_task<void()> run([this] { server_.Run(); });
+  std::packaged_task<void()> run([this, &router] { server_.Run(router); });
   exited_ = run.get_future();
   thread_ = std::thread(std::move(run));
 }

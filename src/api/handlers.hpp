@@ -1,0 +1,47 @@
+// Every handler the route table names, by resource family. Each is pure:
+// RequestContext in, Result<Response> out; see route_table.hpp.
+#pragma once
+
+#include "api/route_table.hpp"
+
+namespace keymint::api {
+
+// Tokens (token_handlers.cpp).
+Result<Response> IssueV1Token(const RequestContext& c);
+Result<Response> IssueV2Token(const RequestContext& c);
+// Whether a request to a token endpoint of `dialect` asks for the password
+// grant, whose KDF must not run on an I/O thread. Decides Placement::kByGrant.
+bool RequestsPasswordGrant(Dialect dialect, const Request& request);
+
+// Discovery (discovery_handlers.cpp).
+Result<Response> GetJwks(const RequestContext& c);
+Result<Response> GetServerMetadata(const RequestContext& c);
+
+// Access keys and user applications (access_key_handlers.cpp).
+Result<Response> ListOwnAccessKeys(const RequestContext& c);
+Result<Response> CreateAccessKey(const RequestContext& c);
+Result<Response> GetOwnAccessKey(const RequestContext& c);
+Result<Response> DeleteOwnAccessKey(const RequestContext& c);
+Result<Response> RegenerateOwnAccessKey(const RequestContext& c);
+Result<Response> ListAllAccessKeys(const RequestContext& c);
+Result<Response> DeleteAnyAccessKey(const RequestContext& c);
+
+// Users and roles (user_handlers.cpp).
+Result<Response> ListRoles(const RequestContext& c);
+Result<Response> ListUsers(const RequestContext& c);
+Result<Response> CreateUser(const RequestContext& c);
+Result<Response> GetUser(const RequestContext& c);
+Result<Response> DeleteUser(const RequestContext& c);
+Result<Response> SetUserRoles(const RequestContext& c);
+Result<Response> ResetUserPassword(const RequestContext& c);
+Result<Response> ChangeOwnPassword(const RequestContext& c);
+
+// Service accounts and applications (service_account_handlers.cpp).
+Result<Response> ListServiceAccounts(const RequestContext& c);
+Result<Response> CreateServiceAccount(const RequestContext& c);
+Result<Response> GetServiceAccount(const RequestContext& c);
+Result<Response> UpdateServiceAccount(const RequestContext& c);
+Result<Response> DeleteServiceAccount(const RequestContext& c);
+Result<Response> RegenerateServiceAccount(const RequestContext& c);
+
+}  // namespace keymint::api

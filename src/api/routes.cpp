@@ -1,0 +1,73 @@
+// Every route keymint serves, one literal row each, so that grepping a path
+// lands here. A deprecated family repeats its rows under its own paths with
+// its own dialect and the same handlers.
+#include "api/handlers.hpp"
+#include "api/route_table.hpp"
+
+namespace keymint::api {
+namespace {
+
+using enum Access;
+using enum Placement;
+using enum Dialect;
+
+constexpr Route kRoutes[] = {
+    // Tokens: Run:ai JSON (seed 005) and RFC 6749 form.
+    {"POST", "/api/v1/token", kPublic, kByGrant, kV1Token, IssueV1Token},
+    {"POST", "/api/v2/token", kPublic, kByGrant, kOAuth, IssueV2Token},
+
+    // Discovery: the JWKS and the RFC 8414 / OpenID Connect metadata.
+    {"GET", "/.well-known/jwks.json", kPublic, kInline, kStandard, GetJwks},
+    {"GET", "/.well-known/openid-configuration", kPublic, kInline, kStandard, GetServerMetadata},
+    {"GET", "/.well-known/oauth-authorization-server", kPublic, kInline, kStandard, GetServerMetadata},
+
+    // Access keys (seed 004).
+    {"GET", "/api/v1/access-keys", kUser, kPool, kStandard, ListOwnAccessKeys},
+    {"POST", "/api/v1/access-keys", kUser, kPool, kStandard, CreateAccessKey},
+    {"GET", "/api/v1/access-keys/{id}", kUser, kPool, kStandard, GetOwnAccessKey},
+    {"DELETE", "/api/v1/access-keys/{id}", kUser, kPool, kStandard, DeleteOwnAccessKey},
+    {"POST", "/api/v1/access-keys/{id}/secret", kUser, kPool, kStandard, RegenerateOwnAccessKey},
+    {"GET", "/api/v1/administration/access-keys", kAdmin, kPool, kStandard, ListAllAccessKeys},
+    {"DELETE", "/api/v1/administration/access-keys/{id}", kAdmin, kPool, kStandard, DeleteAnyAccessKey},
+
+    // The same, under their deprecated name: user applications (seed 000).
+    {"GET", "/api/v1/user-applications", kUser, kPool, kUserApplications, ListOwnAccessKeys},
+    {"POST", "/api/v1/user-applications", kUser, kPool, kUserApplications, CreateAccessKey},
+    {"GET", "/api/v1/user-applications/{id}", kUser, kPool, kUserApplications, GetOwnAccessKey},
+    {"DELETE", "/api/v1/user-applications/{id}", kUser, kPool, kUserApplications, DeleteOwnAccessKey},
+    {"POST", "/api/v1/user-applications/{id}/secret", kUser, kPool, kUserApplications, RegenerateOwnAccessKey},
+    {"GET", "/api/v1/administration/user-applications", kAdmin, kPool, kUserApplications, ListAllAccessKeys},
+    {"DELETE", "/api/v1/administration/user-applications/{id}", kAdmin, kPool, kUserApplications, DeleteAnyAccessKey},
+
+    // Users and roles (API.md §7).
+    {"GET", "/api/v1/authorization/roles", kAuthenticated, kPool, kStandard, ListRoles},
+    {"GET", "/api/v1/users", kAdmin, kPool, kStandard, ListUsers},
+    {"POST", "/api/v1/users", kAdmin, kPool, kStandard, CreateUser},
+    {"GET", "/api/v1/users/{id}", kAdmin, kPool, kStandard, GetUser},
+    {"DELETE", "/api/v1/users/{id}", kAdmin, kPool, kStandard, DeleteUser},
+    {"PUT", "/api/v1/users/{id}/roles", kAdmin, kPool, kStandard, SetUserRoles},
+    {"POST", "/api/v1/users/{id}/password", kAdmin, kPool, kStandard, ResetUserPassword},
+    {"POST", "/api/v1/me/password", kUser, kPool, kStandard, ChangeOwnPassword},
+
+    // Service accounts (API.md §6).
+    {"GET", "/api/v1/service-accounts", kAdmin, kPool, kStandard, ListServiceAccounts},
+    {"POST", "/api/v1/service-accounts", kAdmin, kPool, kStandard, CreateServiceAccount},
+    {"GET", "/api/v1/service-accounts/{id}", kAdmin, kPool, kStandard, GetServiceAccount},
+    {"PATCH", "/api/v1/service-accounts/{id}", kAdmin, kPool, kStandard, UpdateServiceAccount},
+    {"DELETE", "/api/v1/service-accounts/{id}", kAdmin, kPool, kStandard, DeleteServiceAccount},
+    {"POST", "/api/v1/service-accounts/{id}/secret", kAdmin, kPool, kStandard, RegenerateServiceAccount},
+
+    // The same, under their deprecated name: applications (seed 001).
+    {"GET", "/api/v1/apps", kAdmin, kPool, kApplications, ListServiceAccounts},
+    {"POST", "/api/v1/apps", kAdmin, kPool, kApplications, CreateServiceAccount},
+    {"GET", "/api/v1/apps/{id}", kAdmin, kPool, kApplications, GetServiceAccount},
+    {"PATCH", "/api/v1/apps/{id}", kAdmin, kPool, kApplications, UpdateServiceAccount},
+    {"DELETE", "/api/v1/apps/{id}", kAdmin, kPool, kApplications, DeleteServiceAccount},
+    {"POST", "/api/v1/apps/{id}/secret", kAdmin, kPool, kApplications, RegenerateServiceAccount},
+};
+
+}  // namespace
+
+std::span<const Route> RouteTable() { return kRoutes; }
+
+}  // namespace keymint::api
