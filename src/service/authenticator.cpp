@@ -59,10 +59,9 @@ Authenticator::Authenticator(const Store& store, const crypto::KeyRing& keys, co
 
 Result<Principal> Authenticator::Authenticate(std::string_view token) const {
   if (token.empty()) return Error::Unauthenticated("missing bearer token");
-  auto payload = crypto::VerifyJws(token, keys_);
-  if (!payload.ok()) return payload.error();
+  ASSIGN_OR_RETURN(const auto payload, crypto::VerifyJws(token, keys_));
   json::error_code ec;
-  json::value parsed = json::parse(*payload, ec);
+  json::value parsed = json::parse(payload, ec);
   if (ec || !parsed.is_object()) return Error::Unauthenticated("invalid token payload");
   const json::object& claims = parsed.get_object();
 
@@ -85,33 +84,32 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
   const std::string_view subject(sub->data(), sub->size());
   const json::string* client_id = StringClaim(claims, "client_id");
   if (client_id) {
-    auto credential =
-        store_.FindCredentialByClientId(std::string_view(client_id->data(), client_id->size()), LastLoginField::kSkip);
-    if (!credential.ok()) return credential.error();
-    if (!*credential || !(*credential)->enabled) {
+    ASSIGN_OR_RETURN(
+        auto credential,
+        store_.FindCredentialByClientId(std::string_view(client_id->data(), client_id->size()), LastLoginField::kSkip));
+    if (!credential || !credential->enabled) {
       return Error::Unauthenticated("the client credentials behind this token were revoked or disabled");
     }
-    if ((*credential)->generation != *generation) {
+    if (credential->generation != *generation) {
       return Error::Unauthenticated("this token predates its client's current secret or a disable");
     }
-    if ((*credential)->kind == CredentialKind::kServiceAccount) {
-      if ((*credential)->id != subject) return Error::Unauthenticated("token subject does not match its client");
-      (*credential)->secret_hash.clear();  // the request context needs no secret material
-      return Principal{std::move(**credential)};
+    if (credential->kind == CredentialKind::kServiceAccount) {
+      if (credential->id != subject) return Error::Unauthenticated("token subject does not match its client");
+      credential->secret_hash.clear();  // the request context needs no secret material
+      return Principal{std::move(*credential)};
     }
-    if ((*credential)->owner_id != subject) return Error::Unauthenticated("token subject does not match its client");
+    if (credential->owner_id != subject) return Error::Unauthenticated("token subject does not match its client");
   }
-  auto user = store_.GetUser(subject, LastLoginField::kSkip);
-  if (!user.ok()) return user.error();
-  if (!*user) return Error::Unauthenticated("token subject no longer exists");
+  ASSIGN_OR_RETURN(auto user, store_.GetUser(subject, LastLoginField::kSkip));
+  if (!user) return Error::Unauthenticated("token subject no longer exists");
   // Only a password token answers to the user's generation. An access key's
   // token was checked against the key above: a password change does not end
   // it (the key is a credential of its own, and its permissions are the
   // owner's current roles in any case).
-  if (!client_id && (*user)->generation != *generation) {
+  if (!client_id && user->generation != *generation) {
     return Error::Unauthenticated("this session ended with a password or role change");
   }
-  return Principal{std::move(**user)};
+  return Principal{std::move(*user)};
 }
 
 }  // namespace keymint

@@ -48,7 +48,7 @@ TokenService::TokenService(const Store& store, const crypto::KeyRing& keys, cons
 Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view client_id, std::string_view secret,
                                                             std::string_view source) const {
   // Lock-free reads: the only cost the throttle adds to a successful exchange.
-  if (Status allowed = limiter_.CheckClient(client_id, source); !allowed.ok()) return std::move(allowed).error();
+  RETURN_IF_ERROR(limiter_.CheckClient(client_id, source));
   auto refuse = [&] {
     limiter_.ClientFailed(client_id, source);
     return Error::Unauthenticated(kBadClient);
@@ -56,26 +56,24 @@ Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view cli
   // No credential can match a secret with a broken checksum: refuse it before
   // touching the store. The time this saves depends only on the secret sent.
   if (crypto::IsMalformedClientSecret(secret)) return refuse();
-  auto found = store_.FindCredentialByClientId(client_id, LastLoginField::kSkip);
-  if (!found.ok()) return found.error();
-  if (!*found) {
+  ASSIGN_OR_RETURN(const auto found, store_.FindCredentialByClientId(client_id, LastLoginField::kSkip));
+  if (!found) {
     // Do the work a wrong secret costs (a record read and a keyed hash), so
     // that timing does not tell which client IDs exist.
     (void)store_.GetCredential(dummy_credential_id_);
     (void)hasher_.Verify(secret, dummy_hash_);
     return refuse();
   }
-  const CredentialRecord& credential = **found;
+  const CredentialRecord& credential = *found;
   if (!hasher_.Verify(secret, credential.secret_hash) || !credential.enabled) return refuse();
 
   Result<IssuedToken> token = Error::Internal("unreachable");
   if (credential.kind == CredentialKind::kServiceAccount) {
     token = Mint({credential.id, credential.name, credential.roles, &credential.client_id, credential.generation});
   } else {
-    auto owner = store_.GetUser(credential.owner_id, LastLoginField::kSkip);
-    if (!owner.ok()) return owner.error();
-    if (!*owner) return refuse();  // owner deleted mid-flight
-    token = Mint({(*owner)->id, (*owner)->email, (*owner)->roles, &credential.client_id, credential.generation});
+    ASSIGN_OR_RETURN(const auto owner, store_.GetUser(credential.owner_id, LastLoginField::kSkip));
+    if (!owner) return refuse();  // owner deleted mid-flight
+    token = Mint({owner->id, owner->email, owner->roles, &credential.client_id, credential.generation});
   }
   if (token.ok()) recorder_.Record(credential.id, clock_.NowMillis());
   return token;
@@ -86,20 +84,19 @@ Result<IssuedToken> TokenService::ExchangePassword(std::string_view username, st
   const std::string email = NormalizeEmail(username);
   // Charged as a failure before the KDF runs, refunded on success: throttled
   // names and addresses never cost a KDF run, however many arrive at once.
-  if (Status allowed = limiter_.BeginPasswordAttempt(email, source); !allowed.ok()) return std::move(allowed).error();
+  RETURN_IF_ERROR(limiter_.BeginPasswordAttempt(email, source));
   auto ticket = limiter_.EnterPasswordCheck();
   if (!ticket.ok()) {
     limiter_.RefundPasswordAttempt(email, source);
     return std::move(ticket).error();
   }
 
-  auto found = store_.FindUserByEmail(email);
-  if (!found.ok()) return found.error();
-  if (!*found) {
+  ASSIGN_OR_RETURN(const auto found, store_.FindUserByEmail(email));
+  if (!found) {
     (void)crypto::VerifyPassword(password, DummyPasswordHash());  // same work as a wrong password
     return Error::Unauthenticated(kBadPassword);
   }
-  const UserRecord& user = **found;
+  const UserRecord& user = *found;
   if (!crypto::VerifyPassword(password, user.password_hash)) return Error::Unauthenticated(kBadPassword);
   limiter_.RefundPasswordAttempt(email, source);
   auto token = Mint({user.id, user.email, user.roles, nullptr, user.generation});
@@ -129,9 +126,8 @@ Result<IssuedToken> TokenService::Mint(const Subject& subject) const {
   claims.emplace("preferred_username", subject.username);
   claims.emplace("gen", subject.generation);
 
-  auto jwt = crypto::SignJws(keys_.active(), keys_.active_header(), json::serialize(claims));
-  if (!jwt.ok()) return jwt.error();
-  return IssuedToken{std::move(*jwt), settings_.ttl_seconds};
+  ASSIGN_OR_RETURN(auto jwt, crypto::SignJws(keys_.active(), keys_.active_header(), json::serialize(claims)));
+  return IssuedToken{std::move(jwt), settings_.ttl_seconds};
 }
 
 }  // namespace keymint
