@@ -63,7 +63,9 @@ class RocksDbTransaction final : public StoreTransaction {
 
   rocksdb::DB& db_;
   // overwrite_key: the latest staged write of a key replaces earlier ones,
-  // which iterating with the database underneath requires.
+  // which iterating with the database underneath requires. With no size limit
+  // and no per-key protection its Put and Delete cannot fail, so their
+  // statuses go unchecked.
   rocksdb::WriteBatchWithIndex staged_{rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true};
   StagedSource source_{db_, staged_};
   RecordReader reader_{source_};
