@@ -8,7 +8,6 @@
 #include <stdlib.h>
 
 #include <filesystem>
-#include <mutex>
 
 #include "keymint/api/api.hpp"
 #include "keymint/common/clock.hpp"
@@ -51,7 +50,6 @@ struct Fixture {
   std::optional<crypto::KeyRing> ring;
   crypto::SecretHasher hasher{crypto::RandomBytes(32)};
   SystemClock clock;
-  std::mutex write_mu;
   std::unique_ptr<LastLoginRecorder> recorder;
   LoginLimiter limiter;
   std::unique_ptr<TokenService> tokens;
@@ -66,21 +64,21 @@ struct Fixture {
     recorder = std::make_unique<LastLoginRecorder>(*store, std::chrono::milliseconds(250));
     tokens = std::make_unique<TokenService>(*store, *ring, hasher, clock, *recorder, limiter,
                                             TokenSettings{"http://127.0.0.1:8080", "http://127.0.0.1:8080", 3600});
-    AccessKeyService access_keys(*store, hasher, clock, write_mu, 1000);
+    AccessKeyService access_keys(*store, hasher, clock, 1000);
     UserRecord owner;
     for (int i = 0; i < keys; ++i) {
       if (i % 1000 == 0) {  // a new owner every 1000 keys (the per-user limit)
         owner =
             UserRecord{crypto::NewUuidV4(), "user" + std::to_string(i) + "@example.com", "x", {"Viewer"}, "bench", 0, 0,
                        std::nullopt};
-        (void)store->CreateUser(owner);
+        (void)store->RunTransaction([&](StoreTransaction& tx) { return tx.CreateUser(owner); });
       }
       auto key = access_keys.Create(owner, "key-" + std::to_string(i));
       client_id = key->record.client_id;
       secret = key->secret;
     }
     RoleCatalog catalog;
-    ServiceAccountService accounts(*store, hasher, catalog, clock, write_mu);
+    ServiceAccountService accounts(*store, hasher, catalog, clock);
     auto account = accounts.Create("bench", "deployer", {"Editor", "Viewer"});
     account_client_id = account->record.client_id;
     account_secret = account->secret;
@@ -176,9 +174,9 @@ struct RouterFixture {
   Fixture base{10};
   RoleCatalog catalog;
   Authenticator authenticator{*base.store, *base.ring, base.clock, "http://127.0.0.1:8080", "http://127.0.0.1:8080"};
-  AccessKeyService access_keys{*base.store, base.hasher, base.clock, base.write_mu, 20};
-  UserService users{*base.store, catalog, base.clock, base.write_mu, base.limiter};
-  ServiceAccountService accounts{*base.store, base.hasher, catalog, base.clock, base.write_mu};
+  AccessKeyService access_keys{*base.store, base.hasher, base.clock, 20};
+  UserService users{*base.store, catalog, base.clock, base.limiter};
+  ServiceAccountService accounts{*base.store, base.hasher, catalog, base.clock};
   std::unique_ptr<api::Router> router = api::MakeRouter(
       {*base.tokens, authenticator, access_keys, users, accounts, *base.ring, "http://127.0.0.1:8080", "1"});
 };
@@ -215,7 +213,7 @@ void BM_PasswordWrong(benchmark::State& state) {
   UserRecord user{
       crypto::NewUuidV4(), "ada@example.com", crypto::HashPassword("correct horse battery"), {"Viewer"}, "bench", 0, 0,
       std::nullopt};
-  (void)fixture.store->CreateUser(user);
+  (void)fixture.store->RunTransaction([&](StoreTransaction& tx) { return tx.CreateUser(user); });
   for (auto _ : state) benchmark::DoNotOptimize(fixture.tokens->ExchangePassword("ada@example.com", "wrong"));
 }
 BENCHMARK(BM_PasswordWrong)->Iterations(5)->Unit(benchmark::kMillisecond);

@@ -4,7 +4,6 @@
 
 #include <filesystem>
 #include <iostream>
-#include <mutex>
 #include <thread>
 
 #include "keymint/api/api.hpp"
@@ -101,9 +100,8 @@ int Serve(const Config& config) {
 
   SystemClock clock;
   RoleCatalog catalog(config.extra_roles);
-  std::mutex write_mu;  // serialises management writes (never taken on the token path)
   LoginLimiter limiter(LimitsFrom(config), clock);
-  UserService users(**store, catalog, clock, write_mu, limiter);
+  UserService users(**store, catalog, clock, limiter);
   auto generated = users.EnsureFirstAdmin(config.admin_email, config.admin_password);
   if (!generated.ok()) return Fail(generated.error().message);
   if (*generated) {
@@ -131,8 +129,8 @@ int Serve(const Config& config) {
   LastLoginRecorder recorder(**store, kLastLoginInterval);
   TokenService tokens(**store, *keys, hasher, clock, recorder, limiter, {issuer, audience, config.token_ttl_seconds});
   Authenticator authenticator(**store, *keys, clock, issuer, audience);
-  AccessKeyService access_keys(**store, hasher, clock, write_mu, config.max_keys_per_user);
-  ServiceAccountService service_accounts(**store, hasher, catalog, clock, write_mu);
+  AccessKeyService access_keys(**store, hasher, clock, config.max_keys_per_user);
+  ServiceAccountService service_accounts(**store, hasher, catalog, clock);
   // Built after Listen(): the default issuer names the bound port.
   const auto router =
       api::MakeRouter({tokens, authenticator, access_keys, users, service_accounts, *keys, issuer, config.tenant_id});

@@ -14,37 +14,38 @@ Error AccountNotFound(std::string_view id) {
   return Error::NotFound("service account " + std::string(id) + " not found");
 }
 
+// `found` (the credential with `id`, if any) when it is a service account: an
+// access key's id is not a service account's.
+Result<CredentialRecord> AccountOrNotFound(std::optional<CredentialRecord> found, std::string_view id) {
+  if (!found || found->kind != CredentialKind::kServiceAccount) return AccountNotFound(id);
+  return std::move(*found);
+}
+
 }  // namespace
 
 ServiceAccountService::ServiceAccountService(Store& store, const crypto::SecretHasher& hasher,
-                                             const RoleCatalog& catalog, const Clock& clock, std::mutex& write_mu,
-                                             std::size_t max_accounts)
-    : store_(store),
-      hasher_(hasher),
-      catalog_(catalog),
-      clock_(clock),
-      write_mu_(write_mu),
-      max_accounts_(max_accounts) {}
+                                             const RoleCatalog& catalog, const Clock& clock, std::size_t max_accounts)
+    : store_(store), hasher_(hasher), catalog_(catalog), clock_(clock), max_accounts_(max_accounts) {}
 
 Result<IssuedCredential> ServiceAccountService::Create(std::string_view created_by, std::string_view name,
                                                        const std::vector<std::string>& roles) {
-  if (Status s = ValidateCredentialName(name); !s.ok()) return std::move(s).error();
-  if (Status s = ValidateRoles(catalog_, roles); !s.ok()) return std::move(s).error();
-  std::lock_guard lock(write_mu_);
-  auto same_name = store_.FindCredentialByName(CredentialKind::kServiceAccount, kOrganisationScope, name);
-  if (!same_name.ok()) return same_name.error();
-  if (*same_name) return Error::AlreadyExists("a service account named \"" + std::string(name) + "\" already exists");
-  auto count = store_.CountCredentialsOfKind(CredentialKind::kServiceAccount);
-  if (!count.ok()) return count.error();
-  if (*count >= max_accounts_) {
-    return Error::InvalidArgument("the organisation can have at most " + std::to_string(max_accounts_) +
-                                  " service accounts; delete one first");
-  }
-  auto issued = NewCredential(store_, hasher_, CredentialKind::kServiceAccount, name, kOrganisationScope, created_by,
-                              clock_.NowMillis());
-  if (!issued.ok()) return issued.error();
-  issued->record.roles = roles;
-  if (Status s = store_.CreateCredential(issued->record); !s.ok()) return std::move(s).error();
+  RETURN_IF_ERROR(ValidateCredentialName(name));
+  RETURN_IF_ERROR(ValidateRoles(catalog_, roles));
+  IssuedCredential issued;
+  RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+    ASSIGN_OR_RETURN(auto same_name,
+                     tx.FindCredentialByName(CredentialKind::kServiceAccount, kOrganisationScope, name));
+    if (same_name) return Error::AlreadyExists("a service account named \"" + std::string(name) + "\" already exists");
+    ASSIGN_OR_RETURN(std::size_t count, tx.CountCredentialsOfKind(CredentialKind::kServiceAccount));
+    if (count >= max_accounts_) {
+      return Error::InvalidArgument("the organisation can have at most " + std::to_string(max_accounts_) +
+                                    " service accounts; delete one first");
+    }
+    ASSIGN_OR_RETURN(issued, NewCredential(tx, hasher_, CredentialKind::kServiceAccount, name, kOrganisationScope,
+                                           created_by, clock_.NowMillis()));
+    issued.record.roles = roles;
+    return tx.CreateCredential(issued.record);
+  }));
   return issued;
 }
 
@@ -55,11 +56,8 @@ Result<std::vector<CredentialRecord>> ServiceAccountService::List() const {
 }
 
 Result<CredentialRecord> ServiceAccountService::Get(std::string_view id) const {
-  auto found = store_.GetCredential(id);
-  if (!found.ok()) return found.error();
-  // An access key's id is not a service account's.
-  if (!*found || (*found)->kind != CredentialKind::kServiceAccount) return AccountNotFound(id);
-  return std::move(**found);
+  ASSIGN_OR_RETURN(auto found, store_.GetCredential(id));
+  return AccountOrNotFound(std::move(found), id);
 }
 
 int64_t ServiceAccountService::NextUpdateTime(int64_t previous) const {
@@ -67,43 +65,46 @@ int64_t ServiceAccountService::NextUpdateTime(int64_t previous) const {
 }
 
 Result<CredentialRecord> ServiceAccountService::Update(std::string_view id, const ServiceAccountChange& change) {
-  if (change.roles) {
-    if (Status s = ValidateRoles(catalog_, *change.roles); !s.ok()) return std::move(s).error();
-  }
-  std::lock_guard lock(write_mu_);
-  auto account = Get(id);
-  if (!account.ok()) return account.error();
-  const bool enabled_changes = change.enabled && *change.enabled != account->enabled;
-  const bool roles_change = change.roles && *change.roles != account->roles;
-  if (!enabled_changes && !roles_change) return account;  // nothing to write; updatedAt stays
-  const int64_t now = NextUpdateTime(account->updated_at_ms);
-  if (enabled_changes) {
-    account->enabled = *change.enabled;
-    // Tokens minted before a disable stay refused after a later re-enable:
-    // the generation never goes back.
-    if (!account->enabled) EndCredentialSessions(*account);
-  }
-  if (roles_change) account->roles = *change.roles;
-  account->updated_at_ms = now;
-  if (Status s = store_.UpdateCredential(*account); !s.ok()) return std::move(s).error();
+  if (change.roles) RETURN_IF_ERROR(ValidateRoles(catalog_, *change.roles));
+  CredentialRecord account;
+  RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+    ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
+    ASSIGN_OR_RETURN(account, AccountOrNotFound(std::move(found), id));
+    const bool enabled_changes = change.enabled && *change.enabled != account.enabled;
+    const bool roles_change = change.roles && *change.roles != account.roles;
+    if (!enabled_changes && !roles_change) return Status::Ok();  // nothing to write; updatedAt stays
+    const int64_t now = NextUpdateTime(account.updated_at_ms);
+    if (enabled_changes) {
+      account.enabled = *change.enabled;
+      // Tokens minted before a disable stay refused after a later re-enable:
+      // the generation never goes back.
+      if (!account.enabled) EndCredentialSessions(account);
+    }
+    if (roles_change) account.roles = *change.roles;
+    account.updated_at_ms = now;
+    return tx.UpdateCredential(account);
+  }));
   return account;
 }
 
 Status ServiceAccountService::Delete(std::string_view id) {
-  std::lock_guard lock(write_mu_);
-  auto account = Get(id);
-  if (!account.ok()) return account.error();
-  return store_.DeleteCredential(*account);
+  return store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+    ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
+    ASSIGN_OR_RETURN(auto account, AccountOrNotFound(std::move(found), id));
+    return tx.DeleteCredential(account.id);
+  });
 }
 
 Result<std::string> ServiceAccountService::RegenerateSecret(std::string_view id) {
-  std::lock_guard lock(write_mu_);
-  auto account = Get(id);
-  if (!account.ok()) return account.error();
-  const int64_t now = NextUpdateTime(account->updated_at_ms);
-  std::string secret = ReplaceSecret(*account, hasher_);
-  account->updated_at_ms = now;
-  if (Status s = store_.UpdateCredential(*account); !s.ok()) return std::move(s).error();
+  std::string secret;
+  RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+    ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
+    ASSIGN_OR_RETURN(auto account, AccountOrNotFound(std::move(found), id));
+    const int64_t now = NextUpdateTime(account.updated_at_ms);
+    secret = ReplaceSecret(account, hasher_);
+    account.updated_at_ms = now;
+    return tx.UpdateCredential(account);
+  }));
   return secret;
 }
 

@@ -17,6 +17,19 @@ bool HasAdminRole(const std::vector<std::string>& roles) {
 
 Error UserNotFound(std::string_view id) { return Error::NotFound("user " + std::string(id) + " not found"); }
 
+Result<UserRecord> UserOrNotFound(std::optional<UserRecord> found, std::string_view id) {
+  if (!found) return UserNotFound(id);
+  return std::move(*found);
+}
+
+// Whether `user` is the only System administrator, read in `tx` so that the
+// answer still holds when the transaction commits.
+Result<bool> IsLastAdmin(StoreTransaction& tx, const UserRecord& user) {
+  if (!HasAdminRole(user.roles)) return false;
+  ASSIGN_OR_RETURN(std::size_t admins, tx.CountUsersWithRole(kSystemAdministrator));
+  return admins <= 1;
+}
+
 // Once the record is stored, the user's password-grant tokens minted so far
 // are refused (see UserRecord::generation). Their access keys' tokens are
 // not: those are credentials of their own, and act with the owner's current
@@ -25,16 +38,15 @@ void EndPasswordSessions(UserRecord& user) { ++user.generation; }
 
 }  // namespace
 
-UserService::UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, std::mutex& write_mu,
-                         LoginLimiter& limiter)
-    : store_(store), catalog_(catalog), clock_(clock), write_mu_(write_mu), limiter_(limiter) {}
+UserService::UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, LoginLimiter& limiter)
+    : store_(store), catalog_(catalog), clock_(clock), limiter_(limiter) {}
 
 Result<std::optional<std::string>> UserService::EnsureFirstAdmin(std::string_view email,
                                                                  const std::optional<std::string>& password) {
-  std::lock_guard lock(write_mu_);
-  auto users = store_.ListUsers();
-  if (!users.ok()) return users.error();
-  if (!users->empty()) return std::optional<std::string>();
+  // Checked again in the transaction; this read only spares later starts the
+  // slow hash below.
+  ASSIGN_OR_RETURN(auto users, store_.ListUsers());
+  if (!users.empty()) return std::optional<std::string>();
   if (Status s = ValidateEmail(email); !s.ok()) {
     return Error::InvalidArgument("invalid first admin email (KEYMINT_ADMIN_EMAIL / admin.email): " +
                                   s.error().message);
@@ -42,90 +54,84 @@ Result<std::optional<std::string>> UserService::EnsureFirstAdmin(std::string_vie
 
   std::optional<std::string> generated;
   std::string chosen = password ? *password : *(generated = crypto::RandomUrlSafe(kTempPasswordBytes));
-  if (Status s = ValidateNewPassword("KEYMINT_ADMIN_PASSWORD", chosen); !s.ok()) return std::move(s).error();
+  RETURN_IF_ERROR(ValidateNewPassword("KEYMINT_ADMIN_PASSWORD", chosen));
   UserRecord admin;
   admin.id = crypto::NewUuidV4();
   admin.email = NormalizeEmail(email);
   admin.password_hash = crypto::HashPassword(chosen);
   admin.roles = {std::string(kSystemAdministrator)};
   admin.created_by = "keymint";
-  admin.created_at_ms = admin.updated_at_ms = clock_.NowMillis();
-  if (Status s = store_.CreateUser(admin); !s.ok()) return std::move(s).error();
-  return generated;
+  bool created = false;
+  RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+    ASSIGN_OR_RETURN(std::size_t count, tx.CountUsers());
+    created = count == 0;
+    if (!created) return Status::Ok();
+    admin.created_at_ms = admin.updated_at_ms = clock_.NowMillis();
+    return tx.CreateUser(admin);
+  }));
+  return created ? generated : std::nullopt;
 }
 
 Result<NewUser> UserService::Create(std::string_view created_by, std::string_view email,
                                     const std::vector<std::string>& roles) {
-  if (Status s = ValidateEmail(email); !s.ok()) return std::move(s).error();
-  if (Status s = ValidateRoles(catalog_, roles); !s.ok()) return std::move(s).error();
+  RETURN_IF_ERROR(ValidateEmail(email));
+  RETURN_IF_ERROR(ValidateRoles(catalog_, roles));
   NewUser created;
   created.temp_password = crypto::RandomUrlSafe(kTempPasswordBytes);
   UserRecord& user = created.record;
   user.id = crypto::NewUuidV4();
   user.email = NormalizeEmail(email);
   {
-    auto ticket = limiter_.EnterPasswordCheck();
-    if (!ticket.ok()) return std::move(ticket).error();
-    user.password_hash = crypto::HashPassword(created.temp_password);  // slow: outside the lock
+    ASSIGN_OR_RETURN(auto ticket, limiter_.EnterPasswordCheck());
+    user.password_hash = crypto::HashPassword(created.temp_password);  // slow: outside the transaction
   }
   user.roles = roles;
   user.created_by = std::string(created_by);
 
-  std::lock_guard lock(write_mu_);
-  auto existing = store_.FindUserByEmail(user.email);
-  if (!existing.ok()) return existing.error();
-  if (*existing) return Error::AlreadyExists("a user with email \"" + user.email + "\" already exists");
-  user.created_at_ms = user.updated_at_ms = clock_.NowMillis();
-  if (Status s = store_.CreateUser(user); !s.ok()) return std::move(s).error();
+  RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+    ASSIGN_OR_RETURN(auto existing, tx.FindUserByEmail(user.email));
+    if (existing) return Error::AlreadyExists("a user with email \"" + user.email + "\" already exists");
+    user.created_at_ms = user.updated_at_ms = clock_.NowMillis();
+    return tx.CreateUser(user);
+  }));
   return created;
 }
 
 Result<std::vector<UserRecord>> UserService::List() const { return store_.ListUsers(); }
 
-Result<UserRecord> UserService::Find(std::string_view id) const {
-  auto found = store_.GetUser(id);
-  if (!found.ok()) return found.error();
-  if (!*found) return UserNotFound(id);
-  return std::move(**found);
-}
-
-Result<UserRecord> UserService::Get(std::string_view id) const { return Find(id); }
-
-Result<bool> UserService::AnotherAdminExists(std::string_view except_id) const {
-  auto users = store_.ListUsers();
-  if (!users.ok()) return users.error();
-  return std::any_of(users->begin(), users->end(),
-                     [&](const UserRecord& u) { return u.id != except_id && HasAdminRole(u.roles); });
+Result<UserRecord> UserService::Get(std::string_view id) const {
+  ASSIGN_OR_RETURN(auto found, store_.GetUser(id));
+  return UserOrNotFound(std::move(found), id);
 }
 
 Status UserService::Delete(std::string_view id) {
-  std::lock_guard lock(write_mu_);
-  auto user = Find(id);
-  if (!user.ok()) return user.error();
-  if (HasAdminRole(user->roles)) {
-    auto other = AnotherAdminExists(id);
-    if (!other.ok()) return other.error();
-    if (!*other) return Error::InvalidArgument("cannot delete the last System administrator");
-  }
-  return store_.DeleteUser(*user);
+  return store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+    ASSIGN_OR_RETURN(auto found, tx.GetUser(id, LastLoginField::kSkip));
+    ASSIGN_OR_RETURN(auto user, UserOrNotFound(std::move(found), id));
+    ASSIGN_OR_RETURN(bool last_admin, IsLastAdmin(tx, user));
+    if (last_admin) return Error::InvalidArgument("cannot delete the last System administrator");
+    return tx.DeleteUser(user.id);
+  });
 }
 
 Result<UserRecord> UserService::SetRoles(std::string_view id, const std::vector<std::string>& roles) {
-  if (Status s = ValidateRoles(catalog_, roles); !s.ok()) return std::move(s).error();
-  std::lock_guard lock(write_mu_);
-  auto user = Find(id);
-  if (!user.ok()) return user.error();
-  if (HasAdminRole(user->roles) && !HasAdminRole(roles)) {
-    auto other = AnotherAdminExists(id);
-    if (!other.ok()) return other.error();
-    if (!*other) return Error::InvalidArgument("roles: cannot remove the last System administrator");
-  }
-  // Losing System administrator ends the sessions that had it; other role
-  // changes take effect on the next request without ending anything.
-  if (HasAdminRole(user->roles) && !HasAdminRole(roles)) EndPasswordSessions(*user);
-  user->roles = roles;
-  user->updated_at_ms = clock_.NowMillis();
-  if (Status s = store_.UpdateUser(*user); !s.ok()) return std::move(s).error();
+  RETURN_IF_ERROR(ValidateRoles(catalog_, roles));
+  UserRecord user;
+  RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+    ASSIGN_OR_RETURN(auto found, tx.GetUser(id));
+    ASSIGN_OR_RETURN(user, UserOrNotFound(std::move(found), id));
+    const bool loses_admin = HasAdminRole(user.roles) && !HasAdminRole(roles);
+    if (loses_admin) {
+      ASSIGN_OR_RETURN(bool last_admin, IsLastAdmin(tx, user));
+      if (last_admin) return Error::InvalidArgument("roles: cannot remove the last System administrator");
+      // Losing System administrator ends the sessions that had it; other
+      // role changes take effect on the next request without ending anything.
+      EndPasswordSessions(user);
+    }
+    user.roles = roles;
+    user.updated_at_ms = clock_.NowMillis();
+    return tx.UpdateUser(user);
+  }));
   return user;
 }
 
@@ -133,26 +139,26 @@ Result<std::string> UserService::ResetPassword(std::string_view id) {
   std::string temp = crypto::RandomUrlSafe(kTempPasswordBytes);
   std::string hash;
   {
-    auto ticket = limiter_.EnterPasswordCheck();
-    if (!ticket.ok()) return std::move(ticket).error();
-    hash = crypto::HashPassword(temp);  // slow: outside the lock
+    ASSIGN_OR_RETURN(auto ticket, limiter_.EnterPasswordCheck());
+    hash = crypto::HashPassword(temp);  // slow: outside the transaction
   }
-  std::lock_guard lock(write_mu_);
-  auto user = Find(id);
-  if (!user.ok()) return user.error();
-  user->password_hash = std::move(hash);
-  EndPasswordSessions(*user);
-  user->updated_at_ms = clock_.NowMillis();
-  if (Status s = store_.UpdateUser(*user); !s.ok()) return std::move(s).error();
+  RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+    ASSIGN_OR_RETURN(auto found, tx.GetUser(id, LastLoginField::kSkip));
+    ASSIGN_OR_RETURN(auto user, UserOrNotFound(std::move(found), id));
+    user.password_hash = hash;
+    EndPasswordSessions(user);
+    user.updated_at_ms = clock_.NowMillis();
+    return tx.UpdateUser(user);
+  }));
   return temp;
 }
 
 Status UserService::ChangeOwnPassword(const UserRecord& user, std::string_view current, std::string_view replacement,
                                       std::string_view source) {
-  if (Status s = ValidateNewPassword("newPassword", replacement); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateNewPassword("newPassword", replacement));
   // A stolen session must not become a password oracle: wrong current
   // passwords are throttled exactly like failed logins of this user.
-  if (Status allowed = limiter_.BeginPasswordAttempt(user.email, source); !allowed.ok()) return allowed;
+  RETURN_IF_ERROR(limiter_.BeginPasswordAttempt(user.email, source));
   std::string hash;
   {
     auto ticket = limiter_.EnterPasswordCheck();
@@ -166,13 +172,14 @@ Status UserService::ChangeOwnPassword(const UserRecord& user, std::string_view c
     limiter_.RefundPasswordAttempt(user.email, source);
     hash = crypto::HashPassword(replacement);
   }
-  std::lock_guard lock(write_mu_);
-  auto fresh = Find(user.id);
-  if (!fresh.ok()) return fresh.error();
-  fresh->password_hash = std::move(hash);
-  EndPasswordSessions(*fresh);  // the caller's own token included
-  fresh->updated_at_ms = clock_.NowMillis();
-  return store_.UpdateUser(*fresh);
+  return store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+    ASSIGN_OR_RETURN(auto found, tx.GetUser(user.id, LastLoginField::kSkip));
+    ASSIGN_OR_RETURN(auto fresh, UserOrNotFound(std::move(found), user.id));
+    fresh.password_hash = hash;
+    EndPasswordSessions(fresh);  // the caller's own token included
+    fresh.updated_at_ms = clock_.NowMillis();
+    return tx.UpdateUser(fresh);
+  });
 }
 
 }  // namespace keymint

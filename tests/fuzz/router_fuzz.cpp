@@ -41,7 +41,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -97,6 +96,7 @@ class WatchedStore final : public Store {
   explicit WatchedStore(Store& inner) : inner_(inner) {}
   bool TakeWritten() { return std::exchange(written_, false); }
 
+  Status RunTransaction(const TransactionBody& body) override { return Wrote(inner_.RunTransaction(body)); }
   Result<std::optional<UserRecord>> GetUser(std::string_view id, LastLoginField field) const override {
     return inner_.GetUser(id, field);
   }
@@ -104,9 +104,6 @@ class WatchedStore final : public Store {
     return inner_.FindUserByEmail(email);
   }
   Result<std::vector<UserRecord>> ListUsers() const override { return inner_.ListUsers(); }
-  Status CreateUser(const UserRecord& user) override { return Wrote(inner_.CreateUser(user)); }
-  Status UpdateUser(const UserRecord& user) override { return Wrote(inner_.UpdateUser(user)); }
-  Status DeleteUser(const UserRecord& user) override { return Wrote(inner_.DeleteUser(user)); }
   Result<std::optional<CredentialRecord>> GetCredential(std::string_view id) const override {
     return inner_.GetCredential(id);
   }
@@ -126,15 +123,6 @@ class WatchedStore final : public Store {
   }
   Result<std::size_t> CountCredentialsOfKind(CredentialKind kind) const override {
     return inner_.CountCredentialsOfKind(kind);
-  }
-  Status CreateCredential(const CredentialRecord& credential) override {
-    return Wrote(inner_.CreateCredential(credential));
-  }
-  Status UpdateCredential(const CredentialRecord& credential) override {
-    return Wrote(inner_.UpdateCredential(credential));
-  }
-  Status DeleteCredential(const CredentialRecord& credential) override {
-    return Wrote(inner_.DeleteCredential(credential));
   }
   Status RecordLastLogins(const std::vector<LastLogin>& logins) override {
     return Wrote(inner_.RecordLastLogins(logins));
@@ -161,6 +149,9 @@ void Require(const Status& status, const char* what) {
   if (!status.ok()) fuzz::Fail(what, __FILE__, __LINE__, status.error().message);
 }
 
+// Runs `body` in a transaction of its own, which must commit.
+void Commit(Store& store, const TransactionBody& body, const char* what) { Require(store.RunTransaction(body), what); }
+
 LoginLimits UnthrottledLimits() {
   LoginLimits limits;
   for (ThrottleLimit* limit : {&limits.client_id, &limits.client_address, &limits.username, &limits.password_address}) {
@@ -180,7 +171,6 @@ struct World {
   crypto::SecretHasher hasher{std::string(32, '\x5a')};
   test::FakeClock clock;
   LastLoginRecorder recorder{store, std::chrono::hours(1)};  // never writes on its own
-  std::mutex write_mu;
   RoleCatalog catalog;
   // Failure throttles off: their counts would carry over from one input to
   // the next and make a crash depend on the inputs before it (the throttles
@@ -188,9 +178,9 @@ struct World {
   LoginLimiter limiter{UnthrottledLimits(), clock};
   TokenService tokens{store, keys, hasher, clock, recorder, limiter, TokenSettings{kIssuer, kAudience, 600}};
   Authenticator authenticator{store, keys, clock, kIssuer, kAudience};
-  AccessKeyService access_keys{store, hasher, clock, write_mu, 20};
-  UserService users{store, catalog, clock, write_mu, limiter};
-  ServiceAccountService service_accounts{store, hasher, catalog, clock, write_mu};
+  AccessKeyService access_keys{store, hasher, clock, 20};
+  UserService users{store, catalog, clock, limiter};
+  ServiceAccountService service_accounts{store, hasher, catalog, clock};
   std::unique_ptr<api::Router> router = api::MakeRouter(
       api::ApiServices{tokens, authenticator, access_keys, users, service_accounts, keys, kIssuer, "1"});
 
@@ -219,7 +209,8 @@ struct World {
       u.created_at_ms = u.updated_at_ms = now;
       password_hashes.push_back(u.password_hash);
       base_users.push_back(u);
-      Require(store.CreateUser(u), "CreateUser");
+      Commit(
+          store, [&](StoreTransaction& tx) { return tx.CreateUser(u); }, "CreateUser");
       return u;
     };
     auto credential = [&](CredentialKind kind, std::string id, std::string name, std::string client_id,
@@ -236,7 +227,8 @@ struct World {
       c.enabled = enabled;
       c.roles = std::move(roles);
       base_credentials.push_back(c);
-      Require(store.CreateCredential(c), "CreateCredential");
+      Commit(
+          store, [&](StoreTransaction& tx) { return tx.CreateCredential(c); }, "CreateCredential");
       return c;
     };
     const std::string admin_password = "admin-password-1";
@@ -296,7 +288,10 @@ struct World {
     auto listed_users = rocksdb->ListUsers();
     if (!listed_users.ok()) fuzz::Fail("ListUsers", __FILE__, __LINE__, listed_users.error().message);
     for (const auto& u : *listed_users) {
-      if (!user_ids.contains(u.id)) Require(rocksdb->DeleteUser(u), "DeleteUser");
+      if (!user_ids.contains(u.id)) {
+        Commit(
+            *rocksdb, [&](StoreTransaction& tx) { return tx.DeleteUser(u.id); }, "DeleteUser");
+      }
     }
     for (auto kind : {CredentialKind::kAccessKey, CredentialKind::kServiceAccount}) {
       CredentialQuery query;
@@ -304,17 +299,29 @@ struct World {
       auto listed = rocksdb->ListCredentials(query);
       if (!listed.ok()) fuzz::Fail("ListCredentials", __FILE__, __LINE__, listed.error().message);
       for (const auto& c : *listed) {
-        if (!credential_ids.contains(c.id)) Require(rocksdb->DeleteCredential(c), "DeleteCredential");
+        if (!credential_ids.contains(c.id)) {
+          Commit(
+              *rocksdb, [&](StoreTransaction& tx) { return tx.DeleteCredential(c.id); }, "DeleteCredential");
+        }
       }
     }
     for (const auto& u : base_users) {
-      auto found = rocksdb->GetUser(u.id, LastLoginField::kSkip);
-      Require(found.ok() && *found ? rocksdb->UpdateUser(u) : rocksdb->CreateUser(u), "restoring a user");
+      Commit(
+          *rocksdb,
+          [&](StoreTransaction& tx) -> Status {
+            ASSIGN_OR_RETURN(auto found, tx.GetUser(u.id, LastLoginField::kSkip));
+            return found ? tx.UpdateUser(u) : tx.CreateUser(u);
+          },
+          "restoring a user");
     }
     for (const auto& c : base_credentials) {
-      auto found = rocksdb->GetCredential(c.id);
-      Require(found.ok() && *found ? rocksdb->UpdateCredential(c) : rocksdb->CreateCredential(c),
-              "restoring a credential");
+      Commit(
+          *rocksdb,
+          [&](StoreTransaction& tx) -> Status {
+            ASSIGN_OR_RETURN(auto found, tx.GetCredential(c.id));
+            return found ? tx.UpdateCredential(c) : tx.CreateCredential(c);
+          },
+          "restoring a credential");
     }
   }
 };

@@ -3,13 +3,11 @@
 // Rules: names valid and unique among the owner's keys; at most
 // `max_per_user` keys per user; the secret is returned once (create,
 // regenerate) and stored only as a keyed hash; another user's key is
-// NotFound, never PermissionDenied. Writes are serialised by `write_mu` (shared
-// with the other services) so that check-then-write is atomic, and each is
-// synced before it returns. Thread-safe.
+// NotFound, never PermissionDenied. Each change, with the checks it depends
+// on, is one store transaction, synced before it returns. Thread-safe.
 #pragma once
 
 #include <cstddef>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,8 +30,7 @@ struct AccessKeyFilter {
 
 class AccessKeyService {
  public:
-  AccessKeyService(Store& store, const crypto::SecretHasher& hasher, const Clock& clock, std::mutex& write_mu,
-                   int max_per_user);
+  AccessKeyService(Store& store, const crypto::SecretHasher& hasher, const Clock& clock, int max_per_user);
 
   Result<IssuedCredential> Create(const UserRecord& owner, std::string_view name);
   Result<std::vector<CredentialRecord>> ListOwn(const UserRecord& owner) const;
@@ -47,12 +44,9 @@ class AccessKeyService {
   Status DeleteAny(std::string_view id);
 
  private:
-  Result<CredentialRecord> FindOwn(const UserRecord& owner, std::string_view id) const;
-
   Store& store_;
   const crypto::SecretHasher& hasher_;
   const Clock& clock_;
-  std::mutex& write_mu_;
   const std::size_t max_per_user_;
 };
 

@@ -19,15 +19,16 @@ struct IssuedCredential {
   std::string secret;
 };
 
-// A fresh client ID unique in `store` (retries on the astronomically unlikely
-// collision). Call under the write lock that guards credential creation.
-Result<std::string> NewClientId(const Store& store);
+// A fresh client ID that no credential in `tx` has (retries on the
+// astronomically unlikely collision). Draw it in the transaction that creates
+// the credential.
+Result<std::string> NewClientId(StoreTransaction& tx);
 
 // A new, enabled credential made at `now_ms` (not yet stored): a fresh id,
 // client ID and secret (crypto::NewClientSecret: 256 bits from the CSPRNG in
 // the prefixed, checksummed kmsec_ format), of which the record keeps only the
 // keyed hash. The caller sets the roles, if any.
-Result<IssuedCredential> NewCredential(const Store& store, const crypto::SecretHasher& hasher, CredentialKind kind,
+Result<IssuedCredential> NewCredential(StoreTransaction& tx, const crypto::SecretHasher& hasher, CredentialKind kind,
                                        std::string_view name, std::string_view owner_id, std::string_view created_by,
                                        int64_t now_ms);
 

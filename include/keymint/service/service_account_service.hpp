@@ -10,13 +10,11 @@
 // account keeps everything but cannot mint (the token service checks
 // `enabled`) and its bearer tokens are refused (the authenticator checks
 // `enabled`; a disable also moves the generation on, so tokens from before it
-// stay refused after a re-enable). Writes are serialised by `write_mu`
-// (shared with the other services) and synced before they return.
-// Thread-safe.
+// stay refused after a re-enable). Each change, with the checks it depends
+// on, is one store transaction, synced before it returns. Thread-safe.
 #pragma once
 
 #include <cstddef>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,7 +40,7 @@ struct ServiceAccountChange {
 class ServiceAccountService {
  public:
   ServiceAccountService(Store& store, const crypto::SecretHasher& hasher, const RoleCatalog& catalog,
-                        const Clock& clock, std::mutex& write_mu, std::size_t max_accounts = kMaxServiceAccounts);
+                        const Clock& clock, std::size_t max_accounts = kMaxServiceAccounts);
 
   // `created_by` is what the record will show as its creator (the caller's name).
   Result<IssuedCredential> Create(std::string_view created_by, std::string_view name,
@@ -64,7 +62,6 @@ class ServiceAccountService {
   const crypto::SecretHasher& hasher_;
   const RoleCatalog& catalog_;
   const Clock& clock_;
-  std::mutex& write_mu_;
   const std::size_t max_accounts_;
 };
 

@@ -3,14 +3,13 @@
 // Passwords are stored only under the slow KDF (crypto::HashPassword);
 // temporary passwords are random and returned once. The organisation always
 // keeps at least one System administrator: deleting or demoting the last one
-// is refused. Writes are serialised by `write_mu` (shared with the other
-// services) and synced before they return. Password hashing is slow by design:
+// is refused. Each change, with the checks it depends on, is one store
+// transaction, synced before it returns. Password hashing is slow by design:
 // call these off the I/O threads. Every KDF run goes through the LoginLimiter's
 // gate (Unavailable when it is full), and a wrong current password counts as
 // a failed login of that user. Thread-safe.
 #pragma once
 
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,8 +31,7 @@ struct NewUser {
 class UserService {
  public:
   // Keeps references to everything it is given; all must outlive it.
-  UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, std::mutex& write_mu,
-              LoginLimiter& limiter);
+  UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, LoginLimiter& limiter);
 
   // On first start (no user with `email` and no users at all) creates the
   // first admin with `password`, or a generated one. Returns the generated
@@ -63,14 +61,9 @@ class UserService {
   const RoleCatalog& catalog() const { return catalog_; }
 
  private:
-  Result<UserRecord> Find(std::string_view id) const;
-  // True when some user other than `except_id` is a System administrator.
-  Result<bool> AnotherAdminExists(std::string_view except_id) const;
-
   Store& store_;
   const RoleCatalog& catalog_;
   const Clock& clock_;
-  std::mutex& write_mu_;
   LoginLimiter& limiter_;
 };
 

@@ -1,20 +1,57 @@
-// The persistent store: users, credentials and their indexes.
+// The persistent store: users, credentials, their indexes and last logins.
 //
-// Guarantees (API.md §8):
-// - Every Create/Update/Delete is one atomic write batch, synced to disk
-//   before it returns OK: a crash loses no acknowledged change and leaves no
-//   half-written record or dangling index.
-// - RecordLastLogins is NOT synced (it is on the token path's side channel);
-//   Close() flushes it.
-// - Lookups by id, client ID, owner and name are indexed point or prefix
-//   reads: their cost does not grow with the number of records.
-// The store checks no business rules (limits, permissions); callers that need
-// check-then-write atomicity serialise their writes (the services share one
-// management write mutex, made in main.cpp).
-// Thread-safe.
+// This header is the contract every backend meets (RocksDB today, see
+// OpenRocksDbStore; tests/unit/store/store_conformance_*_test.cpp check it
+// against each backend). API.md §8 is what it serves.
+//
+// Records and indexes
+//   A user is found by id and by email; a credential by id, by client ID and
+//   by name within its kind and scope (the owner's id for access keys, "" for
+//   service accounts), and listed by owner or by kind. Ids, emails, client IDs
+//   (across both kinds) and names within a kind and scope are unique: the
+//   store refuses a second record with the same one. Lists are ordered by
+//   creation time, then id. Lookups are indexed point or prefix reads: their
+//   cost does not grow with the number of records. The store checks no
+//   business rules (name syntax, limits, roles, permissions): callers check
+//   them inside a transaction.
+//
+// Writes: transactions
+//   Every change to users and credentials is made in a transaction
+//   (Store::RunTransaction), which guarantees:
+//   - Atomicity: its writes are committed all together or not at all. A crash
+//     never leaves half a transaction, a record without its index entries or
+//     an index entry without its record.
+//   - Durability: RunTransaction returns OK only once the commit is synced to
+//     disk; a crash after that loses none of it.
+//   - Isolation: transactions are serialisable. Concurrent transactions end
+//     as if they had run one at a time in some order, each reading what the
+//     ones before it committed plus its own staged writes. So a check made in
+//     a body (the name is free, the owner has fewer than 20 keys, another
+//     administrator remains) still holds when its writes commit.
+//   - Abort on error: when the body returns an error, or any operation on the
+//     transaction fails, nothing is written and RunTransaction returns that
+//     error.
+//
+// Reads outside transactions
+//   The Store's own read methods take no lock and are never blocked by a
+//   transaction in progress: the token path reads this way. They see only
+//   committed transactions. A read of one record sees it as some commit left
+//   it; a read of many (ListUsers, ListCredentials, the counts) is not a
+//   snapshot and may see a transaction that commits while it runs in some of
+//   the records it reads and not in others.
+//
+// Last logins
+//   Last-login times live beside the records, keyed by record id, and are
+//   written outside transactions (RecordLastLogins): never blocked by one, not
+//   synced, and not isolated (a transaction reading a record reads its current
+//   last login). Deleting a record deletes its last login. Flush() syncs them;
+//   so does destroying the store.
+//
+// Thread-safe: any number of threads may call any method at once.
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,45 +77,121 @@ struct CredentialQuery {
 // extra point read.
 enum class LastLoginField { kRead, kSkip };
 
+// One transaction in progress: the reads a check-then-write needs and the
+// writes it stages. Valid only inside the body it is passed to, and only on
+// the thread running that body.
+//
+// Reads see the state the transaction is serialised after plus its own staged
+// writes, and fill in last logins as Store reads do. A read that finds nothing
+// returns nullopt or 0, not an error. Writes are staged: nothing is visible
+// outside the transaction before it commits. A write ignores last_login_ms.
+// Once any operation has failed (returned an error), the transaction will not
+// commit.
+class StoreTransaction {
+ public:
+  virtual ~StoreTransaction() = default;
+
+  // Users.
+
+  virtual Result<std::optional<UserRecord>> GetUser(std::string_view id,
+                                                    LastLoginField field = LastLoginField::kRead) = 0;
+  // The user whose email is exactly `email`.
+  virtual Result<std::optional<UserRecord>> FindUserByEmail(std::string_view email) = 0;
+  virtual Result<std::size_t> CountUsers() = 0;
+  // The number of users whose roles include `role`.
+  virtual Result<std::size_t> CountUsersWithRole(std::string_view role) = 0;
+  // Stages a new user. AlreadyExists if a user has its id or email.
+  virtual Status CreateUser(const UserRecord& user) = 0;
+  // Stages a user's new record. NotFound if no user has its id; Internal (a
+  // caller's bug) if its email or creation time differs from the stored
+  // record's: both are immutable.
+  virtual Status UpdateUser(const UserRecord& user) = 0;
+  // Stages deleting the user with `id`, every credential they own and the
+  // last logins of all of them. NotFound if there is no such user.
+  virtual Status DeleteUser(std::string_view id) = 0;
+
+  // Credentials.
+
+  virtual Result<std::optional<CredentialRecord>> GetCredential(std::string_view id) = 0;
+  virtual Result<std::optional<CredentialRecord>> FindCredentialByClientId(
+      std::string_view client_id, LastLoginField field = LastLoginField::kRead) = 0;
+  // `scope` is the owner's id for access keys, "" for service accounts.
+  virtual Result<std::optional<CredentialRecord>> FindCredentialByName(CredentialKind kind, std::string_view scope,
+                                                                       std::string_view name) = 0;
+  virtual Result<std::size_t> CountCredentialsOfOwner(std::string_view owner_id) = 0;
+  virtual Result<std::size_t> CountCredentialsOfKind(CredentialKind kind) = 0;
+  // Stages a new credential. AlreadyExists if a credential has its id, its
+  // client ID, or its name in its kind and scope.
+  virtual Status CreateCredential(const CredentialRecord& credential) = 0;
+  // Stages a credential's new record. NotFound if no credential has its id;
+  // Internal (a caller's bug) if its kind, name, owner, client ID or creation
+  // time differs from the stored record's: all are immutable.
+  virtual Status UpdateCredential(const CredentialRecord& credential) = 0;
+  // Stages deleting the credential with `id` and its last login. NotFound if
+  // there is no such credential.
+  virtual Status DeleteCredential(std::string_view id) = 0;
+};
+
+// The body of a transaction: reads and stages writes through the transaction,
+// then returns OK to commit them or an error to abort.
+//
+// A backend may run the body more than once (when a concurrent transaction
+// conflicts with it) and commits only the last run. So the body acts only
+// through the transaction: it may draw random values and assign its results
+// to the caller's variables, but every run must assign them afresh, and the
+// caller reads them only once RunTransaction has returned OK. The body must
+// not call the Store (that may deadlock) and should not do slow work (such as
+// hashing a password): other transactions may be waiting for it.
+using TransactionBody = std::function<Status(StoreTransaction&)>;
+
 class Store {
  public:
+  // Destroying the store syncs unsynced writes (as Flush does).
   virtual ~Store() = default;
+
+  // Runs `body` in a transaction (see the top of this file). Returns OK once
+  // the staged writes are committed and synced; a body that staged nothing
+  // writes nothing. Otherwise nothing is written and the result is the body's
+  // error, the error of the first failed operation on the transaction if the
+  // body returned OK anyway, or Unavailable when the commit itself failed
+  // (disk full, I/O error).
+  virtual Status RunTransaction(const TransactionBody& body) = 0;
+
+  // Reads outside transactions: lock-free, each record as some commit left it
+  // (see the top of this file). A read that finds nothing returns nullopt, an
+  // empty list or 0; an error means the store could not be read.
 
   // Users.
   virtual Result<std::optional<UserRecord>> GetUser(std::string_view id,
                                                     LastLoginField field = LastLoginField::kRead) const = 0;
   virtual Result<std::optional<UserRecord>> FindUserByEmail(std::string_view email) const = 0;
-  virtual Result<std::vector<UserRecord>> ListUsers() const = 0;  // by creation time
-  virtual Status CreateUser(const UserRecord& user) = 0;          // email index too
-  virtual Status UpdateUser(const UserRecord& user) = 0;          // email is immutable
-  // Deletes the user and, in the same batch, every credential they own.
-  virtual Status DeleteUser(const UserRecord& user) = 0;
+  virtual Result<std::vector<UserRecord>> ListUsers() const = 0;  // by creation time, then id
 
   // Credentials.
   virtual Result<std::optional<CredentialRecord>> GetCredential(std::string_view id) const = 0;
   virtual Result<std::optional<CredentialRecord>> FindCredentialByClientId(
       std::string_view client_id, LastLoginField field = LastLoginField::kRead) const = 0;
-  // `scope` is the owner id for access keys, "" for service accounts.
+  // `scope` is the owner's id for access keys, "" for service accounts.
   virtual Result<std::optional<CredentialRecord>> FindCredentialByName(CredentialKind kind, std::string_view scope,
                                                                        std::string_view name) const = 0;
   // Matching credentials ordered by creation time, then id.
   virtual Result<std::vector<CredentialRecord>> ListCredentials(const CredentialQuery& query) const = 0;
   virtual Result<std::size_t> CountCredentialsOfOwner(std::string_view owner_id) const = 0;
-  virtual Result<std::size_t> CountCredentialsOfKind(CredentialKind kind) const = 0;  // index keys only
-  virtual Status CreateCredential(const CredentialRecord& credential) = 0;            // all indexes
-  // Rewrites the record; name, kind, owner and client ID are immutable.
-  virtual Status UpdateCredential(const CredentialRecord& credential) = 0;
-  virtual Status DeleteCredential(const CredentialRecord& credential) = 0;
+  virtual Result<std::size_t> CountCredentialsOfKind(CredentialKind kind) const = 0;
 
-  // Last logins of users and credentials, keyed by record id. Not synced.
+  // Sets the last logins of users and credentials (by record id), replacing
+  // earlier times. Outside transactions and not synced: a crash may lose the
+  // latest ones.
   virtual Status RecordLastLogins(const std::vector<LastLogin>& logins) = 0;
 
-  // Flushes unsynced writes to disk (WAL sync). Call before exit.
+  // Syncs every write made so far (last logins included) to disk. Unavailable
+  // when the sync fails.
   virtual Status Flush() = 0;
 };
 
-// Opens (creating if needed) the RocksDB store in `dir`. Fails with a message
-// naming the directory, e.g. when another keymint holds its lock.
+// Opens (creating if needed) the RocksDB store in `dir`. Fails with
+// Unavailable and a message naming the directory, e.g. when another keymint
+// holds its lock.
 Result<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir);
 
 }  // namespace keymint

@@ -128,9 +128,9 @@ struct RouterFixture : ServiceEnv {
   RoleCatalog catalog;
   std::unique_ptr<TokenService> tokens = MakeTokens();
   Authenticator authenticator{*store, keys, clock, DefaultTokenSettings().issuer, DefaultTokenSettings().audience};
-  AccessKeyService access_keys{*store, hasher, clock, write_mu, 20};
-  UserService users{*store, catalog, clock, write_mu, limiter};
-  ServiceAccountService service_accounts{*store, hasher, catalog, clock, write_mu};
+  AccessKeyService access_keys{*store, hasher, clock, 20};
+  UserService users{*store, catalog, clock, limiter};
+  ServiceAccountService service_accounts{*store, hasher, catalog, clock};
   std::unique_ptr<api::Router> router = api::MakeRouter(
       api::ApiServices{*tokens, authenticator, access_keys, users, service_accounts, keys, kIssuer, "1"});
   UserRecord admin = AddUser("admin@example.com", {"System administrator"}, "admin-password");

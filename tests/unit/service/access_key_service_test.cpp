@@ -31,7 +31,7 @@ bool IsUrlSafe(const std::string& text) {
 }
 
 struct KeyFixture : ServiceEnv {
-  AccessKeyService service{*store, hasher, clock, write_mu, 3};
+  AccessKeyService service{*store, hasher, clock, 3};
   UserRecord ada = AddUser("ada@example.com", {"Viewer"});
   UserRecord bob = AddUser("bob@example.com", {"Viewer"});
 
@@ -86,7 +86,7 @@ TEST_CASE_METHOD(KeyFixture, "Create refuses an invalid name with InvalidArgumen
 }
 
 TEST_CASE_METHOD(KeyFixture, "Create accepts names at the edges of the rule", "[service]") {
-  AccessKeyService roomy{*store, hasher, clock, write_mu, 20};
+  AccessKeyService roomy{*store, hasher, clock, 20};
   for (std::string name :
        {std::string("ci"), std::string("a1"), std::string("my-key_2"), std::string(255, 'z'), std::string("a-_-0")}) {
     INFO("name of " << name.size() << " chars: " << name.substr(0, 20));
@@ -229,7 +229,7 @@ TEST_CASE_METHOD(KeyFixture, "RegenerateOwn moves the key's generation on and le
 }
 
 TEST_CASE_METHOD(KeyFixture, "ListAll lists every user's keys and filters by client ID and creator", "[service]") {
-  AccessKeyService roomy{*store, hasher, clock, write_mu, 20};
+  AccessKeyService roomy{*store, hasher, clock, 20};
   std::vector<IssuedCredential> adas, bobs;
   for (int i = 0; i < 3; ++i) {
     adas.push_back(std::move(roomy.Create(ada, "ada-" + std::to_string(i))).value());
@@ -278,7 +278,7 @@ TEST_CASE_METHOD(KeyFixture, "ListAll lists every user's keys and filters by cli
 }
 
 TEST_CASE_METHOD(KeyFixture, "ListAll pages with offset and limit", "[service]") {
-  AccessKeyService roomy{*store, hasher, clock, write_mu, 20};
+  AccessKeyService roomy{*store, hasher, clock, 20};
   REQUIRE(roomy.Create(ada, "adas").ok());
   for (int i = 0; i < 4; ++i) {
     clock.Advance(10);
@@ -316,20 +316,27 @@ TEST_CASE_METHOD(KeyFixture, "DeleteAny removes any user's key", "[service]") {
 }
 
 TEST_CASE_METHOD(KeyFixture, "NewClientId draws distinct URL-safe IDs not in the store", "[service]") {
+  std::vector<std::string> drawn;
+  keymint::test::Commit(*store, [&](keymint::StoreTransaction& tx) -> keymint::Status {
+    drawn.clear();
+    for (int i = 0; i < 1000; ++i) {
+      ASSIGN_OR_RETURN(std::string id, keymint::NewClientId(tx));
+      drawn.push_back(std::move(id));
+    }
+    return keymint::Status::Ok();
+  });
   std::set<std::string> seen;
-  for (int i = 0; i < 1000; ++i) {
-    auto id = keymint::NewClientId(*store);
-    REQUIRE(id.ok());
-    CHECK(id->size() == 24);
-    CHECK(IsUrlSafe(*id));
-    seen.insert(*id);
+  for (const auto& id : drawn) {
+    CHECK(id.size() == 24);
+    CHECK(IsUrlSafe(id));
+    seen.insert(id);
   }
   CHECK(seen.size() == 1000);
 }
 
 TEST_CASE_METHOD(KeyFixture, "Create refuses an owner deleted since the request was authenticated", "[service]") {
   UserRecord ghost = AddUser("ghost@example.com", {"Viewer"});
-  REQUIRE(store->DeleteUser(ghost).ok());
+  Delete(ghost);
   auto created = service.Create(ghost, "orphan");
   REQUIRE_FALSE(created.ok());
   CHECK(created.error().code == keymint::ErrorCode::kNotFound);

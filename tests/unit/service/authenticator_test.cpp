@@ -198,7 +198,7 @@ TEST_CASE_METHOD(AuthFixture, "a token signed by a key outside our key ring is r
 TEST_CASE_METHOD(AuthFixture, "a token whose user was deleted is refused", "[service]") {
   std::string jwt = PasswordToken();
   REQUIRE(Auth(jwt).ok());
-  REQUIRE(store->DeleteUser(ada).ok());
+  Delete(ada);
   RequireRejected(jwt);
 }
 
@@ -208,7 +208,7 @@ TEST_CASE_METHOD(AuthFixture, "a token minted from a deleted access key is refus
   REQUIRE(issued.ok());
   REQUIRE(Auth(issued->jwt).ok());
 
-  REQUIRE(store->DeleteCredential(key.record).ok());
+  Delete(key.record);
   RequireRejected(issued->jwt);
   // The user's password token is unaffected.
   CHECK(Auth(PasswordToken()).ok());
@@ -217,7 +217,7 @@ TEST_CASE_METHOD(AuthFixture, "a token minted from a deleted access key is refus
 TEST_CASE_METHOD(AuthFixture, "IsAdmin follows the user's roles in the store, not the token's", "[service]") {
   std::string viewer_token = KeyToken(ada, "first");
   ada.roles = {"Editor", "System administrator"};
-  REQUIRE(store->UpdateUser(ada).ok());
+  Update(ada);
 
   auto promoted = Auth(viewer_token);  // the token still says Viewer
   REQUIRE(promoted.ok());
@@ -226,7 +226,7 @@ TEST_CASE_METHOD(AuthFixture, "IsAdmin follows the user's roles in the store, no
 
   std::string admin_token = KeyToken(ada, "second");
   ada.roles = {"Viewer"};
-  REQUIRE(store->UpdateUser(ada).ok());
+  Update(ada);
   auto demoted = Auth(admin_token);  // the token still says System administrator
   REQUIRE(demoted.ok());
   CHECK_FALSE(demoted->IsAdmin());
@@ -274,7 +274,7 @@ TEST_CASE_METHOD(AuthFixture, "a service account's token authenticates the accou
 
   // Roles changed after the token was minted count at once.
   account.record.roles = {"System administrator"};
-  REQUIRE(store->UpdateCredential(account.record).ok());
+  Update(account.record);
   auto promoted = Auth(issued->jwt);
   REQUIRE(promoted.ok());
   CHECK(promoted->IsAdmin());
@@ -287,13 +287,13 @@ TEST_CASE_METHOD(AuthFixture, "a disabled or deleted service account's tokens ar
   REQUIRE(Auth(issued->jwt).ok());
 
   account.record.enabled = false;
-  REQUIRE(store->UpdateCredential(account.record).ok());
+  Update(account.record);
   RequireRejected(issued->jwt);
   account.record.enabled = true;
-  REQUIRE(store->UpdateCredential(account.record).ok());
+  Update(account.record);
   REQUIRE(Auth(issued->jwt).ok());
 
-  REQUIRE(store->DeleteCredential(account.record).ok());
+  Delete(account.record);
   RequireRejected(issued->jwt);
 }
 
@@ -329,7 +329,7 @@ TEST_CASE_METHOD(AuthFixture, "tokens minted before a disable stay refused after
   REQUIRE(before.ok());
   clock.Advance(1000);
   keymint::RoleCatalog catalog;
-  keymint::ServiceAccountService accounts{*store, hasher, catalog, clock, write_mu};
+  keymint::ServiceAccountService accounts{*store, hasher, catalog, clock};
   REQUIRE(accounts.Update(account.record.id, {false, std::nullopt}).ok());
   RequireRejected(before->jwt);
   REQUIRE(accounts.Update(account.record.id, {true, std::nullopt}).ok());
@@ -341,7 +341,7 @@ TEST_CASE_METHOD(AuthFixture, "tokens minted before a disable stay refused after
 }
 
 TEST_CASE_METHOD(AuthFixture, "replacing a secret refuses the old secret's tokens but not the new one's", "[service]") {
-  keymint::AccessKeyService access_keys{*store, hasher, clock, write_mu, 20};
+  keymint::AccessKeyService access_keys{*store, hasher, clock, 20};
   auto key = access_keys.Create(ada, "ci");
   REQUIRE(key.ok());
   auto old_token = tokens->ExchangeClientCredentials(key->record.client_id, key->secret);
@@ -366,7 +366,7 @@ TEST_CASE_METHOD(AuthFixture,
   const std::string before = PasswordToken();
   REQUIRE(Auth(before).ok());
   ada.generation = 1;  // as a password reset or change writes it, in the same millisecond
-  REQUIRE(store->UpdateUser(ada).ok());
+  Update(ada);
   RequireRejected(before);
   const std::string after = PasswordToken();
   CHECK(JwtClaims(after).at("gen").as_int64() == 1);
@@ -376,7 +376,7 @@ TEST_CASE_METHOD(AuthFixture,
 TEST_CASE_METHOD(AuthFixture, "a password reset through UserService ends the earlier password token at once",
                  "[service]") {
   keymint::RoleCatalog catalog;
-  keymint::UserService users{*store, catalog, clock, write_mu, limiter};
+  keymint::UserService users{*store, catalog, clock, limiter};
   const std::string before = PasswordToken();
   const std::string key_token = KeyToken(ada);
   auto temp = users.ResetPassword(ada.id);  // the clock does not move
@@ -392,7 +392,7 @@ TEST_CASE_METHOD(AuthFixture, "a password reset through UserService ends the ear
 TEST_CASE_METHOD(AuthFixture, "an access key's token is not ended by its owner's generation", "[service]") {
   const std::string key_token = KeyToken(ada);
   ada.generation = 4;
-  REQUIRE(store->UpdateUser(ada).ok());
+  Update(ada);
   auto principal = Auth(key_token);
   REQUIRE(principal.ok());
   CHECK(principal->user()->generation == 4);
@@ -407,7 +407,7 @@ TEST_CASE_METHOD(AuthFixture, "a client-credentials token is refused once its cr
     REQUIRE(before.ok());
     REQUIRE(Auth(before->jwt).ok());
     credential->record.generation = 1;
-    REQUIRE(store->UpdateCredential(credential->record).ok());
+    Update(credential->record);
     RequireRejected(before->jwt);
     auto after = tokens->ExchangeClientCredentials(credential->record.client_id, credential->secret);
     REQUIRE(after.ok());
@@ -416,9 +416,9 @@ TEST_CASE_METHOD(AuthFixture, "a client-credentials token is refused once its cr
 }
 
 TEST_CASE_METHOD(AuthFixture, "a secret replaced in the same millisecond as the mint refuses the token", "[service]") {
-  keymint::AccessKeyService access_keys{*store, hasher, clock, write_mu, 20};
+  keymint::AccessKeyService access_keys{*store, hasher, clock, 20};
   keymint::RoleCatalog catalog;
-  keymint::ServiceAccountService accounts{*store, hasher, catalog, clock, write_mu};
+  keymint::ServiceAccountService accounts{*store, hasher, catalog, clock};
   auto key = access_keys.Create(ada, "ci");
   auto account = accounts.Create("admin@example.com", "deployer", {"Editor"});
   REQUIRE(key.ok());
@@ -446,7 +446,7 @@ TEST_CASE_METHOD(AuthFixture, "a secret replaced in the same millisecond as the 
 TEST_CASE_METHOD(AuthFixture, "a disable and re-enable in the same millisecond as the mint refuses the token",
                  "[service]") {
   keymint::RoleCatalog catalog;
-  keymint::ServiceAccountService accounts{*store, hasher, catalog, clock, write_mu};
+  keymint::ServiceAccountService accounts{*store, hasher, catalog, clock};
   auto account = accounts.Create("admin@example.com", "deployer", {"Editor"});
   REQUIRE(account.ok());
   auto before = tokens->ExchangeClientCredentials(account->record.client_id, account->secret);
@@ -474,7 +474,7 @@ TEST_CASE_METHOD(AuthFixture, "an absent gen counts as 0 and a gen that is not a
   }
 
   ada.generation = UINT64_MAX;
-  REQUIRE(store->UpdateUser(ada).ok());
+  Update(ada);
   RequireRejected(without_gen);
   claims["gen"] = UINT64_MAX;
   CHECK(Auth(Sign(claims)).ok());
@@ -494,6 +494,6 @@ TEST_CASE_METHOD(AuthFixture, "a token without gen, from an earlier version, pas
 
   // As the store decodes a key an earlier version had cut off (record_codec_test).
   key.record.generation = 1;
-  REQUIRE(store->UpdateCredential(key.record).ok());
+  Update(key.record);
   RequireRejected(without_gen);
 }

@@ -20,6 +20,7 @@ using keymint::LastLoginRecorder;
 using keymint::Result;
 using keymint::Status;
 using keymint::Store;
+using keymint::TransactionBody;
 using keymint::UserRecord;
 using namespace std::chrono_literals;
 
@@ -29,12 +30,10 @@ namespace {
 // since the recorder writes from its own thread.
 class RecordingStore final : public Store {
  public:
+  Status RunTransaction(const TransactionBody&) override { return Unused(); }
   Result<std::optional<UserRecord>> GetUser(std::string_view, LastLoginField) const override { return Unused(); }
   Result<std::optional<UserRecord>> FindUserByEmail(std::string_view) const override { return Unused(); }
   Result<std::vector<UserRecord>> ListUsers() const override { return Unused(); }
-  Status CreateUser(const UserRecord&) override { return Unused(); }
-  Status UpdateUser(const UserRecord&) override { return Unused(); }
-  Status DeleteUser(const UserRecord&) override { return Unused(); }
   Result<std::optional<CredentialRecord>> GetCredential(std::string_view) const override { return Unused(); }
   Result<std::optional<CredentialRecord>> FindCredentialByClientId(std::string_view, LastLoginField) const override {
     return Unused();
@@ -46,9 +45,6 @@ class RecordingStore final : public Store {
   Result<std::vector<CredentialRecord>> ListCredentials(const CredentialQuery&) const override { return Unused(); }
   Result<std::size_t> CountCredentialsOfOwner(std::string_view) const override { return Unused(); }
   Result<std::size_t> CountCredentialsOfKind(CredentialKind) const override { return Unused(); }
-  Status CreateCredential(const CredentialRecord&) override { return Unused(); }
-  Status UpdateCredential(const CredentialRecord&) override { return Unused(); }
-  Status DeleteCredential(const CredentialRecord&) override { return Unused(); }
 
   Status RecordLastLogins(const std::vector<LastLogin>& logins) override {
     std::lock_guard lock(mu_);

@@ -27,7 +27,7 @@ constexpr int64_t kStart = 1'700'000'000'000;
 
 struct AccountFixture : ServiceEnv {
   RoleCatalog catalog;
-  ServiceAccountService service{*store, hasher, catalog, clock, write_mu, /*max_accounts=*/3};
+  ServiceAccountService service{*store, hasher, catalog, clock, /*max_accounts=*/3};
   std::unique_ptr<TokenService> tokens = MakeTokens();
 
   AccountFixture() { clock.Set(kStart); }
@@ -113,7 +113,7 @@ TEST_CASE_METHOD(AccountFixture, "Create stops at the organisation's limit", "[s
 
 TEST_CASE_METHOD(AccountFixture, "a service account and an access key may share a name", "[service]") {
   auto ada = AddUser("ada@example.com", {"Viewer"});
-  AccessKeyService access_keys{*store, hasher, clock, write_mu, 20};
+  AccessKeyService access_keys{*store, hasher, clock, 20};
   auto key = access_keys.Create(ada, "ci");
   REQUIRE(key.ok());
   IssuedCredential account = MustCreate("ci");

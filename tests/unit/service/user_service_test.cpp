@@ -26,7 +26,7 @@ const std::string kAdmin = "System administrator";
 
 struct UserFixture : ServiceEnv {
   RoleCatalog catalog;
-  UserService users{*store, catalog, clock, write_mu, limiter};
+  UserService users{*store, catalog, clock, limiter};
 
   std::vector<UserRecord> StoredUsers() {
     auto listed = store->ListUsers();
@@ -234,7 +234,7 @@ TEST_CASE_METHOD(UserFixture, "Delete removes the user's access keys too", "[ser
   AddUser("admin@example.com", {kAdmin});
   UserRecord ada = AddUser("ada@example.com", {"Viewer"});
   UserRecord bob = AddUser("bob@example.com", {"Viewer"});
-  AccessKeyService key_service{*store, hasher, clock, write_mu, 20};
+  AccessKeyService key_service{*store, hasher, clock, 20};
   auto k1 = key_service.Create(ada, "one");
   auto k2 = key_service.Create(ada, "two");
   auto bobs = key_service.Create(bob, "one");

@@ -6,7 +6,6 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +20,7 @@
 #include "keymint/service/token_service.hpp"
 #include "keymint/store/store.hpp"
 #include "unit/test_support/fake_clock.hpp"
+#include "unit/test_support/store_writes.hpp"
 #include "unit/test_support/temp_dir.hpp"
 
 namespace keymint::test {
@@ -72,7 +72,6 @@ struct ServiceEnv {
   FakeClock clock;
   // A long interval: last logins reach the store only when a test flushes.
   LastLoginRecorder recorder{*store, std::chrono::hours(1)};
-  std::mutex write_mu;
   // The production defaults, on the fake clock.
   LoginLimiter limiter{LoginLimits{}, clock};
 
@@ -92,7 +91,7 @@ struct ServiceEnv {
     user.roles = std::move(roles);
     user.created_by = "test";
     user.created_at_ms = user.updated_at_ms = clock.NowMillis();
-    REQUIRE(store->CreateUser(user).ok());
+    test::Create(*store, user);
     return user;
   }
 
@@ -111,9 +110,15 @@ struct ServiceEnv {
     c.created_at_ms = c.updated_at_ms = clock.NowMillis();
     c.enabled = enabled;
     c.roles = std::move(roles);
-    REQUIRE(store->CreateCredential(c).ok());
+    test::Create(*store, c);
     return stored;
   }
+
+  // Changes behind the services' backs, each in a transaction of its own.
+  void Update(const UserRecord& user) { test::Update(*store, user); }
+  void Update(const CredentialRecord& credential) { test::Update(*store, credential); }
+  void Delete(const UserRecord& user) { test::Delete(*store, user); }
+  void Delete(const CredentialRecord& credential) { test::Delete(*store, credential); }
 
   StoredCredential AddAccessKey(const UserRecord& owner, std::string_view name) {
     return AddCredential(CredentialKind::kAccessKey, owner.id, name);
