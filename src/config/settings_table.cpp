@@ -8,15 +8,17 @@
 #include <array>
 #include <type_traits>
 
+#include "keymint/common/account_rules.hpp"
+
 namespace keymint::config {
 namespace {
 
 constexpr std::size_t kMaxQuotedBytes = 80;
-constexpr std::size_t kMaxEmailBytes = 254;  // RFC 5321's limit on a forward path
 constexpr std::size_t kMaxUrlBytes = 2048;
 constexpr std::size_t kMaxRoleChars = 64;
 constexpr std::size_t kMaxTenantBytes = 64;
-constexpr std::size_t kMaxPasswordBytes = 1024;
+// The admin password's description below spells out the shared rule.
+static_assert(kMinPasswordBytes == 8 && kMaxPasswordBytes == 1024);
 
 bool IsControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
 
@@ -84,17 +86,7 @@ bool IsTenantId(std::string_view text) {
   return !text.empty() && text.size() <= kMaxTenantBytes && !HasSpaceOrControl(text);
 }
 
-bool IsPassword(std::string_view text) { return IsNonEmptyText(text) && text.size() <= kMaxPasswordBytes; }
-
-// Only a plausibility check: the address is a login name, never mailed to.
-bool IsEmail(std::string_view text) {
-  if (text.empty() || text.size() > kMaxEmailBytes || HasSpaceOrControl(text)) return false;
-  const auto at = text.find('@');
-  if (at == std::string_view::npos || at == 0 || text.find('@', at + 1) != std::string_view::npos) return false;
-  const std::string_view domain = text.substr(at + 1);
-  return domain.find('.') != std::string_view::npos && domain.front() != '.' && domain.back() != '.' &&
-         domain.find("..") == std::string_view::npos;
-}
+bool IsPassword(std::string_view text) { return IsNonEmptyText(text) && HasPasswordLength(text); }
 
 // --- Apply functions: one per shape of setting, instantiated per Config field.
 
@@ -254,10 +246,10 @@ constexpr std::array kSettings = {
             .kind = SettingKind::kString,
             .expected = "an email address like admin@example.com (at most 254 characters, no spaces)",
             .help = "first admin's email (default admin@keymint.local)",
-            .apply = StoreString<&Config::admin_email, IsEmail>},
+            .apply = StoreString<&Config::admin_email, IsPlausibleEmail>},
     Setting{.env = "KEYMINT_ADMIN_PASSWORD",
             .kind = SettingKind::kString,
-            .expected = "a password of 1 to 1024 bytes without control characters",
+            .expected = "a password of 8 to 1024 bytes without control characters",
             .help = "first admin's password (default: generated, printed once)",
             .secret = true,
             .apply = StoreString<&Config::admin_password, IsPassword>},

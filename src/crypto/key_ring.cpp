@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "crypto/atomic_file.hpp"
+#include "crypto/secret_file.hpp"
 
 namespace keymint::crypto {
 namespace {
@@ -27,20 +28,6 @@ constexpr std::size_t kMaxKeyFileSize = 64 * 1024;
 constexpr int kGeneratedKeyBits = 2048;
 
 std::string ErrnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
-
-// Closes a file descriptor on every path out of a function.
-class FdCloser {
- public:
-  explicit FdCloser(int fd) : fd_(fd) {}
-  FdCloser(const FdCloser&) = delete;
-  FdCloser& operator=(const FdCloser&) = delete;
-  ~FdCloser() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-
- private:
-  int fd_;
-};
 
 Status EnsureDirectory(const std::string& dir) {
   std::error_code ec;
@@ -71,30 +58,9 @@ Result<std::vector<std::string>> ListPemFiles(const std::string& dir) {
   return names;
 }
 
-Result<std::string> ReadKeyFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Error::Unavailable(path + ": " + ErrnoText(errno));
-  FdCloser closer(fd);
-  std::string contents;
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Error::Unavailable(path + ": " + ErrnoText(errno));
-    if (n == 0) break;
-    contents.append(buffer, static_cast<std::size_t>(n));
-    if (contents.size() > kMaxKeyFileSize) {
-      OPENSSL_cleanse(contents.data(), contents.size());
-      return Error::InvalidArgument(path + ": file too large for a PEM key");
-    }
-  }
-  OPENSSL_cleanse(buffer, sizeof buffer);
-  return contents;
-}
-
 Result<RsaKey> LoadKeyFile(const std::string& path) {
-  Result<std::string> pem = ReadKeyFile(path);
-  if (!pem) return std::move(pem).error();
+  ASSIGN_OR_RETURN(auto pem, ReadSecretFile(path, kMaxKeyFileSize));
+  if (!pem) return Error::Unavailable("cannot read " + path + ": it was removed while keymint started");
   Result<RsaKey> key = RsaKey::FromPrivatePem(*pem);
   OPENSSL_cleanse(pem->data(), pem->size());
   if (!key) return Error{key.error().code, path + ": " + key.error().message};

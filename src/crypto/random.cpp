@@ -3,6 +3,8 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <boost/uuid/random_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -30,19 +32,10 @@ std::string RandomBytes(std::size_t n) {
 std::string RandomUrlSafe(std::size_t n) { return Base64UrlEncode(RandomBytes(n)); }
 
 std::string NewUuidV4() {
-  std::string b = RandomBytes(16);
-  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);  // version 4
-  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);  // variant 10xx (RFC 9562)
-  constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    const auto byte = static_cast<unsigned char>(b[i]);
-    out += kHex[byte >> 4];
-    out += kHex[byte & 0x0f];
-  }
-  return out;
+  // Boost.UUID draws from the operating system's CSPRNG (getrandom) and sets
+  // the version and variant bits.
+  thread_local boost::uuids::random_generator generator;
+  return boost::uuids::to_string(generator());
 }
 
 }  // namespace keymint::crypto

@@ -37,14 +37,4 @@ bool SecretHasher::Verify(std::string_view secret, std::string_view expected_has
   return CRYPTO_memcmp(actual.data(), expected_hash.data(), actual.size()) == 0;
 }
 
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    // Same amount of work as a real comparison of `a`, so a caller that
-    // passes the secret as `a` does not reveal its length by returning early.
-    (void)CRYPTO_memcmp(a.data(), a.data(), a.size());
-    return false;
-  }
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 }  // namespace keymint::crypto

@@ -1,6 +1,6 @@
 #include "keymint/service/access_key_service.hpp"
 
-#include "keymint/service/validation.hpp"
+#include "service/validation.hpp"
 
 namespace keymint {
 namespace {

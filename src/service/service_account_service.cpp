@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "keymint/service/validation.hpp"
+#include "service/validation.hpp"
 
 namespace keymint {
 namespace {

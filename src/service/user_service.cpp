@@ -4,7 +4,7 @@
 
 #include "keymint/crypto/password_hash.hpp"
 #include "keymint/crypto/random.hpp"
-#include "keymint/service/validation.hpp"
+#include "service/validation.hpp"
 
 namespace keymint {
 namespace {

@@ -1,6 +1,8 @@
-#include "keymint/service/validation.hpp"
+#include "service/validation.hpp"
 
 #include <algorithm>
+
+#include "keymint/common/account_rules.hpp"
 
 namespace keymint {
 namespace {
@@ -23,17 +25,7 @@ Status ValidateCredentialName(std::string_view name) {
 }
 
 Status ValidateEmail(std::string_view email) {
-  const Error invalid = Error::InvalidArgument("email must be a valid email address");
-  if (email.empty() || email.size() > 254) return invalid;
-  for (char c : email) {
-    if (c <= ' ' || c >= 0x7f || c == ':' || c == '"' || c == '<' || c == '>' || c == '\\' || c == ',') return invalid;
-  }
-  auto at = email.find('@');
-  if (at == 0 || at == std::string_view::npos || email.find('@', at + 1) != std::string_view::npos) return invalid;
-  std::string_view domain = email.substr(at + 1);
-  auto dot = domain.rfind('.');
-  if (domain.empty() || dot == std::string_view::npos || dot == 0 || dot + 1 == domain.size()) return invalid;
-  if (domain.find("..") != std::string_view::npos) return invalid;
+  if (!IsPlausibleEmail(email)) return Error::InvalidArgument("email must be a valid email address");
   return Status::Ok();
 }
 
@@ -46,8 +38,10 @@ std::string NormalizeEmail(std::string_view email) {
 }
 
 Status ValidateNewPassword(std::string_view field, std::string_view password) {
-  if (password.size() < 8 || password.size() > 1024)
-    return Error::InvalidArgument(std::string(field) + " must be 8 to 1024 characters long");
+  if (!HasPasswordLength(password)) {
+    return Error::InvalidArgument(std::string(field) + " must be " + std::to_string(kMinPasswordBytes) + " to " +
+                                  std::to_string(kMaxPasswordBytes) + " characters long");
+  }
   return Status::Ok();
 }
 

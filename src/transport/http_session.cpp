@@ -222,7 +222,8 @@ void HttpSession::SendResponse(api::Response response, bool close_after) {
 }
 
 void HttpSession::SendError(api::Response response) {
-  response_ = ToWireResponse(std::move(response), 11, /*keep_alive=*/false);
+  // The request may not have been parsed far enough to know its version.
+  response_ = ToWireResponse(std::move(response), kHttp11, /*keep_alive=*/false);
   state_ = State::kWriting;
   stream_.expires_after(context_.options.idle_timeout);
   http::async_write(stream_, response_,

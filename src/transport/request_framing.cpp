@@ -5,6 +5,8 @@
 #include <iterator>
 #include <limits>
 
+#include "transport/wire.hpp"
+
 namespace keymint::transport {
 
 namespace beast = boost::beast;
@@ -41,12 +43,12 @@ std::optional<std::string_view> FramingProblem(const RequestHeader& header) {
   if (header.count(http::field::content_length) != 0) {
     return "Transfer-Encoding and Content-Length must not both be sent";
   }
-  if (header.version() < 11) return "Transfer-Encoding needs HTTP/1.1";
+  if (header.version() < kHttp11) return "Transfer-Encoding needs HTTP/1.1";
   return std::nullopt;
 }
 
 bool ExpectsContinue(const RequestHeader& header) {
-  if (header.version() < 11) return false;
+  if (header.version() < kHttp11) return false;
   const auto expect = header.find(http::field::expect);
   return expect != header.end() && beast::iequals(Trim(View(expect->value())), "100-continue");
 }

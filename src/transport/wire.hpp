@@ -18,7 +18,11 @@ using WireResponse = boost::beast::http::response<boost::beast::http::string_bod
 // and unchanged.
 api::Request ToApiRequest(const WireRequest& request, std::string_view remote_address);
 
-// Builds the wire response for HTTP `version` (10 or 11). Sets Server, the
+// Beast's encoding of the HTTP versions: major * 10 + minor.
+inline constexpr unsigned kHttp10 = 10;
+inline constexpr unsigned kHttp11 = 11;
+
+// Builds the wire response for HTTP `version` (kHttp10 or kHttp11). Sets Server, the
 // extra headers, Connection per `keep_alive`, and Content-Length; statuses
 // that must not carry a body (1xx, 204, 304) lose body and Content-Type. A
 // status outside 100..999 becomes 500 because Beast cannot send it.

@@ -169,7 +169,7 @@ struct World {
   std::unique_ptr<Store> rocksdb = OpenStore(dir.Sub("data"));
   WatchedStore store{*rocksdb};
   crypto::SecretHasher hasher{std::string(32, '\x5a')};
-  test::FakeClock clock;
+  testing::FakeClock clock;
   LastLoginRecorder recorder{store, std::chrono::hours(1)};  // never writes on its own
   RoleCatalog catalog;
   // Failure throttles off: their counts would carry over from one input to

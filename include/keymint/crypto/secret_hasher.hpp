@@ -26,8 +26,4 @@ class SecretHasher {
   std::string key_;
 };
 
-// Constant-time equality of two byte strings of any lengths (length mismatch
-// returns false, still after a full-length comparison against `a`).
-bool ConstantTimeEquals(std::string_view a, std::string_view b);
-
 }  // namespace keymint::crypto

@@ -29,8 +29,8 @@ using keymint::ServiceAccountService;
 using keymint::TokenService;
 using keymint::UserRecord;
 using keymint::UserService;
-using keymint::test::DefaultTokenSettings;
-using keymint::test::ServiceEnv;
+using keymint::testing::DefaultTokenSettings;
+using keymint::testing::ServiceEnv;
 
 namespace {
 
@@ -354,7 +354,7 @@ TEST_CASE_METHOD(RouterFixture, "the v1 token route defers a password grant to t
   CHECK_FALSE(ready);
   REQUIRE(response.status == 200);
   json::value body = BodyOf(response);
-  CHECK(keymint::test::JwtClaims(body.at("accessToken").as_string()).at("sub").as_string() == ada.id);
+  CHECK(keymint::testing::JwtClaims(body.at("accessToken").as_string()).at("sub").as_string() == ada.id);
 
   api::Response wrong = Send(
       {"POST", "/api/v1/token", R"({"grantType":"password","username":"ada@example.com","password":"nope"})", kJson});

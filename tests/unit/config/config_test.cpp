@@ -552,6 +552,13 @@ TEST_CASE("A bad admin password from the environment is not echoed", "[config]")
   CHECK_THAT(message, !Contains("hunter2"));
 }
 
+TEST_CASE("The admin password follows the user service's rule: 8 to 1024 bytes", "[config]") {
+  // A shorter one used to pass here and then stop the first start.
+  CHECK_THAT(ErrorOf({}, {{"KEYMINT_ADMIN_PASSWORD", "short"}}), Contains("8 to 1024 bytes"));
+  CHECK_THAT(ErrorOf({}, {{"KEYMINT_ADMIN_PASSWORD", std::string(1025, 'x')}}), Contains("8 to 1024 bytes"));
+  CHECK(ServeConfig({}, {{"KEYMINT_ADMIN_PASSWORD", "eight-ok"}}).admin_password == "eight-ok");
+}
+
 TEST_CASE("A file that is not valid TOML is an error naming the file and line", "[config]") {
   TempDir dir;
   const std::string path = dir.Write("k.toml", "[server]\nlisten = \"127.0.0.1:1\"\nthreads = = 2\n");

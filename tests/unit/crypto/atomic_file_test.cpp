@@ -22,12 +22,12 @@ namespace fs = std::filesystem;
 using keymint::crypto::CreateFileAtomically;
 using keymint::crypto::IsAtomicFileTemporary;
 using keymint::crypto::NewFile;
-using keymint::test::LeaveTemporary;
-using keymint::test::ModeOf;
-using keymint::test::Names;
-using keymint::test::ReadAll;
-using keymint::test::TempDir;
-using keymint::test::WriteFile;
+using keymint::testing::LeaveTemporary;
+using keymint::testing::ModeOf;
+using keymint::testing::Names;
+using keymint::testing::ReadAll;
+using keymint::testing::TempDir;
+using keymint::testing::WriteFile;
 
 TEST_CASE("CreateFileAtomically writes the exact contents with mode 0600 and no temporary left", "[crypto]") {
   TempDir dir("atomic");

@@ -18,12 +18,12 @@
 
 namespace fs = std::filesystem;
 using keymint::crypto::LoadOrCreateSecretFile;
-using keymint::test::LeaveTemporary;
-using keymint::test::ModeOf;
-using keymint::test::Names;
-using keymint::test::ReadAll;
-using keymint::test::TempDir;
-using keymint::test::WriteFile;
+using keymint::testing::LeaveTemporary;
+using keymint::testing::ModeOf;
+using keymint::testing::Names;
+using keymint::testing::ReadAll;
+using keymint::testing::TempDir;
+using keymint::testing::WriteFile;
 
 TEST_CASE("LoadOrCreateSecretFile creates a 0600 file of the requested size, then loads the same bytes", "[crypto]") {
   TempDir dir("keyfile");

@@ -22,8 +22,8 @@ namespace fs = std::filesystem;
 using keymint::crypto::EncodedJwtHeader;
 using keymint::crypto::KeyRing;
 using keymint::crypto::RsaKey;
-using keymint::test::ModeOf;
-using keymint::test::WriteFile;
+using keymint::testing::ModeOf;
+using keymint::testing::WriteFile;
 
 namespace {
 

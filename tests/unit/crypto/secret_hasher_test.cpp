@@ -4,7 +4,6 @@
 #include <string>
 #include <string_view>
 
-using keymint::crypto::ConstantTimeEquals;
 using keymint::crypto::SecretHasher;
 
 namespace {
@@ -50,17 +49,4 @@ TEST_CASE("SecretHasher::Verify accepts the right secret and refuses others", "[
   CHECK_FALSE(hasher.Verify("right", ""));
   CHECK_FALSE(hasher.Verify("right", stored + "x"));
   CHECK_FALSE(SecretHasher(std::string(32, '\x02')).Verify("right", stored));
-}
-
-TEST_CASE("ConstantTimeEquals compares contents and lengths", "[crypto]") {
-  CHECK(ConstantTimeEquals("", ""));
-  CHECK(ConstantTimeEquals("abc", "abc"));
-  CHECK(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0b", 3)));
-  CHECK_FALSE(ConstantTimeEquals(std::string("a\0b", 3), std::string("a\0c", 3)));
-  CHECK_FALSE(ConstantTimeEquals("abc", "abd"));
-  CHECK_FALSE(ConstantTimeEquals("abc", "xbc"));
-  CHECK_FALSE(ConstantTimeEquals("abc", "ab"));
-  CHECK_FALSE(ConstantTimeEquals("ab", "abc"));
-  CHECK_FALSE(ConstantTimeEquals("", "a"));
-  CHECK_FALSE(ConstantTimeEquals("a", ""));
 }

@@ -15,7 +15,7 @@ using keymint::CredentialRecord;
 using keymint::ErrorCode;
 using keymint::IssuedCredential;
 using keymint::UserRecord;
-using keymint::test::ServiceEnv;
+using keymint::testing::ServiceEnv;
 
 namespace {
 
@@ -317,7 +317,7 @@ TEST_CASE_METHOD(KeyFixture, "DeleteAny removes any user's key", "[service]") {
 
 TEST_CASE_METHOD(KeyFixture, "NewClientId draws distinct URL-safe IDs not in the store", "[service]") {
   std::vector<std::string> drawn;
-  keymint::test::Commit(*store, [&](keymint::StoreTransaction& tx) -> keymint::Status {
+  keymint::testing::Commit(*store, [&](keymint::StoreTransaction& tx) -> keymint::Status {
     drawn.clear();
     for (int i = 0; i < 1000; ++i) {
       ASSIGN_OR_RETURN(std::string id, keymint::NewClientId(tx));

@@ -22,9 +22,9 @@ using keymint::Principal;
 using keymint::Result;
 using keymint::TokenService;
 using keymint::UserRecord;
-using keymint::test::DefaultTokenSettings;
-using keymint::test::JwtClaims;
-using keymint::test::ServiceEnv;
+using keymint::testing::DefaultTokenSettings;
+using keymint::testing::JwtClaims;
+using keymint::testing::ServiceEnv;
 
 namespace {
 
@@ -102,7 +102,7 @@ TEST_CASE_METHOD(AuthFixture, "a garbage or tampered token is rejected", "[servi
   RequireRejected(jwt.substr(0, jwt.rfind('.') + 1));  // empty signature
 
   // Claims rewritten (roles escalated) under the original signature.
-  auto parts = keymint::test::SplitJws(jwt);
+  auto parts = keymint::testing::SplitJws(jwt);
   json::object claims = JwtClaims(jwt);
   claims["roles"] = json::array{"System administrator"};
   std::string forged = parts[0] + "." + keymint::crypto::Base64UrlEncode(json::serialize(claims)) + "." + parts[2];
@@ -186,7 +186,7 @@ TEST_CASE_METHOD(AuthFixture, "a token for another audience is refused", "[servi
 }
 
 TEST_CASE_METHOD(AuthFixture, "a token signed by a key outside our key ring is refused", "[service]") {
-  keymint::crypto::KeyRing other = keymint::test::OpenKeysOrFail(dir.Sub("other-keys"));
+  keymint::crypto::KeyRing other = keymint::testing::OpenKeysOrFail(dir.Sub("other-keys"));
   REQUIRE(other.active().kid() != keys.active().kid());
   auto foreign = MakeTokens(DefaultTokenSettings(), &other);
   auto key = AddAccessKey(ada, "ci");

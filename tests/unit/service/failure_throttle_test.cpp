@@ -11,7 +11,7 @@
 namespace keymint {
 namespace {
 
-using test::FakeClock;
+using testing::FakeClock;
 
 // 5 failures back to back, then one per 6 s.
 constexpr ThrottleLimit kLimit{.burst = 5, .per_minute = 10};

@@ -19,7 +19,7 @@ using keymint::RoleCatalog;
 using keymint::ServiceAccountChange;
 using keymint::ServiceAccountService;
 using keymint::TokenService;
-using keymint::test::ServiceEnv;
+using keymint::testing::ServiceEnv;
 
 namespace {
 
@@ -178,7 +178,7 @@ TEST_CASE_METHOD(AccountFixture, "Update changes roles, validated, and the next 
   CHECK(MustGet(issued.record.id).roles == std::vector<std::string>{"System administrator", "Editor"});
   auto token = tokens->ExchangeClientCredentials(issued.record.client_id, issued.secret);
   REQUIRE(token.ok());
-  auto claims = keymint::test::JwtClaims(token->jwt);
+  auto claims = keymint::testing::JwtClaims(token->jwt);
   CHECK(claims.at("sub").as_string() == issued.record.id);
   CHECK(claims.at("preferred_username").as_string() == "deployer");
   CHECK(claims.at("roles") == boost::json::array{"System administrator", "Editor"});

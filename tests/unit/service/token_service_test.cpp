@@ -22,9 +22,9 @@ using keymint::CredentialKind;
 using keymint::ErrorCode;
 using keymint::TokenService;
 using keymint::UserRecord;
-using keymint::test::JwtClaims;
-using keymint::test::JwtHeader;
-using keymint::test::ServiceEnv;
+using keymint::testing::JwtClaims;
+using keymint::testing::JwtHeader;
+using keymint::testing::ServiceEnv;
 
 namespace {
 
@@ -199,7 +199,7 @@ TEST_CASE_METHOD(TokenFixture, "a kmsec_ secret with a bad checksum or length fa
   UserRecord ada = AddUser("ada@example.com", {"Viewer"});
   auto key = AddAccessKey(ada, "ci");
   CountingStore counting(*store);
-  TokenService counted(counting, keys, hasher, clock, recorder, limiter, keymint::test::DefaultTokenSettings());
+  TokenService counted(counting, keys, hasher, clock, recorder, limiter, keymint::testing::DefaultTokenSettings());
 
   const std::string wellformed_but_wrong = keymint::crypto::NewClientSecret();
   std::string bad_checksum = wellformed_but_wrong;
@@ -376,7 +376,8 @@ TEST_CASE_METHOD(TokenFixture, "password checks beyond the concurrency limit wai
   keymint::LoginLimits patient;
   patient.password.max_wait = std::chrono::seconds(60);
   keymint::LoginLimiter limiter_with_queue(patient, clock);
-  TokenService queued(*store, keys, hasher, clock, recorder, limiter_with_queue, keymint::test::DefaultTokenSettings());
+  TokenService queued(*store, keys, hasher, clock, recorder, limiter_with_queue,
+                      keymint::testing::DefaultTokenSettings());
 
   const auto outcomes = ConcurrentLogins(queued, 6);
 
@@ -390,7 +391,7 @@ TEST_CASE_METHOD(TokenFixture, "password checks beyond the gate's queue fail as 
   keymint::LoginLimits no_queue;
   no_queue.password = {.concurrency = 1, .queue = 0, .max_wait = std::chrono::milliseconds(0)};
   keymint::LoginLimiter strict(no_queue, clock);
-  TokenService strict_tokens(*store, keys, hasher, clock, recorder, strict, keymint::test::DefaultTokenSettings());
+  TokenService strict_tokens(*store, keys, hasher, clock, recorder, strict, keymint::testing::DefaultTokenSettings());
 
   const auto outcomes = ConcurrentLogins(strict_tokens, 6);
 

@@ -22,8 +22,8 @@ using keymint::ServiceAccountChange;
 using keymint::ServiceAccountService;
 using keymint::UserRecord;
 using keymint::UserService;
-using keymint::test::RetryingStore;
-using keymint::test::ServiceEnv;
+using keymint::testing::RetryingStore;
+using keymint::testing::ServiceEnv;
 
 namespace {
 

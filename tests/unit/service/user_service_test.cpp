@@ -18,7 +18,7 @@ using keymint::RoleCatalog;
 using keymint::UserRecord;
 using keymint::UserService;
 using keymint::crypto::VerifyPassword;
-using keymint::test::ServiceEnv;
+using keymint::testing::ServiceEnv;
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "keymint/service/validation.hpp"
+#include "service/validation.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>

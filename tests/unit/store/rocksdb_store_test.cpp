@@ -10,7 +10,7 @@
 
 using keymint::ErrorCode;
 using keymint::Store;
-using keymint::test::TempDir;
+using keymint::testing::TempDir;
 
 namespace {
 

@@ -17,7 +17,7 @@
 #include "unit/test_support/store_writes.hpp"
 #include "unit/test_support/temp_dir.hpp"
 
-namespace keymint::test {
+namespace keymint::testing {
 
 // A backend under test. Open(place) opens the store kept at `place` (a
 // scratch directory the test owns and removes afterwards), creating it when
@@ -135,4 +135,4 @@ inline CredentialQuery KindQuery(CredentialKind kind) {
   return query;
 }
 
-}  // namespace keymint::test
+}  // namespace keymint::testing

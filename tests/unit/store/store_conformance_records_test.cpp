@@ -9,7 +9,7 @@
 #include "keymint/store/store.hpp"
 #include "unit/store/store_conformance.hpp"
 
-namespace keymint::test {
+namespace keymint::testing {
 
 TEMPLATE_TEST_CASE("a created user is found by id and by email", "[store]", KEYMINT_STORE_BACKENDS) {
   ScratchStore store(TestType::Open);
@@ -638,4 +638,4 @@ TEMPLATE_TEST_CASE("committed writes and last logins survive closing and reopeni
   CHECK(by_name->has_value());
 }
 
-}  // namespace keymint::test
+}  // namespace keymint::testing

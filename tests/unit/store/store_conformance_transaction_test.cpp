@@ -17,7 +17,7 @@
 #include "keymint/store/store.hpp"
 #include "unit/store/store_conformance.hpp"
 
-namespace keymint::test {
+namespace keymint::testing {
 namespace {
 
 // Runs `work(i)` for i in [0, threads) on that many threads, released at once.
@@ -518,4 +518,4 @@ TEMPLATE_TEST_CASE("reads and last logins outside a transaction are not blocked 
   CHECK(store->GetCredential(key.id).value()->last_login_ms == 4242);
 }
 
-}  // namespace keymint::test
+}  // namespace keymint::testing

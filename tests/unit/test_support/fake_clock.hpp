@@ -6,7 +6,7 @@
 
 #include "keymint/common/clock.hpp"
 
-namespace keymint::test {
+namespace keymint::testing {
 
 // 2023-11-14T22:13:20.250Z: a whole second plus 250 ms, so that tests see
 // the rounding of iat/nbf/exp to whole seconds.
@@ -23,4 +23,4 @@ class FakeClock final : public Clock {
   std::atomic<int64_t> now_ms_;
 };
 
-}  // namespace keymint::test
+}  // namespace keymint::testing

@@ -13,7 +13,7 @@
 
 #include "unit/test_support/temp_dir.hpp"
 
-namespace keymint::test {
+namespace keymint::testing {
 
 inline std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -51,4 +51,4 @@ inline std::string LeaveTemporary(const TempDir& dir, const std::string& target_
   return path;
 }
 
-}  // namespace keymint::test
+}  // namespace keymint::testing

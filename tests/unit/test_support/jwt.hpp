@@ -10,7 +10,7 @@
 
 #include "keymint/crypto/encoding.hpp"
 
-namespace keymint::test {
+namespace keymint::testing {
 
 inline std::vector<std::string> SplitJws(std::string_view jws) {
   std::vector<std::string> parts;
@@ -40,4 +40,4 @@ inline boost::json::object DecodeJwsPart(std::string_view jws, std::size_t part)
 inline boost::json::object JwtClaims(std::string_view jws) { return DecodeJwsPart(jws, 1); }
 inline boost::json::object JwtHeader(std::string_view jws) { return DecodeJwsPart(jws, 0); }
 
-}  // namespace keymint::test
+}  // namespace keymint::testing

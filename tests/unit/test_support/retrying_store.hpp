@@ -12,7 +12,7 @@
 
 #include "keymint/store/store.hpp"
 
-namespace keymint::test {
+namespace keymint::testing {
 
 class RetryingStore final : public Store {
  public:
@@ -64,4 +64,4 @@ class RetryingStore final : public Store {
   Store& inner_;
 };
 
-}  // namespace keymint::test
+}  // namespace keymint::testing

@@ -23,7 +23,7 @@
 #include "unit/test_support/store_writes.hpp"
 #include "unit/test_support/temp_dir.hpp"
 
-namespace keymint::test {
+namespace keymint::testing {
 
 // Cheap enough for tests; production uses crypto::kPasswordIterations.
 inline constexpr int kTestPasswordIterations = 1000;
@@ -91,7 +91,7 @@ struct ServiceEnv {
     user.roles = std::move(roles);
     user.created_by = "test";
     user.created_at_ms = user.updated_at_ms = clock.NowMillis();
-    test::Create(*store, user);
+    testing::Create(*store, user);
     return user;
   }
 
@@ -110,15 +110,15 @@ struct ServiceEnv {
     c.created_at_ms = c.updated_at_ms = clock.NowMillis();
     c.enabled = enabled;
     c.roles = std::move(roles);
-    test::Create(*store, c);
+    testing::Create(*store, c);
     return stored;
   }
 
   // Changes behind the services' backs, each in a transaction of its own.
-  void Update(const UserRecord& user) { test::Update(*store, user); }
-  void Update(const CredentialRecord& credential) { test::Update(*store, credential); }
-  void Delete(const UserRecord& user) { test::Delete(*store, user); }
-  void Delete(const CredentialRecord& credential) { test::Delete(*store, credential); }
+  void Update(const UserRecord& user) { testing::Update(*store, user); }
+  void Update(const CredentialRecord& credential) { testing::Update(*store, credential); }
+  void Delete(const UserRecord& user) { testing::Delete(*store, user); }
+  void Delete(const CredentialRecord& credential) { testing::Delete(*store, credential); }
 
   StoredCredential AddAccessKey(const UserRecord& owner, std::string_view name) {
     return AddCredential(CredentialKind::kAccessKey, owner.id, name);
@@ -129,4 +129,4 @@ struct ServiceEnv {
   }
 };
 
-}  // namespace keymint::test
+}  // namespace keymint::testing

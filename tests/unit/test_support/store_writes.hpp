@@ -7,7 +7,7 @@
 
 #include "keymint/store/store.hpp"
 
-namespace keymint::test {
+namespace keymint::testing {
 
 inline void Commit(Store& store, const TransactionBody& body) {
   Status committed = store.RunTransaction(body);
@@ -34,4 +34,4 @@ inline void Delete(Store& store, const CredentialRecord& credential) {
   Commit(store, [&](StoreTransaction& tx) { return tx.DeleteCredential(credential.id); });
 }
 
-}  // namespace keymint::test
+}  // namespace keymint::testing

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace keymint::test {
+namespace keymint::testing {
 
 class TempDir {
  public:
@@ -36,4 +36,4 @@ class TempDir {
   std::string path_;
 };
 
-}  // namespace keymint::test
+}  // namespace keymint::testing
