@@ -146,7 +146,7 @@ int Serve(const Config& config) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   std::vector<std::string> args(argv + 1, argv + argc);
   auto command = keymint::ParseCommandLine(args, keymint::ProcessEnvironment());
   if (!command.ok()) {
@@ -164,4 +164,9 @@ int main(int argc, char** argv) {
       return Serve(command->config);
   }
   return 0;
+} catch (const std::exception& e) {
+  // Nothing below throws by design (errors are Results); this is for what
+  // only the runtime can throw, such as std::bad_alloc during start-up.
+  std::cerr << "keymint: fatal: " << e.what() << std::endl;
+  return 1;
 }

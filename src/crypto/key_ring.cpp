@@ -24,7 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t kMaxKeyFileSize = 64 * 1024;
+constexpr std::size_t kMaxKeyFileSize = std::size_t{64} * 1024;
 constexpr int kGeneratedKeyBits = 2048;
 
 std::string ErrnoText(int err) { return std::error_code(err, std::generic_category()).message(); }

@@ -18,8 +18,8 @@ constexpr const char* kBadPassword = "invalid username or password";
 // A password hash no password matches, checked when the username is unknown
 // so that the answer takes as long as for a wrong password. Made once.
 const std::string& DummyPasswordHash() {
-  static const std::string hash = crypto::HashPassword(crypto::RandomUrlSafe(16));
-  return hash;
+  static const std::string kHash = crypto::HashPassword(crypto::RandomUrlSafe(16));
+  return kHash;
 }
 }  // namespace
 

@@ -30,8 +30,8 @@ namespace {
 // the kernel send RST, and a client still busy uploading a too-large body
 // would then lose the 413 we just wrote.
 constexpr std::chrono::seconds kLingerTimeout{2};
-constexpr std::size_t kLingerMaxBytes = 1024 * 1024;
-constexpr std::size_t kLingerChunk = 16 * 1024;
+constexpr std::size_t kLingerMaxBytes = std::size_t{1024} * 1024;
+constexpr std::size_t kLingerChunk = std::size_t{16} * 1024;
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
