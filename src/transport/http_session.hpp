@@ -41,6 +41,7 @@ struct SessionContext {
 // connection's strand (the stream's executor), so no mutex is needed.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
+  // Keeps a reference to `context`, which must outlive the session.
   // `socket` must use a strand of the server's io_context as its executor;
   // `remote_address` is its peer's IP address as text (PeerAddress).
   HttpSession(boost::asio::ip::tcp::socket socket, std::string remote_address, const SessionContext& context);

@@ -30,6 +30,7 @@ struct AccessKeyFilter {
 
 class AccessKeyService {
  public:
+  // Keeps references to everything it is given; all must outlive it.
   AccessKeyService(Store& store, const crypto::SecretHasher& hasher, const Clock& clock, int max_per_user);
 
   Result<IssuedCredential> Create(const UserRecord& owner, std::string_view name);

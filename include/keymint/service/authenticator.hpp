@@ -46,6 +46,7 @@ struct Principal {
 
 class Authenticator {
  public:
+  // Keeps references to everything it is given; all must outlive it.
   Authenticator(const Store& store, const crypto::KeyRing& keys, const Clock& clock, std::string issuer,
                 std::string audience);
 

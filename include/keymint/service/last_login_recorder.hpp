@@ -26,6 +26,7 @@ namespace keymint {
 
 class LastLoginRecorder {
  public:
+  // Keeps references to everything it is given; all must outlive it.
   LastLoginRecorder(Store& store, std::chrono::milliseconds interval);
   ~LastLoginRecorder();  // calls Stop()
 

@@ -39,6 +39,7 @@ struct ServiceAccountChange {
 
 class ServiceAccountService {
  public:
+  // Keeps references to everything it is given; all must outlive it.
   ServiceAccountService(Store& store, const crypto::SecretHasher& hasher, const RoleCatalog& catalog,
                         const Clock& clock, std::size_t max_accounts = kMaxServiceAccounts);
 
