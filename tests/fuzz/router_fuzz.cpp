@@ -66,6 +66,7 @@
 #include "keymint/service/user_service.hpp"
 #include "keymint/store/store.hpp"
 #include "unit/test_support/fake_clock.hpp"
+#include "unit/test_support/forwarding_store.hpp"
 
 // Fuzzing is about parsing and routing, not the password KDF: at 600,000
 // iterations one password grant or user creation would cost a third of a
@@ -91,43 +92,15 @@ constexpr const char* kAudience = "https://keymint.fuzz/api";
 
 // Forwards to the RocksDB store and notes whether anything was written, so
 // the harness knows when to put the starting records back.
-class WatchedStore final : public Store {
+class WatchedStore final : public testing::ForwardingStore {
  public:
-  explicit WatchedStore(Store& inner) : inner_(inner) {}
+  using ForwardingStore::ForwardingStore;
   bool TakeWritten() { return std::exchange(written_, false); }
 
-  Status RunTransaction(const TransactionBody& body) override { return Wrote(inner_.RunTransaction(body)); }
-  Result<std::optional<UserRecord>> GetUser(std::string_view id, LastLoginField field) const override {
-    return inner_.GetUser(id, field);
-  }
-  Result<std::optional<UserRecord>> FindUserByEmail(std::string_view email) const override {
-    return inner_.FindUserByEmail(email);
-  }
-  Result<std::vector<UserRecord>> ListUsers() const override { return inner_.ListUsers(); }
-  Result<std::optional<CredentialRecord>> GetCredential(std::string_view id) const override {
-    return inner_.GetCredential(id);
-  }
-  Result<std::optional<CredentialRecord>> FindCredentialByClientId(std::string_view client_id,
-                                                                   LastLoginField field) const override {
-    return inner_.FindCredentialByClientId(client_id, field);
-  }
-  Result<std::optional<CredentialRecord>> FindCredentialByName(CredentialKind kind, std::string_view scope,
-                                                               std::string_view name) const override {
-    return inner_.FindCredentialByName(kind, scope, name);
-  }
-  Result<std::vector<CredentialRecord>> ListCredentials(const CredentialQuery& query) const override {
-    return inner_.ListCredentials(query);
-  }
-  Result<std::size_t> CountCredentialsOfOwner(std::string_view owner_id) const override {
-    return inner_.CountCredentialsOfOwner(owner_id);
-  }
-  Result<std::size_t> CountCredentialsOfKind(CredentialKind kind) const override {
-    return inner_.CountCredentialsOfKind(kind);
-  }
+  Status RunTransaction(const TransactionBody& body) override { return Wrote(inner().RunTransaction(body)); }
   Status RecordLastLogins(const std::vector<LastLogin>& logins) override {
-    return Wrote(inner_.RecordLastLogins(logins));
+    return Wrote(inner().RecordLastLogins(logins));
   }
-  Status Flush() override { return inner_.Flush(); }
 
  private:
   Status Wrote(Status status) {
@@ -135,7 +108,6 @@ class WatchedStore final : public Store {
     return status;
   }
 
-  Store& inner_;
   bool written_ = false;
 };
 

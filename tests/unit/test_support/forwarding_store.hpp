@@ -1,0 +1,58 @@
+// A Store that forwards every call to another one: the base of test stores
+// that change one behaviour (RetryingStore) or watch one (the router fuzz
+// target's WatchedStore) and leave the rest as the real store does it.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "keymint/store/store.hpp"
+
+namespace keymint::testing {
+
+class ForwardingStore : public Store {
+ public:
+  // Keeps a reference to `inner`, which must outlive this store.
+  explicit ForwardingStore(Store& inner) : inner_(inner) {}
+
+  Status RunTransaction(const TransactionBody& body) override { return inner_.RunTransaction(body); }
+  Result<std::optional<UserRecord>> GetUser(std::string_view id, LastLoginField field) const override {
+    return inner_.GetUser(id, field);
+  }
+  Result<std::optional<UserRecord>> FindUserByEmail(std::string_view email) const override {
+    return inner_.FindUserByEmail(email);
+  }
+  Result<std::vector<UserRecord>> ListUsers() const override { return inner_.ListUsers(); }
+  Result<std::optional<CredentialRecord>> GetCredential(std::string_view id) const override {
+    return inner_.GetCredential(id);
+  }
+  Result<std::optional<CredentialRecord>> FindCredentialByClientId(std::string_view client_id,
+                                                                   LastLoginField field) const override {
+    return inner_.FindCredentialByClientId(client_id, field);
+  }
+  Result<std::optional<CredentialRecord>> FindCredentialByName(CredentialKind kind, std::string_view scope,
+                                                               std::string_view name) const override {
+    return inner_.FindCredentialByName(kind, scope, name);
+  }
+  Result<std::vector<CredentialRecord>> ListCredentials(const CredentialQuery& query) const override {
+    return inner_.ListCredentials(query);
+  }
+  Result<std::size_t> CountCredentialsOfOwner(std::string_view owner_id) const override {
+    return inner_.CountCredentialsOfOwner(owner_id);
+  }
+  Result<std::size_t> CountCredentialsOfKind(CredentialKind kind) const override {
+    return inner_.CountCredentialsOfKind(kind);
+  }
+  Status RecordLastLogins(const std::vector<LastLogin>& logins) override { return inner_.RecordLastLogins(logins); }
+  Status Flush() override { return inner_.Flush(); }
+
+ protected:
+  Store& inner() const { return inner_; }
+
+ private:
+  Store& inner_;
+};
+
+}  // namespace keymint::testing
