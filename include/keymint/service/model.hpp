@@ -18,8 +18,8 @@ namespace keymint {
 struct Principal {
   enum class Kind { kUser, kServiceAccount };
 
-  std::string id;    // the user's id, or the service account's
-  std::string name;  // what records it creates show as createdBy: the user's email, the account's name
+  std::string id;                  // the user's id, or the service account's
+  std::string name;                // what records it creates show as createdBy: the user's email, the account's name
   std::vector<std::string> roles;  // as stored now, never as the token claimed
   Kind kind = Kind::kUser;
 
