@@ -76,7 +76,7 @@ void BM_CreateKeys(benchmark::State& state) {
     // threads are filling together.
     const int n = shared ? world->next_key++ : state.thread_index() * kIterations + made;
     const UserRecord& owner = world->owners[n / kKeysPerOwner];
-    auto created = world->keys->Create(owner, "key-" + std::to_string(n));
+    auto created = world->keys->Create(Principal::OfUser(owner), "key-" + std::to_string(n));
     if (!created.ok()) {
       state.SkipWithError(created.error().message.c_str());
       break;

@@ -73,14 +73,14 @@ struct Fixture {
                        std::nullopt};
         (void)store->RunTransaction([&](StoreTransaction& tx) { return tx.CreateUser(owner); });
       }
-      auto key = access_keys.Create(owner, "key-" + std::to_string(i));
-      client_id = key->record.client_id;
+      auto key = access_keys.Create(Principal::OfUser(owner), "key-" + std::to_string(i));
+      client_id = key->value.client_id;
       secret = key->secret;
     }
     RoleCatalog catalog;
     ServiceAccountService accounts(*store, hasher, catalog, clock);
     auto account = accounts.Create("bench", "deployer", {"Editor", "Viewer"});
-    account_client_id = account->record.client_id;
+    account_client_id = account->value.client_id;
     account_secret = account->secret;
   }
   ~Fixture() {

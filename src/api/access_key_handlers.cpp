@@ -16,7 +16,7 @@ const char* CreatedSecretMember(Dialect dialect) {
   return dialect == Dialect::kUserApplications ? "secret" : "clientSecret";
 }
 
-json::object KeyJson(const CredentialRecord& key) {
+json::object KeyJson(const AccessKey& key) {
   return {{"name", key.name},
           {"clientId", key.client_id},
           {"id", key.id},
@@ -24,7 +24,7 @@ json::object KeyJson(const CredentialRecord& key) {
           {"lastLogin", TimestampOrNull(key.last_login_ms)}};
 }
 
-json::object AdminKeyJson(const CredentialRecord& key) {
+json::object AdminKeyJson(const AccessKey& key) {
   json::object object = KeyJson(key);
   object["createdBy"] = key.created_by;
   return object;
@@ -52,7 +52,7 @@ Result<std::size_t> SizeParam(const RequestContext& c, std::string_view name, st
 }  // namespace
 
 Result<Response> ListOwnAccessKeys(const RequestContext& c) {
-  ASSIGN_OR_RETURN(auto listed, c.services.access_keys.ListOwn(*c.principal->user()));
+  ASSIGN_OR_RETURN(auto listed, c.services.access_keys.ListOwn(*c.principal));
   json::array items;
   for (const auto& key : listed) items.push_back(KeyJson(key));
   return ListResponse(c.dialect, std::move(items));
@@ -61,8 +61,8 @@ Result<Response> ListOwnAccessKeys(const RequestContext& c) {
 Result<Response> CreateAccessKey(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto body, ParseJsonObject(c.request));
   ASSIGN_OR_RETURN(auto name, RequireString(body, "name"));
-  ASSIGN_OR_RETURN(auto created, c.services.access_keys.Create(*c.principal->user(), name));
-  const CredentialRecord& key = created.record;
+  ASSIGN_OR_RETURN(auto created, c.services.access_keys.Create(*c.principal, name));
+  const AccessKey& key = created.value;
   return SecretResponse(201, json::object{{"id", key.id},
                                           {"name", key.name},
                                           {"clientId", key.client_id},
@@ -71,18 +71,18 @@ Result<Response> CreateAccessKey(const RequestContext& c) {
 }
 
 Result<Response> GetOwnAccessKey(const RequestContext& c) {
-  ASSIGN_OR_RETURN(auto key, c.services.access_keys.GetOwn(*c.principal->user(), c.params[0]));
+  ASSIGN_OR_RETURN(auto key, c.services.access_keys.GetOwn(*c.principal, c.params[0]));
   return JsonResponse(200, KeyJson(key));
 }
 
 Result<Response> DeleteOwnAccessKey(const RequestContext& c) {
-  RETURN_IF_ERROR(c.services.access_keys.DeleteOwn(*c.principal->user(), c.params[0]));
+  RETURN_IF_ERROR(c.services.access_keys.DeleteOwn(*c.principal, c.params[0]));
   return NoContent();
 }
 
 // Both dialects name the regenerated secret "clientSecret" (seeds 000, 004).
 Result<Response> RegenerateOwnAccessKey(const RequestContext& c) {
-  ASSIGN_OR_RETURN(auto secret, c.services.access_keys.RegenerateOwn(*c.principal->user(), c.params[0]));
+  ASSIGN_OR_RETURN(auto secret, c.services.access_keys.RegenerateOwn(*c.principal, c.params[0]));
   return SecretResponse(200, json::object{{"clientSecret", secret}});
 }
 

@@ -153,7 +153,7 @@ class TableRouter final : public Router {
     if (route.access == Access::kAdmin && !caller->IsAdmin()) {
       return Error::PermissionDenied("this operation needs the System administrator role");
     }
-    if (route.access == Access::kUser && !caller->user()) {
+    if (route.access == Access::kUser && !caller->IsUser()) {
       return Error::PermissionDenied("a service account has no access keys or password of its own; use a user's token");
     }
     return Status::Ok();

@@ -13,7 +13,7 @@ namespace {
 const char* SecretMember(Dialect dialect) { return dialect == Dialect::kApplications ? "secret" : "clientSecret"; }
 
 // The seed's Application (API.md §6 lists the same members for a service account).
-json::object AccountJson(const CredentialRecord& account, const std::string& tenant_id) {
+json::object AccountJson(const ServiceAccount& account, const std::string& tenant_id) {
   return {{"name", account.name},
           {"createdBy", account.created_by},
           {"createdAt", TimestampOrNull(account.created_at_ms)},
@@ -39,9 +39,9 @@ Result<Response> CreateServiceAccount(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto body, ParseJsonObject(c.request));
   ASSIGN_OR_RETURN(auto name, RequireString(body, "name"));
   ASSIGN_OR_RETURN(auto roles, OptionalStringArray(body, "roles"));  // extension: the roles its tokens carry
-  ASSIGN_OR_RETURN(auto created, c.services.service_accounts.Create(c.principal->name(), name,
+  ASSIGN_OR_RETURN(auto created, c.services.service_accounts.Create(c.principal->name, name,
                                                                     roles.value_or(std::vector<std::string>())));
-  const CredentialRecord& account = created.record;
+  const ServiceAccount& account = created.value;
   return SecretResponse(201, json::object{{"id", account.id},
                                           {"name", account.name},
                                           {SecretMember(c.dialect), created.secret},

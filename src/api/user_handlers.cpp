@@ -7,7 +7,7 @@ namespace keymint::api {
 namespace json = boost::json;
 namespace {
 
-json::object UserJson(const UserRecord& user) {
+json::object UserJson(const User& user) {
   return {{"id", user.id},
           {"username", user.email},
           {"createdBy", user.created_by},
@@ -39,10 +39,10 @@ Result<Response> CreateUser(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto body, ParseJsonObject(c.request));
   ASSIGN_OR_RETURN(auto email, RequireString(body, "email"));
   ASSIGN_OR_RETURN(auto roles, RequireStringArray(body, "roles"));
-  ASSIGN_OR_RETURN(auto created, c.services.users.Create(c.principal->name(), email, roles));
+  ASSIGN_OR_RETURN(auto created, c.services.users.Create(c.principal->name, email, roles));
   return SecretResponse(
       201, json::object{
-               {"id", created.record.id}, {"username", created.record.email}, {"tempPassword", created.temp_password}});
+               {"id", created.user.id}, {"username", created.user.email}, {"tempPassword", created.temp_password}});
 }
 
 Result<Response> GetUser(const RequestContext& c) {
@@ -72,7 +72,7 @@ Result<Response> ChangeOwnPassword(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto current, RequireString(body, "currentPassword"));
   ASSIGN_OR_RETURN(auto replacement, RequireString(body, "newPassword"));
   RETURN_IF_ERROR(
-      c.services.users.ChangeOwnPassword(*c.principal->user(), current, replacement, c.request.remote_address));
+      c.services.users.ChangeOwnPassword(*c.principal, current, replacement, c.request.remote_address));
   return JsonResponse(200, json::object{});
 }
 

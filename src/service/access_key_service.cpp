@@ -9,9 +9,17 @@ Error KeyNotFound(std::string_view id) { return Error::NotFound("access key " + 
 
 // `found` (the credential with `id`, if any) when it is one of `owner`'s
 // access keys. Someone else's key looks exactly like a missing one.
-Result<CredentialRecord> OwnKey(std::optional<CredentialRecord> found, const UserRecord& owner, std::string_view id) {
+Result<CredentialRecord> OwnKey(std::optional<CredentialRecord> found, const Principal& owner, std::string_view id) {
   if (!found || found->kind != CredentialKind::kAccessKey || found->owner_id != owner.id) return KeyNotFound(id);
   return std::move(*found);
+}
+
+Result<std::vector<AccessKey>> Keys(Result<std::vector<CredentialRecord>> records) {
+  ASSIGN_OR_RETURN(auto listed, std::move(records));
+  std::vector<AccessKey> keys;
+  keys.reserve(listed.size());
+  for (const auto& record : listed) keys.push_back(AccessKey::From(record));
+  return keys;
 }
 
 }  // namespace
@@ -20,7 +28,7 @@ AccessKeyService::AccessKeyService(Store& store, const crypto::SecretHasher& has
                                    int max_per_user)
     : store_(store), hasher_(hasher), clock_(clock), max_per_user_(static_cast<std::size_t>(max_per_user)) {}
 
-Result<IssuedCredential> AccessKeyService::Create(const UserRecord& owner, std::string_view name) {
+Result<WithSecret<AccessKey>> AccessKeyService::Create(const Principal& owner, std::string_view name) {
   RETURN_IF_ERROR(ValidateCredentialName(name));
   IssuedCredential issued;
   RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
@@ -35,25 +43,26 @@ Result<IssuedCredential> AccessKeyService::Create(const UserRecord& owner, std::
       return Error::InvalidArgument("a user can have at most " + std::to_string(max_per_user_) +
                                     " access keys; delete one first");
     }
-    ASSIGN_OR_RETURN(issued, NewCredential(tx, hasher_, CredentialKind::kAccessKey, name, owner.id, owner.email,
+    ASSIGN_OR_RETURN(issued, NewCredential(tx, hasher_, CredentialKind::kAccessKey, name, owner.id, owner.name,
                                            clock_.NowMillis()));
     return tx.CreateCredential(issued.record);
   }));
-  return issued;
+  return WithSecret<AccessKey>{AccessKey::From(issued.record), std::move(issued.secret)};
 }
 
-Result<std::vector<CredentialRecord>> AccessKeyService::ListOwn(const UserRecord& owner) const {
+Result<std::vector<AccessKey>> AccessKeyService::ListOwn(const Principal& owner) const {
   CredentialQuery query;
   query.owner_id = owner.id;
-  return store_.ListCredentials(query);
+  return Keys(store_.ListCredentials(query));
 }
 
-Result<CredentialRecord> AccessKeyService::GetOwn(const UserRecord& owner, std::string_view id) const {
+Result<AccessKey> AccessKeyService::GetOwn(const Principal& owner, std::string_view id) const {
   ASSIGN_OR_RETURN(auto found, store_.GetCredential(id));
-  return OwnKey(std::move(found), owner, id);
+  ASSIGN_OR_RETURN(auto key, OwnKey(std::move(found), owner, id));
+  return AccessKey::From(key);
 }
 
-Status AccessKeyService::DeleteOwn(const UserRecord& owner, std::string_view id) {
+Status AccessKeyService::DeleteOwn(const Principal& owner, std::string_view id) {
   return store_.RunTransaction([&](StoreTransaction& tx) -> Status {
     ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
     ASSIGN_OR_RETURN(auto key, OwnKey(std::move(found), owner, id));
@@ -61,7 +70,7 @@ Status AccessKeyService::DeleteOwn(const UserRecord& owner, std::string_view id)
   });
 }
 
-Result<std::string> AccessKeyService::RegenerateOwn(const UserRecord& owner, std::string_view id) {
+Result<std::string> AccessKeyService::RegenerateOwn(const Principal& owner, std::string_view id) {
   std::string secret;
   RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
     ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
@@ -73,7 +82,7 @@ Result<std::string> AccessKeyService::RegenerateOwn(const UserRecord& owner, std
   return secret;
 }
 
-Result<std::vector<CredentialRecord>> AccessKeyService::ListAll(const AccessKeyFilter& filter) const {
+Result<std::vector<AccessKey>> AccessKeyService::ListAll(const AccessKeyFilter& filter) const {
   CredentialQuery query;
   query.kind = CredentialKind::kAccessKey;
   query.client_id = filter.client_id;
@@ -81,10 +90,10 @@ Result<std::vector<CredentialRecord>> AccessKeyService::ListAll(const AccessKeyF
   query.limit = filter.limit;
   if (filter.created_by) {
     ASSIGN_OR_RETURN(auto owner, store_.FindUserByEmail(NormalizeEmail(*filter.created_by)));
-    if (!owner) return std::vector<CredentialRecord>();
+    if (!owner) return std::vector<AccessKey>();
     query.owner_id = owner->id;
   }
-  return store_.ListCredentials(query);
+  return Keys(store_.ListCredentials(query));
 }
 
 Status AccessKeyService::DeleteAny(std::string_view id) {

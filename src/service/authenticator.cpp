@@ -38,21 +38,6 @@ std::optional<uint64_t> GenerationClaim(const json::object& claims) {
 
 }  // namespace
 
-const std::vector<std::string>& Principal::roles() const {
-  if (const UserRecord* u = user()) return u->roles;
-  return std::get<CredentialRecord>(caller).roles;
-}
-
-const std::string& Principal::name() const {
-  if (const UserRecord* u = user()) return u->email;
-  return std::get<CredentialRecord>(caller).name;
-}
-
-bool Principal::IsAdmin() const {
-  const auto& held = roles();
-  return std::find(held.begin(), held.end(), kSystemAdministrator) != held.end();
-}
-
 Authenticator::Authenticator(const Store& store, const crypto::KeyRing& keys, const Clock& clock, std::string issuer,
                              std::string audience)
     : store_(store), keys_(keys), clock_(clock), issuer_(std::move(issuer)), audience_(std::move(audience)) {}
@@ -95,8 +80,7 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
     }
     if (credential->kind == CredentialKind::kServiceAccount) {
       if (credential->id != subject) return Error::Unauthenticated("token subject does not match its client");
-      credential->secret_hash.clear();  // the request context needs no secret material
-      return Principal{std::move(*credential)};
+      return Principal::OfServiceAccount(*credential);
     }
     if (credential->owner_id != subject) return Error::Unauthenticated("token subject does not match its client");
   }
@@ -109,7 +93,7 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
   if (!client_id && user->generation != *generation) {
     return Error::Unauthenticated("this session ended with a password or role change");
   }
-  return Principal{std::move(*user)};
+  return Principal::OfUser(*user);
 }
 
 }  // namespace keymint

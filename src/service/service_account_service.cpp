@@ -27,8 +27,8 @@ ServiceAccountService::ServiceAccountService(Store& store, const crypto::SecretH
                                              const RoleCatalog& catalog, const Clock& clock, std::size_t max_accounts)
     : store_(store), hasher_(hasher), catalog_(catalog), clock_(clock), max_accounts_(max_accounts) {}
 
-Result<IssuedCredential> ServiceAccountService::Create(std::string_view created_by, std::string_view name,
-                                                       const std::vector<std::string>& roles) {
+Result<WithSecret<ServiceAccount>> ServiceAccountService::Create(std::string_view created_by, std::string_view name,
+                                                                 const std::vector<std::string>& roles) {
   RETURN_IF_ERROR(ValidateCredentialName(name));
   RETURN_IF_ERROR(ValidateRoles(catalog_, roles));
   IssuedCredential issued;
@@ -46,25 +46,30 @@ Result<IssuedCredential> ServiceAccountService::Create(std::string_view created_
     issued.record.roles = roles;
     return tx.CreateCredential(issued.record);
   }));
-  return issued;
+  return WithSecret<ServiceAccount>{ServiceAccount::From(issued.record), std::move(issued.secret)};
 }
 
-Result<std::vector<CredentialRecord>> ServiceAccountService::List() const {
+Result<std::vector<ServiceAccount>> ServiceAccountService::List() const {
   CredentialQuery query;
   query.kind = CredentialKind::kServiceAccount;
-  return store_.ListCredentials(query);
+  ASSIGN_OR_RETURN(auto listed, store_.ListCredentials(query));
+  std::vector<ServiceAccount> accounts;
+  accounts.reserve(listed.size());
+  for (const auto& record : listed) accounts.push_back(ServiceAccount::From(record));
+  return accounts;
 }
 
-Result<CredentialRecord> ServiceAccountService::Get(std::string_view id) const {
+Result<ServiceAccount> ServiceAccountService::Get(std::string_view id) const {
   ASSIGN_OR_RETURN(auto found, store_.GetCredential(id));
-  return AccountOrNotFound(std::move(found), id);
+  ASSIGN_OR_RETURN(auto account, AccountOrNotFound(std::move(found), id));
+  return ServiceAccount::From(account);
 }
 
 int64_t ServiceAccountService::NextUpdateTime(int64_t previous) const {
   return std::max(clock_.NowMillis(), previous + 1);
 }
 
-Result<CredentialRecord> ServiceAccountService::Update(std::string_view id, const ServiceAccountChange& change) {
+Result<ServiceAccount> ServiceAccountService::Update(std::string_view id, const ServiceAccountChange& change) {
   if (change.roles) RETURN_IF_ERROR(ValidateRoles(catalog_, *change.roles));
   CredentialRecord account;
   RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
@@ -84,7 +89,7 @@ Result<CredentialRecord> ServiceAccountService::Update(std::string_view id, cons
     account.updated_at_ms = now;
     return tx.UpdateCredential(account);
   }));
-  return account;
+  return ServiceAccount::From(account);
 }
 
 Status ServiceAccountService::Delete(std::string_view id) {

@@ -76,14 +76,13 @@ Result<NewUser> UserService::Create(std::string_view created_by, std::string_vie
                                     const std::vector<std::string>& roles) {
   RETURN_IF_ERROR(ValidateEmail(email));
   RETURN_IF_ERROR(ValidateRoles(catalog_, roles));
-  NewUser created;
-  created.temp_password = crypto::RandomUrlSafe(kTempPasswordBytes);
-  UserRecord& user = created.record;
+  const std::string temp_password = crypto::RandomUrlSafe(kTempPasswordBytes);
+  UserRecord user;
   user.id = crypto::NewUuidV4();
   user.email = NormalizeEmail(email);
   {
     ASSIGN_OR_RETURN(auto ticket, limiter_.EnterPasswordCheck());
-    user.password_hash = crypto::HashPassword(created.temp_password);  // slow: outside the transaction
+    user.password_hash = crypto::HashPassword(temp_password);  // slow: outside the transaction
   }
   user.roles = roles;
   user.created_by = std::string(created_by);
@@ -94,14 +93,21 @@ Result<NewUser> UserService::Create(std::string_view created_by, std::string_vie
     user.created_at_ms = user.updated_at_ms = clock_.NowMillis();
     return tx.CreateUser(user);
   }));
-  return created;
+  return NewUser{User::From(user), temp_password};
 }
 
-Result<std::vector<UserRecord>> UserService::List() const { return store_.ListUsers(); }
+Result<std::vector<User>> UserService::List() const {
+  ASSIGN_OR_RETURN(auto listed, store_.ListUsers());
+  std::vector<User> users;
+  users.reserve(listed.size());
+  for (const auto& record : listed) users.push_back(User::From(record));
+  return users;
+}
 
-Result<UserRecord> UserService::Get(std::string_view id) const {
+Result<User> UserService::Get(std::string_view id) const {
   ASSIGN_OR_RETURN(auto found, store_.GetUser(id));
-  return UserOrNotFound(std::move(found), id);
+  ASSIGN_OR_RETURN(auto user, UserOrNotFound(std::move(found), id));
+  return User::From(user);
 }
 
 Status UserService::Delete(std::string_view id) {
@@ -114,7 +120,7 @@ Status UserService::Delete(std::string_view id) {
   });
 }
 
-Result<UserRecord> UserService::SetRoles(std::string_view id, const std::vector<std::string>& roles) {
+Result<User> UserService::SetRoles(std::string_view id, const std::vector<std::string>& roles) {
   RETURN_IF_ERROR(ValidateRoles(catalog_, roles));
   UserRecord user;
   RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
@@ -132,7 +138,7 @@ Result<UserRecord> UserService::SetRoles(std::string_view id, const std::vector<
     user.updated_at_ms = clock_.NowMillis();
     return tx.UpdateUser(user);
   }));
-  return user;
+  return User::From(user);
 }
 
 Result<std::string> UserService::ResetPassword(std::string_view id) {
@@ -153,9 +159,13 @@ Result<std::string> UserService::ResetPassword(std::string_view id) {
   return temp;
 }
 
-Status UserService::ChangeOwnPassword(const UserRecord& user, std::string_view current, std::string_view replacement,
+Status UserService::ChangeOwnPassword(const Principal& caller, std::string_view current, std::string_view replacement,
                                       std::string_view source) {
   RETURN_IF_ERROR(ValidateNewPassword("newPassword", replacement));
+  if (!caller.IsUser()) return Error::PermissionDenied("a service account has no password");
+  // The principal carries no hash: read the one to check against.
+  ASSIGN_OR_RETURN(auto stored, store_.GetUser(caller.id, LastLoginField::kSkip));
+  ASSIGN_OR_RETURN(const auto user, UserOrNotFound(std::move(stored), caller.id));
   // A stolen session must not become a password oracle: wrong current
   // passwords are throttled exactly like failed logins of this user.
   RETURN_IF_ERROR(limiter_.BeginPasswordAttempt(user.email, source));

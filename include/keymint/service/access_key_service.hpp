@@ -17,6 +17,7 @@
 #include "keymint/common/result.hpp"
 #include "keymint/crypto/secret_hasher.hpp"
 #include "keymint/service/client_credentials.hpp"
+#include "keymint/service/model.hpp"
 #include "keymint/store/store.hpp"
 
 namespace keymint {
@@ -33,15 +34,15 @@ class AccessKeyService {
   // Keeps references to everything it is given; all must outlive it.
   AccessKeyService(Store& store, const crypto::SecretHasher& hasher, const Clock& clock, int max_per_user);
 
-  Result<IssuedCredential> Create(const UserRecord& owner, std::string_view name);
-  Result<std::vector<CredentialRecord>> ListOwn(const UserRecord& owner) const;
-  Result<CredentialRecord> GetOwn(const UserRecord& owner, std::string_view id) const;
-  Status DeleteOwn(const UserRecord& owner, std::string_view id);
+  Result<WithSecret<AccessKey>> Create(const Principal& owner, std::string_view name);
+  Result<std::vector<AccessKey>> ListOwn(const Principal& owner) const;
+  Result<AccessKey> GetOwn(const Principal& owner, std::string_view id) const;
+  Status DeleteOwn(const Principal& owner, std::string_view id);
   // Replaces the secret; the old one stops working when this returns.
-  Result<std::string> RegenerateOwn(const UserRecord& owner, std::string_view id);
+  Result<std::string> RegenerateOwn(const Principal& owner, std::string_view id);
 
   // Administration: every user's keys.
-  Result<std::vector<CredentialRecord>> ListAll(const AccessKeyFilter& filter) const;
+  Result<std::vector<AccessKey>> ListAll(const AccessKeyFilter& filter) const;
   Status DeleteAny(std::string_view id);
 
  private:

@@ -21,28 +21,15 @@
 
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "keymint/common/clock.hpp"
 #include "keymint/common/result.hpp"
 #include "keymint/crypto/key_ring.hpp"
+#include "keymint/service/model.hpp"
 #include "keymint/store/store.hpp"
 
 namespace keymint {
-
-// Who is calling, as stored now: a user (by password or one of their access
-// keys) or a service account (by its own credentials).
-struct Principal {
-  std::variant<UserRecord, CredentialRecord> caller;
-
-  const UserRecord* user() const { return std::get_if<UserRecord>(&caller); }  // null for a service account
-  const std::vector<std::string>& roles() const;
-  // What records this caller creates show as `createdBy`: the user's email,
-  // or the service account's name.
-  const std::string& name() const;
-  bool IsAdmin() const;
-};
 
 class Authenticator {
  public:

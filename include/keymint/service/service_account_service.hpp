@@ -24,6 +24,7 @@
 #include "keymint/common/result.hpp"
 #include "keymint/crypto/secret_hasher.hpp"
 #include "keymint/service/client_credentials.hpp"
+#include "keymint/service/model.hpp"
 #include "keymint/service/roles.hpp"
 #include "keymint/store/store.hpp"
 
@@ -44,12 +45,12 @@ class ServiceAccountService {
                         const Clock& clock, std::size_t max_accounts = kMaxServiceAccounts);
 
   // `created_by` is what the record will show as its creator (the caller's name).
-  Result<IssuedCredential> Create(std::string_view created_by, std::string_view name,
+  Result<WithSecret<ServiceAccount>> Create(std::string_view created_by, std::string_view name,
                                   const std::vector<std::string>& roles);
-  Result<std::vector<CredentialRecord>> List() const;       // by creation time
-  Result<CredentialRecord> Get(std::string_view id) const;  // NotFound for an access key's id
+  Result<std::vector<ServiceAccount>> List() const;       // by creation time
+  Result<ServiceAccount> Get(std::string_view id) const;  // NotFound for an access key's id
   // Returns the account as it is after the change.
-  Result<CredentialRecord> Update(std::string_view id, const ServiceAccountChange& change);
+  Result<ServiceAccount> Update(std::string_view id, const ServiceAccountChange& change);
   Status Delete(std::string_view id);
   // Replaces the secret; the old one stops working when this returns.
   Result<std::string> RegenerateSecret(std::string_view id);

@@ -18,13 +18,15 @@
 #include "keymint/common/clock.hpp"
 #include "keymint/common/result.hpp"
 #include "keymint/service/login_limiter.hpp"
+#include "keymint/service/model.hpp"
 #include "keymint/service/roles.hpp"
 #include "keymint/store/store.hpp"
 
 namespace keymint {
 
+// A user just created, with the temporary password shown once (only here).
 struct NewUser {
-  UserRecord record;
+  User user;
   std::string temp_password;
 };
 
@@ -41,13 +43,13 @@ class UserService {
 
   // `created_by` is what the record will show as its creator (the caller's name).
   Result<NewUser> Create(std::string_view created_by, std::string_view email, const std::vector<std::string>& roles);
-  Result<std::vector<UserRecord>> List() const;
-  Result<UserRecord> Get(std::string_view id) const;
+  Result<std::vector<User>> List() const;
+  Result<User> Get(std::string_view id) const;
   // Deletes the user and every access key they own, in one write.
   Status Delete(std::string_view id);
   // Taking System administrator away also ends the user's password sessions
   // (UserRecord::generation).
-  Result<UserRecord> SetRoles(std::string_view id, const std::vector<std::string>& roles);
+  Result<User> SetRoles(std::string_view id, const std::vector<std::string>& roles);
   // A new random temporary password, replacing the old one; ends the user's
   // password sessions.
   Result<std::string> ResetPassword(std::string_view id);
@@ -55,7 +57,7 @@ class UserService {
   // ResourceExhausted while the user or `source` (the caller's address) is
   // throttled for failed password checks. Ends the user's password sessions,
   // the caller's own token included.
-  Status ChangeOwnPassword(const UserRecord& user, std::string_view current, std::string_view replacement,
+  Status ChangeOwnPassword(const Principal& caller, std::string_view current, std::string_view replacement,
                            std::string_view source = {});
 
   const RoleCatalog& catalog() const { return catalog_; }

@@ -8,18 +8,20 @@
 #include "keymint/crypto/client_secret.hpp"
 #include "unit/test_support/service_env.hpp"
 
+using keymint::AccessKey;
 using keymint::AccessKeyFilter;
 using keymint::AccessKeyService;
 using keymint::CredentialKind;
 using keymint::CredentialRecord;
 using keymint::ErrorCode;
 using keymint::IssuedCredential;
+using keymint::Principal;
 using keymint::UserRecord;
 using keymint::testing::ServiceEnv;
 
 namespace {
 
-std::vector<std::string> Names(const std::vector<CredentialRecord>& records) {
+std::vector<std::string> Names(const std::vector<AccessKey>& records) {
   std::vector<std::string> names;
   for (const auto& r : records) names.push_back(r.name);
   return names;
@@ -36,10 +38,13 @@ struct KeyFixture : ServiceEnv {
   UserRecord bob = AddUser("bob@example.com", {"Viewer"});
 
   IssuedCredential MustCreate(const UserRecord& owner, std::string_view name) {
-    auto created = service.Create(owner, name);
+    auto created = service.Create(Principal::OfUser(owner), name);
     INFO((created.ok() ? std::string() : created.error().message));
     REQUIRE(created.ok());
-    return std::move(created).value();
+    auto stored = store->GetCredential(created->value.id);  // with its secret hash, which answers never show
+    REQUIRE(stored.ok());
+    REQUIRE(stored->has_value());
+    return {std::move(**stored), std::move(created->secret)};
   }
 };
 
@@ -77,7 +82,7 @@ TEST_CASE_METHOD(KeyFixture, "Create refuses an invalid name with InvalidArgumen
   };
   for (const auto& name : invalid) {
     INFO("name: \"" << name << "\" (" << name.size() << " chars)");
-    auto created = service.Create(ada, name);
+    auto created = service.Create(Principal::OfUser(ada), name);
     REQUIRE_FALSE(created.ok());
     CHECK(created.error().code == ErrorCode::kInvalidArgument);
     CHECK_THAT(created.error().message, Catch::Contains("name"));
@@ -90,7 +95,7 @@ TEST_CASE_METHOD(KeyFixture, "Create accepts names at the edges of the rule", "[
   for (std::string name :
        {std::string("ci"), std::string("a1"), std::string("my-key_2"), std::string(255, 'z'), std::string("a-_-0")}) {
     INFO("name of " << name.size() << " chars: " << name.substr(0, 20));
-    auto created = roomy.Create(ada, name);
+    auto created = roomy.Create(Principal::OfUser(ada), name);
     CHECK(created.ok());
   }
 }
@@ -98,7 +103,7 @@ TEST_CASE_METHOD(KeyFixture, "Create accepts names at the edges of the rule", "[
 TEST_CASE_METHOD(KeyFixture, "a duplicate name for the same owner is AlreadyExists but another owner may reuse it",
                  "[service]") {
   MustCreate(ada, "ci");
-  auto again = service.Create(ada, "ci");
+  auto again = service.Create(Principal::OfUser(ada), "ci");
   REQUIRE_FALSE(again.ok());
   CHECK(again.error().code == ErrorCode::kAlreadyExists);
   CHECK_THAT(again.error().message, Catch::Contains("ci"));
@@ -114,7 +119,7 @@ TEST_CASE_METHOD(KeyFixture, "the key after the per-user maximum is refused with
   MustCreate(ada, "two");
   IssuedCredential third = MustCreate(ada, "three");
 
-  auto fourth = service.Create(ada, "four");
+  auto fourth = service.Create(Principal::OfUser(ada), "four");
   REQUIRE_FALSE(fourth.ok());
   CHECK(fourth.error().code == ErrorCode::kInvalidArgument);
   CHECK_THAT(fourth.error().message, Catch::Contains("3"));
@@ -122,7 +127,7 @@ TEST_CASE_METHOD(KeyFixture, "the key after the per-user maximum is refused with
 
   // The limit is per user, and deleting a key makes room.
   MustCreate(bob, "four");
-  REQUIRE(service.DeleteOwn(ada, third.record.id).ok());
+  REQUIRE(service.DeleteOwn(Principal::OfUser(ada), third.record.id).ok());
   MustCreate(ada, "four");
 }
 
@@ -132,14 +137,14 @@ TEST_CASE_METHOD(KeyFixture, "ListOwn returns only the caller's keys in creation
   MustCreate(bob, "bobs");
   clock.Advance(1000);
   MustCreate(ada, "second");
-  auto own = service.ListOwn(ada);
+  auto own = service.ListOwn(Principal::OfUser(ada));
   REQUIRE(own.ok());
   CHECK(Names(*own) == std::vector<std::string>{"first", "second"});
 }
 
 TEST_CASE_METHOD(KeyFixture, "GetOwn returns the caller's key", "[service]") {
   IssuedCredential issued = MustCreate(ada, "ci");
-  auto got = service.GetOwn(ada, issued.record.id);
+  auto got = service.GetOwn(Principal::OfUser(ada), issued.record.id);
   REQUIRE(got.ok());
   CHECK(got->client_id == issued.record.client_id);
   CHECK(got->name == "ci");
@@ -149,13 +154,13 @@ TEST_CASE_METHOD(KeyFixture, "another user's key looks exactly like a missing on
   IssuedCredential adas = MustCreate(ada, "ci");
   const std::string& id = adas.record.id;
 
-  auto get = service.GetOwn(bob, id);
+  auto get = service.GetOwn(Principal::OfUser(bob), id);
   REQUIRE_FALSE(get.ok());
   CHECK(get.error().code == ErrorCode::kNotFound);
-  auto del = service.DeleteOwn(bob, id);
+  auto del = service.DeleteOwn(Principal::OfUser(bob), id);
   REQUIRE_FALSE(del.ok());
   CHECK(del.error().code == ErrorCode::kNotFound);
-  auto regen = service.RegenerateOwn(bob, id);
+  auto regen = service.RegenerateOwn(Principal::OfUser(bob), id);
   REQUIRE_FALSE(regen.ok());
   CHECK(regen.error().code == ErrorCode::kNotFound);
 
@@ -165,25 +170,25 @@ TEST_CASE_METHOD(KeyFixture, "another user's key looks exactly like a missing on
   REQUIRE(stored->has_value());
   CHECK((*stored)->secret_hash == adas.record.secret_hash);
 
-  auto missing = service.GetOwn(bob, keymint::crypto::NewUuidV4());
+  auto missing = service.GetOwn(Principal::OfUser(bob), keymint::crypto::NewUuidV4());
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().code == ErrorCode::kNotFound);
 }
 
 TEST_CASE_METHOD(KeyFixture, "a service account is not anyone's access key", "[service]") {
   auto account = AddServiceAccount("deployer", {"Editor"});
-  CHECK(service.GetOwn(ada, account.record.id).error().code == ErrorCode::kNotFound);
-  CHECK(service.DeleteOwn(ada, account.record.id).error().code == ErrorCode::kNotFound);
+  CHECK(service.GetOwn(Principal::OfUser(ada), account.record.id).error().code == ErrorCode::kNotFound);
+  CHECK(service.DeleteOwn(Principal::OfUser(ada), account.record.id).error().code == ErrorCode::kNotFound);
   CHECK(service.DeleteAny(account.record.id).error().code == ErrorCode::kNotFound);
   CHECK(store->GetCredential(account.record.id).value().has_value());
 }
 
 TEST_CASE_METHOD(KeyFixture, "DeleteOwn removes the key", "[service]") {
   IssuedCredential issued = MustCreate(ada, "ci");
-  REQUIRE(service.DeleteOwn(ada, issued.record.id).ok());
-  CHECK(service.GetOwn(ada, issued.record.id).error().code == ErrorCode::kNotFound);
+  REQUIRE(service.DeleteOwn(Principal::OfUser(ada), issued.record.id).ok());
+  CHECK(service.GetOwn(Principal::OfUser(ada), issued.record.id).error().code == ErrorCode::kNotFound);
   CHECK_FALSE(store->FindCredentialByClientId(issued.record.client_id).value().has_value());
-  CHECK(service.DeleteOwn(ada, issued.record.id).error().code == ErrorCode::kNotFound);
+  CHECK(service.DeleteOwn(Principal::OfUser(ada), issued.record.id).error().code == ErrorCode::kNotFound);
   MustCreate(ada, "ci");  // the name is free again
 }
 
@@ -193,7 +198,7 @@ TEST_CASE_METHOD(KeyFixture, "RegenerateOwn replaces the secret and the old one 
   REQUIRE(tokens->ExchangeClientCredentials(issued.record.client_id, issued.secret).ok());
   clock.Advance(5000);
 
-  auto fresh = service.RegenerateOwn(ada, issued.record.id);
+  auto fresh = service.RegenerateOwn(Principal::OfUser(ada), issued.record.id);
   REQUIRE(fresh.ok());
   CHECK(*fresh != issued.secret);
   CHECK(keymint::crypto::IsWellFormedClientSecret(*fresh));
@@ -215,8 +220,8 @@ TEST_CASE_METHOD(KeyFixture, "RegenerateOwn replaces the secret and the old one 
 TEST_CASE_METHOD(KeyFixture, "RegenerateOwn moves the key's generation on and leaves the owner's alone", "[service]") {
   IssuedCredential issued = MustCreate(ada, "ci");
   CHECK(issued.record.generation == 0);
-  REQUIRE(service.RegenerateOwn(ada, issued.record.id).ok());
-  REQUIRE(service.RegenerateOwn(ada, issued.record.id).ok());  // the same millisecond
+  REQUIRE(service.RegenerateOwn(Principal::OfUser(ada), issued.record.id).ok());
+  REQUIRE(service.RegenerateOwn(Principal::OfUser(ada), issued.record.id).ok());  // the same millisecond
   auto stored = store->GetCredential(issued.record.id);
   REQUIRE(stored.ok());
   REQUIRE(stored->has_value());
@@ -224,17 +229,17 @@ TEST_CASE_METHOD(KeyFixture, "RegenerateOwn moves the key's generation on and le
   CHECK(store->GetUser(ada.id).value()->generation == 0);
   // Another user's key is NotFound and keeps its generation.
   IssuedCredential bobs = MustCreate(bob, "ci");
-  CHECK(service.RegenerateOwn(ada, bobs.record.id).error().code == ErrorCode::kNotFound);
+  CHECK(service.RegenerateOwn(Principal::OfUser(ada), bobs.record.id).error().code == ErrorCode::kNotFound);
   CHECK(store->GetCredential(bobs.record.id).value()->generation == 0);
 }
 
 TEST_CASE_METHOD(KeyFixture, "ListAll lists every user's keys and filters by client ID and creator", "[service]") {
   AccessKeyService roomy{*store, hasher, clock, 20};
-  std::vector<IssuedCredential> adas, bobs;
+  std::vector<keymint::WithSecret<AccessKey>> adas, bobs;
   for (int i = 0; i < 3; ++i) {
-    adas.push_back(std::move(roomy.Create(ada, "ada-" + std::to_string(i))).value());
+    adas.push_back(std::move(roomy.Create(Principal::OfUser(ada), "ada-" + std::to_string(i))).value());
     clock.Advance(10);
-    bobs.push_back(std::move(roomy.Create(bob, "bob-" + std::to_string(i))).value());
+    bobs.push_back(std::move(roomy.Create(Principal::OfUser(bob), "bob-" + std::to_string(i))).value());
     clock.Advance(10);
   }
   AddServiceAccount("org", {"Editor"});  // never listed here
@@ -244,7 +249,7 @@ TEST_CASE_METHOD(KeyFixture, "ListAll lists every user's keys and filters by cli
   CHECK(Names(*all) == std::vector<std::string>{"ada-0", "bob-0", "ada-1", "bob-1", "ada-2", "bob-2"});
 
   AccessKeyFilter by_client;
-  by_client.client_id = bobs[1].record.client_id;
+  by_client.client_id = bobs[1].value.client_id;
   auto one = roomy.ListAll(by_client);
   REQUIRE(one.ok());
   CHECK(Names(*one) == std::vector<std::string>{"bob-1"});
@@ -255,11 +260,11 @@ TEST_CASE_METHOD(KeyFixture, "ListAll lists every user's keys and filters by cli
   REQUIRE(ada_keys.ok());
   CHECK(Names(*ada_keys) == std::vector<std::string>{"ada-0", "ada-1", "ada-2"});
 
-  by_creator.client_id = bobs[0].record.client_id;  // both filters: bob's key is not ada's
+  by_creator.client_id = bobs[0].value.client_id;  // both filters: bob's key is not ada's
   auto none = roomy.ListAll(by_creator);
   REQUIRE(none.ok());
   CHECK(none->empty());
-  by_creator.client_id = adas[2].record.client_id;
+  by_creator.client_id = adas[2].value.client_id;
   auto both = roomy.ListAll(by_creator);
   REQUIRE(both.ok());
   CHECK(Names(*both) == std::vector<std::string>{"ada-2"});
@@ -279,10 +284,10 @@ TEST_CASE_METHOD(KeyFixture, "ListAll lists every user's keys and filters by cli
 
 TEST_CASE_METHOD(KeyFixture, "ListAll pages with offset and limit", "[service]") {
   AccessKeyService roomy{*store, hasher, clock, 20};
-  REQUIRE(roomy.Create(ada, "adas").ok());
+  REQUIRE(roomy.Create(Principal::OfUser(ada), "adas").ok());
   for (int i = 0; i < 4; ++i) {
     clock.Advance(10);
-    REQUIRE(roomy.Create(bob, "k" + std::to_string(i)).ok());
+    REQUIRE(roomy.Create(Principal::OfUser(bob), "k" + std::to_string(i)).ok());
   }
   AccessKeyFilter page;
   page.offset = 1;
@@ -337,7 +342,7 @@ TEST_CASE_METHOD(KeyFixture, "NewClientId draws distinct URL-safe IDs not in the
 TEST_CASE_METHOD(KeyFixture, "Create refuses an owner deleted since the request was authenticated", "[service]") {
   UserRecord ghost = AddUser("ghost@example.com", {"Viewer"});
   Delete(ghost);
-  auto created = service.Create(ghost, "orphan");
+  auto created = service.Create(Principal::OfUser(ghost), "orphan");
   REQUIRE_FALSE(created.ok());
   CHECK(created.error().code == keymint::ErrorCode::kNotFound);
   auto count = store->CountCredentialsOfOwner(ghost.id);

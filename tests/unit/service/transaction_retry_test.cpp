@@ -17,6 +17,7 @@
 using keymint::AccessKeyService;
 using keymint::CredentialKind;
 using keymint::CredentialRecord;
+using keymint::Principal;
 using keymint::RoleCatalog;
 using keymint::ServiceAccountChange;
 using keymint::ServiceAccountService;
@@ -56,22 +57,22 @@ struct RetryFixture : ServiceEnv {
 
 TEST_CASE_METHOD(RetryFixture, "access key writes run twice still store one key and return its secret", "[service]") {
   UserRecord ada = AddUser("ada@example.com", {"Viewer"});
-  auto created = keys.Create(ada, "ci");
+  auto created = keys.Create(Principal::OfUser(ada), "ci");
   REQUIRE(created.ok());
   CHECK(store->CountCredentialsOfOwner(ada.id).value() == 1);
-  CredentialRecord stored = Stored(created->record.id);
-  CHECK(stored.client_id == created->record.client_id);
+  CredentialRecord stored = Stored(created->value.id);
+  CHECK(stored.client_id == created->value.client_id);
   CHECK(stored.secret_hash == hasher.Hash(created->secret));
   CHECK(Mints(stored.client_id, created->secret));
 
-  auto secret = keys.RegenerateOwn(ada, stored.id);
+  auto secret = keys.RegenerateOwn(Principal::OfUser(ada), stored.id);
   REQUIRE(secret.ok());
   CredentialRecord regenerated = Stored(stored.id);
   CHECK(regenerated.secret_hash == hasher.Hash(*secret));
   CHECK(regenerated.generation == stored.generation + 1);
   CHECK(Mints(stored.client_id, *secret));
 
-  REQUIRE(keys.DeleteOwn(ada, stored.id).ok());
+  REQUIRE(keys.DeleteOwn(Principal::OfUser(ada), stored.id).ok());
   CHECK_FALSE(store->GetCredential(stored.id).value().has_value());
 }
 
@@ -79,8 +80,8 @@ TEST_CASE_METHOD(RetryFixture, "service account writes run twice still do exactl
   auto created = accounts.Create("admin@example.com", "deployer", {"Editor"});
   REQUIRE(created.ok());
   CHECK(store->CountCredentialsOfKind(CredentialKind::kServiceAccount).value() == 1);
-  CredentialRecord stored = Stored(created->record.id);
-  CHECK(stored.client_id == created->record.client_id);
+  CredentialRecord stored = Stored(created->value.id);
+  CHECK(stored.client_id == created->value.client_id);
   CHECK(stored.roles == std::vector<std::string>{"Editor"});
   CHECK(Mints(stored.client_id, created->secret));
 
@@ -88,7 +89,7 @@ TEST_CASE_METHOD(RetryFixture, "service account writes run twice still do exactl
   disable.enabled = false;
   auto disabled = accounts.Update(stored.id, disable);
   REQUIRE(disabled.ok());
-  CHECK(disabled->generation == stored.generation + 1);
+  CHECK_FALSE(disabled->enabled);
   CHECK(Stored(stored.id).generation == stored.generation + 1);
   CHECK_FALSE(Stored(stored.id).enabled);
 
@@ -105,7 +106,7 @@ TEST_CASE_METHOD(RetryFixture, "user writes run twice still do exactly one chang
 
   auto demoted = users.SetRoles(ada.id, {"Viewer"});
   REQUIRE(demoted.ok());
-  CHECK(demoted->generation == ada.generation + 1);
+  CHECK(demoted->roles == std::vector<std::string>{"Viewer"});
   CHECK(StoredUser(ada.id).generation == ada.generation + 1);
   CHECK(StoredUser(ada.id).roles == std::vector<std::string>{"Viewer"});
 

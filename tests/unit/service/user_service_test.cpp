@@ -14,6 +14,7 @@
 
 using keymint::AccessKeyService;
 using keymint::ErrorCode;
+using keymint::Principal;
 using keymint::RoleCatalog;
 using keymint::UserRecord;
 using keymint::UserService;
@@ -107,12 +108,12 @@ TEST_CASE_METHOD(UserFixture, "Create stores a user with a temporary password an
   clock.Set(1'700'000'777'000);
   auto created = users.Create(admin.email, "ada@example.com", {"L1 researcher", "Viewer"});
   REQUIRE(created.ok());
-  CHECK(created->record.email == "ada@example.com");
-  CHECK(created->record.roles == std::vector<std::string>{"L1 researcher", "Viewer"});
-  CHECK(created->record.created_by == "admin@example.com");
+  CHECK(created->user.email == "ada@example.com");
+  CHECK(created->user.roles == std::vector<std::string>{"L1 researcher", "Viewer"});
+  CHECK(created->user.created_by == "admin@example.com");
   CHECK(created->temp_password.size() >= 16);
 
-  UserRecord stored = Stored(created->record.id);
+  UserRecord stored = Stored(created->user.id);
   CHECK(stored.email == "ada@example.com");
   CHECK(stored.created_at_ms == 1'700'000'777'000);
   CHECK(stored.password_hash.find(created->temp_password) == std::string::npos);
@@ -131,8 +132,8 @@ TEST_CASE_METHOD(UserFixture, "Create stores the email lowercased", "[service]")
   UserRecord admin = AddUser("admin@example.com", {kAdmin});
   auto created = users.Create(admin.email, "Grace.Hopper@Example.COM", {"Viewer"});
   REQUIRE(created.ok());
-  CHECK(created->record.email == "grace.hopper@example.com");
-  CHECK(Stored(created->record.id).email == "grace.hopper@example.com");
+  CHECK(created->user.email == "grace.hopper@example.com");
+  CHECK(Stored(created->user.id).email == "grace.hopper@example.com");
 }
 
 TEST_CASE_METHOD(UserFixture, "Create refuses an invalid email or unknown or repeated roles", "[service]") {
@@ -235,19 +236,19 @@ TEST_CASE_METHOD(UserFixture, "Delete removes the user's access keys too", "[ser
   UserRecord ada = AddUser("ada@example.com", {"Viewer"});
   UserRecord bob = AddUser("bob@example.com", {"Viewer"});
   AccessKeyService key_service{*store, hasher, clock, 20};
-  auto k1 = key_service.Create(ada, "one");
-  auto k2 = key_service.Create(ada, "two");
-  auto bobs = key_service.Create(bob, "one");
+  auto k1 = key_service.Create(Principal::OfUser(ada), "one");
+  auto k2 = key_service.Create(Principal::OfUser(ada), "two");
+  auto bobs = key_service.Create(Principal::OfUser(bob), "one");
   REQUIRE(k1.ok());
   REQUIRE(k2.ok());
   REQUIRE(bobs.ok());
 
   REQUIRE(users.Delete(ada.id).ok());
 
-  CHECK_FALSE(store->FindCredentialByClientId(k1->record.client_id).value().has_value());
-  CHECK_FALSE(store->FindCredentialByClientId(k2->record.client_id).value().has_value());
+  CHECK_FALSE(store->FindCredentialByClientId(k1->value.client_id).value().has_value());
+  CHECK_FALSE(store->FindCredentialByClientId(k2->value.client_id).value().has_value());
   CHECK(store->CountCredentialsOfOwner(ada.id).value() == 0);
-  CHECK(store->FindCredentialByClientId(bobs->record.client_id).value().has_value());
+  CHECK(store->FindCredentialByClientId(bobs->value.client_id).value().has_value());
 }
 
 TEST_CASE_METHOD(UserFixture, "ResetPassword replaces the password with a new temporary one", "[service]") {
@@ -265,12 +266,12 @@ TEST_CASE_METHOD(UserFixture, "ResetPassword replaces the password with a new te
 TEST_CASE_METHOD(UserFixture, "ChangeOwnPassword refuses a wrong current password or a short new one", "[service]") {
   UserRecord ada = AddUser("ada@example.com", {"Viewer"}, "old-password-123");
 
-  auto wrong_current = users.ChangeOwnPassword(ada, "not-my-password", "new-password-456");
+  auto wrong_current = users.ChangeOwnPassword(Principal::OfUser(ada), "not-my-password", "new-password-456");
   REQUIRE_FALSE(wrong_current.ok());
   CHECK(wrong_current.error().code == ErrorCode::kInvalidArgument);
   CHECK_THAT(wrong_current.error().message, Catch::Contains("currentPassword"));
 
-  auto too_short = users.ChangeOwnPassword(ada, "old-password-123", "1234567");
+  auto too_short = users.ChangeOwnPassword(Principal::OfUser(ada), "old-password-123", "1234567");
   REQUIRE_FALSE(too_short.ok());
   CHECK(too_short.error().code == ErrorCode::kInvalidArgument);
   CHECK_THAT(too_short.error().message, Catch::Contains("newPassword"));
@@ -280,7 +281,7 @@ TEST_CASE_METHOD(UserFixture, "ChangeOwnPassword refuses a wrong current passwor
 
 TEST_CASE_METHOD(UserFixture, "ChangeOwnPassword stores the new password", "[service]") {
   UserRecord ada = AddUser("ada@example.com", {"Viewer"}, "old-password-123");
-  REQUIRE(users.ChangeOwnPassword(ada, "old-password-123", "new-password-456").ok());
+  REQUIRE(users.ChangeOwnPassword(Principal::OfUser(ada), "old-password-123", "new-password-456").ok());
   UserRecord stored = Stored(ada.id);
   CHECK(stored.password_hash != ada.password_hash);
   CHECK(VerifyPassword("new-password-456", stored.password_hash));
@@ -298,9 +299,9 @@ TEST_CASE_METHOD(UserFixture, "ResetPassword moves the user's generation on by o
 
 TEST_CASE_METHOD(UserFixture, "ChangeOwnPassword moves the generation on, a refused change does not", "[service]") {
   UserRecord ada = AddUser("ada@example.com", {"Viewer"}, "old-password-123");
-  CHECK_FALSE(users.ChangeOwnPassword(ada, "old-password-123", "short").ok());
+  CHECK_FALSE(users.ChangeOwnPassword(Principal::OfUser(ada), "old-password-123", "short").ok());
   CHECK(Stored(ada.id).generation == 0);
-  REQUIRE(users.ChangeOwnPassword(ada, "old-password-123", "new-password-456").ok());
+  REQUIRE(users.ChangeOwnPassword(Principal::OfUser(ada), "old-password-123", "new-password-456").ok());
   CHECK(Stored(ada.id).generation == 1);
 }
 
@@ -324,12 +325,13 @@ TEST_CASE_METHOD(UserFixture, "SetRoles moves the generation on only when it tak
   // Refused (the last administrator): nothing changes.
   CHECK_FALSE(users.SetRoles(second.id, {"Viewer"}).ok());
   CHECK(Stored(second.id).generation == 0);
-  // The returned record is the stored one.
+  // The answer shows the stored roles.
   auto promoted = users.SetRoles(first.id, {kAdmin});
   REQUIRE(promoted.ok());
-  CHECK(promoted->generation == 1);
+  CHECK(promoted->roles == std::vector<std::string>{kAdmin});
+  CHECK(Stored(first.id).generation == 1);
   auto removed = users.SetRoles(first.id, {});
   REQUIRE(removed.ok());
-  CHECK(removed->generation == 2);
+  CHECK(removed->roles.empty());
   CHECK(Stored(first.id).generation == 2);
 }

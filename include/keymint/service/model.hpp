@@ -1,0 +1,78 @@
+// The domain model: what the services take and return, apart from how the
+// store keeps it. None of these types carries a password hash or a secret
+// hash; those stay in the store's records (keymint/store/records.hpp) and in
+// the services that check them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "keymint/store/records.hpp"
+
+namespace keymint {
+
+// Who is calling, as authenticated now: a user (by password or one of their
+// access keys) or a service account (by its own credentials).
+struct Principal {
+  enum class Kind { kUser, kServiceAccount };
+
+  std::string id;                  // the user's id, or the service account's
+  std::string name;                // what records it creates show as createdBy: the user's email, the account's name
+  std::vector<std::string> roles;  // as stored now, never as the token claimed
+  Kind kind = Kind::kUser;
+
+  bool IsUser() const { return kind == Kind::kUser; }
+  bool IsAdmin() const;
+
+  static Principal OfUser(const UserRecord& user);
+  static Principal OfServiceAccount(const CredentialRecord& account);
+};
+
+struct User {
+  std::string id;
+  std::string email;  // the username
+  std::vector<std::string> roles;
+  std::string created_by;
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+  std::optional<int64_t> last_login_ms;
+
+  static User From(const UserRecord& record);
+};
+
+struct AccessKey {
+  std::string id;
+  std::string name;
+  std::string client_id;
+  std::string owner_id;
+  std::string created_by;  // the owner's email
+  int64_t created_at_ms = 0;
+  std::optional<int64_t> last_login_ms;
+
+  static AccessKey From(const CredentialRecord& record);
+};
+
+struct ServiceAccount {
+  std::string id;
+  std::string name;
+  std::string client_id;
+  std::string created_by;
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+  bool enabled = true;
+  std::vector<std::string> roles;
+  std::optional<int64_t> last_login_ms;
+
+  static ServiceAccount From(const CredentialRecord& record);
+};
+
+// Something just created together with the secret shown once (only here).
+template <typename T>
+struct WithSecret {
+  T value;
+  std::string secret;
+};
+
+}  // namespace keymint

@@ -1,0 +1,34 @@
+#include "keymint/service/model.hpp"
+
+#include <algorithm>
+
+#include "keymint/service/roles.hpp"
+
+namespace keymint {
+
+bool Principal::IsAdmin() const { return std::find(roles.begin(), roles.end(), kSystemAdministrator) != roles.end(); }
+
+Principal Principal::OfUser(const UserRecord& user) { return {user.id, user.email, user.roles, Kind::kUser}; }
+
+Principal Principal::OfServiceAccount(const CredentialRecord& account) {
+  return {account.id, account.name, account.roles, Kind::kServiceAccount};
+}
+
+User User::From(const UserRecord& record) {
+  return {record.id,           record.email,         record.roles,
+          record.created_by,   record.created_at_ms, record.updated_at_ms,
+          record.last_login_ms};
+}
+
+AccessKey AccessKey::From(const CredentialRecord& record) {
+  return {record.id,         record.name,          record.client_id,    record.owner_id,
+          record.created_by, record.created_at_ms, record.last_login_ms};
+}
+
+ServiceAccount ServiceAccount::From(const CredentialRecord& record) {
+  return {record.id,         record.name,          record.client_id,
+          record.created_by, record.created_at_ms, record.updated_at_ms,
+          record.enabled,    record.roles,         record.last_login_ms};
+}
+
+}  // namespace keymint
