@@ -14,6 +14,10 @@ namespace {
 
 constexpr int64_t kLeewayMillis = 1000;
 
+// For t >= 0 and any whole second s: t >= s * 1000 exactly when
+// FloorSeconds(t) >= s, with no multiplication to overflow.
+int64_t FloorSeconds(int64_t unix_millis) { return unix_millis / 1000; }
+
 const json::string* StringClaim(const json::object& claims, std::string_view name) {
   const json::value* v = claims.if_contains(name);
   return v && v->is_string() ? &v->get_string() : nullptr;
@@ -61,10 +65,11 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
   const std::optional<uint64_t> generation = GenerationClaim(claims);
   if (!generation) return Error::Unauthenticated("invalid token generation");
   // Refused from the exp instant on; nbf gets the 1 s of leeway for clock
-  // granularity (iat and nbf are whole seconds, rounded down).
+  // granularity (iat and nbf are whole seconds, rounded down). Compared in
+  // whole seconds, as the claims are: a claim times 1000 could overflow.
   const int64_t now_ms = clock_.NowMillis();
-  if (now_ms >= *exp * 1000) return Error::Unauthenticated("token expired");
-  if (nbf && now_ms + kLeewayMillis < *nbf * 1000) return Error::Unauthenticated("token not yet valid");
+  if (FloorSeconds(now_ms) >= *exp) return Error::Unauthenticated("token expired");
+  if (nbf && FloorSeconds(now_ms + kLeewayMillis) < *nbf) return Error::Unauthenticated("token not yet valid");
 
   const std::string_view subject(sub->data(), sub->size());
   const json::string* client_id = StringClaim(claims, "client_id");

@@ -459,6 +459,21 @@ TEST_CASE_METHOD(AuthFixture, "a disable and re-enable in the same millisecond a
   CHECK(Auth(after->jwt).ok());
 }
 
+TEST_CASE_METHOD(AuthFixture, "exp and nbf far in the future are compared without overflow", "[service]") {
+  // Found by the router fuzz target: exp * 1000 overflowed (undefined
+  // behaviour). 9223372036854776 s is the first value for which it does.
+  constexpr int64_t kOverflowsInMillis = INT64_MAX / 1000 + 1;
+  json::object claims = JwtClaims(PasswordToken());
+  claims["exp"] = kOverflowsInMillis;
+  CHECK(Auth(Sign(claims)).ok());  // expires in 292 million years: not expired
+  claims["exp"] = INT64_MAX;
+  CHECK(Auth(Sign(claims)).ok());
+  claims["nbf"] = kOverflowsInMillis;
+  RequireRejected(Sign(claims));  // not valid for 292 million years
+  claims["nbf"] = INT64_MAX;
+  RequireRejected(Sign(claims));
+}
+
 TEST_CASE_METHOD(AuthFixture, "an absent gen counts as 0 and a gen that is not a non-negative integer is refused",
                  "[service]") {
   json::object claims = JwtClaims(PasswordToken());
