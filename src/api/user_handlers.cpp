@@ -41,8 +41,8 @@ Result<Response> CreateUser(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto roles, RequireStringArray(body, "roles"));
   ASSIGN_OR_RETURN(auto created, c.services.users.Create(c.principal->name, email, roles));
   return SecretResponse(
-      201, json::object{
-               {"id", created.user.id}, {"username", created.user.email}, {"tempPassword", created.temp_password}});
+      201,
+      json::object{{"id", created.user.id}, {"username", created.user.email}, {"tempPassword", created.temp_password}});
 }
 
 Result<Response> GetUser(const RequestContext& c) {
@@ -71,8 +71,7 @@ Result<Response> ChangeOwnPassword(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto body, ParseJsonObject(c.request));
   ASSIGN_OR_RETURN(auto current, RequireString(body, "currentPassword"));
   ASSIGN_OR_RETURN(auto replacement, RequireString(body, "newPassword"));
-  RETURN_IF_ERROR(
-      c.services.users.ChangeOwnPassword(*c.principal, current, replacement, c.request.remote_address));
+  RETURN_IF_ERROR(c.services.users.ChangeOwnPassword(*c.principal, current, replacement, c.request.remote_address));
   return JsonResponse(200, json::object{});
 }
 

@@ -43,8 +43,8 @@ Result<WithSecret<AccessKey>> AccessKeyService::Create(const Principal& owner, s
       return Error::InvalidArgument("a user can have at most " + std::to_string(max_per_user_) +
                                     " access keys; delete one first");
     }
-    ASSIGN_OR_RETURN(issued, NewCredential(tx, hasher_, CredentialKind::kAccessKey, name, owner.id, owner.name,
-                                           clock_.NowMillis()));
+    ASSIGN_OR_RETURN(
+        issued, NewCredential(tx, hasher_, CredentialKind::kAccessKey, name, owner.id, owner.name, clock_.NowMillis()));
     return tx.CreateCredential(issued.record);
   }));
   return WithSecret<AccessKey>{AccessKey::From(issued.record), std::move(issued.secret)};

@@ -46,7 +46,7 @@ class ServiceAccountService {
 
   // `created_by` is what the record will show as its creator (the caller's name).
   Result<WithSecret<ServiceAccount>> Create(std::string_view created_by, std::string_view name,
-                                  const std::vector<std::string>& roles);
+                                            const std::vector<std::string>& roles);
   Result<std::vector<ServiceAccount>> List() const;       // by creation time
   Result<ServiceAccount> Get(std::string_view id) const;  // NotFound for an access key's id
   // Returns the account as it is after the change.
