@@ -14,14 +14,6 @@ Result<CredentialRecord> OwnKey(std::optional<CredentialRecord> found, const Pri
   return std::move(*found);
 }
 
-Result<std::vector<AccessKey>> Keys(Result<std::vector<CredentialRecord>> records) {
-  ASSIGN_OR_RETURN(auto listed, std::move(records));
-  std::vector<AccessKey> keys;
-  keys.reserve(listed.size());
-  for (const auto& record : listed) keys.push_back(AccessKey::From(record));
-  return keys;
-}
-
 }  // namespace
 
 AccessKeyService::AccessKeyService(Store& store, const crypto::SecretHasher& hasher, const Clock& clock,
@@ -53,7 +45,7 @@ Result<WithSecret<AccessKey>> AccessKeyService::Create(const Principal& owner, s
 Result<std::vector<AccessKey>> AccessKeyService::ListOwn(const Principal& owner) const {
   CredentialQuery query;
   query.owner_id = owner.id;
-  return Keys(store_.ListCredentials(query));
+  return ViewsOf<AccessKey>(store_.ListCredentials(query));
 }
 
 Result<AccessKey> AccessKeyService::GetOwn(const Principal& owner, std::string_view id) const {
@@ -93,7 +85,7 @@ Result<std::vector<AccessKey>> AccessKeyService::ListAll(const AccessKeyFilter& 
     if (!owner) return std::vector<AccessKey>();
     query.owner_id = owner->id;
   }
-  return Keys(store_.ListCredentials(query));
+  return ViewsOf<AccessKey>(store_.ListCredentials(query));
 }
 
 Status AccessKeyService::DeleteAny(std::string_view id) {

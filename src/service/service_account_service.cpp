@@ -52,11 +52,7 @@ Result<WithSecret<ServiceAccount>> ServiceAccountService::Create(std::string_vie
 Result<std::vector<ServiceAccount>> ServiceAccountService::List() const {
   CredentialQuery query;
   query.kind = CredentialKind::kServiceAccount;
-  ASSIGN_OR_RETURN(auto listed, store_.ListCredentials(query));
-  std::vector<ServiceAccount> accounts;
-  accounts.reserve(listed.size());
-  for (const auto& record : listed) accounts.push_back(ServiceAccount::From(record));
-  return accounts;
+  return ViewsOf<ServiceAccount>(store_.ListCredentials(query));
 }
 
 Result<ServiceAccount> ServiceAccountService::Get(std::string_view id) const {

@@ -96,13 +96,7 @@ Result<NewUser> UserService::Create(std::string_view created_by, std::string_vie
   return NewUser{User::From(user), temp_password};
 }
 
-Result<std::vector<User>> UserService::List() const {
-  ASSIGN_OR_RETURN(auto listed, store_.ListUsers());
-  std::vector<User> users;
-  users.reserve(listed.size());
-  for (const auto& record : listed) users.push_back(User::From(record));
-  return users;
-}
+Result<std::vector<User>> UserService::List() const { return ViewsOf<User>(store_.ListUsers()); }
 
 Result<User> UserService::Get(std::string_view id) const {
   ASSIGN_OR_RETURN(auto found, store_.GetUser(id));

@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "keymint/common/result.hpp"
 #include "keymint/store/records.hpp"
 
 namespace keymint {
@@ -67,6 +69,16 @@ struct ServiceAccount {
 
   static ServiceAccount From(const CredentialRecord& record);
 };
+
+// The views of a list of records, in order (View::From each), or the list's error.
+template <typename View, typename Record>
+Result<std::vector<View>> ViewsOf(Result<std::vector<Record>> records) {
+  ASSIGN_OR_RETURN(auto listed, std::move(records));
+  std::vector<View> views;
+  views.reserve(listed.size());
+  for (const auto& record : listed) views.push_back(View::From(record));
+  return views;
+}
 
 // Something just created together with the secret shown once (only here).
 template <typename T>
