@@ -68,11 +68,12 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
   return pointers;
 }
 
-// Forks and execs KEYMINT_BINARY with `args` (argv[1..]) in `cwd`, stdout and
+// Forks and execs `binary` with `args` (argv[1..]) in `cwd`, stdout and
 // stderr going to the given files ("" = /dev/null). Returns the child's pid.
-int Spawn(std::vector<std::string> args, const std::map<std::string, std::string>& env_overrides,
-          const std::string& cwd, const std::string& stdout_path, const std::string& stderr_path) {
-  args.insert(args.begin(), KEYMINT_BINARY);
+int Spawn(const std::string& binary, std::vector<std::string> args,
+          const std::map<std::string, std::string>& env_overrides, const std::string& cwd,
+          const std::string& stdout_path, const std::string& stderr_path) {
+  args.insert(args.begin(), binary);
   std::vector<std::string> env = BuildEnvironment(env_overrides);
   std::vector<char*> argv = CStrings(args);
   std::vector<char*> envp = CStrings(env);
@@ -190,7 +191,7 @@ KeymintProcess::KeymintProcess(ProcessOptions options) {
   std::vector<std::string> args = {"serve",      "--listen", "127.0.0.1:0", "--data-dir", data_dir_,
                                    "--keys-dir", keys_dir_,  "--threads",   "2"};
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
-  pid_ = Spawn(args, options.env, work_dir_, work_dir_ + "/stdout.log", stderr_path_);
+  pid_ = Spawn(KEYMINT_BINARY, args, options.env, work_dir_, work_dir_ + "/stdout.log", stderr_path_);
   if (pid_ < 0) {
     const std::string why = std::strerror(errno);
     pid_ = -1;
@@ -243,23 +244,29 @@ std::string KeymintProcess::StderrText() const {
   return ReadWholeFile(stderr_path_);
 }
 
-CommandResult RunKeymint(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+ProgramResult RunProgram(const std::string& binary, const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env, std::chrono::seconds timeout,
+                         bool merge_output) {
   const std::string work_dir = MakeTempDir();
-  const std::string output_path = work_dir + "/output.log";
-  const int pid = Spawn(args, env, work_dir, output_path, output_path);
+  const std::string out_path = work_dir + "/stdout.log";
+  const std::string err_path = merge_output ? out_path : work_dir + "/stderr.log";
+  const int pid = Spawn(binary, args, env, work_dir, out_path, err_path);
   if (pid < 0) {
     RemoveTree(work_dir);
     FAIL("fork failed: " << std::strerror(errno));
   }
   int decoded = 0;
-  // A command that should end quickly but keeps running (for instance a
-  // server that ignored a bad setting) is killed after 15 s.
-  if (!WaitFor(pid, std::chrono::seconds(15), &decoded)) {
-    decoded = TerminateAndReap(pid, SIGKILL, std::chrono::seconds(10));
-  }
-  CommandResult result{decoded, ReadWholeFile(output_path)};
+  // A command that should end but keeps running (for instance a server that
+  // ignored a bad setting) is killed at the timeout.
+  if (!WaitFor(pid, timeout, &decoded)) decoded = TerminateAndReap(pid, SIGKILL, std::chrono::seconds(10));
+  ProgramResult result{decoded, ReadWholeFile(out_path), merge_output ? std::string() : ReadWholeFile(err_path)};
   RemoveTree(work_dir);
   return result;
+}
+
+CommandResult RunKeymint(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+  ProgramResult result = RunProgram(KEYMINT_BINARY, args, env, std::chrono::seconds(15), /*merge_output=*/true);
+  return {result.exit_code, std::move(result.out)};
 }
 
 }  // namespace keymint::testing

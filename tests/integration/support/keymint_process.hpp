@@ -6,6 +6,7 @@
 // directory is a temporary directory, so no config/keymint.toml is picked up.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -77,6 +78,18 @@ struct CommandResult {
   std::string output;
 };
 CommandResult RunKeymint(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+
+// Runs any program to completion (killed after `timeout`), with the same
+// environment rules and a temporary working directory. stdout and stderr
+// apart unless `merge_output` (then all of it is in `out`).
+struct ProgramResult {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+ProgramResult RunProgram(const std::string& binary, const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env, std::chrono::seconds timeout,
+                         bool merge_output = false);
 
 // mkdtemp under $TMPDIR (or /tmp); the caller removes it (RemoveTree).
 std::string MakeTempDir();

@@ -1,0 +1,464 @@
+#include "load/load_run.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <deque>
+#include <latch>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace keymint::load {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using TimePoint = Clock::time_point;
+
+namespace {
+
+constexpr auto kRelaxed = std::memory_order_relaxed;
+constexpr auto kSweepInterval = std::chrono::milliseconds(50);
+constexpr std::size_t kMaxAnswerBytes = 1024 * 1024;
+
+uint64_t Nanos(Clock::duration d) {
+  return static_cast<uint64_t>(std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(d).count()));
+}
+
+// The clock every thread measures against, fixed once all are connected.
+struct Timeline {
+  TimePoint start;         // load begins
+  TimePoint window_start;  // warm-up ends
+  TimePoint window_end;    // no request starts from here on
+  TimePoint hard_stop;     // anything still unanswered is given up
+
+  bool InWindow(TimePoint t) const { return t >= window_start && t < window_end; }
+};
+
+class Worker;
+
+// One keep-alive connection: send a prepared request, read one answer, repeat.
+class Connection {
+ public:
+  Connection(Worker& worker, net::io_context& io) : worker_(worker), socket_(io) {}
+
+  void Connect();
+  void Send(const std::string& request, TimePoint start);
+  // Closes the socket; completions already queued see a new epoch and do nothing.
+  void Abort();
+  // Gives up on the request in flight (the caller counted it) and reconnects.
+  void Reset();
+
+  bool busy() const { return busy_; }
+  TimePoint start() const { return start_; }
+  TimePoint sent() const { return sent_; }
+
+ private:
+  void OnConnect(uint64_t epoch, beast::error_code ec);
+  void OnWrite(uint64_t epoch, beast::error_code ec);
+  void OnRead(uint64_t epoch, beast::error_code ec);
+  void Lost();
+
+  Worker& worker_;
+  tcp::socket socket_;
+  beast::flat_buffer buffer_;
+  std::optional<http::response_parser<http::string_body>> parser_;
+  const std::string* request_ = nullptr;
+  TimePoint start_{};
+  TimePoint sent_{};
+  uint64_t epoch_ = 0;
+  bool busy_ = false;
+  bool retried_ = false;        // the request in flight was already resent once
+  uint64_t answered_here_ = 0;  // answers on this socket
+};
+
+class Worker {
+ public:
+  Worker(const RunSettings& settings, const std::vector<std::string>& requests, std::size_t first_request,
+         int connections, double rate, uint64_t seed, LiveCounters& counters)
+      : settings_(settings),
+        requests_(requests),
+        next_request_(first_request % requests.size()),
+        counters_(counters),
+        pacer_(io_),
+        sweeper_(io_) {
+    if (rate > 0) schedule_.emplace(rate, settings.arrivals, seed);
+    for (int i = 0; i < connections; ++i) connections_.push_back(std::make_unique<Connection>(*this, io_));
+  }
+
+  // Connects all; returns the first error (empty when all connected).
+  std::string ConnectAll(const tcp::resolver::results_type& endpoints) {
+    endpoints_ = endpoints;
+    connecting_ = true;
+    for (auto& connection : connections_) connection->Connect();
+    io_.run();
+    io_.restart();
+    connecting_ = false;
+    return connect_error_;
+  }
+
+  void Run(const Timeline& timeline) {
+    timeline_ = timeline;
+    for (auto& connection : connections_) idle_.push_back(connection.get());
+    if (schedule_) {
+      next_arrival_ = timeline_.start + schedule_->Next();
+      Pace();
+    } else {
+      Dispatch();
+    }
+    Sweep();
+    io_.run();
+  }
+
+  // --- called by connections ---
+  const tcp::resolver::results_type& endpoints() const { return endpoints_; }
+  std::size_t max_answer_bytes() const { return kMaxAnswerBytes; }
+  const std::string& token_member() const { return settings_.token_member; }
+
+  void Connected(Connection& connection, beast::error_code ec) {
+    if (connecting_) {
+      if (ec && connect_error_.empty()) connect_error_ = ec.message();
+      return;
+    }
+    if (ec) {
+      // The server is gone or refusing: try again shortly rather than spin.
+      auto timer = std::make_shared<net::steady_timer>(io_, std::chrono::milliseconds(100));
+      timer->async_wait([this, timer, &connection](beast::error_code) {
+        if (!stopping_) connection.Connect();
+      });
+      return;
+    }
+    counters_.reconnects.fetch_add(1, kRelaxed);
+    if (connection.busy()) return;  // it reconnected to resend its request
+    Idle(connection);
+  }
+
+  void Answered(Connection& connection, unsigned status, bool has_token) {
+    const TimePoint now = Clock::now();
+    counters_.answers.fetch_add(1, kRelaxed);
+    if (timeline_.InWindow(connection.start())) {
+      counters_.latency.Record(Nanos(now - connection.start()));
+      counters_.service_time.Record(Nanos(now - connection.sent()));
+      if (status == 200 && has_token) {
+        counters_.ok.fetch_add(1, kRelaxed);
+      } else if (status == 200) {
+        counters_.no_token.fetch_add(1, kRelaxed);
+      } else {
+        counters_.by_status[status < counters_.by_status.size() ? status : 0].fetch_add(1, kRelaxed);
+      }
+    }
+  }
+
+  void Failed(Connection& connection) {
+    if (timeline_.InWindow(connection.start())) counters_.connection_errors.fetch_add(1, kRelaxed);
+  }
+
+  void Idle(Connection& connection) {
+    if (stopping_) return;
+    idle_.push_back(&connection);
+    Dispatch();
+  }
+
+ private:
+  const std::string& NextRequest() {
+    const std::string& request = requests_[next_request_];
+    if (++next_request_ == requests_.size()) next_request_ = 0;
+    return request;
+  }
+
+  void Dispatch() {
+    if (schedule_) {
+      while (!backlog_.empty() && !idle_.empty()) {
+        Connection* connection = idle_.front();
+        idle_.pop_front();
+        connection->Send(NextRequest(), backlog_.front());
+        backlog_.pop_front();
+      }
+    } else {
+      const TimePoint now = Clock::now();
+      while (!idle_.empty() && now < timeline_.window_end) {
+        Connection* connection = idle_.front();
+        idle_.pop_front();
+        connection->Send(NextRequest(), now);
+      }
+    }
+    MaybeFinish();
+  }
+
+  // Moves every arrival that is due into the backlog, then sleeps until the next.
+  void Pace() {
+    const TimePoint now = Clock::now();
+    while (next_arrival_ <= now && next_arrival_ < timeline_.window_end) {
+      backlog_.push_back(next_arrival_);
+      next_arrival_ = timeline_.start + schedule_->Next();
+    }
+    if (next_arrival_ >= timeline_.window_end) pacing_done_ = true;
+    Dispatch();
+    if (pacing_done_) return;
+    pacer_.expires_at(next_arrival_);
+    pacer_.async_wait([this](beast::error_code ec) {
+      if (!ec && !stopping_) Pace();
+    });
+  }
+
+  // Times out requests that waited too long, and ends the run at the hard stop.
+  void Sweep() {
+    const TimePoint now = Clock::now();
+    if (now >= timeline_.hard_stop) return Stop(/*give_up=*/true);
+    for (auto& connection : connections_) {
+      if (connection->busy() && now - connection->sent() >= settings_.timeout) {
+        if (timeline_.InWindow(connection->start())) counters_.timeouts.fetch_add(1, kRelaxed);
+        connection->Reset();
+      }
+    }
+    sweeper_.expires_after(kSweepInterval);
+    sweeper_.async_wait([this](beast::error_code ec) {
+      if (!ec && !stopping_) Sweep();
+    });
+  }
+
+  void MaybeFinish() {
+    if (stopping_ || Clock::now() < timeline_.window_end) return;
+    if (schedule_ && (!pacing_done_ || !backlog_.empty())) return;
+    for (auto& connection : connections_) {
+      if (connection->busy()) return;
+    }
+    Stop(/*give_up=*/false);
+  }
+
+  void Stop(bool give_up) {
+    if (stopping_) return;
+    stopping_ = true;
+    if (give_up) {
+      for (const TimePoint start : backlog_) {
+        if (timeline_.InWindow(start)) counters_.unsent.fetch_add(1, kRelaxed);
+      }
+      for (auto& connection : connections_) {
+        if (connection->busy() && timeline_.InWindow(connection->start())) {
+          counters_.timeouts.fetch_add(1, kRelaxed);
+        }
+      }
+    }
+    backlog_.clear();
+    pacer_.cancel();
+    sweeper_.cancel();
+    for (auto& connection : connections_) connection->Abort();
+  }
+
+  const RunSettings& settings_;
+  const std::vector<std::string>& requests_;
+  std::size_t next_request_;
+  LiveCounters& counters_;
+  net::io_context io_{1};
+  net::steady_timer pacer_;
+  net::steady_timer sweeper_;
+  std::optional<ArrivalSchedule> schedule_;
+  tcp::resolver::results_type endpoints_;
+  std::vector<std::unique_ptr<Connection>> connections_;
+  std::deque<Connection*> idle_;
+  std::deque<TimePoint> backlog_;  // scheduled starts waiting for a free connection
+  TimePoint next_arrival_{};
+  Timeline timeline_{};
+  bool connecting_ = false;
+  bool pacing_done_ = false;
+  bool stopping_ = false;
+  std::string connect_error_;
+};
+
+void Connection::Connect() {
+  const uint64_t epoch = ++epoch_;
+  socket_ = tcp::socket(socket_.get_executor());
+  answered_here_ = 0;
+  buffer_.clear();
+  net::async_connect(socket_, worker_.endpoints(),
+                     [this, epoch](beast::error_code ec, const tcp::endpoint&) { OnConnect(epoch, ec); });
+}
+
+void Connection::OnConnect(uint64_t epoch, beast::error_code ec) {
+  if (epoch != epoch_) return;
+  if (!ec) {
+    beast::error_code ignored;
+    socket_.set_option(tcp::no_delay(true), ignored);
+  }
+  worker_.Connected(*this, ec);
+  if (!ec && busy_) {  // resend the request the server dropped (see Lost)
+    sent_ = std::chrono::steady_clock::now();
+    parser_.emplace();
+    parser_->body_limit(worker_.max_answer_bytes());
+    net::async_write(socket_, net::buffer(*request_),
+                     [this, epoch](beast::error_code e, std::size_t) { OnWrite(epoch, e); });
+  }
+}
+
+void Connection::Send(const std::string& request, TimePoint start) {
+  busy_ = true;
+  retried_ = false;
+  request_ = &request;
+  start_ = start;
+  sent_ = Clock::now();
+  parser_.emplace();
+  parser_->body_limit(worker_.max_answer_bytes());
+  const uint64_t epoch = epoch_;
+  net::async_write(socket_, net::buffer(request),
+                   [this, epoch](beast::error_code ec, std::size_t) { OnWrite(epoch, ec); });
+}
+
+void Connection::OnWrite(uint64_t epoch, beast::error_code ec) {
+  if (epoch != epoch_) return;
+  if (ec) return Lost();
+  http::async_read(socket_, buffer_, *parser_, [this, epoch](beast::error_code e, std::size_t) { OnRead(epoch, e); });
+}
+
+void Connection::OnRead(uint64_t epoch, beast::error_code ec) {
+  if (epoch != epoch_) return;
+  if (ec) return Lost();
+  busy_ = false;
+  ++answered_here_;
+  const auto& answer = parser_->get();
+  const unsigned status = answer.result_int();
+  const bool keep_alive = answer.keep_alive();
+  worker_.Answered(*this, status, status == 200 && answer.body().find(worker_.token_member()) != std::string::npos);
+  parser_.reset();
+  if (keep_alive) return worker_.Idle(*this);
+  Connect();  // the server asked to close; Worker::Connected makes it idle again
+}
+
+void Connection::Lost() {
+  // A server may close a keep-alive connection it thinks idle just as we
+  // reuse it; a token request is safe to repeat, so resend it once on a new
+  // connection, its latency still counted from the original start.
+  if (answered_here_ > 0 && !retried_) {
+    retried_ = true;
+    return Connect();
+  }
+  busy_ = false;
+  worker_.Failed(*this);
+  Connect();
+}
+
+void Connection::Reset() {
+  busy_ = false;
+  Abort();
+  Connect();
+}
+
+void Connection::Abort() {
+  ++epoch_;
+  beast::error_code ignored;
+  socket_.close(ignored);
+}
+
+}  // namespace
+
+uint64_t RunResult::error_count() const {
+  uint64_t total = 0;
+  for (const auto& [name, count] : errors) total += count;
+  return total;
+}
+
+Result<RunResult> RunLoad(const RunSettings& settings, const std::vector<std::string>& requests,
+                          const std::function<void(const Progress&)>& on_progress) {
+  if (requests.empty()) return Error::InvalidArgument("no requests to send");
+  tcp::resolver::results_type endpoints;
+  try {
+    net::io_context io;
+    endpoints = tcp::resolver(io).resolve(settings.host, settings.port);
+  } catch (const boost::system::system_error& e) {
+    return Error::Unavailable("cannot resolve " + settings.host + ": " + e.what());
+  }
+
+  const int threads = settings.threads;
+  std::vector<std::unique_ptr<LiveCounters>> counters;
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int i = 0; i < threads; ++i) {
+    const int connections = settings.connections / threads + (i < settings.connections % threads ? 1 : 0);
+    counters.push_back(std::make_unique<LiveCounters>());
+    workers.push_back(std::make_unique<Worker>(
+        settings, requests, requests.size() * static_cast<std::size_t>(i) / static_cast<std::size_t>(threads),
+        connections, settings.rate / threads, settings.seed + i, *counters.back()));
+  }
+
+  // Every thread connects first; the clock starts once all have.
+  std::latch connected(threads);
+  std::latch go(1);
+  std::mutex error_mutex;
+  std::string connect_error;
+  bool aborted = false;
+  Timeline timeline;
+  std::atomic<int> running{threads};
+  std::vector<std::thread> pool;
+  for (int i = 0; i < threads; ++i) {
+    pool.emplace_back([&, i] {
+      const std::string error = workers[static_cast<std::size_t>(i)]->ConnectAll(endpoints);
+      if (!error.empty()) {
+        const std::lock_guard lock(error_mutex);
+        if (connect_error.empty()) connect_error = error;
+      }
+      connected.count_down();
+      go.wait();
+      if (!aborted) workers[static_cast<std::size_t>(i)]->Run(timeline);
+      running.fetch_sub(1);
+    });
+  }
+  connected.wait();
+  aborted = !connect_error.empty();
+  timeline.start = Clock::now();
+  timeline.window_start = timeline.start + settings.warmup;
+  timeline.window_end = timeline.window_start + settings.duration;
+  timeline.hard_stop = timeline.window_end + settings.timeout;
+  go.count_down();
+
+  auto next_tick = timeline.start + std::chrono::seconds(1);
+  while (!aborted && running.load() > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const TimePoint now = Clock::now();
+    if (now < next_tick || !on_progress) continue;
+    next_tick += std::chrono::seconds(1);
+    Progress progress{std::chrono::duration<double>(now - timeline.start).count(), now < timeline.window_start, 0, 0,
+                      0};
+    LatencyHistogram latency;
+    for (const auto& c : counters) {
+      progress.answers += c->answers.load(kRelaxed);
+      progress.errors += c->no_token.load(kRelaxed) + c->timeouts.load(kRelaxed) + c->connection_errors.load(kRelaxed) +
+                         c->unsent.load(kRelaxed);
+      for (const auto& n : c->by_status) progress.errors += n.load(kRelaxed);
+      latency.Add(c->latency);
+    }
+    progress.p99_ns = latency.ValueAtPercentile(99);
+    on_progress(progress);
+  }
+  for (auto& thread : pool) thread.join();
+  if (aborted) {
+    return Error::Unavailable("cannot connect to " + settings.host + ":" + settings.port + ": " + connect_error);
+  }
+
+  RunResult result;
+  result.measured_seconds = std::chrono::duration<double>(settings.duration).count();
+  const auto add_error = [&result](const std::string& name, uint64_t n) {
+    if (n > 0) result.errors[name] += n;
+  };
+  for (const auto& c : counters) {
+    result.latency.Add(c->latency);
+    result.service_time.Add(c->service_time);
+    result.ok += c->ok.load();
+    result.reconnects += c->reconnects.load();
+    for (std::size_t status = 0; status < c->by_status.size(); ++status) {
+      add_error(status == 0 ? std::string("other-status") : std::to_string(status), c->by_status[status].load());
+    }
+    add_error("no-token", c->no_token.load());
+    add_error("timeout", c->timeouts.load());
+    add_error("connection", c->connection_errors.load());
+    add_error("unsent", c->unsent.load());
+  }
+  return result;
+}
+
+}  // namespace keymint::load

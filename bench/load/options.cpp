@@ -1,0 +1,245 @@
+#include "load/options.hpp"
+
+#include <boost/url/parse.hpp>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace keymint::load {
+
+namespace {
+
+constexpr std::string_view kHelp = R"(keymint-bench: load generator for OAuth 2.0 client-credentials token endpoints
+
+usage: keymint-bench --url URL (--credentials FILE | --create N --admin-email EMAIL) [options]
+
+What to send
+  --url URL             keymint's base URL, http://HOST:PORT[/PREFIX] (the mode adds
+                        /api/v1/token or /api/v2/token), or with --mode form the token
+                        endpoint's own URL. http only.
+  --mode MODE           v1        POST /api/v1/token, JSON {"grantType","clientId","clientSecret"}
+                        v2-basic  POST /api/v2/token, grant_type=client_credentials,
+                                  credentials in HTTP Basic (the default)
+                        v2-post   POST /api/v2/token, credentials in the form body
+                        form      POST --form's body with HTTP Basic credentials to --url:
+                                  drives any OAuth 2.0 server
+  --form BODY           the form body in form mode (default grant_type=client_credentials)
+
+Credentials (requests go round-robin over them)
+  --credentials FILE    one "clientId,secret" per line; blank lines and lines starting
+                        with '#' are skipped
+  --create N            create N credentials through keymint's API before the run and
+                        delete them after it
+  --create-kind KIND    access-key (default; keymint allows 20 per user) or service-account
+  --admin-email EMAIL   the user who creates them (password grant); the password comes
+                        from --admin-password or $KEYMINT_BENCH_ADMIN_PASSWORD
+  --keep-created FILE   keep the created credentials and write them to FILE
+
+Load
+  -c, --connections N   keep-alive connections (default 16)
+  -t, --threads N       client I/O threads; connections and rate are split among them
+                        (default 1)
+  --rate R              open loop: offer R requests/s on a schedule fixed in advance and
+                        measure each latency from the request's scheduled time, so a slow
+                        answer is charged to every request it held up (no coordinated
+                        omission). Without --rate: closed loop, each connection sends its
+                        next request as soon as the previous answer arrives (maximum
+                        throughput).
+  --arrivals KIND       open-loop gaps: poisson (default) or uniform
+  -d, --duration S      seconds measured (default 10)
+  --warmup S            seconds of load before measuring (default 2)
+  --timeout S           a request unanswered this long counts as an error (default 10)
+  --seed N              seed of the Poisson schedule (default random)
+
+Output
+  --json                print the report as one JSON object on stdout
+  --progress WHEN       auto (default: when stderr is a terminal), on or off: a live line
+                        with the rate, errors and p99 so far
+  --allow-errors        exit 0 even if some answers were not 200
+
+Exit status: 0 when every measured answer was a 200 with an access token; 1 when any
+was not (or timed out, or was never sent because the server fell behind the offered
+rate); 2 on a usage or set-up error.
+
+Example: keymint-bench --url http://127.0.0.1:8080 --create 20 --admin-email admin@keymint.local \
+           --mode v2-basic -c 32 --rate 2000 -d 30
+)";
+
+bool ParseInt(std::string_view text, int min, int max, int& out) {
+  int value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) return false;
+  out = value;
+  return true;
+}
+
+bool ParseSeconds(std::string_view text, double min, double& out) {
+  // std::from_chars for double is in GCC 12's library.
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) || value < min || value > 1e7) {
+    return false;
+  }
+  out = value;
+  return true;
+}
+
+Error Usage(std::string message) { return Error::InvalidArgument(std::move(message)); }
+
+Status ParseUrl(std::string_view text, Options& options) {
+  auto parsed = boost::urls::parse_uri(text);
+  if (!parsed) return Usage("--url: not a URL: " + std::string(text));
+  const boost::urls::url_view& url = *parsed;
+  if (url.scheme() != "http") return Usage("--url: only http:// is supported, not " + std::string(url.scheme()));
+  if (url.host().empty()) return Usage("--url: no host in " + std::string(text));
+  if (url.has_query() || url.has_fragment()) return Usage("--url: no query or fragment, please");
+  options.url = std::string(text);
+  options.host = url.host_address();
+  options.port = url.has_port() ? std::string(url.port()) : "80";
+  options.path = std::string(url.encoded_path());
+  return {};
+}
+
+}  // namespace
+
+std::string_view ModeName(Mode mode) {
+  switch (mode) {
+    case Mode::kV1:
+      return "v1";
+    case Mode::kV2Basic:
+      return "v2-basic";
+    case Mode::kV2Post:
+      return "v2-post";
+    case Mode::kForm:
+      return "form";
+  }
+  return "?";
+}
+
+std::string Options::ApiPath(std::string_view api_path) const {
+  std::string_view prefix = path;
+  while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
+  return std::string(prefix) + std::string(api_path);
+}
+
+std::string Options::TokenPath() const {
+  if (mode == Mode::kForm) return path.empty() ? "/" : path;
+  return ApiPath(mode == Mode::kV1 ? "/api/v1/token" : "/api/v2/token");
+}
+
+std::string_view HelpText() { return kHelp; }
+
+Result<Command> ParseCommandLine(const std::vector<std::string>& args, std::string_view env_password) {
+  Command command;
+  Options& o = command.options;
+  bool seen_url = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    if (flag == "-h" || flag == "--help") {
+      command.help = true;
+      return command;
+    }
+    // Flags without a value.
+    if (flag == "--json") {
+      o.json = true;
+      continue;
+    }
+    if (flag == "--allow-errors") {
+      o.allow_errors = true;
+      continue;
+    }
+    if (i + 1 >= args.size()) return Usage(flag + ": unknown flag or missing value (see --help)");
+    const std::string& value = args[++i];
+    const auto bad = [&](std::string_view expected) { return Usage(flag + ": expected " + std::string(expected)); };
+    if (flag == "--url") {
+      RETURN_IF_ERROR(ParseUrl(value, o));
+      seen_url = true;
+    } else if (flag == "--mode") {
+      if (value == "v1") {
+        o.mode = Mode::kV1;
+      } else if (value == "v2-basic") {
+        o.mode = Mode::kV2Basic;
+      } else if (value == "v2-post") {
+        o.mode = Mode::kV2Post;
+      } else if (value == "form") {
+        o.mode = Mode::kForm;
+      } else {
+        return bad("v1, v2-basic, v2-post or form");
+      }
+    } else if (flag == "--form") {
+      o.form = value;
+    } else if (flag == "--credentials") {
+      o.credentials_file = value;
+    } else if (flag == "--create") {
+      if (!ParseInt(value, 1, 1'000'000, o.create)) return bad("a count from 1 to 1000000");
+    } else if (flag == "--create-kind") {
+      if (value == "access-key") {
+        o.create_kind = CreateKind::kAccessKey;
+      } else if (value == "service-account") {
+        o.create_kind = CreateKind::kServiceAccount;
+      } else {
+        return bad("access-key or service-account");
+      }
+    } else if (flag == "--admin-email") {
+      o.admin_email = value;
+    } else if (flag == "--admin-password") {
+      o.admin_password = value;
+    } else if (flag == "--keep-created") {
+      o.keep_created_file = value;
+    } else if (flag == "-c" || flag == "--connections") {
+      if (!ParseInt(value, 1, 100'000, o.connections)) return bad("a count from 1 to 100000");
+    } else if (flag == "-t" || flag == "--threads") {
+      if (!ParseInt(value, 1, 256, o.threads)) return bad("a count from 1 to 256");
+    } else if (flag == "--rate") {
+      if (!ParseSeconds(value, 0, o.rate) || o.rate <= 0) return bad("requests per second, above 0");
+    } else if (flag == "--arrivals") {
+      if (value == "poisson") {
+        o.arrivals = ArrivalProcess::kPoisson;
+      } else if (value == "uniform") {
+        o.arrivals = ArrivalProcess::kUniform;
+      } else {
+        return bad("poisson or uniform");
+      }
+    } else if (flag == "-d" || flag == "--duration") {
+      if (!ParseSeconds(value, 0, o.duration_s) || o.duration_s <= 0) return bad("seconds, above 0");
+    } else if (flag == "--warmup") {
+      if (!ParseSeconds(value, 0, o.warmup_s)) return bad("seconds, 0 or more");
+    } else if (flag == "--timeout") {
+      if (!ParseSeconds(value, 0, o.timeout_s) || o.timeout_s <= 0) return bad("seconds, above 0");
+    } else if (flag == "--seed") {
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), o.seed);
+      if (ec != std::errc() || end != value.data() + value.size()) return bad("a non-negative integer");
+    } else if (flag == "--progress") {
+      if (value == "auto") {
+        o.progress = Options::Progress::kAuto;
+      } else if (value == "on") {
+        o.progress = Options::Progress::kOn;
+      } else if (value == "off") {
+        o.progress = Options::Progress::kOff;
+      } else {
+        return bad("auto, on or off");
+      }
+    } else {
+      return Usage(flag + ": unknown flag (see --help)");
+    }
+  }
+
+  if (!seen_url) return Usage("--url is required (see --help)");
+  if (o.credentials_file.empty() == (o.create == 0)) {
+    return Usage("give exactly one of --credentials FILE and --create N");
+  }
+  if (o.create > 0) {
+    if (o.mode == Mode::kForm) return Usage("--create talks to keymint's API; with --mode form use --credentials");
+    if (o.admin_email.empty()) return Usage("--create needs --admin-email");
+    if (o.admin_password.empty()) o.admin_password = std::string(env_password);
+    if (o.admin_password.empty()) {
+      return Usage("--create needs the admin's password: --admin-password or $KEYMINT_BENCH_ADMIN_PASSWORD");
+    }
+  } else if (!o.keep_created_file.empty()) {
+    return Usage("--keep-created only goes with --create");
+  }
+  if (o.threads > o.connections) return Usage("--threads cannot exceed --connections");
+  return command;
+}
+
+}  // namespace keymint::load

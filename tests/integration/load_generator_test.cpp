@@ -1,0 +1,182 @@
+// keymint-bench, the shipped load generator, run as a program against the
+// real keymint binary: each mode mints real tokens, the open loop offers what
+// it is told, errors and bad set-ups give the documented exit codes, and the
+// credentials it creates are checked (lastLogin) and cleaned up.
+#ifdef KEYMINT_BENCH_BINARY
+#include <sys/stat.h>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "support/fixtures.hpp"
+#include "support/keymint_process.hpp"
+
+namespace keymint::testing {
+namespace {
+
+namespace json = boost::json;
+using std::chrono::seconds;
+
+constexpr int kExitErrors = 1;
+constexpr int kExitUsage = 2;
+
+std::string BaseUrl(uint16_t port) { return "http://127.0.0.1:" + std::to_string(port); }
+
+// Short runs: these check behaviour, not speed.
+std::vector<std::string> ShortRun(uint16_t port, std::vector<std::string> more) {
+  std::vector<std::string> args = {"--url", BaseUrl(port), "-c", "4", "--warmup", "0.2", "-d", "1", "--json"};
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+ProgramResult Bench(const std::vector<std::string>& args) {
+  return RunProgram(KEYMINT_BENCH_BINARY, args, {{"KEYMINT_BENCH_ADMIN_PASSWORD", kAdminPassword}}, seconds(60));
+}
+
+json::object Report(const ProgramResult& run) {
+  INFO("stdout: " << run.out << "\nstderr: " << run.err);
+  boost::system::error_code ec;
+  json::value value = json::parse(run.out, ec);
+  REQUIRE_FALSE(ec);
+  REQUIRE(value.is_object());
+  return value.as_object();
+}
+
+std::string WriteFile(const std::string& dir, const std::string& text) {
+  const std::string path = dir + "/credentials.txt";
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST_CASE("keymint-bench mints tokens in every keymint mode and cleans up the keys it made", "[bench]") {
+  KeymintProcess server;
+  for (const char* mode : {"v1", "v2-basic", "v2-post"}) {
+    INFO("mode " << mode);
+    const ProgramResult run =
+        Bench(ShortRun(server.port(), {"--mode", mode, "--create", "3", "--admin-email", kAdminEmail}));
+    CHECK(run.exit_code == 0);
+    const json::object report = Report(run);
+    CHECK(report.at("mode").as_string() == mode);
+    CHECK(report.at("loop").as_string() == "closed");
+    CHECK(report.at("credentials").as_int64() == 3);
+    CHECK(report.at("ok").as_int64() > 0);
+    CHECK(report.at("ok") == report.at("answers"));
+    CHECK(report.at("errors").as_object().empty());
+    CHECK(report.at("tokens_per_second").to_number<double>() > 0);
+    CHECK(report.at("latency_ms").as_object().at("p99").to_number<double>() > 0);
+    // Every key it used shows a lastLogin from the run.
+    CHECK(report.at("last_login_updated").as_int64() == 3);
+  }
+  // All nine keys were deleted afterwards.
+  CHECK(ListAccessKeys(server.port(), AdminToken(server.port())).empty());
+}
+
+TEST_CASE("keymint-bench can create service accounts instead of access keys", "[bench]") {
+  KeymintProcess server;
+  const ProgramResult run = Bench(
+      ShortRun(server.port(), {"--create", "2", "--create-kind", "service-account", "--admin-email", kAdminEmail}));
+  CHECK(run.exit_code == 0);
+  const json::object report = Report(run);
+  CHECK(report.at("ok").as_int64() > 0);
+  CHECK(report.at("last_login_updated").as_int64() == 2);
+  const HttpResponse accounts = Get(server.port(), "/api/v1/service-accounts", AdminToken(server.port()));
+  REQUIRE(accounts.status == 200);
+  CHECK(json::parse(accounts.body).as_array().empty());
+}
+
+TEST_CASE("keymint-bench --keep-created keeps the keys and writes them for --credentials", "[bench]") {
+  KeymintProcess server;
+  ScopedTempDir dir;
+  const std::string file = dir.path + "/kept.txt";
+  REQUIRE(Bench(ShortRun(server.port(), {"--create", "2", "--admin-email", kAdminEmail, "--keep-created", file}))
+              .exit_code == 0);
+  struct stat info {};
+  REQUIRE(stat(file.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);  // it holds secrets
+  CHECK(ListAccessKeys(server.port(), AdminToken(server.port())).size() == 2);
+
+  const ProgramResult again = Bench(ShortRun(server.port(), {"--credentials", file}));
+  CHECK(again.exit_code == 0);
+  CHECK(Report(again).at("credentials").as_int64() == 2);
+}
+
+TEST_CASE("keymint-bench's open loop offers the rate it is given, on schedule", "[bench]") {
+  KeymintProcess server;
+  const CreatedKey key = CreateAccessKey(server.port(), AdminToken(server.port()), "open-loop");
+  ScopedTempDir dir;
+  const std::string file = WriteFile(dir.path, key.client_id + "," + key.client_secret + "\n");
+  // Uniform arrivals at 200/s: exactly 200 scheduled starts fall in the 1 s window.
+  const ProgramResult run =
+      Bench(ShortRun(server.port(), {"--credentials", file, "--rate", "200", "--arrivals", "uniform", "--mode", "v1"}));
+  CHECK(run.exit_code == 0);
+  const json::object report = Report(run);
+  CHECK(report.at("loop").as_string() == "open");
+  CHECK(report.at("offered_rate").to_number<double>() == 200);
+  CHECK(report.at("answers").as_int64() >= 199);
+  CHECK(report.at("answers").as_int64() <= 201);
+  CHECK(report.at("ok") == report.at("answers"));
+  CHECK(report.contains("service_time_ms"));
+}
+
+TEST_CASE("keymint-bench's form mode drives any RFC 6749 token endpoint", "[bench]") {
+  KeymintProcess server;
+  const CreatedKey key = CreateAccessKey(server.port(), AdminToken(server.port()), "generic");
+  ScopedTempDir dir;
+  const std::string file = WriteFile(dir.path, "# a comment\n" + key.client_id + "," + key.client_secret + "\n");
+  const ProgramResult run = RunProgram(
+      KEYMINT_BENCH_BINARY,
+      {"--url", BaseUrl(server.port()) + "/api/v2/token", "--mode", "form", "--form", "grant_type=client_credentials",
+       "--credentials", file, "-c", "2", "--warmup", "0", "-d", "0.5", "--json"},
+      {}, seconds(60));
+  CHECK(run.exit_code == 0);
+  const json::object report = Report(run);
+  CHECK(report.at("url").as_string() == BaseUrl(server.port()) + "/api/v2/token");
+  CHECK(report.at("ok").as_int64() > 0);
+}
+
+TEST_CASE("keymint-bench exits 1 when answers are not 200, unless told to allow errors", "[bench]") {
+  KeymintProcess server;
+  ScopedTempDir dir;
+  const CreatedKey key = CreateAccessKey(server.port(), AdminToken(server.port()), "wrong");
+  // The key's client ID with another key's secret shape: refused (401), never throttled away
+  // entirely in a second, and counted by status.
+  const std::string file = WriteFile(dir.path, key.client_id + "," + key.client_secret + "x\n");
+  const ProgramResult run = Bench(ShortRun(server.port(), {"--credentials", file}));
+  CHECK(run.exit_code == kExitErrors);
+  const json::object report = Report(run);
+  CHECK(report.at("ok").as_int64() == 0);
+  const json::object& errors = report.at("errors").as_object();
+  CHECK_FALSE(errors.empty());
+  for (const auto& [status, count] : errors) {
+    INFO("status " << std::string(status));
+    CHECK((status == "401" || status == "429"));  // the failure throttle may step in
+    CHECK(count.as_int64() > 0);
+  }
+  CHECK(Bench(ShortRun(server.port(), {"--credentials", file, "--allow-errors"})).exit_code == 0);
+}
+
+TEST_CASE("keymint-bench exits 2 on usage errors and on a server it cannot reach", "[bench]") {
+  CHECK(Bench({"--url", "http://127.0.0.1:1"}).exit_code == kExitUsage);  // no credentials
+  CHECK(Bench({"--url", "https://127.0.0.1:1", "--credentials", "x"}).exit_code == kExitUsage);
+  CHECK(Bench({"--bogus"}).exit_code == kExitUsage);
+  const ProgramResult help = Bench({"--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.find("--rate") != std::string::npos);
+
+  ScopedTempDir dir;
+  const std::string file = WriteFile(dir.path, "id,secret\n");
+  KeymintProcess server;
+  const uint16_t port = server.port();
+  REQUIRE(server.Stop() == 0);  // nothing listens there any more
+  const ProgramResult run = Bench({"--url", BaseUrl(port), "--credentials", file, "-d", "0.5"});
+  CHECK(run.exit_code == kExitUsage);
+  CHECK(run.err.find("cannot connect") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace keymint::testing
+#endif  // KEYMINT_BENCH_BINARY

@@ -1,0 +1,128 @@
+#include "load/options.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+namespace keymint::load {
+namespace {
+
+Result<Command> Parse(std::vector<std::string> args, std::string_view env_password = "") {
+  return ParseCommandLine(args, env_password);
+}
+
+std::string ErrorOf(std::vector<std::string> args) {
+  auto parsed = Parse(std::move(args));
+  REQUIRE_FALSE(parsed.ok());
+  return parsed.error().message;
+}
+
+TEST_CASE("the defaults: v2 with Basic, 16 connections, closed loop, 2 s + 10 s", "[load]") {
+  auto parsed = Parse({"--url", "http://127.0.0.1:8080", "--credentials", "c.txt"});
+  REQUIRE(parsed.ok());
+  const Options& o = parsed->options;
+  CHECK(o.mode == Mode::kV2Basic);
+  CHECK(o.host == "127.0.0.1");
+  CHECK(o.port == "8080");
+  CHECK(o.TokenPath() == "/api/v2/token");
+  CHECK(o.connections == 16);
+  CHECK(o.threads == 1);
+  CHECK_FALSE(o.open_loop());
+  CHECK(o.warmup_s == 2);
+  CHECK(o.duration_s == 10);
+  CHECK_FALSE(o.json);
+  CHECK_FALSE(o.allow_errors);
+}
+
+TEST_CASE("each mode sends to its path, under the URL's prefix", "[load]") {
+  const auto path = [](std::vector<std::string> args) {
+    auto parsed = Parse(std::move(args));
+    REQUIRE(parsed.ok());
+    return parsed->options.TokenPath();
+  };
+  CHECK(path({"--url", "http://h:1/", "--credentials", "c", "--mode", "v1"}) == "/api/v1/token");
+  CHECK(path({"--url", "http://h:1/keymint/", "--credentials", "c", "--mode", "v2-post"}) == "/keymint/api/v2/token");
+  CHECK(path({"--url", "http://h/oauth2/token", "--credentials", "c", "--mode", "form"}) == "/oauth2/token");
+  CHECK(path({"--url", "http://h", "--credentials", "c", "--mode", "form"}) == "/");
+  auto parsed = Parse({"--url", "http://h", "--credentials", "c"});
+  REQUIRE(parsed.ok());
+  CHECK(parsed->options.port == "80");
+}
+
+TEST_CASE("open-loop and output flags are read", "[load]") {
+  auto parsed = Parse({"--url",      "http://h:1",  "--credentials",
+                       "c",          "--rate",      "1500.5",
+                       "--arrivals", "uniform",     "-c",
+                       "32",         "-t",          "2",
+                       "-d",         "30",          "--warmup",
+                       "0",          "--timeout",   "1.5",
+                       "--seed",     "7",           "--json",
+                       "--progress", "off",         "--allow-errors",
+                       "--form",     "grant_type=x"});
+  REQUIRE(parsed.ok());
+  const Options& o = parsed->options;
+  CHECK(o.open_loop());
+  CHECK(o.rate == 1500.5);
+  CHECK(o.arrivals == ArrivalProcess::kUniform);
+  CHECK(o.connections == 32);
+  CHECK(o.threads == 2);
+  CHECK(o.duration_s == 30);
+  CHECK(o.warmup_s == 0);
+  CHECK(o.timeout_s == 1.5);
+  CHECK(o.seed == 7);
+  CHECK(o.json);
+  CHECK(o.progress == Options::Progress::kOff);
+  CHECK(o.allow_errors);
+  CHECK(o.form == "grant_type=x");
+}
+
+TEST_CASE("--create takes the admin's password from the flag or the environment", "[load]") {
+  auto from_env = Parse({"--url", "http://h:1", "--create", "5", "--admin-email", "a@b.c"}, "from-env");
+  REQUIRE(from_env.ok());
+  CHECK(from_env->options.create == 5);
+  CHECK(from_env->options.admin_password == "from-env");
+  auto from_flag =
+      Parse({"--url", "http://h:1", "--create", "5", "--admin-email", "a@b.c", "--admin-password", "flag"}, "env");
+  REQUIRE(from_flag.ok());
+  CHECK(from_flag->options.admin_password == "flag");
+  CHECK(ErrorOf({"--url", "http://h:1", "--create", "5", "--admin-email", "a@b.c"}).find("password") !=
+        std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--create", "5"}).find("--admin-email") != std::string::npos);
+}
+
+TEST_CASE("bad command lines are refused with the flag named", "[load]") {
+  CHECK(ErrorOf({}).find("--url") != std::string::npos);
+  CHECK(ErrorOf({"--url", "https://h:1", "--credentials", "c"}).find("http://") != std::string::npos);
+  CHECK(ErrorOf({"--url", "not a url", "--credentials", "c"}).find("--url") != std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1"}).find("exactly one") != std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "--create", "2", "--admin-email", "a"})
+            .find("exactly one") != std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "--mode", "v3"}).find("--mode") != std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "-c", "0"}).find("-c") != std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "--rate", "-5"}).find("--rate") != std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "-d", "abc"}).find("-d") != std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "-c", "2", "-t", "3"}).find("--threads") !=
+        std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "--frobnicate", "x"}).find("--frobnicate") !=
+        std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "--keep-created", "f"}).find("--create") !=
+        std::string::npos);
+  CHECK(ErrorOf({"--url"}).find("missing value") != std::string::npos);
+}
+
+TEST_CASE("--help wins over everything else and documents every flag", "[load]") {
+  auto parsed = Parse({"--bogus-but-ignored-after", "--help"});
+  REQUIRE_FALSE(parsed.ok());  // the unknown flag comes first
+  auto help = Parse({"--help", "--bogus"});
+  REQUIRE(help.ok());
+  CHECK(help->help);
+  for (const char* flag : {"--url", "--mode", "--form", "--credentials", "--create", "--create-kind", "--admin-email",
+                           "--keep-created", "--connections", "--threads", "--rate", "--arrivals", "--duration",
+                           "--warmup", "--timeout", "--seed", "--json", "--progress", "--allow-errors"}) {
+    INFO(flag);
+    CHECK(HelpText().find(flag) != std::string_view::npos);
+  }
+}
+
+}  // namespace
+}  // namespace keymint::load
