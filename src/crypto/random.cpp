@@ -1,5 +1,6 @@
 #include "keymint/crypto/random.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "keymint/crypto/encoding.hpp"
 
@@ -30,6 +32,29 @@ std::string RandomBytes(std::size_t n) {
 }
 
 std::string RandomUrlSafe(std::size_t n) { return Base64UrlEncode(RandomBytes(n)); }
+
+std::string NewTokenId() {
+  constexpr std::size_t kIdBytes = 16;
+  constexpr std::size_t kPoolBytes = 64 * kIdBytes;
+  struct Pool {
+    unsigned char bytes[kPoolBytes];
+    std::size_t used = kPoolBytes;  // empty until first use
+    // Wiped on thread exit: IDs already handed out are public, but the unused
+    // rest would tell the next ones.
+    ~Pool() { OPENSSL_cleanse(bytes, sizeof bytes); }
+  };
+  thread_local Pool pool;
+  if (pool.used == kPoolBytes) {
+    const std::string fresh = RandomBytes(kPoolBytes);
+    std::copy(fresh.begin(), fresh.end(), pool.bytes);
+    pool.used = 0;
+  }
+  const std::string_view id(reinterpret_cast<const char*>(pool.bytes + pool.used), kIdBytes);
+  std::string text = Base64UrlEncode(id);
+  OPENSSL_cleanse(pool.bytes + pool.used, kIdBytes);  // used once only
+  pool.used += kIdBytes;
+  return text;
+}
 
 std::string NewUuidV4() {
   // Boost.UUID draws from the operating system's CSPRNG (getrandom) and sets

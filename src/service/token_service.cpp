@@ -117,7 +117,7 @@ Result<IssuedToken> TokenService::Mint(const Subject& subject) const {
   claims.emplace("iat", now);
   claims.emplace("nbf", now);
   claims.emplace("exp", now + settings_.ttl_seconds);
-  claims.emplace("jti", crypto::RandomUrlSafe(16));
+  claims.emplace("jti", crypto::NewTokenId());
   if (subject.client_id) claims.emplace("client_id", *subject.client_id);
   json::array roles(&arena);
   roles.reserve(subject.roles.size());

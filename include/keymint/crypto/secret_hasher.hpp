@@ -5,6 +5,7 @@
 // and guessing 256 bits is hopeless anyway. Thread-safe after construction.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,9 @@ class SecretHasher {
 
  private:
   std::string key_;
+  // Names this hasher's prepared HMAC context in each thread's cache; unlike
+  // the object's address, never reused by a later hasher.
+  std::uint64_t id_;
 };
 
 }  // namespace keymint::crypto

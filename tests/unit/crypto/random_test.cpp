@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 TEST_CASE("RandomBytes returns the requested number of bytes", "[crypto]") {
   CHECK(keymint::crypto::RandomBytes(0).empty());
@@ -40,4 +42,26 @@ TEST_CASE("NewUuidV4 gives lowercase canonical version 4 variant 10 UUIDs that n
     seen.insert(id);
   }
   CHECK(seen.size() == 1000);
+}
+
+TEST_CASE("NewTokenId gives 22 URL-safe characters that never repeat, across pool refills and threads", "[crypto]") {
+  // 1,000 IDs per thread span 15 refills of each thread's 64-ID pool.
+  std::vector<std::vector<std::string>> per_thread(3);
+  std::vector<std::thread> threads;
+  for (auto& ids : per_thread) {
+    threads.emplace_back([&ids] {
+      for (int i = 0; i < 1000; ++i) ids.push_back(keymint::crypto::NewTokenId());
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::set<std::string> seen;
+  for (const auto& ids : per_thread) {
+    for (const std::string& id : ids) {
+      REQUIRE(id.size() == 22);
+      REQUIRE(id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+              std::string::npos);
+      seen.insert(id);
+    }
+  }
+  CHECK(seen.size() == 3000);
 }
