@@ -8,6 +8,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -149,6 +151,26 @@ Status KeymintAdmin::Delete(const std::vector<Credential>& credentials, CreateKi
   return first;
 }
 
+Result<std::string> KeymintAdmin::LastLogin(const Credential& credential, CreateKind kind) {
+  if (!credential.record_id.empty()) {
+    ASSIGN_OR_RETURN(const Reply reply,
+                     Call(*options_, http::verb::get, options_->ApiPath(Collection(kind)) + "/" + credential.record_id,
+                          token_, nullptr));
+    if (reply.status != 200) return Error::Unavailable(Refusal("reading " + credential.client_id, reply));
+    return StringMember(reply.body, "lastLogin");
+  }
+  const std::string target = options_->ApiPath("/api/v1/administration/access-keys") +
+                             "?clientId=" + boost::urls::encode(credential.client_id, boost::urls::unreserved_chars);
+  ASSIGN_OR_RETURN(const Reply reply, Call(*options_, http::verb::get, target, token_, nullptr));
+  if (reply.status != 200) return Error::Unavailable(Refusal("looking up " + credential.client_id, reply));
+  const json::object* object = reply.body.if_object();
+  const json::value* keys = object != nullptr ? object->if_contains("accessKeys") : nullptr;
+  if (keys == nullptr || !keys->is_array() || keys->as_array().size() != 1) {
+    return Error::NotFound("no access key has client ID " + credential.client_id);
+  }
+  return StringMember(keys->as_array().front(), "lastLogin");
+}
+
 Result<std::size_t> KeymintAdmin::CountLoggedInSince(const std::vector<Credential>& credentials, CreateKind kind,
                                                      const std::string& since) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
@@ -156,12 +178,9 @@ Result<std::size_t> KeymintAdmin::CountLoggedInSince(const std::vector<Credentia
   for (;;) {
     updated = 0;
     for (const Credential& credential : credentials) {
-      ASSIGN_OR_RETURN(const Reply reply,
-                       Call(*options_, http::verb::get,
-                            options_->ApiPath(Collection(kind)) + "/" + credential.record_id, token_, nullptr));
-      if (reply.status != 200) return Error::Unavailable(Refusal("reading " + credential.client_id, reply));
+      ASSIGN_OR_RETURN(const std::string last_login, LastLogin(credential, kind));
       // Same fixed-width RFC 3339 form on both sides, so text order is time order.
-      if (StringMember(reply.body, "lastLogin") >= since) ++updated;
+      if (last_login >= since) ++updated;
     }
     if (updated == credentials.size() || std::chrono::steady_clock::now() >= deadline) return updated;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));

@@ -25,12 +25,16 @@ class KeymintAdmin {
   Status Delete(const std::vector<Credential>& credentials, CreateKind kind);
   // How many of them show a lastLogin at or after `since` (RFC 3339 UTC with
   // milliseconds, as keymint writes it). Waits up to two seconds for the
-  // last logins to be written (keymint writes them within one).
+  // last logins to be written (keymint writes them within one). Credentials
+  // this run made are read by id; others (from a file) are access keys found
+  // by client ID through the administration API.
   Result<std::size_t> CountLoggedInSince(const std::vector<Credential>& credentials, CreateKind kind,
                                          const std::string& since);
 
  private:
   KeymintAdmin(const Options& options, std::string token);
+  // The credential's lastLogin as keymint shows it ("" when null).
+  Result<std::string> LastLogin(const Credential& credential, CreateKind kind);
   const Options* options_;
   std::string token_;
 };

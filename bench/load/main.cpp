@@ -3,6 +3,8 @@
 // "Load testing" section.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -80,9 +82,9 @@ int Run(const Options& o) {
                         show_progress ? std::function<void(const Progress&)>(progress) : nullptr);
   if (show_progress) std::fputs("\r\x1b[K", stderr);
 
-  ReportContext context{o, credentials.size(), std::nullopt};
+  ReportContext context{o, credentials.size(), std::nullopt, 0};
   int exit_code = 0;
-  if (o.create > 0) {
+  if (o.create > 0 || o.check_last_login > 0) {
     // A fresh login: the first token may have expired during a long run.
     auto admin = KeymintAdmin::LogIn(o);
     if (!admin) {
@@ -90,20 +92,29 @@ int Run(const Options& o) {
                    admin.error().message.c_str());
       exit_code = kExitUsage;
     } else {
+      // Every credential was used once the run sent at least one request per credential.
+      const std::size_t check_count =
+          o.create > 0 ? credentials.size()
+                       : std::min<std::size_t>(credentials.size(), static_cast<std::size_t>(o.check_last_login));
+      const std::vector<Credential> checked(credentials.begin(),
+                                            credentials.begin() + static_cast<std::ptrdiff_t>(check_count));
+      context.last_login_checked = checked.size();
       if (result && result->latency.count() >= credentials.size()) {
-        auto updated = admin->CountLoggedInSince(credentials, o.create_kind, started);
+        auto updated = admin->CountLoggedInSince(checked, o.create_kind, started);
         if (updated) {
           context.last_login_updated = *updated;
-          if (*updated < credentials.size()) {
+          if (*updated < checked.size()) {
             std::fprintf(stderr, "keymint-bench: only %zu of %zu credentials show a lastLogin from this run\n",
-                         *updated, credentials.size());
+                         *updated, checked.size());
             exit_code = kExitErrors;
           }
         } else {
           std::fprintf(stderr, "keymint-bench: cannot read lastLogin: %s\n", updated.error().message.c_str());
         }
       }
-      if (!o.keep_created_file.empty()) {
+      if (o.create == 0) {
+        // Not ours to delete.
+      } else if (!o.keep_created_file.empty()) {
         if (auto written = WriteCredentialsFile(o.keep_created_file, credentials); !written.ok()) {
           std::fprintf(stderr, "keymint-bench: %s\n", written.error().message.c_str());
           exit_code = kExitUsage;

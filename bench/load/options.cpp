@@ -34,6 +34,9 @@ Credentials (requests go round-robin over them)
   --admin-email EMAIL   the user who creates them (password grant); the password comes
                         from --admin-password or $KEYMINT_BENCH_ADMIN_PASSWORD
   --keep-created FILE   keep the created credentials and write them to FILE
+  --check-last-login N  with --credentials: afterwards, look up the first N access keys
+                        as --admin-email (administration API) and check that each shows a
+                        lastLogin from this run (--create checks every key it made)
 
 Load
   -c, --connections N   keep-alive connections (default 16)
@@ -186,6 +189,8 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args, std::stri
       o.admin_password = value;
     } else if (flag == "--keep-created") {
       o.keep_created_file = value;
+    } else if (flag == "--check-last-login") {
+      if (!ParseInt(value, 1, 1'000'000, o.check_last_login)) return bad("a count from 1 to 1000000");
     } else if (flag == "-c" || flag == "--connections") {
       if (!ParseInt(value, 1, 100'000, o.connections)) return bad("a count from 1 to 100000");
     } else if (flag == "-t" || flag == "--threads") {
@@ -228,15 +233,16 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args, std::stri
   if (o.credentials_file.empty() == (o.create == 0)) {
     return Usage("give exactly one of --credentials FILE and --create N");
   }
-  if (o.create > 0) {
-    if (o.mode == Mode::kForm) return Usage("--create talks to keymint's API; with --mode form use --credentials");
-    if (o.admin_email.empty()) return Usage("--create needs --admin-email");
+  if (o.create > 0 && o.check_last_login > 0) return Usage("--check-last-login goes with --credentials");
+  if (o.create == 0 && !o.keep_created_file.empty()) return Usage("--keep-created only goes with --create");
+  if (o.create > 0 || o.check_last_login > 0) {
+    const std::string flag = o.create > 0 ? "--create" : "--check-last-login";
+    if (o.mode == Mode::kForm) return Usage(flag + " talks to keymint's API; not with --mode form");
+    if (o.admin_email.empty()) return Usage(flag + " needs --admin-email");
     if (o.admin_password.empty()) o.admin_password = std::string(env_password);
     if (o.admin_password.empty()) {
-      return Usage("--create needs the admin's password: --admin-password or $KEYMINT_BENCH_ADMIN_PASSWORD");
+      return Usage(flag + " needs the admin's password: --admin-password or $KEYMINT_BENCH_ADMIN_PASSWORD");
     }
-  } else if (!o.keep_created_file.empty()) {
-    return Usage("--keep-created only goes with --create");
   }
   if (o.threads > o.connections) return Usage("--threads cannot exceed --connections");
   return command;

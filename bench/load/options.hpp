@@ -39,6 +39,7 @@ struct Options {
   std::string admin_email;
   std::string admin_password;  // --admin-password, else $KEYMINT_BENCH_ADMIN_PASSWORD
   std::string keep_created_file;
+  int check_last_login = 0;  // with --credentials: how many to spot-check afterwards
 
   int connections = 16;
   int threads = 1;

@@ -70,7 +70,7 @@ std::string TextReport(const ReportContext& context, const RunResult& result) {
   text += "  errors        " + (errors.empty() ? std::string("none") : errors) + "\n";
   if (result.reconnects > 0) text += "  reconnects    " + Grouped(result.reconnects) + "\n";
   if (context.last_login_updated) {
-    text += "  lastLogin     " + Grouped(*context.last_login_updated) + " of " + Grouped(context.credentials) +
+    text += "  lastLogin     " + Grouped(*context.last_login_updated) + " of " + Grouped(context.last_login_checked) +
             " credentials updated during the run\n";
   }
   return text;
@@ -100,7 +100,10 @@ std::string JsonReport(const ReportContext& context, const RunResult& result) {
   for (const auto& [name, count] : result.errors) errors[name] = count;
   report["errors"] = std::move(errors);
   report["reconnects"] = result.reconnects;
-  if (context.last_login_updated) report["last_login_updated"] = *context.last_login_updated;
+  if (context.last_login_updated) {
+    report["last_login_updated"] = *context.last_login_updated;
+    report["last_login_checked"] = context.last_login_checked;
+  }
   return json::serialize(report) + "\n";
 }
 

@@ -14,9 +14,10 @@ namespace keymint::load {
 struct ReportContext {
   const Options& options;
   std::size_t credentials;
-  // With --create: how many of the created credentials keymint shows as used
-  // during the run (their lastLogin), when that could be read.
+  // With --create or --check-last-login: how many of the checked credentials
+  // keymint shows as used during the run (their lastLogin), when that could be read.
   std::optional<std::size_t> last_login_updated;
+  std::size_t last_login_checked;  // out of how many
 };
 
 std::string TextReport(const ReportContext& context, const RunResult& result);

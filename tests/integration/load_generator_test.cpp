@@ -99,9 +99,14 @@ TEST_CASE("keymint-bench --keep-created keeps the keys and writes them for --cre
   CHECK((info.st_mode & 0777) == 0600);  // it holds secrets
   CHECK(ListAccessKeys(server.port(), AdminToken(server.port())).size() == 2);
 
-  const ProgramResult again = Bench(ShortRun(server.port(), {"--credentials", file}));
+  // A later run from the file, spot-checking lastLogin through the administration API.
+  const ProgramResult again =
+      Bench(ShortRun(server.port(), {"--credentials", file, "--check-last-login", "1", "--admin-email", kAdminEmail}));
   CHECK(again.exit_code == 0);
-  CHECK(Report(again).at("credentials").as_int64() == 2);
+  const json::object report = Report(again);
+  CHECK(report.at("credentials").as_int64() == 2);
+  CHECK(report.at("last_login_checked").as_int64() == 1);
+  CHECK(report.at("last_login_updated").as_int64() == 1);
 }
 
 TEST_CASE("keymint-bench's open loop offers the rate it is given, on schedule", "[bench]") {

@@ -108,6 +108,11 @@ TEST_CASE("bad command lines are refused with the flag named", "[load]") {
   CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "--keep-created", "f"}).find("--create") !=
         std::string::npos);
   CHECK(ErrorOf({"--url"}).find("missing value") != std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "--check-last-login", "3"}).find("--admin-email") !=
+        std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--create", "2", "--admin-email", "a", "--admin-password", "p",
+                 "--check-last-login", "3"})
+            .find("--credentials") != std::string::npos);
 }
 
 TEST_CASE("--help wins over everything else and documents every flag", "[load]") {
@@ -116,9 +121,11 @@ TEST_CASE("--help wins over everything else and documents every flag", "[load]")
   auto help = Parse({"--help", "--bogus"});
   REQUIRE(help.ok());
   CHECK(help->help);
-  for (const char* flag : {"--url", "--mode", "--form", "--credentials", "--create", "--create-kind", "--admin-email",
-                           "--keep-created", "--connections", "--threads", "--rate", "--arrivals", "--duration",
-                           "--warmup", "--timeout", "--seed", "--json", "--progress", "--allow-errors"}) {
+  for (const char* flag :
+       {"--url",         "--mode",        "--form",         "--credentials",      "--create",
+        "--create-kind", "--admin-email", "--keep-created", "--check-last-login", "--connections",
+        "--threads",     "--rate",        "--arrivals",     "--duration",         "--warmup",
+        "--timeout",     "--seed",        "--json",         "--progress",         "--allow-errors"}) {
     INFO(flag);
     CHECK(HelpText().find(flag) != std::string_view::npos);
   }

@@ -30,7 +30,7 @@ Options SampleOptions(bool open_loop) {
 
 TEST_CASE("the JSON report has the figures scripts read", "[load]") {
   const Options o = SampleOptions(true);
-  const json::object report = json::parse(JsonReport({o, 20, std::size_t{20}}, SampleResult())).as_object();
+  const json::object report = json::parse(JsonReport({o, 20, std::size_t{20}, 20}, SampleResult())).as_object();
   CHECK(report.at("mode").as_string() == "v2-basic");
   CHECK(report.at("url").as_string() == "http://127.0.0.1:9000/api/v2/token");
   CHECK(report.at("loop").as_string() == "open");
@@ -51,7 +51,7 @@ TEST_CASE("the JSON report has the figures scripts read", "[load]") {
 }
 
 TEST_CASE("the text report says what ran and what went wrong", "[load]") {
-  const std::string closed = TextReport({SampleOptions(false), 1234, std::nullopt}, SampleResult());
+  const std::string closed = TextReport({SampleOptions(false), 1234, std::nullopt, 0}, SampleResult());
   CHECK(closed.find("closed loop") != std::string::npos);
   CHECK(closed.find("1,234 credentials") != std::string::npos);
   CHECK(closed.find("tokens/s      49.0") != std::string::npos);
@@ -61,7 +61,7 @@ TEST_CASE("the text report says what ran and what went wrong", "[load]") {
 
   RunResult clean = SampleResult();
   clean.errors.clear();
-  const std::string open = TextReport({SampleOptions(true), 1, std::nullopt}, clean);
+  const std::string open = TextReport({SampleOptions(true), 1, std::nullopt, 0}, clean);
   CHECK(open.find("open loop at 50/s (poisson)") != std::string::npos);
   CHECK(open.find("service (ms)") != std::string::npos);
   CHECK(open.find("errors        none") != std::string::npos);
