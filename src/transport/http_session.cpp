@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <chrono>
 #include <cstdint>
 #include <limits>
@@ -217,8 +217,8 @@ void HttpSession::SendResponse(api::Response response, bool close_after) {
   }
   state_ = State::kWriting;
   stream_.expires_after(context_.options.idle_timeout);
-  http::async_write(stream_, response_,
-                    beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this(), /*linger=*/false));
+  net::async_write(stream_, response_.buffers(),
+                   beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this(), /*linger=*/false));
 }
 
 void HttpSession::SendError(api::Response response) {
@@ -226,14 +226,14 @@ void HttpSession::SendError(api::Response response) {
   response_ = ToWireResponse(std::move(response), kHttp11, /*keep_alive=*/false);
   state_ = State::kWriting;
   stream_.expires_after(context_.options.idle_timeout);
-  http::async_write(stream_, response_,
-                    beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this(), /*linger=*/true));
+  net::async_write(stream_, response_.buffers(),
+                   beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this(), /*linger=*/true));
 }
 
 void HttpSession::OnWrite(bool linger, beast::error_code ec, std::size_t /*bytes*/) {
   if (ec || state_ == State::kClosed) return Close();
   if (linger) return StartLinger();
-  if (closing_ || response_.need_eof()) return Close();
+  if (closing_ || response_.close) return Close();
   DoRead();
 }
 

@@ -1,5 +1,8 @@
 #include "transport/wire.hpp"
 
+#include <boost/beast/http/status.hpp>
+#include <string>
+#include <string_view>
 #include <utility>
 
 namespace keymint::transport {
@@ -9,6 +12,27 @@ namespace http = boost::beast::http;
 namespace {
 
 bool StatusForbidsBody(int status) { return (status >= 100 && status < 200) || status == 204 || status == 304; }
+
+// RFC 9110 §5.6.2: a field name is a token.
+bool IsToken(std::string_view name) {
+  if (name.empty()) return false;
+  for (const char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f || std::string_view("\"(),/:;<=>?@[\\]{}").find(c) != std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// RFC 9110 §5.5: visible characters, spaces and tabs (and obs-text); never CR, LF or NUL.
+bool IsFieldValue(std::string_view value) {
+  for (const char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && u != '\t') || u == 0x7f) return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -25,23 +49,38 @@ api::Request ToApiRequest(const WireRequest& request, std::string_view remote_ad
 
 WireResponse ToWireResponse(api::Response response, unsigned version, bool keep_alive) {
   const int status = (response.status >= 100 && response.status <= 999) ? response.status : 500;
-  WireResponse out;
-  out.version(version);
-  out.result(static_cast<unsigned>(status));
-  out.set(http::field::server, "keymint");
-  // prepare_payload throws on a body for these statuses, and clients would
-  // otherwise read it as the start of the next response.
+  // prepare_payload would throw on a body for these statuses, and clients
+  // would read it as the start of the next response.
   const bool no_body = StatusForbidsBody(status);
+  WireResponse out;
+  out.close = !keep_alive;
+  std::string& head = out.head;
+  head.reserve(256);
+  head += version == kHttp10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  head += std::to_string(status);
+  head += ' ';
+  const auto reason = http::obsolete_reason(static_cast<http::status>(status));
+  head.append(reason.data(), reason.size());
+  head += "\r\nServer: keymint\r\n";
+  const auto add = [&head](std::string_view name, std::string_view value) {
+    if (!IsToken(name) || !IsFieldValue(value)) return;
+    head += name;
+    head += ": ";
+    head += value;
+    head += "\r\n";
+  };
   if (!no_body) {
-    if (!response.content_type.empty()) out.set(http::field::content_type, response.content_type);
-    out.body() = std::move(response.body);
+    if (!response.content_type.empty()) add("Content-Type", response.content_type);
+    out.body = std::move(response.body);
   }
-  // insert, not set: a handler may legitimately repeat a header (Link, Vary).
-  for (const auto& [name, value] : response.headers) out.insert(name, value);
-  out.keep_alive(keep_alive);
-  // RFC 9110 §8.6: no Content-Length on these; prepare_payload would add
-  // "Content-Length: 0".
-  if (!no_body) out.prepare_payload();
+  // In order, repeats kept: a handler may legitimately repeat a header (Link, Vary).
+  for (const auto& [name, value] : response.headers) add(name, value);
+  // RFC 9110 §8.6: no Content-Length on the statuses without a body.
+  if (!no_body) add("Content-Length", std::to_string(out.body.size()));
+  // HTTP/1.1 keeps connections open unless told; HTTP/1.0 closes them unless told.
+  if (version == kHttp10 && keep_alive) add("Connection", "keep-alive");
+  if (version != kHttp10 && !keep_alive) add("Connection", "close");
+  head += "\r\n";
   return out;
 }
 

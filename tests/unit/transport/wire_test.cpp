@@ -1,5 +1,7 @@
 #include "transport/wire.hpp"
 
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -8,7 +10,26 @@ namespace {
 
 namespace http = boost::beast::http;
 
-std::string Field(const WireResponse& response, http::field name) { return std::string(response[name]); }
+// What a client reads from the bytes: the response parsed back by Beast,
+// which must consume exactly head + body.
+http::response<http::string_body> Parsed(const WireResponse& wire) {
+  const std::string bytes = wire.head + wire.body;
+  http::response_parser<http::string_body> parser;
+  parser.eager(true);
+  boost::beast::error_code ec;
+  const std::size_t used = parser.put(boost::asio::buffer(bytes), ec);
+  REQUIRE_FALSE(ec);
+  if (!parser.is_done()) {
+    // No Content-Length and no body (204, 304): the message ends with its head.
+    REQUIRE(wire.body.empty());
+  }
+  CHECK(used == bytes.size());
+  return parser.release();
+}
+
+std::string Field(const http::response<http::string_body>& response, http::field name) {
+  return std::string(response[name]);
+}
 
 TEST_CASE("ToWireResponse sets status, Server, Content-Type, extra headers and Content-Length", "[transport]") {
   api::Response response;
@@ -17,15 +38,46 @@ TEST_CASE("ToWireResponse sets status, Server, Content-Type, extra headers and C
   response.AddHeader("Location", "/x/1");
 
   const WireResponse wire = ToWireResponse(response, 11, true);
+  const auto parsed = Parsed(wire);
 
-  CHECK(wire.result_int() == 201);
-  CHECK(Field(wire, http::field::server) == "keymint");
-  CHECK(Field(wire, http::field::content_type) == "application/json");
-  CHECK(Field(wire, http::field::location) == "/x/1");
-  CHECK(Field(wire, http::field::content_length) == "2");
-  CHECK(wire.body() == "{}");
-  CHECK(wire.keep_alive());
-  CHECK_FALSE(wire.need_eof());
+  CHECK(wire.head.rfind("HTTP/1.1 201 Created\r\n", 0) == 0);
+  CHECK(parsed.result_int() == 201);
+  CHECK(Field(parsed, http::field::server) == "keymint");
+  CHECK(Field(parsed, http::field::content_type) == "application/json");
+  CHECK(Field(parsed, http::field::location) == "/x/1");
+  CHECK(Field(parsed, http::field::content_length) == "2");
+  CHECK(parsed.body() == "{}");
+  CHECK(parsed.keep_alive());
+  CHECK_FALSE(wire.close);
+}
+
+TEST_CASE("ToWireResponse keeps repeated headers in order", "[transport]") {
+  api::Response response;
+  response.AddHeader("Link", "<a>; rel=\"one\"");
+  response.AddHeader("Link", "<b>; rel=\"two\"");
+  const std::string head = ToWireResponse(response, 11, true).head;
+  const auto first = head.find("Link: <a>; rel=\"one\"\r\n");
+  const auto second = head.find("Link: <b>; rel=\"two\"\r\n");
+  REQUIRE(first != std::string::npos);
+  REQUIRE(second != std::string::npos);
+  CHECK(first < second);
+}
+
+TEST_CASE("ToWireResponse leaves out a header that would split the response", "[transport]") {
+  api::Response response;
+  response.AddHeader("X-Injected", "a\r\nSet-Cookie: stolen=1");
+  response.AddHeader("Bad Name", "x");
+  response.AddHeader("", "x");
+  response.AddHeader("X-Nul", std::string("a\0b", 3));
+  response.AddHeader("X-Fine", "tab\tand spaces are allowed");
+
+  const WireResponse wire = ToWireResponse(response, 11, true);
+  const auto parsed = Parsed(wire);
+
+  CHECK(wire.head.find("stolen") == std::string::npos);
+  CHECK(wire.head.find("Bad Name") == std::string::npos);
+  CHECK(wire.head.find("X-Nul") == std::string::npos);
+  CHECK(parsed["X-Fine"] == "tab\tand spaces are allowed");
 }
 
 TEST_CASE("ToWireResponse drops body and Content-Type where HTTP forbids a body", "[transport]") {
@@ -35,12 +87,13 @@ TEST_CASE("ToWireResponse drops body and Content-Type where HTTP forbids a body"
   response.body = "ignored";
 
   const WireResponse wire = ToWireResponse(response, 11, true);
+  const auto parsed = Parsed(wire);
 
-  CHECK(wire.result_int() == static_cast<unsigned>(status));
-  CHECK(wire.body().empty());
-  CHECK(wire.find(http::field::content_type) == wire.end());
-  CHECK(wire.find(http::field::content_length) == wire.end());
-  CHECK_FALSE(wire.need_eof());
+  CHECK(parsed.result_int() == static_cast<unsigned>(status));
+  CHECK(wire.body.empty());
+  CHECK(parsed.find(http::field::content_type) == parsed.end());
+  CHECK(parsed.find(http::field::content_length) == parsed.end());
+  CHECK_FALSE(wire.close);
 }
 
 TEST_CASE("ToWireResponse omits Content-Type when the handler leaves it empty", "[transport]") {
@@ -48,16 +101,17 @@ TEST_CASE("ToWireResponse omits Content-Type when the handler leaves it empty", 
   response.content_type.clear();
   response.body = "x";
 
-  const WireResponse wire = ToWireResponse(response, 11, true);
+  const auto parsed = Parsed(ToWireResponse(response, 11, true));
 
-  CHECK(wire.find(http::field::content_type) == wire.end());
+  CHECK(parsed.find(http::field::content_type) == parsed.end());
+  CHECK(parsed.body() == "x");
 }
 
 TEST_CASE("ToWireResponse turns an impossible status into 500", "[transport]") {
   api::Response response;
   response.status = GENERATE(0, 42, 1000);
 
-  CHECK(ToWireResponse(response, 11, true).result_int() == 500);
+  CHECK(Parsed(ToWireResponse(response, 11, true)).result_int() == 500);
 }
 
 TEST_CASE("ToWireResponse follows the keep-alive decision for HTTP/1.0 and 1.1", "[transport]") {
@@ -65,10 +119,11 @@ TEST_CASE("ToWireResponse follows the keep-alive decision for HTTP/1.0 and 1.1",
   const bool keep_alive = GENERATE(true, false);
 
   const WireResponse wire = ToWireResponse(api::Response{}, version, keep_alive);
+  const auto parsed = Parsed(wire);
 
-  CHECK(wire.version() == version);
-  CHECK(wire.keep_alive() == keep_alive);
-  CHECK(wire.need_eof() == !keep_alive);
+  CHECK(parsed.version() == version);
+  CHECK(parsed.keep_alive() == keep_alive);
+  CHECK(wire.close == !keep_alive);
 }
 
 TEST_CASE("ToApiRequest exposes method, target, Content-Type, Authorization, body and peer", "[transport]") {
