@@ -1,6 +1,7 @@
 #include "store/record_codec.hpp"
 
 #include <boost/json.hpp>
+#include <optional>
 
 namespace keymint::store_codec {
 namespace json = boost::json;
@@ -93,12 +94,29 @@ class Reader {
   bool ok_ = true;
 };
 
-std::optional<json::object> ParseObject(std::string_view bytes) {
-  json::error_code ec;
-  json::value value = json::parse(bytes, ec);
-  if (ec || !value.is_object()) return std::nullopt;
-  return std::move(value.get_object());
-}
+// A record parsed into an arena on the stack. Records are a few hundred
+// bytes, and every token exchange decodes two of them (the credential and its
+// owner): parsing onto the heap cost more than the reads themselves. Only the
+// fields copied out of it allocate.
+class ParsedRecord {
+ public:
+  explicit ParsedRecord(std::string_view bytes) : arena_(buffer_, sizeof buffer_) {
+    json::error_code ec;
+    json::value value = json::parse(bytes, ec, &arena_);
+    // Moving keeps the arena as the value's storage.
+    if (!ec && value.is_object()) value_.emplace(std::move(value));
+  }
+  ParsedRecord(const ParsedRecord&) = delete;
+  ParsedRecord& operator=(const ParsedRecord&) = delete;
+
+  // The record's object; null when the bytes are not a JSON object.
+  const json::object* object() const { return value_ ? &value_->get_object() : nullptr; }
+
+ private:
+  unsigned char buffer_[4096];  // a larger record spills to the heap, still correct
+  json::monotonic_resource arena_;
+  std::optional<json::value> value_;
+};
 
 }  // namespace
 
@@ -115,8 +133,9 @@ std::string EncodeUser(const UserRecord& user) {
 }
 
 std::optional<UserRecord> DecodeUser(std::string_view bytes) {
-  auto object = ParseObject(bytes);
-  if (!object) return std::nullopt;
+  const ParsedRecord parsed(bytes);
+  const json::object* object = parsed.object();
+  if (object == nullptr) return std::nullopt;
   Reader r(*object);
   UserRecord user;
   user.id = r.String("id");
@@ -148,8 +167,9 @@ std::string EncodeCredential(const CredentialRecord& c) {
 }
 
 std::optional<CredentialRecord> DecodeCredential(std::string_view bytes) {
-  auto object = ParseObject(bytes);
-  if (!object) return std::nullopt;
+  const ParsedRecord parsed(bytes);
+  const json::object* object = parsed.object();
+  if (object == nullptr) return std::nullopt;
   Reader r(*object);
   CredentialRecord c;
   c.id = r.String("id");

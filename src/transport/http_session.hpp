@@ -42,7 +42,8 @@ struct SessionContext {
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   // Keeps a reference to `context`, which must outlive the session.
-  // `socket` must use a strand of the server's io_context as its executor;
+  // `socket` must use a strand of the server's io_context as its executor (or
+  // the io_context's own executor when a single thread runs it);
   // `remote_address` is its peer's IP address as text (PeerAddress).
   HttpSession(boost::asio::ip::tcp::socket socket, std::string remote_address, const SessionContext& context);
   ~HttpSession();

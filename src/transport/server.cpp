@@ -192,9 +192,11 @@ void HttpServer::Impl::RunIoLoop() {
 
 void HttpServer::Impl::DoAccept() {
   // Each connection gets its own strand, so a multi-threaded io_context never
-  // runs two handlers of one session at once.
-  acceptor_.async_accept(net::make_strand(ioc_),
-                         [this](error_code ec, tcp::socket socket) { OnAccept(ec, std::move(socket)); });
+  // runs two handlers of one session at once. With one I/O thread nothing
+  // can run at once: the strand would only add a queue to every completion.
+  const net::any_io_executor executor = options_.io_threads <= 1 ? net::any_io_executor(ioc_.get_executor())
+                                                                 : net::any_io_executor(net::make_strand(ioc_));
+  acceptor_.async_accept(executor, [this](error_code ec, tcp::socket socket) { OnAccept(ec, std::move(socket)); });
 }
 
 void HttpServer::Impl::OnAccept(error_code ec, tcp::socket socket) {
