@@ -145,6 +145,11 @@ Status HttpServer::Impl::Listen() {
     return step_failed(ec);
   }
   stop_write_fd_.store(fds[1]);
+  // Caught from here on, not only once Run() starts: the caller announces
+  // that it listens before Run(), and a SIGTERM sent on reading that line
+  // must stop the server cleanly rather than kill it (asio queues a signal
+  // that arrives before anyone waits for it).
+  signals_.emplace(strand_, SIGINT, SIGTERM);
   return Status::Ok();
 }
 
@@ -152,7 +157,6 @@ void HttpServer::Impl::Run(const api::Router& router) {
   if (!acceptor_.is_open()) return;  // Listen() failed or was never called
   pool_.emplace(static_cast<std::size_t>(std::max(1, options_.pool_threads)));
   session_context_.emplace(SessionContext{router, options_, pool_->get_executor(), registry_});
-  signals_.emplace(strand_, SIGINT, SIGTERM);
 
   WaitForSignal();
   WaitForStopRequest();

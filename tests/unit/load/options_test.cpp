@@ -76,7 +76,7 @@ TEST_CASE("open-loop and output flags are read", "[load]") {
   CHECK(o.form == "grant_type=x");
 }
 
-TEST_CASE("--create takes the admin's password from the flag or the environment", "[load]") {
+TEST_CASE("create takes the admin's password from the flag or the environment", "[load]") {
   auto from_env = Parse({"--url", "http://h:1", "--create", "5", "--admin-email", "a@b.c"}, "from-env");
   REQUIRE(from_env.ok());
   CHECK(from_env->options.create == 5);
@@ -115,7 +115,7 @@ TEST_CASE("bad command lines are refused with the flag named", "[load]") {
             .find("--credentials") != std::string::npos);
 }
 
-TEST_CASE("--help wins over everything else and documents every flag", "[load]") {
+TEST_CASE("help wins over everything else and documents every flag", "[load]") {
   auto parsed = Parse({"--bogus-but-ignored-after", "--help"});
   REQUIRE_FALSE(parsed.ok());  // the unknown flag comes first
   auto help = Parse({"--help", "--bogus"});
