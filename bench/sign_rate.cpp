@@ -3,8 +3,9 @@
 // with keymint's own JWS code and the active key of a keys directory (the
 // key keymint itself signs with), for a fixed time, on the calling thread.
 //
-//   keymint_sign_rate --keys-dir DIR [--seconds S]
-// Prints one JSON object: {"kid","signatures","seconds","signatures_per_second"}.
+//   keymint_sign_rate --keys-dir DIR [--algorithm RS256|ES256|EdDSA] [--seconds S]
+// Prints one JSON object: {"alg","kid","signatures","seconds","signatures_per_second"}.
+// The key is the one keymint started with the same --signing-algorithm signs with.
 // Pin it with taskset to the core keymint uses to compare the two.
 #include <chrono>
 #include <cstdio>
@@ -14,6 +15,7 @@
 
 #include "keymint/crypto/jws.hpp"
 #include "keymint/crypto/key_ring.hpp"
+#include "keymint/crypto/signing_key.hpp"
 
 namespace {
 
@@ -24,7 +26,7 @@ constexpr std::string_view kClaims =
     R"("kmq8Xb3v0Jw5cF2nT9rLhA","roles":["System administrator"],"preferred_username":"admin@keymint.local","gen":1})";
 
 int Usage() {
-  std::fputs("usage: keymint_sign_rate --keys-dir DIR [--seconds S]\n", stderr);
+  std::fputs("usage: keymint_sign_rate --keys-dir DIR [--algorithm RS256|ES256|EdDSA] [--seconds S]\n", stderr);
   return 2;
 }
 
@@ -33,10 +35,15 @@ int Usage() {
 int main(int argc, char** argv) {
   std::string keys_dir;
   double seconds = 5;
+  keymint::crypto::SigningAlgorithm algorithm = keymint::crypto::SigningAlgorithm::kRs256;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string_view flag = argv[i];
     if (flag == "--keys-dir") {
       keys_dir = argv[i + 1];
+    } else if (flag == "--algorithm") {
+      const auto parsed = keymint::crypto::ParseSigningAlgorithm(argv[i + 1]);
+      if (!parsed) return Usage();
+      algorithm = *parsed;
     } else if (flag == "--seconds") {
       seconds = std::atof(argv[i + 1]);
     } else {
@@ -45,7 +52,7 @@ int main(int argc, char** argv) {
   }
   if (keys_dir.empty() || !(seconds > 0) || argc % 2 == 0) return Usage();
 
-  auto ring = keymint::crypto::KeyRing::Open(keys_dir);
+  auto ring = keymint::crypto::KeyRing::Open(keys_dir, algorithm);
   if (!ring) {
     std::fprintf(stderr, "keymint_sign_rate: %s\n", ring.error().message.c_str());
     return 1;
@@ -63,7 +70,8 @@ int main(int argc, char** argv) {
     now = Clock::now();
   }
   const double elapsed = std::chrono::duration<double>(now - start).count();
-  std::printf("{\"kid\":\"%s\",\"signatures\":%lld,\"seconds\":%.3f,\"signatures_per_second\":%.1f}\n",
-              ring->active().kid().c_str(), signatures, elapsed, static_cast<double>(signatures) / elapsed);
+  std::printf("{\"alg\":\"%s\",\"kid\":\"%s\",\"signatures\":%lld,\"seconds\":%.3f,\"signatures_per_second\":%.1f}\n",
+              std::string(keymint::crypto::AlgorithmName(algorithm)).c_str(), ring->active().kid().c_str(), signatures,
+              elapsed, static_cast<double>(signatures) / elapsed);
   return 0;
 }

@@ -4,6 +4,8 @@
 //   cmake --build build --target keymint_token_bench
 //   taskset -c 0 build/bench/keymint_token_bench --benchmark_repetitions=5
 //       --benchmark_report_aggregates_only=true     (one command line)
+// RS256 (BM_Sign, BM_Exchange/10) against ES256 and EdDSA in one run:
+//   --benchmark_filter='BM_Sign|BM_VerifyWith|BM_Exchange/10$|BM_ExchangeWith'
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 
@@ -56,11 +58,13 @@ struct Fixture {
   std::string client_id, secret;  // the last access key's
   std::string account_client_id, account_secret;
 
-  explicit Fixture(int keys, bool throttled = true) : limiter(Limits(throttled), clock) {
+  explicit Fixture(int keys, bool throttled = true,
+                   crypto::SigningAlgorithm algorithm = crypto::SigningAlgorithm::kRs256)
+      : limiter(Limits(throttled), clock) {
     char tmpl[] = "/tmp/keymint-bench-XXXXXX";
     dir = mkdtemp(tmpl);
     store = std::move(*OpenRocksDbStore(dir + "/db"));
-    ring.emplace(std::move(*crypto::KeyRing::Open(dir + "/keys")));
+    ring.emplace(std::move(*crypto::KeyRing::Open(dir + "/keys", algorithm)));
     recorder = std::make_unique<LastLoginRecorder>(*store, std::chrono::milliseconds(250));
     tokens = std::make_unique<TokenService>(*store, *ring, hasher, clock, *recorder, limiter,
                                             TokenSettings{"http://127.0.0.1:8080", "http://127.0.0.1:8080", 3600});
@@ -99,6 +103,27 @@ void BM_Sign(benchmark::State& state) {
 }
 BENCHMARK(BM_Sign);
 
+// One signature with the opt-in algorithms (signing.algorithm), to compare
+// with BM_Sign (RS256) in the same run: ES256 (P-256) and EdDSA (Ed25519).
+void BM_SignWith(benchmark::State& state, crypto::SigningAlgorithm algorithm) {
+  Fixture fixture(1, /*throttled=*/true, algorithm);
+  std::string input(400, 'x');
+  for (auto _ : state) benchmark::DoNotOptimize(fixture.ring->active().Sign(input));
+}
+BENCHMARK_CAPTURE(BM_SignWith, ES256, crypto::SigningAlgorithm::kEs256);
+BENCHMARK_CAPTURE(BM_SignWith, EdDSA, crypto::SigningAlgorithm::kEdDsa);
+
+// Checking a bearer token's signature, as every management request does.
+void BM_VerifyWith(benchmark::State& state, crypto::SigningAlgorithm algorithm) {
+  Fixture fixture(1, /*throttled=*/true, algorithm);
+  std::string input(400, 'x');
+  const std::string signature = *fixture.ring->active().Sign(input);
+  for (auto _ : state) benchmark::DoNotOptimize(fixture.ring->active().Verify(input, signature));
+}
+BENCHMARK_CAPTURE(BM_VerifyWith, RS256, crypto::SigningAlgorithm::kRs256);
+BENCHMARK_CAPTURE(BM_VerifyWith, ES256, crypto::SigningAlgorithm::kEs256);
+BENCHMARK_CAPTURE(BM_VerifyWith, EdDSA, crypto::SigningAlgorithm::kEdDsa);
+
 void BM_Exchange(benchmark::State& state) {
   Fixture fixture(static_cast<int>(state.range(0)));
   for (auto _ : state) {
@@ -109,6 +134,19 @@ void BM_Exchange(benchmark::State& state) {
 }
 // The token path should cost the same with 10 or 10,000 keys (indexed lookups).
 BENCHMARK(BM_Exchange)->Arg(10)->Arg(10000);
+
+// BM_Exchange/10 signed with the opt-in algorithms: what a whole exchange
+// costs when the signature no longer dominates it.
+void BM_ExchangeWith(benchmark::State& state, crypto::SigningAlgorithm algorithm) {
+  Fixture fixture(10, /*throttled=*/true, algorithm);
+  for (auto _ : state) {
+    auto token = fixture.tokens->ExchangeClientCredentials(fixture.client_id, fixture.secret, "192.0.2.1");
+    if (!token.ok()) state.SkipWithError("exchange failed");
+    benchmark::DoNotOptimize(token);
+  }
+}
+BENCHMARK_CAPTURE(BM_ExchangeWith, ES256, crypto::SigningAlgorithm::kEs256);
+BENCHMARK_CAPTURE(BM_ExchangeWith, EdDSA, crypto::SigningAlgorithm::kEdDsa);
 
 // BM_Exchange/10 with every failure throttle off: the difference is what the
 // two lock-free throttle reads (client ID, address) cost a successful exchange.

@@ -71,9 +71,14 @@ int Serve(const Config& config) {
   using namespace keymint;
   const int threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
 
-  auto keys = crypto::KeyRing::Open(config.keys_dir);
+  const auto algorithm = crypto::ParseSigningAlgorithm(config.signing_algorithm);
+  if (!algorithm) return Fail("unsupported signing algorithm " + config.signing_algorithm);
+  auto keys = crypto::KeyRing::Open(config.keys_dir, *algorithm);
   if (!keys.ok()) return Fail(keys.error().message);
-  if (keys->generated()) std::cerr << "keymint: generated a signing key in " << config.keys_dir << std::endl;
+  if (keys->generated()) {
+    std::cerr << "keymint: generated a signing key in " << config.keys_dir << " (" << config.signing_algorithm << ")"
+              << std::endl;
+  }
 
   auto store = OpenRocksDbStore((std::filesystem::path(config.data_dir) / "db").string());
   if (!store.ok()) return Fail(store.error().message);

@@ -4,6 +4,7 @@
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
 #include "keymint/api/api.hpp"
+#include "keymint/crypto/signing_key.hpp"
 
 namespace keymint::api {
 namespace json = boost::json;
@@ -14,6 +15,15 @@ Response Cacheable(std::string body) {
   response.body = std::move(body);
   response.AddHeader("Cache-Control", "public, max-age=300");
   return response;
+}
+
+// The algorithms of the published keys, the active one first: every token
+// keymint has minted and would still accept is signed with one of them.
+// ["RS256"], as before, while every key in the directory is RSA.
+json::array SigningAlgorithms(const crypto::KeyRing& keys) {
+  json::array names;
+  for (crypto::SigningAlgorithm algorithm : keys.algorithms()) names.emplace_back(crypto::AlgorithmName(algorithm));
+  return names;
 }
 
 }  // namespace
@@ -30,7 +40,7 @@ Result<Response> GetServerMetadata(const RequestContext& c) {
       {"token_endpoint_auth_methods_supported", json::array{"client_secret_basic", "client_secret_post"}},
       {"response_types_supported", json::array{"token"}},
       {"subject_types_supported", json::array{"public"}},
-      {"id_token_signing_alg_values_supported", json::array{"RS256"}},
+      {"id_token_signing_alg_values_supported", SigningAlgorithms(c.services.keys)},
       {"claims_supported",
        json::array{"iss", "sub", "aud", "iat", "nbf", "exp", "jti", "client_id", "roles", "preferred_username"}},
   }));

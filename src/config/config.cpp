@@ -32,7 +32,7 @@ constexpr std::string_view kDefaultConfigPath = "config/keymint.toml";
 constexpr std::string_view kConfigFlag = "--config";
 constexpr std::string_view kConfigEnv = "KEYMINT_CONFIG";
 // A config file is a few KiB; the cap keeps `--config /dev/zero` from eating memory.
-constexpr std::size_t kMaxConfigFileBytes = 1024 * 1024;
+constexpr std::size_t kMaxConfigFileBytes = std::size_t{1024} * 1024;
 
 Error Invalid(std::string message) { return Error::InvalidArgument(std::move(message)); }
 
@@ -397,7 +397,7 @@ std::string UsageText() {
       "\n"
       "Usage:\n"
       "  keymint serve [--config FILE] [--listen HOST:PORT] [--data-dir DIR] [--keys-dir DIR]\n"
-      "                [--issuer URL] [--threads N]\n"
+      "                [--signing-algorithm ALG] [--issuer URL] [--threads N]\n"
       "  keymint --help | --version\n"
       "\n"
       "Commands:\n"

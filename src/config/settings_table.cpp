@@ -88,6 +88,10 @@ bool IsTenantId(std::string_view text) {
 
 bool IsPassword(std::string_view text) { return IsNonEmptyText(text) && HasPasswordLength(text); }
 
+// The JOSE "alg" names keymint can sign with, exactly as JOSE spells them
+// (crypto::ParseSigningAlgorithm reads the same three).
+bool IsSigningAlgorithm(std::string_view text) { return text == "RS256" || text == "ES256" || text == "EdDSA"; }
+
 // --- Apply functions: one per shape of setting, instantiated per Config field.
 
 template <auto kMember>
@@ -220,6 +224,14 @@ constexpr std::array kSettings = {
             .expected = "a non-empty directory path",
             .help = "signing keys directory (default ./keys)",
             .apply = StoreString<&Config::keys_dir, IsNonEmptyText>},
+    Setting{.toml_path = "signing.algorithm",
+            .env = "KEYMINT_SIGNING_ALGORITHM",
+            .flag = "--signing-algorithm",
+            .flag_arg = "ALG",
+            .kind = SettingKind::kString,
+            .expected = "RS256, ES256 or EdDSA",
+            .help = "algorithm of new tokens: RS256, ES256 or EdDSA (default RS256)",
+            .apply = StoreString<&Config::signing_algorithm, IsSigningAlgorithm>},
     Setting{.toml_path = "tokens.issuer",
             .env = "KEYMINT_ISSUER",
             .flag = "--issuer",

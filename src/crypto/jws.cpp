@@ -10,7 +10,7 @@ namespace {
 
 // Far above any token keymint mints (~1 KiB), small enough that a hostile
 // bearer header costs no real work before it is refused.
-constexpr std::size_t kMaxTokenSize = 16 * 1024;
+constexpr std::size_t kMaxTokenSize = std::size_t{16} * 1024;
 
 Error Refuse(std::string message) { return Error::Unauthenticated(std::move(message)); }
 
@@ -25,12 +25,13 @@ std::optional<boost::json::object> ParseObject(std::string_view json_text) {
 
 }  // namespace
 
-std::string EncodedJwtHeader(const RsaKey& key) {
-  // kid is base64url, so it needs no JSON escaping.
-  return Base64UrlEncode(R"({"alg":"RS256","typ":"JWT","kid":")" + key.kid() + R"("})");
+std::string EncodedJwtHeader(const SigningKey& key) {
+  // The algorithm name and kid are base64url or fixed ASCII: no JSON escaping.
+  return Base64UrlEncode(R"({"alg":")" + std::string(AlgorithmName(key.algorithm())) + R"(","typ":"JWT","kid":")" +
+                         key.kid() + R"("})");
 }
 
-Result<std::string> SignJws(const RsaKey& key, std::string_view encoded_header, std::string_view claims_json) {
+Result<std::string> SignJws(const SigningKey& key, std::string_view encoded_header, std::string_view claims_json) {
   std::string token;
   token.reserve(encoded_header.size() + claims_json.size() * 4 / 3 + 4 + 350);
   token += encoded_header;
@@ -58,18 +59,23 @@ Result<std::string> VerifyJws(std::string_view token, const KeyLookup& keys) {
   const std::optional<boost::json::object> header = ParseObject(*header_json);
   if (!header) return Refuse("malformed token header");
   const boost::json::value* alg = header->if_contains("alg");
-  if (alg == nullptr || !alg->is_string() || alg->get_string() != "RS256") {
-    return Refuse("unsupported token algorithm");
+  std::optional<SigningAlgorithm> algorithm;
+  if (alg != nullptr && alg->is_string()) {
+    algorithm = ParseSigningAlgorithm(std::string_view(alg->get_string().data(), alg->get_string().size()));
   }
+  if (!algorithm) return Refuse("unsupported token algorithm");
   // RFC 7515 §4.1.11: we understand no extensions, so any "crit" must be refused.
   if (header->contains("crit")) return Refuse("unsupported token header");
   const boost::json::value* kid = header->if_contains("kid");
-  const RsaKey* key = nullptr;
+  const SigningKey* key = nullptr;
   if (kid != nullptr && kid->is_string()) {
     const boost::json::string& kid_text = kid->get_string();
     key = keys.FindByKid(std::string_view(kid_text.data(), kid_text.size()));
   }
   if (key == nullptr) return Refuse("unknown token signing key");
+  // The key decides how the signature is checked, and the header must agree:
+  // a token cannot have an ES256 key's signature read as RS256, or vice versa.
+  if (key->algorithm() != *algorithm) return Refuse("token algorithm does not match its key");
   if (!key->Verify(signing_input, *signature)) return Refuse("invalid token signature");
 
   // Only now, with the signature checked, is the payload worth parsing.

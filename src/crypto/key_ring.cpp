@@ -7,13 +7,14 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <boost/json.hpp>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <optional>
 #include <system_error>
+#include <thread>
+#include <unordered_set>
 #include <utility>
 
 #include "crypto/atomic_file.hpp"
@@ -25,7 +26,10 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxKeyFileSize = std::size_t{64} * 1024;
-constexpr int kGeneratedKeyBits = 2048;
+// Names tried for a generated key, a second apart (see EnsureKeyOf).
+constexpr int kMaxNameAttempts = 3;
+
+using Keys = std::vector<std::unique_ptr<const SigningKey>>;
 
 std::string ErrnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
 
@@ -58,13 +62,32 @@ Result<std::vector<std::string>> ListPemFiles(const std::string& dir) {
   return names;
 }
 
-Result<RsaKey> LoadKeyFile(const std::string& path) {
+Result<std::unique_ptr<SigningKey>> LoadKeyFile(const std::string& path) {
   ASSIGN_OR_RETURN(auto pem, ReadSecretFile(path, kMaxKeyFileSize));
   if (!pem) return Error::Unavailable("cannot read " + path + ": it was removed while keymint started");
-  Result<RsaKey> key = RsaKey::FromPrivatePem(*pem);
+  Result<std::unique_ptr<SigningKey>> key = SigningKeyFromPem(*pem);
   OPENSSL_cleanse(pem->data(), pem->size());
   if (!key) return Error{key.error().code, path + ": " + key.error().message};
   return key;
+}
+
+// Every key in `dir`, in file-name order.
+Result<Keys> LoadKeys(const std::string& dir) {
+  ASSIGN_OR_RETURN(const auto names, ListPemFiles(dir));
+  Keys keys;
+  std::unordered_set<std::string> kids;
+  for (const std::string& name : names) {
+    const std::string path = (fs::path(dir) / name).string();
+    ASSIGN_OR_RETURN(auto key, LoadKeyFile(path));
+    // The same key under two names would publish a duplicate kid in the JWKS.
+    if (!kids.insert(key->kid()).second) return Error::InvalidArgument(path + ": same key as another file in " + dir);
+    keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
+bool HasAlgorithm(const Keys& keys, SigningAlgorithm algorithm) {
+  return std::any_of(keys.begin(), keys.end(), [&](const auto& key) { return key->algorithm() == algorithm; });
 }
 
 std::string GeneratedKeyName() {
@@ -104,13 +127,11 @@ class DirectoryLock {
   int fd_;
 };
 
-// Generates a key and writes it to `dir` as signing-<now>.pem (0600, crash
-// safe: the name appears only once the whole file is on disk). False when a
-// file of that name already exists; it is then left as it is.
-Result<bool> GenerateKeyFile(const std::string& dir) {
-  Result<RsaKey> key = RsaKey::Generate(kGeneratedKeyBits);
-  if (!key) return std::move(key).error();
-  std::string pem = key->PrivatePem();
+// Writes `key` to `dir` as signing-<now>.pem (0600, crash safe: the name
+// appears only once the whole file is on disk). False when a file of that
+// name already exists; it is then left as it is.
+Result<bool> WriteKeyFile(const std::string& dir, const SigningKey& key) {
+  std::string pem = key.PrivatePem();
   if (pem.empty()) return Error::Internal("cannot encode the generated key as PEM");
   Result<NewFile> written = CreateFileAtomically((fs::path(dir) / GeneratedKeyName()).string(), pem);
   OPENSSL_cleanse(pem.data(), pem.size());
@@ -118,64 +139,83 @@ Result<bool> GenerateKeyFile(const std::string& dir) {
   return *written == NewFile::kCreated;
 }
 
-std::string BuildJwks(const std::vector<RsaKey>& keys) {
-  boost::json::array jwks;
-  jwks.reserve(keys.size());
-  for (const RsaKey& key : keys) {
-    jwks.push_back(boost::json::object{
-        {"kty", "RSA"}, {"use", "sig"}, {"alg", "RS256"}, {"kid", key.kid()}, {"n", key.n()}, {"e", key.e()}});
+void SleepUntilNextSecond() {
+  const auto into_second = std::chrono::system_clock::now().time_since_epoch() % std::chrono::seconds(1);
+  std::this_thread::sleep_for(std::chrono::seconds(1) - into_second + std::chrono::milliseconds(5));
+}
+
+// Makes sure `dir` holds a key of `algorithm`, generating one when it holds
+// none; `keys` is what `dir` holds afterwards. True when this process wrote
+// the key.
+Result<bool> EnsureKeyOf(const std::string& dir, SigningAlgorithm algorithm, Keys& keys) {
+  if (HasAlgorithm(keys, algorithm)) return false;
+  ASSIGN_OR_RETURN(const auto lock, DirectoryLock::Acquire(dir));
+  // Another process may have generated one while this one waited.
+  ASSIGN_OR_RETURN(keys, LoadKeys(dir));
+  if (HasAlgorithm(keys, algorithm)) return false;
+  ASSIGN_OR_RETURN(const auto key, GenerateSigningKey(algorithm));
+  for (int attempt = 1;; ++attempt) {
+    ASSIGN_OR_RETURN(const bool created, WriteKeyFile(dir, *key));
+    // The key is loaded from its file like any other, so this process signs
+    // with exactly what the next start will find.
+    ASSIGN_OR_RETURN(keys, LoadKeys(dir));
+    if (created || HasAlgorithm(keys, algorithm)) return created;
+    // The name is taken by a key of another algorithm generated within this
+    // second (a restart that switched algorithms): the next second's is free.
+    if (attempt == kMaxNameAttempts) {
+      return Error::Unavailable("cannot name a new key in " + dir + ": " + GeneratedKeyName() + " exists");
+    }
+    SleepUntilNextSecond();
   }
-  return boost::json::serialize(boost::json::object{{"keys", std::move(jwks)}});
+}
+
+std::string BuildJwks(const Keys& keys) {
+  std::string jwks = R"({"keys":[)";
+  for (const auto& key : keys) {
+    if (jwks.back() != '[') jwks += ',';
+    jwks += key->public_jwk();
+  }
+  jwks += "]}";
+  return jwks;
+}
+
+// The algorithms of `keys`, each once, `first` first.
+std::vector<SigningAlgorithm> AlgorithmsOf(const Keys& keys, SigningAlgorithm first) {
+  std::vector<SigningAlgorithm> algorithms{first};
+  for (const auto& key : keys) {
+    if (std::find(algorithms.begin(), algorithms.end(), key->algorithm()) == algorithms.end()) {
+      algorithms.push_back(key->algorithm());
+    }
+  }
+  return algorithms;
 }
 
 }  // namespace
 
-Result<KeyRing> KeyRing::Open(const std::string& dir) {
-  if (Status ok = EnsureDirectory(dir); !ok) return std::move(ok).error();
-  Result<std::vector<std::string>> names = ListPemFiles(dir);
-  if (!names) return std::move(names).error();
-
-  bool generated = false;
-  std::optional<DirectoryLock> lock;
-  if (names->empty()) {
-    Result<DirectoryLock> acquired = DirectoryLock::Acquire(dir);
-    if (!acquired) return std::move(acquired).error();
-    lock.emplace(std::move(acquired).value());
-    // Another process may have generated a key while this one waited.
-    names = ListPemFiles(dir);
-    if (!names) return std::move(names).error();
-    if (names->empty()) {
-      Result<bool> created = GenerateKeyFile(dir);
-      if (!created) return std::move(created).error();
-      generated = *created;
-      // The key is loaded from its file like any other, so this process signs
-      // with exactly what the next start will find.
-      names = ListPemFiles(dir);
-      if (!names) return std::move(names).error();
-    }
-  }
+Result<KeyRing> KeyRing::Open(const std::string& dir, SigningAlgorithm algorithm) {
+  RETURN_IF_ERROR(EnsureDirectory(dir));
+  ASSIGN_OR_RETURN(auto keys, LoadKeys(dir));
+  ASSIGN_OR_RETURN(const bool generated, EnsureKeyOf(dir, algorithm, keys));
 
   KeyRing ring;
-  for (const std::string& name : *names) {
-    const std::string path = (fs::path(dir) / name).string();
-    Result<RsaKey> key = LoadKeyFile(path);
-    if (!key) return std::move(key).error();
-    // The same key under two names would publish a duplicate kid in the JWKS.
-    if (ring.FindByKid(key->kid()) != nullptr) {
-      return Error::InvalidArgument(path + ": same key as another file in " + dir);
-    }
-    ring.keys_.push_back(std::move(key).value());
+  ring.keys_ = std::move(keys);
+  for (std::size_t i = 0; i < ring.keys_.size(); ++i) {
+    if (ring.keys_[i]->algorithm() == algorithm) ring.active_ = i;  // the last, newest-named, wins
   }
-  if (ring.keys_.empty()) return Error::Unavailable("keys directory " + dir + " holds no key after generating one");
+  if (ring.keys_.empty() || ring.active().algorithm() != algorithm) {
+    return Error::Unavailable("keys directory " + dir + " holds no " + std::string(AlgorithmName(algorithm)) +
+                              " key after generating one");
+  }
   ring.generated_ = generated;
-  ring.active_header_ = EncodedJwtHeader(ring.keys_.back());
+  ring.active_header_ = EncodedJwtHeader(ring.active());
   ring.jwks_json_ = BuildJwks(ring.keys_);
+  ring.algorithms_ = AlgorithmsOf(ring.keys_, algorithm);
   return ring;
 }
 
-const RsaKey* KeyRing::FindByKid(std::string_view kid) const {
-  for (const RsaKey& key : keys_) {
-    if (key.kid() == kid) return &key;
+const SigningKey* KeyRing::FindByKid(std::string_view kid) const {
+  for (const auto& key : keys_) {
+    if (key->kid() == kid) return key.get();
   }
   return nullptr;
 }

@@ -9,7 +9,9 @@
 #include <openssl/param_build.h>
 #include <openssl/params.h>
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -62,5 +64,15 @@ inline const EVP_MD* Sha256() {
 }
 
 inline constexpr std::size_t kSha256Size = 32;
+
+// SHA-256 of `data`; nullopt only if OpenSSL fails (its error stays queued).
+inline std::optional<std::array<unsigned char, kSha256Size>> Sha256Of(std::string_view data) {
+  std::array<unsigned char, kSha256Size> digest;
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &len, Sha256(), nullptr) != 1 || len != digest.size()) {
+    return std::nullopt;
+  }
+  return digest;
+}
 
 }  // namespace keymint::crypto::internal

@@ -2,38 +2,39 @@
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include <array>
-#include <atomic>
 #include <climits>
 #include <cstdint>
 #include <optional>
 #include <vector>
 
+#include "crypto/jwk.hpp"
 #include "crypto/openssl_handles.hpp"
+#include "crypto/private_key_pem.hpp"
+#include "crypto/thread_contexts.hpp"
 #include "keymint/crypto/encoding.hpp"
 
 namespace keymint::crypto {
 
 using internal::BignumPtr;
-using internal::BioPtr;
 using internal::OpenSslError;
 using internal::ParamBldPtr;
 using internal::ParamPtr;
 using internal::PkeyCtxPtr;
 using internal::PkeyPtr;
+using internal::Sha256Of;
+using internal::ThreadContexts;
 
 struct RsaKey::Impl {
-  // Never used to sign directly: each thread signs with its own copy (see ThreadContexts).
+  // Never used to sign directly: each thread signs with its own copy (crypto/thread_contexts.hpp).
   PkeyPtr pkey;
   std::size_t signature_size = 0;
   std::string n;
   std::string e;
   std::string kid;
-  // Unlike the Impl's address, never reused by a later key, so a thread's
-  // cached context can never be mistaken for another key's.
+  std::string jwk;
+  // Identifies this key's per-thread contexts (internal::NewKeyId).
   std::uint64_t id = 0;
 
   static Result<RsaKey> Adopt(PkeyPtr pkey, bool check_consistency);
@@ -43,40 +44,6 @@ namespace {
 
 constexpr int kMinBits = 2048;  // RFC 7518 §3.3 requires at least 2048
 constexpr int kMaxBits = 16384;
-constexpr std::size_t kMaxPemSize = 64 * 1024;
-
-std::atomic<std::uint64_t> next_key_id{1};
-
-// Prepared RS256 contexts of one key on one thread, built on this thread's own
-// copy of the key. The copy matters for speed: OpenSSL 3.0 takes the RSA
-// object's write lock on every private-key operation to pick a blinding, and
-// threads other than the blinding's creator then share a second, locked one.
-// With one copy per thread neither lock is ever contended. The entry owns its
-// copy, so it may safely outlive the RsaKey it came from.
-struct ThreadContexts {
-  std::uint64_t key_id = 0;
-  PkeyPtr key;
-  PkeyCtxPtr sign;
-  PkeyCtxPtr verify;
-};
-
-// A process holds a handful of keys; the bound only stops a thread that has
-// seen many short-lived keys (tests, rotations) from holding them all.
-constexpr std::size_t kMaxCachedKeys = 8;
-
-// This thread's entry for the key, created on first use; nullptr only if
-// OpenSSL cannot copy the key (out of memory).
-ThreadContexts* ContextsFor(std::uint64_t key_id, EVP_PKEY* shared_key) {
-  thread_local std::vector<ThreadContexts> cache;
-  for (ThreadContexts& entry : cache) {
-    if (entry.key_id == key_id) return &entry;
-  }
-  PkeyPtr copy(EVP_PKEY_dup(shared_key));
-  if (!copy) return nullptr;
-  if (cache.size() >= kMaxCachedKeys) cache.erase(cache.begin());
-  cache.push_back(ThreadContexts{key_id, std::move(copy), nullptr, nullptr});
-  return &cache.back();
-}
 
 // RSASSA-PKCS1-v1_5 with SHA-256 set up once, so a call is one RSA operation.
 PkeyCtxPtr NewRs256Context(EVP_PKEY* pkey, bool for_signing) {
@@ -88,16 +55,6 @@ PkeyCtxPtr NewRs256Context(EVP_PKEY* pkey, bool for_signing) {
     return nullptr;
   }
   return ctx;
-}
-
-std::optional<std::array<unsigned char, internal::kSha256Size>> Sha256Of(std::string_view data) {
-  std::array<unsigned char, internal::kSha256Size> digest;
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &len, internal::Sha256(), nullptr) != 1 ||
-      len != digest.size()) {
-    return std::nullopt;
-  }
-  return digest;
 }
 
 Result<std::string> PublicMember(const EVP_PKEY* pkey, const char* param) {
@@ -119,9 +76,6 @@ bool HasPrivateExponent(const EVP_PKEY* pkey) {
   BN_clear_free(d);
   return true;
 }
-
-// Never prompt on a terminal for an encrypted PEM: refuse it instead.
-int RefusePassphrase(char*, int, int, void*) { return -1; }
 
 }  // namespace
 
@@ -148,18 +102,16 @@ Result<RsaKey> RsaKey::Impl::Adopt(PkeyPtr pkey, bool check_consistency) {
   impl->e = std::move(e).value();
   impl->kid = RsaJwkThumbprint(impl->n, impl->e);
   if (impl->kid.empty()) return OpenSslError("cannot compute the key thumbprint");
+  impl->jwk = internal::JwkJson(
+      {{"kty", "RSA"}, {"use", "sig"}, {"alg", "RS256"}, {"kid", impl->kid}, {"n", impl->n}, {"e", impl->e}});
   impl->signature_size = static_cast<std::size_t>(EVP_PKEY_get_size(pkey.get()));
   impl->pkey = std::move(pkey);
-  impl->id = next_key_id.fetch_add(1, std::memory_order_relaxed);
+  impl->id = internal::NewKeyId();
   return RsaKey(std::move(impl));
 }
 
 Result<RsaKey> RsaKey::FromPrivatePem(std::string_view pem) {
-  if (pem.size() > kMaxPemSize) return Error::InvalidArgument("PEM key file too large");
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  if (!bio) return OpenSslError("cannot read PEM");
-  PkeyPtr pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, RefusePassphrase, nullptr));
-  if (!pkey) return OpenSslError("not an unencrypted PEM private key", ErrorCode::kInvalidArgument);
+  ASSIGN_OR_RETURN(auto pkey, internal::ReadPrivateKeyPem(pem));
   return Impl::Adopt(std::move(pkey), /*check_consistency=*/true);
 }
 
@@ -214,27 +166,17 @@ Result<RsaKey> RsaKey::Generate(int bits) {
   return Impl::Adopt(PkeyPtr(raw), /*check_consistency=*/false);
 }
 
-std::string RsaKey::PrivatePem() const {
-  // A secure-memory BIO is zeroed on free, so the PEM leaves no copy behind but ours.
-  BioPtr bio(BIO_new(BIO_s_secmem()));
-  if (!bio || PEM_write_bio_PrivateKey(bio.get(), impl_->pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
-    ERR_clear_error();
-    return {};
-  }
-  char* data = nullptr;
-  const long len = BIO_get_mem_data(bio.get(), &data);
-  if (len <= 0 || data == nullptr) return {};
-  return std::string(data, static_cast<std::size_t>(len));
-}
+std::string RsaKey::PrivatePem() const { return internal::WritePrivateKeyPem(impl_->pkey.get()); }
 
 const std::string& RsaKey::n() const { return impl_->n; }
 const std::string& RsaKey::e() const { return impl_->e; }
 const std::string& RsaKey::kid() const { return impl_->kid; }
+const std::string& RsaKey::public_jwk() const { return impl_->jwk; }
 
 Result<std::string> RsaKey::Sign(std::string_view input) const {
   const auto digest = Sha256Of(input);
   if (!digest) return OpenSslError("SHA-256 failed");
-  ThreadContexts* contexts = ContextsFor(impl_->id, impl_->pkey.get());
+  ThreadContexts* contexts = internal::ContextsFor(impl_->id, impl_->pkey.get());
   if (contexts == nullptr) return OpenSslError("cannot prepare RS256 signing");
   if (!contexts->sign) {
     contexts->sign = NewRs256Context(contexts->key.get(), /*for_signing=*/true);
@@ -258,7 +200,7 @@ bool RsaKey::Verify(std::string_view input, std::string_view signature) const {
     ERR_clear_error();
     return false;
   }
-  ThreadContexts* contexts = ContextsFor(impl_->id, impl_->pkey.get());
+  ThreadContexts* contexts = internal::ContextsFor(impl_->id, impl_->pkey.get());
   if (contexts != nullptr && !contexts->verify) {
     contexts->verify = NewRs256Context(contexts->key.get(), /*for_signing=*/false);
   }
@@ -282,21 +224,8 @@ RsaKey& RsaKey::operator=(RsaKey&&) noexcept = default;
 RsaKey::~RsaKey() = default;
 
 std::string RsaJwkThumbprint(std::string_view n, std::string_view e) {
-  // RFC 7638 §3.2: required members only, lexicographic order, no whitespace.
-  // n and e are base64url, so they need no JSON escaping.
-  std::string canonical;
-  canonical.reserve(n.size() + e.size() + 32);
-  canonical += R"({"e":")";
-  canonical += e;
-  canonical += R"(","kty":"RSA","n":")";
-  canonical += n;
-  canonical += R"("})";
-  const auto digest = Sha256Of(canonical);
-  if (!digest) {
-    ERR_clear_error();
-    return {};
-  }
-  return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(digest->data()), digest->size()));
+  // RFC 7638 §3.2: required members only, lexicographic order.
+  return internal::JwkThumbprint({{"e", e}, {"kty", "RSA"}, {"n", n}});
 }
 
 }  // namespace keymint::crypto

@@ -98,6 +98,7 @@ std::string WriteToml(const Config& config) {
   out += "max_connections_per_address = " + std::to_string(config.max_connections_per_address) + "\n";
   out += "[storage]\ndata_dir = " + TomlString(config.data_dir) + "\n";
   out += "[keys]\ndir = " + TomlString(config.keys_dir) + "\n";
+  out += "[signing]\nalgorithm = " + TomlString(config.signing_algorithm) + "\n";
   out += "[tokens]\nttl_seconds = " + std::to_string(config.token_ttl_seconds) + "\n";
   if (!config.issuer.empty()) out += "issuer = " + TomlString(config.issuer) + "\n";
   if (!config.audience.empty()) out += "audience = " + TomlString(config.audience) + "\n";
@@ -159,6 +160,8 @@ void CheckBounds(const Config& c, const std::string& path) {
   FUZZ_CHECK(c.throttle_capacity >= 4 && c.throttle_capacity <= 16777216);
   FUZZ_CHECK(c.issuer.empty() || c.issuer.starts_with("http://") || c.issuer.starts_with("https://"), c.issuer);
   FUZZ_CHECK(!c.data_dir.empty() && !c.keys_dir.empty() && !c.tenant_id.empty() && !c.admin_email.empty());
+  FUZZ_CHECK(c.signing_algorithm == "RS256" || c.signing_algorithm == "ES256" || c.signing_algorithm == "EdDSA",
+             c.signing_algorithm);
   for (const auto& text : Strings(c)) FUZZ_CHECK(!HasControl(text), text);
 }
 

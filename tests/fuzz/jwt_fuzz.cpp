@@ -8,7 +8,9 @@
 //         mutated headers and claims get past the signature check.
 // In both modes the outcome must equal an independent model: at most 16 KiB,
 // exactly three canonical unpadded base64url parts, a JSON object header with
-// "alg":"RS256", no "crit" and the "kid" of a ring key, a JSON object
+// "alg":"RS256" (the ring's keys are all RSA, so "ES256" and "EdDSA", which
+// would name another algorithm than the key's, must be refused too), no
+// "crit" and the "kid" of a ring key, a JSON object
 // payload, and a signature that is valid by arithmetic done here (s^e mod n
 // against the EMSA-PKCS1-v1_5 encoding of SHA-256 of the signing input), not
 // by the product's OpenSSL verify call. A verified token must return its
@@ -36,6 +38,7 @@ namespace json = boost::json;
 using keymint::ErrorCode;
 using keymint::crypto::KeyRing;
 using keymint::crypto::RsaKey;
+using keymint::crypto::SigningKey;
 
 struct Keys {
   keymint::fuzz::ScratchDir dir{"jwt"};
@@ -148,7 +151,7 @@ bool ModelAccepts(std::string_view token, const KeyRing& ring, std::string* payl
   if (alg == nullptr || !alg->is_string() || alg->get_string() != "RS256" || header->contains("crit")) return false;
   const json::value* kid = header->if_contains("kid");
   if (kid == nullptr || !kid->is_string()) return false;
-  const RsaKey* key = ring.FindByKid(std::string_view(kid->get_string()));
+  const auto* key = dynamic_cast<const RsaKey*>(ring.FindByKid(std::string_view(kid->get_string())));
   if (key == nullptr || !ParseObject(*payload_json)) return false;
   if (!ValidRs256(*key, token.substr(0, parts[0].size() + 1 + parts[1].size()), *signature)) return false;
   *payload = *payload_json;
@@ -170,7 +173,7 @@ void CheckVerify(std::string_view token) {
 
 // Signs header and payload as given. A header the model refuses before the
 // signature matters gets a dummy signature: RSA signing is the slow part.
-std::string SignedToken(std::string_view header_json, std::string_view payload_json, const RsaKey& key) {
+std::string SignedToken(std::string_view header_json, std::string_view payload_json, const SigningKey& key) {
   std::string token = EncodeUrl(header_json) + "." + EncodeUrl(payload_json);
   const auto header = ParseObject(header_json);
   const json::value* alg = header ? header->if_contains("alg") : nullptr;
@@ -194,7 +197,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const std::size_t nul = rest.find('\0');
   if (nul == std::string_view::npos) return 0;
   const KeyRing& ring = SharedKeys().ring;
-  const RsaKey& key = (data[0] & 2) != 0 ? ring.active() : keymint::fuzz::FixedKey();
+  const SigningKey& key = (data[0] & 2) != 0 ? ring.active() : keymint::fuzz::FixedKey();
   CheckVerify(SignedToken(rest.substr(0, nul), rest.substr(nul + 1), key));
   return 0;
 }

@@ -22,6 +22,8 @@ struct Config {
                                                     //   HOST: IPv4, "localhost" or "[IPv6]" (stored without brackets)
   std::string data_dir = "./data";                  // --data-dir / KEYMINT_DATA_DIR / storage.data_dir
   std::string keys_dir = "./keys";                  // --keys-dir / KEYMINT_KEYS_DIR / keys.dir
+  std::string signing_algorithm = "RS256";          // --signing-algorithm / KEYMINT_SIGNING_ALGORITHM /
+                                                    //   signing.algorithm: "RS256", "ES256" or "EdDSA"
   std::string issuer;                               // --issuer / KEYMINT_ISSUER / tokens.issuer; "" = http://<listen>
   std::string audience;                             // KEYMINT_AUDIENCE / tokens.audience; "" = the issuer
   int64_t token_ttl_seconds = 3600;                 // KEYMINT_TOKEN_TTL / tokens.ttl_seconds; 60..86400

@@ -2,8 +2,9 @@
 // layer takes it out of "Authorization: Bearer <JWT>"): a JWT issued by this
 // keymint.
 //
-// Accepted only when: RS256 with a known kid and a valid signature (see
-// crypto::VerifyJws), `iss` and `aud` equal ours, `nbf` ≤ now + 1 s and
+// Accepted only when: a known kid, the "alg" of that key (RS256, ES256 or
+// EdDSA: any published key verifies, whatever the configured algorithm) and
+// a valid signature (see crypto::VerifyJws), `iss` and `aud` equal ours, `nbf` ≤ now + 1 s and
 // now < `exp` (issuer and verifier share a clock, so exp gets no leeway),
 // and the token names a caller that still exists, in the state it was minted
 // in. A token minted from a client credential needs that credential to exist

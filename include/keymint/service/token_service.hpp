@@ -1,4 +1,5 @@
-// Exchanges credentials for RS256 access tokens: the product's hot path.
+// Exchanges credentials for signed JWT access tokens (RS256 unless the key
+// ring's algorithm is ES256 or EdDSA): the product's hot path.
 //
 // ExchangeClientCredentials looks the client ID up in the store, checks the
 // secret's keyed hash in constant time, reads the owner's roles as they are

@@ -178,6 +178,14 @@ std::string SignRs256(const std::string& private_key_pem, const std::string& inp
 bool VerifyRs256(const std::string& n, const std::string& e, const std::string& input, const std::string& signature);
 // RFC 7638 thumbprint (base64url SHA-256) of an RSA JWK.
 std::string RsaThumbprint(const std::string& n, const std::string& e);
+// RFC 7638 thumbprints of an EC P-256 JWK and (RFC 8037 §2) of an OKP Ed25519 JWK.
+std::string EcThumbprint(const std::string& x, const std::string& y);
+std::string OkpThumbprint(const std::string& x);
+// Verifies a JWS signature (raw bytes, as the compact form carries it) over
+// `input` with the public key of one JWKS entry, the way a stock verifier
+// does: the key type and "alg" of the JWK pick the algorithm (RSA + RS256,
+// EC P-256 + ES256 with R || S, OKP Ed25519 + EdDSA); false for anything else.
+bool VerifyWithJwk(const boost::json::object& jwk, const std::string& input, const std::string& signature);
 // base64url(header) + "." + base64url(claims): the JWS signing input; append "." + base64url(signature).
 std::string JwtSigningInput(const boost::json::object& header, const boost::json::object& claims);
 // `jwt` with one character of its signature changed (the 10th after the last '.').

@@ -3,6 +3,7 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -47,6 +48,62 @@ PkeyPtr ReadPrivateKey(const std::string& pem) {
   PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
   if (!key) FAIL("cannot read private key PEM: " << OpenSslError());
   return key;
+}
+
+using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG_free>>;
+
+// EVP_DigestVerify with `md` (nullptr for Ed25519, which hashes internally).
+bool DigestVerify(EVP_PKEY* key, const EVP_MD* md, const std::string& input, const std::string& signature) {
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  if (EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) != 1) {
+    FAIL("EVP_DigestVerifyInit failed: " << OpenSslError());
+  }
+  const int ok = EVP_DigestVerify(ctx.get(), Bytes(signature), signature.size(), Bytes(input), input.size());
+  ERR_clear_error();
+  return ok == 1;
+}
+
+// ES256: the P-256 public key from JWK x and y, the R || S signature as DER.
+bool VerifyEs256(const std::string& x, const std::string& y, const std::string& input, const std::string& signature) {
+  const std::string point = "\x04" + Base64UrlDecode(x) + Base64UrlDecode(y);
+  if (point.size() != 65 || signature.size() != 64) return false;
+  ParamBldPtr builder(OSSL_PARAM_BLD_new());
+  if (!builder || OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, "P-256", 0) != 1 ||
+      OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1) {
+    FAIL("cannot build EC parameters: " << OpenSslError());
+  }
+  ParamPtr params(OSSL_PARAM_BLD_to_param(builder.get()));
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  EVP_PKEY* raw_key = nullptr;
+  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &raw_key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
+    FAIL("cannot build EC public key from x/y: " << OpenSslError());
+  }
+  PkeyPtr key(raw_key);
+  EcdsaSigPtr sig(ECDSA_SIG_new());
+  BIGNUM* r = BN_bin2bn(Bytes(signature), 32, nullptr);
+  BIGNUM* s = BN_bin2bn(Bytes(signature) + 32, 32, nullptr);
+  if (!sig || ECDSA_SIG_set0(sig.get(), r, s) != 1) FAIL("cannot build ECDSA signature: " << OpenSslError());
+  unsigned char* der = nullptr;
+  const int der_len = i2d_ECDSA_SIG(sig.get(), &der);
+  if (der_len <= 0) FAIL("cannot encode ECDSA signature: " << OpenSslError());
+  const std::string der_signature(reinterpret_cast<char*>(der), static_cast<std::size_t>(der_len));
+  OPENSSL_free(der);
+  return DigestVerify(key.get(), EVP_sha256(), input, der_signature);
+}
+
+// EdDSA: the Ed25519 public key from JWK x.
+bool VerifyEdDsa(const std::string& x, const std::string& input, const std::string& signature) {
+  const std::string public_key = Base64UrlDecode(x);
+  PkeyPtr key(EVP_PKEY_new_raw_public_key_ex(nullptr, "ED25519", nullptr, Bytes(public_key), public_key.size()));
+  if (!key) FAIL("cannot build Ed25519 public key from x: " << OpenSslError());
+  return DigestVerify(key.get(), nullptr, input, signature);
+}
+
+std::string Member(const boost::json::object& jwk, const char* name) {
+  const boost::json::value* value = jwk.if_contains(name);
+  if (value == nullptr || !value->is_string()) return {};
+  return std::string(value->get_string().data(), value->get_string().size());
 }
 
 std::string BnBytes(const BIGNUM* bn) {
@@ -150,6 +207,24 @@ bool VerifyRs256(const std::string& n, const std::string& e, const std::string& 
 std::string RsaThumbprint(const std::string& n, const std::string& e) {
   // RFC 7638 §3.2: required members in lexicographic order, no whitespace.
   return Base64UrlEncode(Sha256(R"({"e":")" + e + R"(","kty":"RSA","n":")" + n + R"("})"));
+}
+
+std::string EcThumbprint(const std::string& x, const std::string& y) {
+  return Base64UrlEncode(Sha256(R"({"crv":"P-256","kty":"EC","x":")" + x + R"(","y":")" + y + R"("})"));
+}
+
+std::string OkpThumbprint(const std::string& x) {
+  return Base64UrlEncode(Sha256(R"({"crv":"Ed25519","kty":"OKP","x":")" + x + R"("})"));
+}
+
+bool VerifyWithJwk(const boost::json::object& jwk, const std::string& input, const std::string& signature) {
+  const std::string kty = Member(jwk, "kty"), alg = Member(jwk, "alg"), crv = Member(jwk, "crv");
+  if (kty == "RSA" && alg == "RS256") return VerifyRs256(Member(jwk, "n"), Member(jwk, "e"), input, signature);
+  if (kty == "EC" && crv == "P-256" && alg == "ES256") {
+    return VerifyEs256(Member(jwk, "x"), Member(jwk, "y"), input, signature);
+  }
+  if (kty == "OKP" && crv == "Ed25519" && alg == "EdDSA") return VerifyEdDsa(Member(jwk, "x"), input, signature);
+  return false;
 }
 
 std::string JwtSigningInput(const boost::json::object& header, const boost::json::object& claims) {

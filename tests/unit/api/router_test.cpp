@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <cctype>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -509,8 +511,7 @@ TEST_CASE_METHOD(RouterFixture, "the JWKS publishes the active key", "[api]") {
   CHECK(jwk.at("use").as_string() == "sig");
   CHECK(jwk.at("alg").as_string() == "RS256");
   CHECK(jwk.at("kid").as_string() == keys.active().kid());
-  CHECK(jwk.at("n").as_string() == keys.active().n());
-  CHECK(jwk.at("e").as_string() == keys.active().e());
+  CHECK(jwk == json::parse(keys.active().public_jwk()).as_object());  // with its n and e
 }
 
 TEST_CASE_METHOD(RouterFixture, "both metadata documents describe the issuer, endpoints and algorithms", "[api]") {
@@ -540,6 +541,53 @@ TEST_CASE_METHOD(RouterFixture, "both metadata documents describe the issuer, en
     CHECK_FALSE(strings("subject_types_supported").empty());
     CHECK(strings("id_token_signing_alg_values_supported") == std::vector<std::string>{"RS256"});
   }
+}
+
+TEST_CASE_METHOD(
+    RouterFixture,
+    "switched to ES256 with the RSA key still there: both published, ES256 advertised first, both accepted", "[api]") {
+  namespace crypto = keymint::crypto;
+  std::filesystem::create_directories(dir.Sub("mixed-keys"));
+  {
+    std::ofstream out(dir.Sub("mixed-keys") + "/signing-20200101T000000.pem", std::ios::binary);
+    out << keys.active().PrivatePem();  // the RSA key the fixture's tokens are signed with
+  }
+  auto ring = crypto::KeyRing::Open(dir.Sub("mixed-keys"), crypto::SigningAlgorithm::kEs256);
+  REQUIRE(ring.ok());
+  std::unique_ptr<TokenService> es_tokens = MakeTokens(DefaultTokenSettings(), &*ring);
+  Authenticator es_authenticator{*store, *ring, clock, DefaultTokenSettings().issuer, DefaultTokenSettings().audience};
+  const auto es_router = api::MakeRouter(
+      api::ApiServices{*es_tokens, es_authenticator, access_keys, users, service_accounts, *ring, kIssuer, "1"});
+  auto send = [&](const Call& call) {
+    const api::Request request = call.AsRequest();
+    api::Outcome outcome = es_router->Dispatch(request);
+    return outcome.ready ? std::move(*outcome.ready) : outcome.deferred();
+  };
+
+  for (const char* target : {"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"}) {
+    INFO(target);
+    json::value doc = BodyOf(send({"GET", target}));
+    std::vector<std::string> algs;
+    for (const auto& v : doc.at("id_token_signing_alg_values_supported").as_array()) algs.emplace_back(v.as_string());
+    CHECK(algs == std::vector<std::string>{"ES256", "RS256"});
+  }
+  json::value jwks = BodyOf(send({"GET", "/.well-known/jwks.json"}));
+  const json::array& published = jwks.at("keys").as_array();
+  REQUIRE(published.size() == 2);
+  CHECK(published[0].at("kty").as_string() == "RSA");
+  CHECK(published[0].at("kid").as_string() == keys.active().kid());
+  CHECK(published[1].at("kty").as_string() == "EC");
+  CHECK(published[1].at("kid").as_string() == ring->active().kid());
+
+  // A token the RS256 deployment minted before the switch is still accepted ...
+  const std::string rsa_bearer = AdaBearer();
+  CHECK(keymint::testing::JwtHeader(rsa_bearer.substr(7)).at("alg").as_string() == "RS256");
+  CHECK(send({"GET", "/api/v1/access-keys", "", "", rsa_bearer}).status == 200);
+  // ... and new ones are ES256 and accepted too.
+  auto issued = es_tokens->ExchangePassword("ada@example.com", "ada-password");
+  REQUIRE(issued.ok());
+  CHECK(keymint::testing::JwtHeader(issued->jwt).at("alg").as_string() == "ES256");
+  CHECK(send({"GET", "/api/v1/access-keys", "", "", "Bearer " + issued->jwt}).status == 200);
 }
 
 TEST_CASE_METHOD(RouterFixture, "service-account paths need an administrator and /apps names its successor", "[api]") {

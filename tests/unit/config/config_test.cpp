@@ -133,6 +133,8 @@ body_limit_bytes = 2048
 data_dir = "/var/lib/keymint"
 [keys]
 dir = "/run/secrets/keymint"
+[signing]
+algorithm = "ES256"
 [tokens]
 issuer = "https://auth.example.com"
 audience = "api"
@@ -153,6 +155,7 @@ extra = ["Auditor", "Billing viewer"]
   CHECK(config.body_limit_bytes == 2048);
   CHECK(config.data_dir == "/var/lib/keymint");
   CHECK(config.keys_dir == "/run/secrets/keymint");
+  CHECK(config.signing_algorithm == "ES256");
   CHECK(config.issuer == "https://auth.example.com");
   CHECK(config.audience == "api");
   CHECK(config.token_ttl_seconds == 600);
@@ -169,6 +172,7 @@ TEST_CASE("The environment alone sets every environment setting", "[config]") {
   const Config config = ServeConfig({"serve"}, {{"KEYMINT_LISTEN", "0.0.0.0:0"},
                                                 {"KEYMINT_DATA_DIR", "/d"},
                                                 {"KEYMINT_KEYS_DIR", "/k"},
+                                                {"KEYMINT_SIGNING_ALGORITHM", "EdDSA"},
                                                 {"KEYMINT_ISSUER", "http://localhost:8080"},
                                                 {"KEYMINT_AUDIENCE", "aud"},
                                                 {"KEYMINT_TOKEN_TTL", "60"},
@@ -182,6 +186,7 @@ TEST_CASE("The environment alone sets every environment setting", "[config]") {
   CHECK(config.listen_port == 0);
   CHECK(config.data_dir == "/d");
   CHECK(config.keys_dir == "/k");
+  CHECK(config.signing_algorithm == "EdDSA");
   CHECK(config.issuer == "http://localhost:8080");
   CHECK(config.audience == "aud");
   CHECK(config.token_ttl_seconds == 60);
@@ -195,12 +200,14 @@ TEST_CASE("The environment alone sets every environment setting", "[config]") {
 TEST_CASE("Flags alone set every flag setting", "[config]") {
   TempDir dir;
   ScopedCwd cwd(dir.path());
-  const Config config = ServeConfig({"serve", "--listen", "localhost:1234", "--data-dir", "d", "--keys-dir", "k",
-                                     "--issuer", "https://x.example", "--threads", "7"});
+  const Config config =
+      ServeConfig({"serve", "--listen", "localhost:1234", "--data-dir", "d", "--keys-dir", "k", "--signing-algorithm",
+                   "ES256", "--issuer", "https://x.example", "--threads", "7"});
   CHECK(config.listen_host == "localhost");
   CHECK(config.listen_port == 1234);
   CHECK(config.data_dir == "d");
   CHECK(config.keys_dir == "k");
+  CHECK(config.signing_algorithm == "ES256");
   CHECK(config.issuer == "https://x.example");
   CHECK(config.threads == 7);
 }
@@ -396,6 +403,13 @@ TEST_CASE("Every bad value is one line naming its setting", "[config]") {
       {"KEYMINT_ADMIN_EMAIL", "a@.x.org"},
       {"KEYMINT_ADMIN_EMAIL", "a@x.org."},
       {"KEYMINT_ADMIN_EMAIL", std::string(250, 'a') + "@x.org"},
+      {"KEYMINT_SIGNING_ALGORITHM", "none"},
+      {"KEYMINT_SIGNING_ALGORITHM", "HS256"},
+      {"KEYMINT_SIGNING_ALGORITHM", "es256"},
+      {"KEYMINT_SIGNING_ALGORITHM", "EDDSA"},
+      {"KEYMINT_SIGNING_ALGORITHM", "Ed25519"},
+      {"KEYMINT_SIGNING_ALGORITHM", "ES384"},
+      {"KEYMINT_SIGNING_ALGORITHM", "RS256 "},
       {"KEYMINT_TENANT_ID", "a b"},
       {"KEYMINT_TENANT_ID", std::string(65, 't')},
       {"KEYMINT_AUDIENCE", "a\nb"},
@@ -420,6 +434,21 @@ TEST_CASE("Every bad flag value is one line naming the flag", "[config]") {
     const std::string flag = args[1].substr(0, args[1].find('='));
     CHECK(ErrorOf(args).starts_with("invalid " + flag + ": "));
   }
+}
+
+TEST_CASE("The signing algorithm is RS256 by default and exactly RS256, ES256 or EdDSA otherwise", "[config]") {
+  TempDir dir;
+  ScopedCwd cwd(dir.path());
+  CHECK(ServeConfig({}).signing_algorithm == "RS256");
+  for (const char* algorithm : {"RS256", "ES256", "EdDSA"}) {
+    CHECK(ServeConfig({"serve", "--signing-algorithm", algorithm}).signing_algorithm == algorithm);
+  }
+  CHECK(ErrorOf({"serve", "--signing-algorithm", "eddsa"}) ==
+        "invalid --signing-algorithm: expected RS256, ES256 or EdDSA, got \"eddsa\"");
+  // The flag beats the environment.
+  CHECK(
+      ServeConfig({"serve", "--signing-algorithm=EdDSA"}, {{"KEYMINT_SIGNING_ALGORITHM", "ES256"}}).signing_algorithm ==
+      "EdDSA");
 }
 
 TEST_CASE("An issuer with a trailing slash is rejected with the reason", "[config]") {
@@ -459,6 +488,8 @@ TEST_CASE("Every bad file value is one line naming the file and the key", "[conf
       {"server.body_limit_bytes", "[server]\nbody_limit_bytes = 16777217\n"},
       {"storage.data_dir", "[storage]\ndata_dir = \"\"\n"},
       {"keys.dir", "[keys]\ndir = \"\"\n"},
+      {"signing.algorithm", "[signing]\nalgorithm = \"PS256\"\n"},
+      {"signing.algorithm", "[signing]\nalgorithm = 256\n"},
       {"tokens.issuer", "[tokens]\nissuer = \"\"\n"},
       {"tokens.audience", "[tokens]\naudience = \"\"\n"},
       {"tokens.ttl_seconds", "[tokens]\nttl_seconds = -1\n"},

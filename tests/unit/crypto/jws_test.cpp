@@ -8,15 +8,21 @@
 #include <string>
 #include <vector>
 
+#include "keymint/crypto/ec_key.hpp"
+#include "keymint/crypto/ed25519_key.hpp"
 #include "keymint/crypto/encoding.hpp"
+#include "keymint/crypto/rsa_key.hpp"
 
 using keymint::ErrorCode;
 using keymint::Result;
 using keymint::crypto::Base64UrlDecode;
 using keymint::crypto::Base64UrlEncode;
+using keymint::crypto::EcKey;
+using keymint::crypto::Ed25519Key;
 using keymint::crypto::EncodedJwtHeader;
 using keymint::crypto::KeyLookup;
 using keymint::crypto::RsaKey;
+using keymint::crypto::SigningKey;
 using keymint::crypto::SignJws;
 using keymint::crypto::VerifyJws;
 
@@ -24,16 +30,16 @@ namespace {
 
 class FakeKeys final : public KeyLookup {
  public:
-  explicit FakeKeys(std::vector<const RsaKey*> keys) : keys_(std::move(keys)) {}
-  const RsaKey* FindByKid(std::string_view kid) const override {
-    for (const RsaKey* key : keys_) {
+  explicit FakeKeys(std::vector<const SigningKey*> keys) : keys_(std::move(keys)) {}
+  const SigningKey* FindByKid(std::string_view kid) const override {
+    for (const SigningKey* key : keys_) {
       if (key->kid() == kid) return key;
     }
     return nullptr;
   }
 
  private:
-  std::vector<const RsaKey*> keys_;
+  std::vector<const SigningKey*> keys_;
 };
 
 RsaKey NewKey() {
@@ -59,11 +65,39 @@ const FakeKeys& Trusted() {
 
 constexpr const char* kClaims = R"({"sub":"user-1","roles":["admin"],"exp":1900000000})";
 
-// A correctly RS256-signed token with any header JSON and payload text.
-std::string SignedWithHeader(const RsaKey& key, const std::string& header_json, const std::string& payload) {
+const EcKey& TrustedEcKey() {
+  static const EcKey key = [] {
+    auto generated = EcKey::Generate();
+    REQUIRE(generated.ok());
+    return std::move(generated).value();
+  }();
+  return key;
+}
+
+const Ed25519Key& TrustedEdKey() {
+  static const Ed25519Key key = [] {
+    auto generated = Ed25519Key::Generate();
+    REQUIRE(generated.ok());
+    return std::move(generated).value();
+  }();
+  return key;
+}
+
+// One trusted key of each algorithm.
+const FakeKeys& TrustedMixed() {
+  static const FakeKeys keys({&TrustedKey(), &TrustedEcKey(), &TrustedEdKey()});
+  return keys;
+}
+
+// A token correctly signed by `key` (whatever the header says) with any header JSON and payload text.
+std::string SignedWithHeader(const SigningKey& key, const std::string& header_json, const std::string& payload) {
   auto token = SignJws(key, Base64UrlEncode(header_json), payload);
   REQUIRE(token.ok());
   return *token;
+}
+
+std::string HeaderFor(const SigningKey& key, const std::string& alg) {
+  return R"({"alg":")" + alg + R"(","typ":"JWT","kid":")" + key.kid() + R"("})";
 }
 
 std::string RsHeaderFor(const RsaKey& key) { return R"({"alg":"RS256","typ":"JWT","kid":")" + key.kid() + R"("})"; }
@@ -265,4 +299,98 @@ TEST_CASE("SignJws output is a JWT a generic verifier can parse", "[crypto]") {
   CHECK(Str(header.at("typ")) == "JWT");
   CHECK(Str(header.at("kid")) == TrustedKey().kid());
   CHECK(Base64UrlDecode(parts[2])->size() == 256);
+}
+
+TEST_CASE("EncodedJwtHeader names the key's algorithm", "[crypto]") {
+  CHECK(*Base64UrlDecode(EncodedJwtHeader(TrustedEcKey())) == HeaderFor(TrustedEcKey(), "ES256"));
+  CHECK(*Base64UrlDecode(EncodedJwtHeader(TrustedEdKey())) == HeaderFor(TrustedEdKey(), "EdDSA"));
+}
+
+TEST_CASE("ES256 and EdDSA tokens sign and verify like RS256 ones, with 64-byte signatures", "[crypto]") {
+  for (const SigningKey* key : std::vector<const SigningKey*>{&TrustedEcKey(), &TrustedEdKey()}) {
+    INFO(key->public_jwk());
+    auto token = SignJws(*key, EncodedJwtHeader(*key), kClaims);
+    REQUIRE(token.ok());
+    const auto parts = Split(*token);
+    REQUIRE(parts.size() == 3);
+    CHECK(Base64UrlDecode(parts[2])->size() == 64);
+    auto payload = VerifyJws(*token, TrustedMixed());
+    REQUIRE(payload.ok());
+    CHECK(*payload == kClaims);
+    RequireRefused(VerifyJws(*token, Trusted()));  // its key is not in this set
+  }
+}
+
+TEST_CASE("a token whose alg is not its key's algorithm is refused, whatever signed it", "[crypto]") {
+  // Each key signs tokens whose header names each other algorithm (and
+  // spellings that are no algorithm at all): the signature is the key's own,
+  // so only the algorithm check can refuse them.
+  struct Case {
+    const SigningKey* key;
+    std::vector<std::string> wrong_algs;
+  };
+  const std::vector<Case> cases = {
+      {&TrustedKey(), {"ES256", "EdDSA"}},
+      {&TrustedEcKey(), {"RS256", "EdDSA", "ES384", "es256"}},
+      {&TrustedEdKey(), {"RS256", "ES256", "Ed25519", "EDDSA"}},
+  };
+  for (const Case& c : cases) {
+    for (const std::string& alg : c.wrong_algs) {
+      INFO(c.key->public_jwk() << " with alg " << alg);
+      auto result = VerifyJws(SignedWithHeader(*c.key, HeaderFor(*c.key, alg), kClaims), TrustedMixed());
+      RequireRefused(result);
+    }
+  }
+  auto mismatch =
+      VerifyJws(SignedWithHeader(TrustedEcKey(), HeaderFor(TrustedEcKey(), "RS256"), kClaims), TrustedMixed());
+  RequireRefused(mismatch);
+  CHECK(mismatch.error().message == "token algorithm does not match its key");
+}
+
+TEST_CASE("a token signed by one key but naming another key of another algorithm is refused", "[crypto]") {
+  // An EC signature presented under the RSA key's kid and the RSA alg, and the reverse.
+  RequireRefused(
+      VerifyJws(SignedWithHeader(TrustedEcKey(), HeaderFor(TrustedKey(), "RS256"), kClaims), TrustedMixed()));
+  RequireRefused(
+      VerifyJws(SignedWithHeader(TrustedKey(), HeaderFor(TrustedEcKey(), "ES256"), kClaims), TrustedMixed()));
+  RequireRefused(
+      VerifyJws(SignedWithHeader(TrustedEdKey(), HeaderFor(TrustedEcKey(), "ES256"), kClaims), TrustedMixed()));
+  RequireRefused(
+      VerifyJws(SignedWithHeader(TrustedEcKey(), HeaderFor(TrustedEdKey(), "EdDSA"), kClaims), TrustedMixed()));
+}
+
+TEST_CASE("alg none and crit are refused for ES256 and EdDSA keys too", "[crypto]") {
+  for (const SigningKey* key : std::vector<const SigningKey*>{&TrustedEcKey(), &TrustedEdKey()}) {
+    INFO(key->public_jwk());
+    const std::string none_header = Base64UrlEncode(R"({"alg":"none","kid":")" + key->kid() + R"("})");
+    RequireRefused(VerifyJws(none_header + "." + Base64UrlEncode(kClaims) + ".", TrustedMixed()));
+    RequireRefused(
+        VerifyJws(SignedWithHeader(*key, R"({"alg":"none","kid":")" + key->kid() + R"("})", kClaims), TrustedMixed()));
+    const std::string alg(keymint::crypto::AlgorithmName(key->algorithm()));
+    RequireRefused(VerifyJws(
+        SignedWithHeader(*key, R"({"alg":")" + alg + R"(","kid":")" + key->kid() + R"(","crit":["exp"],"exp":1})",
+                         kClaims),
+        TrustedMixed()));
+  }
+}
+
+TEST_CASE("an ES256 token carrying a DER signature instead of R and S is refused", "[crypto]") {
+  auto token = SignJws(TrustedEcKey(), EncodedJwtHeader(TrustedEcKey()), kClaims);
+  REQUIRE(token.ok());
+  const auto parts = Split(*token);
+  const std::string raw = *Base64UrlDecode(parts[2]);
+  // The same R and S as the DER ECDSA-Sig-Value OpenSSL works with (SEQUENCE of two INTEGERs).
+  std::string der = "\x30";
+  std::string body;
+  for (int half = 0; half < 2; ++half) {
+    std::string integer = raw.substr(half * 32, 32);
+    if (static_cast<unsigned char>(integer[0]) & 0x80) integer.insert(integer.begin(), '\0');
+    body += '\x02';
+    body += static_cast<char>(integer.size());
+    body += integer;
+  }
+  der += static_cast<char>(body.size());
+  der += body;
+  RequireRefused(VerifyJws(parts[0] + "." + parts[1] + "." + Base64UrlEncode(der), TrustedMixed()));
+  CHECK(VerifyJws(*token, TrustedMixed()).ok());
 }

@@ -89,6 +89,26 @@ TEST_CASE_METHOD(TokenFixture, "a minted token is an RS256 JWS signed by the act
   CHECK(json::parse(*payload).as_object() == JwtClaims(issued->jwt));
 }
 
+TEST_CASE_METHOD(TokenFixture, "with an ES256 or EdDSA key ring, minted tokens carry that alg and verify",
+                 "[service]") {
+  UserRecord ada = AddUser("ada@example.com", {"Viewer"});
+  auto key = AddAccessKey(ada, "ci");
+  for (auto algorithm : {keymint::crypto::SigningAlgorithm::kEs256, keymint::crypto::SigningAlgorithm::kEdDsa}) {
+    const std::string name(keymint::crypto::AlgorithmName(algorithm));
+    INFO(name);
+    auto ring = keymint::crypto::KeyRing::Open(dir.Sub("keys-" + name), algorithm);
+    REQUIRE(ring.ok());
+    auto minting = MakeTokens(keymint::testing::DefaultTokenSettings(), &*ring);
+    auto issued = minting->ExchangeClientCredentials(key.record.client_id, key.secret);
+    REQUIRE(issued.ok());
+    json::object header = JwtHeader(issued->jwt);
+    CHECK(header.at("alg").as_string() == name);
+    CHECK(header.at("kid").as_string() == ring->active().kid());
+    CHECK(keymint::crypto::VerifyJws(issued->jwt, *ring).ok());
+    CHECK_FALSE(keymint::crypto::VerifyJws(issued->jwt, keys).ok());  // the RSA ring does not know its key
+  }
+}
+
 TEST_CASE_METHOD(TokenFixture, "every token has its own jti", "[service]") {
   UserRecord ada = AddUser("ada@example.com", {"Viewer"});
   auto key = AddAccessKey(ada, "ci");
