@@ -2,18 +2,16 @@
 // -> server, and the reverse on shutdown.
 #include <sys/resource.h>
 
-#include <filesystem>
 #include <iostream>
 #include <thread>
 
 #include "keymint/api/api.hpp"
 #include "keymint/common/clock.hpp"
 #include "keymint/config/config.hpp"
-#include "keymint/crypto/key_file.hpp"
 #include "keymint/crypto/key_ring.hpp"
-#include "keymint/crypto/secret_hasher.hpp"
 #include "keymint/service/access_key_service.hpp"
 #include "keymint/service/authenticator.hpp"
+#include "keymint/service/data_dir.hpp"
 #include "keymint/service/last_login_recorder.hpp"
 #include "keymint/service/login_limiter.hpp"
 #include "keymint/service/roles.hpp"
@@ -26,7 +24,6 @@ namespace {
 
 using keymint::Config;
 
-constexpr std::size_t kSecretHashKeyBytes = 32;
 constexpr std::chrono::milliseconds kLastLoginInterval{250};  // "visible within one second"
 
 // Blocking-pool threads kept free of password work, for management writes.
@@ -80,28 +77,10 @@ int Serve(const Config& config) {
               << std::endl;
   }
 
-  auto store = OpenRocksDbStore((std::filesystem::path(config.data_dir) / "db").string());
+  auto store = OpenRocksDbStore(StoreDirectory(config.data_dir));
   if (!store.ok()) return Fail(store.error().message);
-  const std::string hash_key_path = (std::filesystem::path(config.data_dir) / "secret-hash.key").string();
-  if (!std::filesystem::exists(hash_key_path)) {
-    // A new key would silently invalidate every stored client secret (e.g. a
-    // restore that brought back the database but not this file).
-    CredentialQuery any;
-    any.limit = 1;
-    for (CredentialKind kind : {CredentialKind::kAccessKey, CredentialKind::kServiceAccount}) {
-      any.kind = kind;
-      auto stored = (*store)->ListCredentials(any);
-      if (!stored.ok()) return Fail(stored.error().message);
-      if (!stored->empty()) {
-        return Fail(hash_key_path +
-                    " is missing but the store holds client credentials; restore it (every client secret is hashed "
-                    "under it)");
-      }
-    }
-  }
-  auto hash_key = crypto::LoadOrCreateSecretFile(hash_key_path, kSecretHashKeyBytes);
-  if (!hash_key.ok()) return Fail(hash_key.error().message);
-  crypto::SecretHasher hasher(std::move(*hash_key));
+  auto hasher = OpenSecretHasher(**store, config.data_dir);
+  if (!hasher.ok()) return Fail(hasher.error().message);
 
   SystemClock clock;
   RoleCatalog catalog(config.extra_roles);
@@ -132,10 +111,10 @@ int Serve(const Config& config) {
   const std::string issuer = EffectiveIssuer(config, server.port());
   const std::string audience = config.audience.empty() ? issuer : config.audience;
   LastLoginRecorder recorder(**store, kLastLoginInterval);
-  TokenService tokens(**store, *keys, hasher, clock, recorder, limiter, {issuer, audience, config.token_ttl_seconds});
+  TokenService tokens(**store, *keys, *hasher, clock, recorder, limiter, {issuer, audience, config.token_ttl_seconds});
   Authenticator authenticator(**store, *keys, clock, issuer, audience);
-  AccessKeyService access_keys(**store, hasher, clock, config.max_keys_per_user);
-  ServiceAccountService service_accounts(**store, hasher, catalog, clock);
+  AccessKeyService access_keys(**store, *hasher, clock, config.max_keys_per_user);
+  ServiceAccountService service_accounts(**store, *hasher, catalog, clock);
   // Built after Listen(): the default issuer names the bound port.
   const auto router =
       api::MakeRouter({tokens, authenticator, access_keys, users, service_accounts, *keys, issuer, config.tenant_id});
