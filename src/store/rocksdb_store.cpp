@@ -1,8 +1,6 @@
 // Store on an embedded RocksDB. See key_layout.hpp for the layout and
 // keymint/store/store.hpp for the guarantees.
 #include <rocksdb/db.h>
-#include <rocksdb/filter_policy.h>
-#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <filesystem>
@@ -12,6 +10,7 @@
 #include "store/key_layout.hpp"
 #include "store/record_reader.hpp"
 #include "store/rocksdb_error.hpp"
+#include "store/rocksdb_options.hpp"
 #include "store/rocksdb_transaction.hpp"
 
 namespace keymint {
@@ -125,17 +124,8 @@ Result<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir) {
   if (ec) return Error::Unavailable("cannot create data directory " + dir + ": " + ec.message());
   std::filesystem::permissions(dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
 
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  options.IncreaseParallelism(2);
-  rocksdb::BlockBasedTableOptions table;
-  // Point lookups (client ID, id) dominate: a Bloom filter skips SST files
-  // that cannot hold the key.
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
+  rocksdb::Status s = rocksdb::DB::Open(store_rocksdb::StoreOptions(), dir, &raw);
   if (!s.ok()) return Error::Unavailable("cannot open data directory " + dir + ": " + s.ToString());
   return std::unique_ptr<Store>(new RocksDbStore(std::unique_ptr<rocksdb::DB>(raw)));
 }
