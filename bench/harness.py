@@ -2,8 +2,9 @@
 guess_flood.py, slow_clients.py). Standard library only.
 
 - Keymint: starts `keymint serve` on a free loopback port with temporary data
-  and keys directories, and always stops it (SIGTERM, then SIGKILL after a
-  grace period) and removes the directories, also on Ctrl-C or an exception.
+  and keys directories (or given ones, which it keeps), and always stops it
+  (SIGTERM, then SIGKILL after a grace period) and removes the temporary
+  directories, also on Ctrl-C or an exception.
 - HttpConn: a small blocking HTTP/1.1 client over one socket, optionally bound
   to a chosen source address (any 127.x.y.z is loopback on Linux), so that
   keymint sees many distinct peers.
@@ -78,11 +79,14 @@ def raise_nofile_limit():
 
 
 class Keymint:
-    """One keymint process with temporary directories. Use as a context
-    manager; stop() is idempotent."""
+    """One keymint process with temporary directories, or with `data_dir` and
+    `keys_dir` when given (e.g. seeded by keymint_seed; never removed). Use as
+    a context manager; stop() is idempotent."""
 
-    def __init__(self, binary, env=None, threads=None, start_timeout=60.0):
+    def __init__(self, binary, env=None, threads=None, start_timeout=60.0, data_dir=None, keys_dir=None):
         self.binary = os.path.abspath(binary)
+        self.data_dir = data_dir
+        self.keys_dir = keys_dir
         self.extra_env = dict(env or {})
         self.threads = threads
         self.start_timeout = start_timeout
@@ -130,9 +134,9 @@ class Keymint:
             "--listen",
             "127.0.0.1:0",
             "--data-dir",
-            os.path.join(self.workdir, "data"),
+            self.data_dir or os.path.join(self.workdir, "data"),
             "--keys-dir",
-            os.path.join(self.workdir, "keys"),
+            self.keys_dir or os.path.join(self.workdir, "keys"),
         ]
         if self.threads:
             args += ["--threads", str(self.threads)]
