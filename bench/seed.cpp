@@ -197,8 +197,10 @@ int Fail(const std::string& message) {
 }
 
 int Seed(const Options& options) {
-  // The signing key is not needed here, but serve would make one on its
-  // first start anyway; making it now also checks the directory early.
+  // No key signs anything here, but serve makes one on its first start anyway
+  // (of its signing.algorithm: RS256 unless configured otherwise, when serve
+  // adds a key of the configured kind beside this one); opening the ring now
+  // also checks the directory early.
   auto keys = crypto::KeyRing::Open(options.keys_dir);
   if (!keys.ok()) return Fail(keys.error().message);
   if (keys->generated()) std::cerr << "keymint_seed: generated a signing key in " << options.keys_dir << std::endl;
