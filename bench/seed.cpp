@@ -241,6 +241,9 @@ int Seed(const Options& options) {
   }
   out.flush();
   if (!out) return Fail("cannot write the credentials to " + (options.out.empty() ? "stdout" : options.out));
+  // Settled, as a store that has served for a while would be: otherwise the
+  // first keymint to open it spends its first seconds compacting.
+  if (Status compacted = (*store)->Compact(); !compacted.ok()) return Fail(compacted.error().message);
   store->reset();  // syncs and closes, waiting for RocksDB's background work: part of the cost
 
   const double seconds = SecondsSince(start);

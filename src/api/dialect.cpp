@@ -1,6 +1,7 @@
 #include "api/dialect.hpp"
 
 #include <boost/json.hpp>
+#include <ctime>
 #include <string>
 
 #include "api/headers.hpp"
@@ -45,6 +46,18 @@ Response OAuthAnswer(const Error& error, const Request& request) {
   return response;
 }
 
+// RFC 9110 §5.6.7's IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT". keymint
+// never calls setlocale, so strftime's day and month names are the C
+// locale's English ones the format requires.
+std::string HttpDate(int64_t unix_seconds) {
+  const auto time = static_cast<std::time_t>(unix_seconds);
+  std::tm utc{};
+  gmtime_r(&time, &utc);
+  char text[40];
+  const std::size_t length = std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+  return std::string(text, length);
+}
+
 }  // namespace
 
 std::string_view SuccessorPath(Dialect dialect) {
@@ -58,11 +71,19 @@ std::string_view SuccessorPath(Dialect dialect) {
   }
 }
 
-void AddDeprecationHeaders(Dialect dialect, Response& response) {
+DeprecationNotice MakeDeprecationNotice(int64_t date, int64_t sunset) {
+  DeprecationNotice notice{.deprecation = "@" + std::to_string(date), .sunset = ""};
+  if (sunset != 0) notice.sunset = HttpDate(sunset);
+  return notice;
+}
+
+void AddDeprecationHeaders(Dialect dialect, const DeprecationNotice& notice, Response& response) {
   const std::string_view successor = SuccessorPath(dialect);
   if (successor.empty()) return;
-  response.AddHeader("Deprecation", "true");
-  response.AddHeader("Link", "<" + std::string(successor) + ">; rel=\"successor-version\"");
+  response.AddHeader("Deprecation", notice.deprecation);
+  response.AddHeader("Link", "<" + std::string(successor) + ">; rel=\"successor-version\", <" +
+                                 std::string(kMigrationGuidePath) + ">; rel=\"deprecation\"; type=\"text/markdown\"");
+  if (!notice.sunset.empty()) response.AddHeader("Sunset", notice.sunset);
 }
 
 Response ErrorAnswer(Dialect dialect, const Error& error, const Request& request) {

@@ -4,6 +4,8 @@
 // dialect; handlers only return Errors.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "keymint/api/http.hpp"
@@ -22,9 +24,25 @@ enum class Dialect {
 // The path that replaces a deprecated dialect's paths; "" when current.
 std::string_view SuccessorPath(Dialect dialect);
 
-// On a deprecated dialect, the `Deprecation: true` and successor `Link`
-// headers that every answer on its paths carries (RFC 9745, RFC 8288).
-void AddDeprecationHeaders(Dialect dialect, Response& response);
+// Where the migration guide is served (GET, public): the target of every
+// deprecated answer's `Link: <...>; rel="deprecation"` (RFC 9745 §3).
+inline constexpr std::string_view kMigrationGuidePath = "/docs/migration";
+
+// The header values a deprecated answer carries, formatted once at start-up
+// rather than on every answer.
+struct DeprecationNotice {
+  std::string deprecation;  // RFC 9745 structured date: "@1735689600"
+  std::string sunset;       // RFC 8594 HTTP-date, "" when no sunset is announced
+};
+
+// `date` and `sunset` are Unix seconds; sunset 0 means none announced.
+DeprecationNotice MakeDeprecationNotice(int64_t date, int64_t sunset);
+
+// On a deprecated dialect, the headers every answer on its paths carries:
+// `Deprecation`, a `Link` to the successor path (rel="successor-version",
+// RFC 8288) and to the migration guide (rel="deprecation"), and `Sunset`
+// when one is announced.
+void AddDeprecationHeaders(Dialect dialect, const DeprecationNotice& notice, Response& response);
 
 // The answer for `error` in `dialect`. 4xx errors keep their message; 5xx are
 // logged and answered generically. 429 and 503 carry Retry-After. In the

@@ -17,6 +17,9 @@ bool RequestsPasswordGrant(Dialect dialect, const Request& request);
 Result<Response> GetJwks(const RequestContext& c);
 Result<Response> GetServerMetadata(const RequestContext& c);
 
+// Documents about the API (document_handlers.cpp).
+Result<Response> GetMigrationGuide(const RequestContext& c);
+
 // Access keys and user applications (access_key_handlers.cpp).
 Result<Response> ListOwnAccessKeys(const RequestContext& c);
 Result<Response> CreateAccessKey(const RequestContext& c);

@@ -60,7 +60,9 @@ Outcome Ready(Response response) { return Outcome{std::move(response), nullptr};
 
 class TableRouter final : public Router {
  public:
-  explicit TableRouter(ApiServices services) : services_(std::move(services)) {
+  explicit TableRouter(ApiServices services)
+      : services_(std::move(services)),
+        deprecation_(MakeDeprecationNotice(services_.deprecation_date, services_.sunset_date)) {
     for (const Route& route : RouteTable()) routes_.push_back({&route, SplitPath(route.path)});
   }
 
@@ -104,7 +106,7 @@ class TableRouter final : public Router {
     std::vector<std::string> params;
     for (const auto& compiled : routes_) {
       if (MatchPath(compiled.segments, segments, &params)) {
-        return AddDeprecationHeaders(compiled.route->dialect, response);
+        return AddDeprecationHeaders(compiled.route->dialect, deprecation_, response);
       }
     }
   }
@@ -132,14 +134,14 @@ class TableRouter final : public Router {
       if (allowed.error().code == ErrorCode::kUnauthenticated) {
         response.AddHeader("WWW-Authenticate", "Bearer realm=\"keymint\"");  // RFC 6750 §3
       }
-      AddDeprecationHeaders(route.dialect, response);
+      AddDeprecationHeaders(route.dialect, deprecation_, response);
       return response;
     }
     context.principal = caller ? &*caller : nullptr;
     Result<Response> result = route.handler(context);
     Response response =
         result.ok() ? std::move(result).value() : ErrorAnswer(route.dialect, result.error(), context.request);
-    AddDeprecationHeaders(route.dialect, response);
+    AddDeprecationHeaders(route.dialect, deprecation_, response);
     return response;
   }
 
@@ -160,6 +162,7 @@ class TableRouter final : public Router {
   }
 
   const ApiServices services_;
+  const DeprecationNotice deprecation_;
   std::vector<CompiledRoute> routes_;
 };
 

@@ -21,6 +21,9 @@ constexpr Route kRoutes[] = {
     {"GET", "/.well-known/openid-configuration", kPublic, kInline, kStandard, GetServerMetadata},
     {"GET", "/.well-known/oauth-authorization-server", kPublic, kInline, kStandard, GetServerMetadata},
 
+    // The migration guide every deprecated answer links to (RFC 9745 rel="deprecation").
+    {"GET", "/docs/migration", kPublic, kInline, kStandard, GetMigrationGuide},
+
     // Access keys (seed 004).
     {"GET", "/api/v1/access-keys", kUser, kPool, kStandard, ListOwnAccessKeys},
     {"POST", "/api/v1/access-keys", kUser, kPool, kStandard, CreateAccessKey},

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <type_traits>
 
 #include "keymint/common/account_rules.hpp"
@@ -136,6 +137,36 @@ std::optional<std::string> StoreIssuer(const Setting& setting, const SettingInpu
     return ExpectedGot(setting, input.shown);
   }
   config.issuer = text;
+  return std::nullopt;
+}
+
+// "YYYY-MM-DD", a real calendar date, read as that day's midnight UTC: a day
+// is as precise as a deprecation or sunset announcement needs to be.
+std::optional<int64_t> ParseDate(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  auto digits = [&](std::size_t from, std::size_t count) -> std::optional<int> {
+    int value = 0;
+    for (std::size_t i = from; i < from + count; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      value = value * 10 + (text[i] - '0');
+    }
+    return value;
+  };
+  const auto year = digits(0, 4);
+  const auto month = digits(5, 2);
+  const auto day = digits(8, 2);
+  if (!year || !month || !day || *year < 1970) return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year(*year), std::chrono::month(static_cast<unsigned>(*month)),
+                                         std::chrono::day(static_cast<unsigned>(*day))};
+  if (!date.ok()) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::sys_days(date).time_since_epoch()).count();
+}
+
+template <auto kMember>
+std::optional<std::string> StoreDate(const Setting& setting, const SettingInput& input, Config& config) {
+  const auto seconds = ParseDate(std::get<std::string>(input.value));
+  if (!seconds) return ExpectedGot(setting, input.shown);
+  config.*kMember = *seconds;
   return std::nullopt;
 }
 
@@ -362,6 +393,18 @@ constexpr std::array kSettings = {
             .expected = "a tenant id of 1 to 64 characters without spaces",
             .help = "tenant id reported on service accounts (default 1)",
             .apply = StoreString<&Config::tenant_id, IsTenantId>},
+    Setting{.toml_path = "deprecation.date",
+            .env = "KEYMINT_DEPRECATION_DATE",
+            .kind = SettingKind::kString,
+            .expected = "a date YYYY-MM-DD from 1970 on",
+            .help = "when the deprecated paths were deprecated, for their Deprecation header (default 2025-01-01)",
+            .apply = StoreDate<&Config::deprecation_date>},
+    Setting{.toml_path = "deprecation.sunset_date",
+            .env = "KEYMINT_SUNSET_DATE",
+            .kind = SettingKind::kString,
+            .expected = "a date YYYY-MM-DD from 1970 on",
+            .help = "when the deprecated paths go away, for a Sunset header (default: none announced)",
+            .apply = StoreDate<&Config::sunset_date>},
     Setting{.toml_path = "roles.extra",
             .kind = SettingKind::kStringList,
             .expected = "an array of role names",

@@ -59,8 +59,8 @@ inline Error OpenSslError(std::string_view what, ErrorCode code = ErrorCode::kIn
 // thread's cached contexts, and freeing it after OPENSSL_cleanup (atexit)
 // would be a use-after-free.
 inline const EVP_MD* Sha256() {
-  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  return md;
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return kSha256;
 }
 
 inline constexpr std::size_t kSha256Size = 32;

@@ -35,8 +35,8 @@ constexpr std::size_t kMaxCachedHashers = 8;
 
 // HMAC fetched once per process and never freed, like internal::Sha256().
 EVP_MAC* Hmac() {
-  static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  return mac;
+  static EVP_MAC* const kHmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  return kHmac;
 }
 
 // Only allocation failure or a broken provider gets here. An empty or partial

@@ -109,6 +109,16 @@ class RocksDbStore final : public Store {
     return Status::Ok();
   }
 
+  Status Compact() override {
+    // Every level down to the last, so that no L0 file is left for a reader
+    // to check and no compaction is left for the next open.
+    rocksdb::CompactRangeOptions options;
+    options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+    rocksdb::Status s = db_->CompactRange(options, nullptr, nullptr);
+    if (!s.ok()) return StoreError(s, "compact");
+    return Status::Ok();
+  }
+
  private:
   std::unique_ptr<rocksdb::DB> db_;
   CommittedSource source_{*db_};

@@ -20,15 +20,19 @@ namespace kt = keymint::testing;
 
 constexpr const char* kApps = kt::kAppsPath;
 constexpr const char* kAccounts = kt::kServiceAccountsPath;
-constexpr const char* kSuccessorLink = "</api/v1/service-accounts>; rel=\"successor-version\"";
+// The successor path, then the migration guide keymint serves (RFC 9745 rel="deprecation").
+constexpr const char* kSuccessorLink =
+    "</api/v1/service-accounts>; rel=\"successor-version\", </docs/migration>; rel=\"deprecation\"; "
+    "type=\"text/markdown\"";
 
 const std::vector<std::string> kAppCreateMembers = kt::Sorted({"id", "name", "secret", "clientId"});
 
 // Every response on the /api/v1/apps paths announces the deprecation.
 void ExpectDeprecated(const kt::HttpResponse& response) {
   INFO("status " << response.status << " body " << response.body);
-  CHECK(response.Header("Deprecation") == "true");
+  CHECK(response.Header("Deprecation") == "@1735689600");  // 2025-01-01, the default deprecation.date
   CHECK(response.Header("Link") == kSuccessorLink);
+  CHECK(response.Header("Sunset").empty());  // none configured
 }
 
 // An error on a deprecated path: the Error shape plus the deprecation headers.

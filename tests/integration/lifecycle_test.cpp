@@ -140,6 +140,11 @@ TEST_CASE("a bad setting stops start-up with one line naming it and nothing list
       {"unknown config key", {"--config", unknown_key_config}, {}, {"no_such_setting"}},
       {"mistyped config value", {"--config", bad_value_config}, {}, {"body_limit_bytes"}},
       {"admin password in the file", {"--config", password_config}, {}, {"password"}},
+      {"KEYMINT_DEPRECATION_DATE not a date", {}, {{"KEYMINT_DEPRECATION_DATE", "2025-02-30"}}, {"deprecation_date"}},
+      {"sunset before deprecation",
+       {},
+       {{"KEYMINT_DEPRECATION_DATE", "2026-01-01"}, {"KEYMINT_SUNSET_DATE", "2025-12-31"}},
+       {"sunset_date"}},
   };
   for (const Case& c : cases) {
     INFO("case: " << c.label);

@@ -19,15 +19,18 @@ namespace kt = keymint::testing;
 constexpr const char* kApps = "/api/v1/user-applications";
 constexpr const char* kAdminApps = "/api/v1/administration/user-applications";
 constexpr const char* kKeys = "/api/v1/access-keys";
-constexpr const char* kSuccessorLink = "</api/v1/access-keys>; rel=\"successor-version\"";
+// The successor path, then the migration guide keymint serves (RFC 9745 rel="deprecation").
+constexpr const char* kSuccessorLink =
+    "</api/v1/access-keys>; rel=\"successor-version\", </docs/migration>; rel=\"deprecation\"; type=\"text/markdown\"";
 
 const std::vector<std::string> kCreateMembers = kt::Sorted({"id", "clientId", "name", "secret", "createdAt"});
 
 // Every response on the user-applications paths announces the deprecation.
 void ExpectDeprecated(const kt::HttpResponse& response) {
   INFO("status " << response.status << " body " << response.body);
-  CHECK(response.Header("Deprecation") == "true");
+  CHECK(response.Header("Deprecation") == "@1735689600");  // 2025-01-01, the default deprecation.date
   CHECK(response.Header("Link") == kSuccessorLink);
+  CHECK(response.Header("Sunset").empty());  // none configured
 }
 
 // An error on a deprecated path: the Error shape plus the deprecation headers.
@@ -491,4 +494,34 @@ TEST_CASE("A wrong method or content type on a user-applications path still carr
                                  {{"Authorization", "Bearer " + admin}, {"Content-Type", "text/plain"}}),
                         415);
   CHECK(ListApps(port, admin).size() == 1);
+}
+
+TEST_CASE("The Deprecation date and a Sunset come from the settings, and the guide they link to is served",
+          "[integration]") {
+  kt::KeymintProcess server(
+      kt::WithEnv({{"KEYMINT_DEPRECATION_DATE", "2024-06-01"}, {"KEYMINT_SUNSET_DATE", "2027-01-01"}}));
+  const uint16_t port = server.port();
+  const std::string admin = kt::AdminToken(port);
+
+  for (const std::string& path : {std::string(kApps), std::string("/api/v1/apps")}) {
+    INFO(path);
+    const kt::HttpResponse response = kt::Get(port, path, admin);
+    CHECK(response.status == 200);
+    CHECK(response.Header("Deprecation") == "@1717200000");  // 2024-06-01T00:00:00Z
+    CHECK(response.Header("Sunset") == "Fri, 01 Jan 2027 00:00:00 GMT");
+  }
+  const kt::HttpResponse current = kt::Get(port, kKeys, admin);
+  CHECK(current.status == 200);
+  CHECK(current.Header("Deprecation").empty());
+  CHECK(current.Header("Sunset").empty());
+
+  // The rel="deprecation" target, without a login: what a client that follows the link gets.
+  const kt::HttpResponse guide = kt::Get(port, "/docs/migration");
+  REQUIRE(guide.status == 200);
+  CHECK(guide.Header("Content-Type") == "text/markdown; charset=utf-8");
+  CHECK(guide.Header("Cache-Control") == "public, max-age=86400");
+  for (const char* mentioned : {"/api/v1/user-applications", "/api/v1/access-keys", "/api/v1/apps",
+                                "/api/v1/service-accounts", "clientSecret"}) {
+    CHECK(guide.body.find(mentioned) != std::string::npos);
+  }
 }

@@ -1,6 +1,7 @@
 // Builds keymint's HTTP API: the router over the route table and the services.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,10 @@ struct ApiServices {
   const crypto::KeyRing& keys;
   std::string issuer;     // for the discovery documents
   std::string tenant_id;  // reported as service accounts' tenantId
+  // The deprecated paths' Deprecation and Sunset dates, Unix seconds
+  // (Config::deprecation_date, Config::sunset_date; sunset 0 = none).
+  int64_t deprecation_date = 0;
+  int64_t sunset_date = 0;
 };
 
 // The router over every route in the route table (src/api/routes.cpp).

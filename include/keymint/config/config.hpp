@@ -32,6 +32,12 @@ struct Config {
   std::optional<std::string> admin_password;        // KEYMINT_ADMIN_PASSWORD only (never in a file)
   int max_keys_per_user = 20;                       // KEYMINT_MAX_KEYS_PER_USER / access_keys.max_per_user; 1..100
   std::string tenant_id = "1";                      // KEYMINT_TENANT_ID / tenant.id
+  // The deprecated path families' RFC 9745 `Deprecation` date and RFC 8594
+  // `Sunset` date, as Unix seconds of a UTC midnight ("YYYY-MM-DD" in the
+  // sources). KEYMINT_DEPRECATION_DATE / deprecation.date, default 2025-01-01;
+  // KEYMINT_SUNSET_DATE / deprecation.sunset_date, 0 = none announced.
+  int64_t deprecation_date = 1735689600;
+  int64_t sunset_date = 0;
   std::vector<std::string> extra_roles;             // roles.extra (file only): added to the built-in catalog
   std::size_t body_limit_bytes = 64 * 1024;         // server.body_limit_bytes; 1 KiB..16 MiB
   std::size_t header_limit_bytes = 16 * 1024;       // server.header_limit_bytes; 1 KiB..1 MiB

@@ -78,9 +78,11 @@ void CheckErrorShape(const api::Response& response, int status) {
   CHECK_FALSE(body.at("message").as_string().empty());
 }
 
+// `link` is the successor's; the migration guide's follows it in the same header.
 void CheckDeprecated(const api::Response& response, const std::string& link = kLink) {
-  CHECK(Header(response, "Deprecation") == "true");
-  CHECK(Header(response, "Link") == link);
+  CHECK(Header(response, "Deprecation") == "@1735689600");
+  CHECK(Header(response, "Link") == link + ", </docs/migration>; rel=\"deprecation\"; type=\"text/markdown\"");
+  CHECK_FALSE(Header(response, "Sunset").has_value());
 }
 
 std::vector<std::string> AllowList(const api::Response& response) {
@@ -134,7 +136,7 @@ struct RouterFixture : ServiceEnv {
   UserService users{*store, catalog, clock, limiter};
   ServiceAccountService service_accounts{*store, hasher, catalog, clock};
   std::unique_ptr<api::Router> router = api::MakeRouter(
-      api::ApiServices{*tokens, authenticator, access_keys, users, service_accounts, keys, kIssuer, "1"});
+      api::ApiServices{*tokens, authenticator, access_keys, users, service_accounts, keys, kIssuer, "1", 1735689600, 0});
   UserRecord admin = AddUser("admin@example.com", {"System administrator"}, "admin-password");
   UserRecord ada = AddUser("ada@example.com", {"Viewer"}, "ada-password");
 
@@ -557,7 +559,7 @@ TEST_CASE_METHOD(
   std::unique_ptr<TokenService> es_tokens = MakeTokens(DefaultTokenSettings(), &*ring);
   Authenticator es_authenticator{*store, *ring, clock, DefaultTokenSettings().issuer, DefaultTokenSettings().audience};
   const auto es_router = api::MakeRouter(
-      api::ApiServices{*es_tokens, es_authenticator, access_keys, users, service_accounts, *ring, kIssuer, "1"});
+      api::ApiServices{*es_tokens, es_authenticator, access_keys, users, service_accounts, *ring, kIssuer, "1", 1735689600, 0});
   auto send = [&](const Call& call) {
     const api::Request request = call.AsRequest();
     api::Outcome outcome = es_router->Dispatch(request);

@@ -145,6 +145,9 @@ email = "root@example.org"
 max_per_user = 5
 [tenant]
 id = "acme"
+[deprecation]
+date = "2024-02-29"
+sunset_date = "2027-01-01"
 [roles]
 extra = ["Auditor", "Billing viewer"]
 )");
@@ -162,6 +165,8 @@ extra = ["Auditor", "Billing viewer"]
   CHECK(config.admin_email == "root@example.org");
   CHECK(config.max_keys_per_user == 5);
   CHECK(config.tenant_id == "acme");
+  CHECK(config.deprecation_date == 1709164800);  // 2024-02-29T00:00:00Z
+  CHECK(config.sunset_date == 1798761600);       // 2027-01-01T00:00:00Z
   CHECK(config.extra_roles == std::vector<std::string>{"Auditor", "Billing viewer"});
   CHECK(config.config_path == path);
 }
@@ -181,6 +186,8 @@ TEST_CASE("The environment alone sets every environment setting", "[config]") {
                                                 {"KEYMINT_ADMIN_PASSWORD", "s3cret pass"},
                                                 {"KEYMINT_MAX_KEYS_PER_USER", "100"},
                                                 {"KEYMINT_TENANT_ID", "t-1"},
+                                                {"KEYMINT_DEPRECATION_DATE", "1970-01-02"},
+                                                {"KEYMINT_SUNSET_DATE", "9999-12-31"},
                                                 {"UNRELATED", "x"}});
   CHECK(config.listen_host == "0.0.0.0");
   CHECK(config.listen_port == 0);
@@ -195,6 +202,8 @@ TEST_CASE("The environment alone sets every environment setting", "[config]") {
   CHECK(config.admin_password == "s3cret pass");
   CHECK(config.max_keys_per_user == 100);
   CHECK(config.tenant_id == "t-1");
+  CHECK(config.deprecation_date == 86400);
+  CHECK(config.sunset_date == 253402214400);  // 9999-12-31T00:00:00Z
 }
 
 TEST_CASE("Flags alone set every flag setting", "[config]") {
@@ -415,6 +424,16 @@ TEST_CASE("Every bad value is one line naming its setting", "[config]") {
       {"KEYMINT_AUDIENCE", "a\nb"},
       {"KEYMINT_DATA_DIR", "a\nb"},
       {"KEYMINT_KEYS_DIR", "\t"},
+      {"KEYMINT_DEPRECATION_DATE", "2025-1-01"},
+      {"KEYMINT_DEPRECATION_DATE", "2025-02-29"},
+      {"KEYMINT_DEPRECATION_DATE", "2025-13-01"},
+      {"KEYMINT_DEPRECATION_DATE", "2025-00-10"},
+      {"KEYMINT_DEPRECATION_DATE", "2025-01-00"},
+      {"KEYMINT_DEPRECATION_DATE", "1969-12-31"},
+      {"KEYMINT_DEPRECATION_DATE", "2025-01-01T00:00:00Z"},
+      {"KEYMINT_DEPRECATION_DATE", "+025-01-01"},
+      {"KEYMINT_SUNSET_DATE", "2025/01/01"},
+      {"KEYMINT_SUNSET_DATE", "tomorrow"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.env, c.value);
@@ -496,6 +515,9 @@ TEST_CASE("Every bad file value is one line naming the file and the key", "[conf
       {"admin.email", "[admin]\nemail = \"nobody\"\n"},
       {"access_keys.max_per_user", "[access_keys]\nmax_per_user = 101\n"},
       {"tenant.id", "[tenant]\nid = \"\"\n"},
+      {"deprecation.date", "[deprecation]\ndate = \"2025-04-31\"\n"},
+      {"deprecation.date", "[deprecation]\ndate = 2025-01-01\n"},
+      {"deprecation.sunset_date", "[deprecation]\nsunset_date = \"\"\n"},
       {"roles.extra", "[roles]\nextra = [\"\"]\n"},
       {"roles.extra", "[roles]\nextra = [\"" + std::string(65, 'r') + "\"]\n"},
       {"roles.extra", "[roles]\nextra = [\"Auditor\", \"Auditor\"]\n"},
@@ -654,6 +676,26 @@ TEST_CASE("The shipped example config documents every file setting", "[config]")
 
 // ---------------------------------------------------------------------------
 // EffectiveIssuer, UsageText, ProcessEnvironment
+
+TEST_CASE("The deprecated paths are deprecated since 2025-01-01 with no sunset unless configured", "[config]") {
+  TempDir dir;
+  ScopedCwd cwd(dir.path());
+  const Config config = ServeConfig({"serve"});
+  CHECK(config.deprecation_date == 1735689600);  // 2025-01-01T00:00:00Z
+  CHECK(config.sunset_date == 0);
+}
+
+TEST_CASE("A sunset before the deprecation date is refused, the same day is fine", "[config]") {
+  TempDir dir;
+  ScopedCwd cwd(dir.path());
+  CHECK(ErrorOf({}, {{"KEYMINT_SUNSET_DATE", "2024-12-31"}}) ==
+        "deprecation.sunset_date must not be before deprecation.date");
+  CHECK(ErrorOf({}, {{"KEYMINT_DEPRECATION_DATE", "2026-06-01"}, {"KEYMINT_SUNSET_DATE", "2026-05-31"}}) ==
+        "deprecation.sunset_date must not be before deprecation.date");
+  const Config same_day =
+      ServeConfig({"serve"}, {{"KEYMINT_DEPRECATION_DATE", "2026-06-01"}, {"KEYMINT_SUNSET_DATE", "2026-06-01"}});
+  CHECK(same_day.sunset_date == same_day.deprecation_date);
+}
 
 TEST_CASE("The effective issuer is the configured one when set", "[config]") {
   Config config;

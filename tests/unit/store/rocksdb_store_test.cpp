@@ -6,6 +6,7 @@
 #include <string>
 
 #include "keymint/store/store.hpp"
+#include "unit/store/store_conformance.hpp"
 #include "unit/test_support/temp_dir.hpp"
 
 using keymint::ErrorCode;
@@ -38,4 +39,38 @@ TEST_CASE("opening creates a missing data directory", "[store]") {
   const std::string path = dir.Sub("nested/deeper/db");
   auto store = Open(path);
   CHECK(std::filesystem::is_directory(path));
+}
+
+TEST_CASE("Compact leaves one settled table file that a reopened store reads", "[store]") {
+  using namespace keymint::testing;
+  TempDir dir("store");
+  const std::string path = dir.Sub("db");
+  const auto count_tables = [&] {
+    int tables = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(path)) tables += entry.path().extension() == ".sst";
+    return tables;
+  };
+  const keymint::UserRecord ada = MakeUser(1, "ada@example.com", 1000);
+  {
+    auto store = Open(path);
+    for (int n = 0; n < 3; ++n) {
+      const keymint::CredentialRecord key = MakeKey(10 + n, ada, "key-" + std::to_string(n), 2000 + n);
+      REQUIRE(store
+                  ->RunTransaction([&](keymint::StoreTransaction& tx) -> keymint::Status {
+                    if (n == 0) RETURN_IF_ERROR(tx.CreateUser(ada));
+                    return tx.CreateCredential(key);
+                  })
+                  .ok());
+    }
+    REQUIRE(store->RecordLastLogins({{Uuid(10), 5000}}).ok());
+    CHECK(count_tables() == 0);  // all of it still in the memtable and the write-ahead log
+    REQUIRE(store->Compact().ok());
+    CHECK(count_tables() == 1);
+  }
+  auto reopened = Open(path);
+  CHECK(List(*reopened, OwnerQuery(ada)).size() == 3);
+  auto key = reopened->GetCredential(Uuid(10));
+  REQUIRE(key.ok());
+  REQUIRE(key->has_value());
+  CHECK((*key)->last_login_ms == 5000);
 }

@@ -1,0 +1,13 @@
+// Text files compiled into the binary (keymint_embed_text in CMakeLists.txt),
+// so that what keymint serves about itself needs no files beside it at run
+// time and cannot drift from the build.
+#pragma once
+
+#include <string_view>
+
+namespace keymint::api {
+
+// docs/migration.md: moving from the deprecated paths to their successors.
+extern const std::string_view kMigrationGuide;
+
+}  // namespace keymint::api
