@@ -116,9 +116,8 @@ int Serve(const Config& config) {
   AccessKeyService access_keys(**store, *hasher, clock, config.max_keys_per_user);
   ServiceAccountService service_accounts(**store, *hasher, catalog, clock);
   // Built after Listen(): the default issuer names the bound port.
-  const auto router =
-      api::MakeRouter({tokens, authenticator, access_keys, users, service_accounts, *keys, issuer, config.tenant_id,
-                       config.deprecation_date, config.sunset_date});
+  const auto router = api::MakeRouter({tokens, authenticator, access_keys, users, service_accounts, *keys, issuer,
+                                       config.tenant_id, config.deprecation_date, config.sunset_date});
 
   std::cerr << "keymint: listening on http://" << options.host << ":" << server.port() << " (issuer " << issuer << ", "
             << threads << " I/O threads)" << std::endl;

@@ -38,15 +38,15 @@ struct Config {
   // KEYMINT_SUNSET_DATE / deprecation.sunset_date, 0 = none announced.
   int64_t deprecation_date = 1735689600;
   int64_t sunset_date = 0;
-  std::vector<std::string> extra_roles;             // roles.extra (file only): added to the built-in catalog
-  std::size_t body_limit_bytes = 64 * 1024;         // server.body_limit_bytes; 1 KiB..16 MiB
-  std::size_t header_limit_bytes = 16 * 1024;       // server.header_limit_bytes; 1 KiB..1 MiB
-  int request_timeout_seconds = 30;                 // KEYMINT_REQUEST_TIMEOUT / server.request_timeout_seconds
-  std::size_t max_connections = 10000;              // KEYMINT_MAX_CONNECTIONS / server.max_connections
-  std::size_t max_connections_per_address = 1000;   // KEYMINT_MAX_CONNECTIONS_PER_ADDRESS / server.*; 0 = none
-  int password_concurrency = 1;                     // KEYMINT_PASSWORD_CONCURRENCY / passwords.concurrency
-  int password_queue = 16;                          // KEYMINT_PASSWORD_QUEUE / passwords.queue
-  int password_queue_wait_ms = 3000;                // KEYMINT_PASSWORD_QUEUE_WAIT_MS / passwords.queue_wait_ms
+  std::vector<std::string> extra_roles;            // roles.extra (file only): added to the built-in catalog
+  std::size_t body_limit_bytes = 64 * 1024;        // server.body_limit_bytes; 1 KiB..16 MiB
+  std::size_t header_limit_bytes = 16 * 1024;      // server.header_limit_bytes; 1 KiB..1 MiB
+  int request_timeout_seconds = 30;                // KEYMINT_REQUEST_TIMEOUT / server.request_timeout_seconds
+  std::size_t max_connections = 10000;             // KEYMINT_MAX_CONNECTIONS / server.max_connections
+  std::size_t max_connections_per_address = 1000;  // KEYMINT_MAX_CONNECTIONS_PER_ADDRESS / server.*; 0 = none
+  int password_concurrency = 1;                    // KEYMINT_PASSWORD_CONCURRENCY / passwords.concurrency
+  int password_queue = 16;                         // KEYMINT_PASSWORD_QUEUE / passwords.queue
+  int password_queue_wait_ms = 3000;               // KEYMINT_PASSWORD_QUEUE_WAIT_MS / passwords.queue_wait_ms
   // Failure throttles (KEYMINT_THROTTLE_<NAME> / throttle.<name>): a burst of
   // failures, then a rate per minute; per_minute 0 turns one off.
   int throttle_client_id_burst = 20;
