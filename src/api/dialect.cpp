@@ -71,9 +71,9 @@ std::string_view SuccessorPath(Dialect dialect) {
   }
 }
 
-DeprecationNotice MakeDeprecationNotice(int64_t date, int64_t sunset) {
+DeprecationNotice MakeDeprecationNotice(int64_t date, std::optional<int64_t> sunset) {
   DeprecationNotice notice{.deprecation = "@" + std::to_string(date), .sunset = ""};
-  if (sunset != 0) notice.sunset = HttpDate(sunset);
+  if (sunset) notice.sunset = HttpDate(*sunset);
   return notice;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,8 +36,8 @@ struct DeprecationNotice {
   std::string sunset;       // RFC 8594 HTTP-date, "" when no sunset is announced
 };
 
-// `date` and `sunset` are Unix seconds; sunset 0 means none announced.
-DeprecationNotice MakeDeprecationNotice(int64_t date, int64_t sunset);
+// `date` and `sunset` are Unix seconds; no sunset means none announced.
+DeprecationNotice MakeDeprecationNotice(int64_t date, std::optional<int64_t> sunset);
 
 // On a deprecated dialect, the headers every answer on its paths carries:
 // `Deprecation`, a `Link` to the successor path (rel="successor-version",

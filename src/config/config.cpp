@@ -354,7 +354,7 @@ Result<Command> Parse(const std::vector<std::string>& args, const std::map<std::
     }
   }
   // RFC 9745 §3: a resource is not sunset before it is deprecated.
-  if (command.config.sunset_date != 0 && command.config.sunset_date < command.config.deprecation_date) {
+  if (command.config.sunset_date && *command.config.sunset_date < command.config.deprecation_date) {
     return Invalid("deprecation.sunset_date must not be before deprecation.date");
   }
   return command;

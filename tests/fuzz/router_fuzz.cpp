@@ -153,8 +153,8 @@ struct World {
   AccessKeyService access_keys{store, hasher, clock, 20};
   UserService users{store, catalog, clock, limiter};
   ServiceAccountService service_accounts{store, hasher, catalog, clock};
-  std::unique_ptr<api::Router> router = api::MakeRouter(
-      api::ApiServices{tokens, authenticator, access_keys, users, service_accounts, keys, kIssuer, "1", 1735689600, 0});
+  std::unique_ptr<api::Router> router = api::MakeRouter(api::ApiServices{
+      tokens, authenticator, access_keys, users, service_accounts, keys, kIssuer, "1", 1735689600, std::nullopt});
 
   // The starting records, restored after every request that wrote.
   std::vector<UserRecord> base_users;

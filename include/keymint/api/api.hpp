@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "keymint/api/router.hpp"
@@ -27,9 +28,9 @@ struct ApiServices {
   std::string issuer;     // for the discovery documents
   std::string tenant_id;  // reported as service accounts' tenantId
   // The deprecated paths' Deprecation and Sunset dates, Unix seconds
-  // (Config::deprecation_date, Config::sunset_date; sunset 0 = none).
+  // (Config::deprecation_date, Config::sunset_date; no sunset = none announced).
   int64_t deprecation_date = 0;
-  int64_t sunset_date = 0;
+  std::optional<int64_t> sunset_date = std::nullopt;
 };
 
 // The router over every route in the route table (src/api/routes.cpp).

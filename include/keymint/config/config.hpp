@@ -35,9 +35,9 @@ struct Config {
   // The deprecated path families' RFC 9745 `Deprecation` date and RFC 8594
   // `Sunset` date, as Unix seconds of a UTC midnight ("YYYY-MM-DD" in the
   // sources). KEYMINT_DEPRECATION_DATE / deprecation.date, default 2025-01-01;
-  // KEYMINT_SUNSET_DATE / deprecation.sunset_date, 0 = none announced.
+  // KEYMINT_SUNSET_DATE / deprecation.sunset_date, unset = none announced.
   int64_t deprecation_date = 1735689600;
-  int64_t sunset_date = 0;
+  std::optional<int64_t> sunset_date = std::nullopt;
   std::vector<std::string> extra_roles;            // roles.extra (file only): added to the built-in catalog
   std::size_t body_limit_bytes = 64 * 1024;        // server.body_limit_bytes; 1 KiB..16 MiB
   std::size_t header_limit_bytes = 16 * 1024;      // server.header_limit_bytes; 1 KiB..1 MiB

@@ -136,7 +136,7 @@ struct RouterFixture : ServiceEnv {
   UserService users{*store, catalog, clock, limiter};
   ServiceAccountService service_accounts{*store, hasher, catalog, clock};
   std::unique_ptr<api::Router> router = api::MakeRouter(api::ApiServices{
-      *tokens, authenticator, access_keys, users, service_accounts, keys, kIssuer, "1", 1735689600, 0});
+      *tokens, authenticator, access_keys, users, service_accounts, keys, kIssuer, "1", 1735689600, std::nullopt});
   UserRecord admin = AddUser("admin@example.com", {"System administrator"}, "admin-password");
   UserRecord ada = AddUser("ada@example.com", {"Viewer"}, "ada-password");
 
@@ -558,8 +558,9 @@ TEST_CASE_METHOD(
   REQUIRE(ring.ok());
   std::unique_ptr<TokenService> es_tokens = MakeTokens(DefaultTokenSettings(), &*ring);
   Authenticator es_authenticator{*store, *ring, clock, DefaultTokenSettings().issuer, DefaultTokenSettings().audience};
-  const auto es_router = api::MakeRouter(api::ApiServices{*es_tokens, es_authenticator, access_keys, users,
-                                                          service_accounts, *ring, kIssuer, "1", 1735689600, 0});
+  const auto es_router =
+      api::MakeRouter(api::ApiServices{*es_tokens, es_authenticator, access_keys, users, service_accounts, *ring,
+                                       kIssuer, "1", 1735689600, std::nullopt});
   auto send = [&](const Call& call) {
     const api::Request request = call.AsRequest();
     api::Outcome outcome = es_router->Dispatch(request);

@@ -682,7 +682,7 @@ TEST_CASE("The deprecated paths are deprecated since 2025-01-01 with no sunset u
   ScopedCwd cwd(dir.path());
   const Config config = ServeConfig({"serve"});
   CHECK(config.deprecation_date == 1735689600);  // 2025-01-01T00:00:00Z
-  CHECK(config.sunset_date == 0);
+  CHECK_FALSE(config.sunset_date.has_value());
 }
 
 TEST_CASE("A sunset before the deprecation date is refused, the same day is fine", "[config]") {
