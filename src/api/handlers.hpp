@@ -17,6 +17,11 @@ bool RequestsPasswordGrant(Dialect dialect, const Request& request);
 Result<Response> GetJwks(const RequestContext& c);
 Result<Response> GetServerMetadata(const RequestContext& c);
 
+// Operations: liveness, readiness, metrics (ops_handlers.cpp).
+Result<Response> GetHealthz(const RequestContext& c);
+Result<Response> GetReadyz(const RequestContext& c);
+Result<Response> GetMetrics(const RequestContext& c);
+
 // Access keys and user applications (access_key_handlers.cpp).
 Result<Response> ListOwnAccessKeys(const RequestContext& c);
 Result<Response> CreateAccessKey(const RequestContext& c);

@@ -10,6 +10,7 @@ namespace {
 using enum Access;
 using enum Placement;
 using enum Dialect;
+using enum Surface;
 
 constexpr Route kRoutes[] = {
     // Tokens: Run:ai JSON (seed 005) and RFC 6749 form.
@@ -20,6 +21,11 @@ constexpr Route kRoutes[] = {
     {"GET", "/.well-known/jwks.json", kPublic, kInline, kStandard, GetJwks},
     {"GET", "/.well-known/openid-configuration", kPublic, kInline, kStandard, GetServerMetadata},
     {"GET", "/.well-known/oauth-authorization-server", kPublic, kInline, kStandard, GetServerMetadata},
+
+    // Operations: liveness, readiness, metrics (README "Operations").
+    {"GET", "/healthz", kPublic, kInline, kStandard, GetHealthz, kOperations},
+    {"GET", "/readyz", kPublic, kInline, kStandard, GetReadyz, kOperations},
+    {"GET", "/metrics", kPublic, kInline, kStandard, GetMetrics, kOperations},
 
     // Access keys (seed 004).
     {"GET", "/api/v1/access-keys", kUser, kPool, kStandard, ListOwnAccessKeys},
