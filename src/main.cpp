@@ -188,7 +188,7 @@ int Serve(const Config& config) {
   api::Metrics metrics(KEYMINT_VERSION);
   AddReadings(metrics, server, recorder, **store);
   // Built after Listen(): the default issuer names the bound port.
-  const api::ApiServices services{tokens, authenticator, access_keys, users,     service_accounts,
+  const api::ApiServices services{tokens, authenticator, access_keys,      users,      service_accounts,
                                   *keys,  issuer,        config.tenant_id, &readiness, &metrics};
   const auto router = api::MakeRouter(services, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
   const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
@@ -197,8 +197,8 @@ int Serve(const Config& config) {
   // drain, so that probes see /readyz turn 503 while in-flight requests finish.
   std::thread admin_thread;
   if (admin_server) {
-    std::cerr << "keymint: operations endpoints on http://" << AddressText(config.admin_listen_host)
-              << ":" << admin_server->port() << std::endl;
+    std::cerr << "keymint: operations endpoints on http://" << AddressText(config.admin_listen_host) << ":"
+              << admin_server->port() << std::endl;
     admin_thread = std::thread([&admin_server, &admin_router] { admin_server->Run(*admin_router); });
   }
   std::cerr << "keymint: listening on http://" << options.host << ":" << server.port() << " (issuer " << issuer << ", "

@@ -29,7 +29,7 @@ using Counter = std::atomic<uint64_t>;
 // well under a millisecond, an RS256 one about a millisecond, a password
 // login (its KDF, its queue) up to seconds.
 constexpr std::array<double, 13> kBucketBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                  0.1,    0.25,  0.5,    1.0,   2.5,   5.0};
+                                                  0.1,    0.25,  0.5,    1.0,   2.5,  5.0};
 constexpr std::size_t kBuckets = kBucketBounds.size() + 1;  // the last one is +Inf
 
 // Status codes 100..599 each get a counter; anything else (impossible from
@@ -90,16 +90,15 @@ prom::ClientMetric::Label Label(std::string name, std::string_view value) {
 }  // namespace
 
 struct Metrics::Impl {
-  explicit Impl(std::string_view build_version)
-      : version(build_version), routes(RouteTable()), series(routes.size()) {
+  explicit Impl(std::string_view build_version) : version(build_version), routes(RouteTable()), series(routes.size()) {
     for (std::size_t i = 0; i < kBucketBounds.size(); ++i) {
       bounds_ns[i] = static_cast<uint64_t>(kBucketBounds[i] * 1e9);
     }
   }
 
   void Observe(RouteSeries& route, std::chrono::steady_clock::duration elapsed) const {
-    const auto ns = static_cast<uint64_t>(std::max<int64_t>(
-        0, std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()));
+    const auto ns = static_cast<uint64_t>(
+        std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()));
     std::size_t bucket = 0;
     while (bucket < bounds_ns.size() && ns > bounds_ns[bucket]) ++bucket;
     Add(route.buckets[bucket]);

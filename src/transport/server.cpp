@@ -98,8 +98,8 @@ struct HttpServer::Impl {
   std::atomic<bool> stop_requested_{false};
   char stop_byte_ = 0;
 
-  uint16_t bound_port_ = 0;  // set by Listen, read-only afterwards
-  bool stopping_ = false;    // on strand_ only
+  uint16_t bound_port_ = 0;            // set by Listen, read-only afterwards
+  bool stopping_ = false;              // on strand_ only
   std::atomic<bool> draining_{false};  // stopping_, for readers on other threads
 };
 

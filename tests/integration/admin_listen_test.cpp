@@ -105,7 +105,8 @@ TEST_CASE("With --admin-listen the operations endpoints move to the admin addres
   // 404s on each).
   const HttpResponse metrics = Get(admin, "/metrics");
   REQUIRE(metrics.status == 200);
-  CHECK(metrics.body.find(R"(keymint_token_requests_total{endpoint="/api/v1/token",grant="password",outcome="issued"} 1)") !=
+  CHECK(metrics.body.find(
+            R"(keymint_token_requests_total{endpoint="/api/v1/token",grant="password",outcome="issued"} 1)") !=
         std::string::npos);
   CHECK(metrics.body.find(R"(keymint_management_requests_total{method="any",route="unmatched",status="404"} 6)") !=
         std::string::npos);

@@ -132,7 +132,8 @@ TEST_CASE("GET /metrics counts token requests by endpoint, grant and outcome, ex
   // Every token request is in its endpoint's histogram, once.
   CHECK(Moved(before, after, DurationCount("POST", v1)) == 5);
   CHECK(Moved(before, after, DurationCount("POST", v2)) == 4);
-  const std::string inf_bucket = "keymint_request_duration_seconds_bucket{method=\"POST\",route=\"" + v1 + "\",le=\"+Inf\"}";
+  const std::string inf_bucket =
+      "keymint_request_duration_seconds_bucket{method=\"POST\",route=\"" + v1 + "\",le=\"+Inf\"}";
   CHECK(after.at(inf_bucket) == after.at(DurationCount("POST", v1)));
   // Token requests are not management requests.
   for (const auto& [series, value] : after) {
