@@ -80,10 +80,13 @@ keymint::api::Readiness ReadinessOf(const keymint::transport::HttpServer& server
 }
 
 // The readings /metrics takes from outside the API layer at each scrape.
+// `admin` is the admin listener, when there is one.
 void AddReadings(keymint::api::Metrics& metrics, const keymint::transport::HttpServer& server,
-                 const keymint::LastLoginRecorder& recorder, const keymint::Store& store) {
-  metrics.AddGauge("keymint_http_connections", "HTTP connections open now",
-                   [&server] { return static_cast<double>(server.connections()); });
+                 const std::optional<keymint::transport::HttpServer>& admin, const keymint::LastLoginRecorder& recorder,
+                 const keymint::Store& store) {
+  metrics.AddGauge("keymint_http_connections", "HTTP connections open now, on both listeners", [&server, &admin] {
+    return static_cast<double>(server.connections() + (admin ? admin->connections() : 0));
+  });
   metrics.AddGauge("keymint_last_login_queue_depth", "Last-login times recorded and not yet written to the store",
                    [&recorder] { return static_cast<double>(recorder.pending()); });
   const auto figure = [&store](uint64_t keymint::StoreStatistics::*member) {
@@ -186,7 +189,7 @@ int Serve(const Config& config) {
   ServiceAccountService service_accounts(**store, *hasher, catalog, clock);
   const api::Readiness readiness = ReadinessOf(server, **store);
   api::Metrics metrics(KEYMINT_VERSION);
-  AddReadings(metrics, server, recorder, **store);
+  AddReadings(metrics, server, admin_server, recorder, **store);
   // Built after Listen(): the default issuer names the bound port.
   const api::ApiServices services{tokens, authenticator, access_keys,      users,      service_accounts,
                                   *keys,  issuer,        config.tenant_id, &readiness, &metrics};
