@@ -3,6 +3,8 @@
 #include <sys/resource.h>
 
 #include <iostream>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "keymint/api/api.hpp"
@@ -59,6 +61,71 @@ keymint::LoginLimits LimitsFrom(const keymint::Config& config) {
   return limits;
 }
 
+// What GET /readyz checks. The store and the signing keys were opened before
+// the server was built, or keymint would not be running; what can change is
+// the store refusing writes after a background error, and draining.
+keymint::api::Readiness ReadinessOf(const keymint::transport::HttpServer& server, const keymint::Store& store) {
+  keymint::api::Readiness readiness;
+  readiness.Add("store", [&store]() -> keymint::Status {
+    if (store.Statistics().background_errors > 0) {
+      return keymint::Error::Unavailable("the store refuses writes after a background error; restart keymint");
+    }
+    return keymint::Status::Ok();
+  });
+  readiness.Add("draining", [&server]() -> keymint::Status {
+    if (server.draining()) return keymint::Error::Unavailable("keymint is shutting down");
+    return keymint::Status::Ok();
+  });
+  return readiness;
+}
+
+// The readings /metrics takes from outside the API layer at each scrape.
+// `admin` is the admin listener, when there is one.
+void AddReadings(keymint::api::Metrics& metrics, const keymint::transport::HttpServer& server,
+                 const std::optional<keymint::transport::HttpServer>& admin, const keymint::LastLoginRecorder& recorder,
+                 const keymint::Store& store) {
+  metrics.AddGauge("keymint_http_connections", "HTTP connections open now, on both listeners", [&server, &admin] {
+    return static_cast<double>(server.connections() + (admin ? admin->connections() : 0));
+  });
+  metrics.AddGauge("keymint_last_login_queue_depth", "Last-login times recorded and not yet written to the store",
+                   [&recorder] { return static_cast<double>(recorder.pending()); });
+  const auto figure = [&store](uint64_t keymint::StoreStatistics::*member) {
+    return [&store, member] { return static_cast<double>(store.Statistics().*member); };
+  };
+  using Figures = keymint::StoreStatistics;
+  metrics.AddCounter("keymint_rocksdb_block_cache_hits_total", "RocksDB block reads served from the block cache",
+                     figure(&Figures::block_cache_hits));
+  metrics.AddCounter("keymint_rocksdb_block_cache_misses_total", "RocksDB block reads that missed the block cache",
+                     figure(&Figures::block_cache_misses));
+  metrics.AddGauge("keymint_rocksdb_block_cache_bytes", "Memory held by the RocksDB block cache",
+                   figure(&Figures::block_cache_bytes));
+  metrics.AddGauge("keymint_rocksdb_pending_compaction_bytes",
+                   "RocksDB's estimate of the bytes compaction must rewrite; writes slow, then stop, as it grows",
+                   figure(&Figures::pending_compaction_bytes));
+  metrics.AddCounter("keymint_rocksdb_background_errors_total",
+                     "RocksDB background flushes or compactions that failed; after one, writes are refused",
+                     figure(&Figures::background_errors));
+}
+
+// A host as it appears in a URL: IPv6 in brackets.
+std::string AddressText(const std::string& host) {
+  return host.find(':') == std::string::npos ? host : "[" + host + "]";
+}
+
+// The admin listener: the main one's limits, one I/O thread (it serves
+// probes and scrapes, all inline), and no signal handling of its own: the
+// main listener's drain decides when it stops.
+keymint::transport::ServerOptions AdminServerOptions(const keymint::Config& config,
+                                                     const keymint::transport::ServerOptions& main) {
+  keymint::transport::ServerOptions options = main;
+  options.host = config.admin_listen_host;
+  options.port = config.admin_listen_port;
+  options.io_threads = 1;
+  options.pool_threads = 1;
+  options.handle_signals = false;
+  return options;
+}
+
 int Fail(const std::string& message) {
   std::cerr << "keymint: " << message << std::endl;
   return 1;
@@ -107,6 +174,11 @@ int Serve(const Config& config) {
   RaiseOpenFileLimit(config.max_connections);
   transport::HttpServer server(options);
   if (Status s = server.Listen(); !s.ok()) return Fail(s.error().message);
+  std::optional<transport::HttpServer> admin_server;
+  if (!config.admin_listen_host.empty()) {
+    admin_server.emplace(AdminServerOptions(config, options));
+    if (Status s = admin_server->Listen(); !s.ok()) return Fail(s.error().message);
+  }
 
   const std::string issuer = EffectiveIssuer(config, server.port());
   const std::string audience = config.audience.empty() ? issuer : config.audience;
@@ -115,13 +187,40 @@ int Serve(const Config& config) {
   Authenticator authenticator(**store, *keys, clock, issuer, audience);
   AccessKeyService access_keys(**store, *hasher, clock, config.max_keys_per_user);
   ServiceAccountService service_accounts(**store, *hasher, catalog, clock);
+  const api::Readiness readiness = ReadinessOf(server, **store);
+  api::Metrics metrics(KEYMINT_VERSION);
+  AddReadings(metrics, server, admin_server, recorder, **store);
   // Built after Listen(): the default issuer names the bound port.
-  const auto router = api::MakeRouter({tokens, authenticator, access_keys, users, service_accounts, *keys, issuer,
-                                       config.tenant_id, config.deprecation_date, config.sunset_date});
+  const api::ApiServices services{tokens,
+                                  authenticator,
+                                  access_keys,
+                                  users,
+                                  service_accounts,
+                                  *keys,
+                                  issuer,
+                                  config.tenant_id,
+                                  config.deprecation_date,
+                                  config.sunset_date,
+                                  &readiness,
+                                  &metrics};
+  const auto router = api::MakeRouter(services, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
+  const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
 
+  // The admin listener runs on its own thread and outlives the main one's
+  // drain, so that probes see /readyz turn 503 while in-flight requests finish.
+  std::thread admin_thread;
+  if (admin_server) {
+    std::cerr << "keymint: operations endpoints on http://" << AddressText(config.admin_listen_host) << ":"
+              << admin_server->port() << std::endl;
+    admin_thread = std::thread([&admin_server, &admin_router] { admin_server->Run(*admin_router); });
+  }
   std::cerr << "keymint: listening on http://" << options.host << ":" << server.port() << " (issuer " << issuer << ", "
             << threads << " I/O threads)" << std::endl;
   server.Run(*router);
+  if (admin_server) {
+    admin_server->Stop();
+    admin_thread.join();
+  }
 
   recorder.Stop();  // writes pending last logins and syncs the store
   std::cerr << "keymint: stopped" << std::endl;

@@ -19,6 +19,10 @@ Result<Response> GetServerMetadata(const RequestContext& c);
 
 // Documents about the API (document_handlers.cpp).
 Result<Response> GetMigrationGuide(const RequestContext& c);
+// Operations: liveness, readiness, metrics (ops_handlers.cpp).
+Result<Response> GetHealthz(const RequestContext& c);
+Result<Response> GetReadyz(const RequestContext& c);
+Result<Response> GetMetrics(const RequestContext& c);
 
 // Access keys and user applications (access_key_handlers.cpp).
 Result<Response> ListOwnAccessKeys(const RequestContext& c);

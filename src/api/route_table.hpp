@@ -13,6 +13,7 @@
 
 #include "api/dialect.hpp"
 #include "keymint/api/http.hpp"
+#include "keymint/api/metrics.hpp"
 #include "keymint/common/result.hpp"
 #include "keymint/service/authenticator.hpp"
 
@@ -34,6 +35,13 @@ enum class Placement {
   kByGrant,  // a token endpoint: inline, except a password grant (its slow KDF) on the pool
 };
 
+// Which listener serves a route when keymint has an admin listener
+// (--admin-listen); without one, the main listener serves every route.
+enum class Surface {
+  kApi,         // the main listener
+  kOperations,  // health, readiness and metrics: the admin listener
+};
+
 // What a handler gets: the request, its path parameters and decoded query,
 // the authenticated caller (null on public routes), the services, and the
 // dialect of the route it was reached by.
@@ -44,6 +52,9 @@ struct RequestContext {
   std::vector<std::string> params;                         // values of the path's {placeholders}, in order
   std::vector<std::pair<std::string, std::string>> query;  // percent-decoded
   const Principal* principal = nullptr;
+  // Set by the token handlers once they know it, for the metrics; the only
+  // thing a handler writes back.
+  mutable TokenGrant grant = TokenGrant::kNone;
 
   // The single value of a query parameter; nullopt when absent.
   std::optional<std::string> Query(std::string_view name) const;
@@ -60,6 +71,7 @@ struct Route {
   Placement placement;
   Dialect dialect;
   Handler handler;
+  Surface surface = Surface::kApi;
 };
 
 // Every route keymint serves (routes.cpp).

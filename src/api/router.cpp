@@ -3,6 +3,7 @@
 // the admin role, the dialect's error answers and deprecation headers.
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
+#include <chrono>
 #include <memory>
 
 #include "api/handlers.hpp"
@@ -60,15 +61,18 @@ Outcome Ready(Response response) { return Outcome{std::move(response), nullptr};
 
 class TableRouter final : public Router {
  public:
-  explicit TableRouter(ApiServices services)
+  TableRouter(ApiServices services, RouteSet set)
       : services_(std::move(services)),
         deprecation_(MakeDeprecationNotice(services_.deprecation_date, services_.sunset_date)) {
-    for (const Route& route : RouteTable()) routes_.push_back({&route, SplitPath(route.path)});
+    for (const Route& route : RouteTable()) {
+      if (Serves(set, route)) routes_.push_back({&route, SplitPath(route.path)});
+    }
   }
 
   Outcome Dispatch(const Request& request) const override {
+    const auto start = Clock::now();
     auto url = urls::parse_origin_form(request.target);
-    if (!url) return Ready(ErrorResponse(400, "malformed request target"));
+    if (!url) return Unrouted(ErrorResponse(400, "malformed request target"));
     std::string_view path = url->encoded_path();
     auto segments = SplitPath(path);
 
@@ -86,17 +90,18 @@ class TableRouter final : public Router {
       for (auto param : url->params()) context.query.emplace_back(param.key, param.value);
       if (RunsOnPool(route, request)) {
         // The deferred work outlives this call, so it takes the context along.
-        return Outcome{std::nullopt,
-                       [this, &route, context = std::move(context)]() mutable { return Run(route, context); }};
+        return Outcome{std::nullopt, [this, &route, context = std::move(context), start]() mutable {
+                         return RunObserved(route, context, start);
+                       }};
       }
       // Inline (the token path): the context lives on the stack, no allocation.
-      return Ready(Run(route, context));
+      return Ready(RunObserved(route, context, start));
     }
-    if (allow.empty()) return Ready(ErrorResponse(404, "no such endpoint: " + std::string(path)));
+    if (allow.empty()) return Unrouted(ErrorResponse(404, "no such endpoint: " + std::string(path)));
     Response response = ErrorResponse(405, "method " + EscapeUnprintable(request.method) + " is not allowed here");
     response.AddHeader("Allow", allow);
     AddPathHeaders(request.target, response);
-    return Ready(std::move(response));
+    return Unrouted(std::move(response));
   }
 
   void AddPathHeaders(std::string_view target, Response& response) const override {
@@ -123,6 +128,34 @@ class TableRouter final : public Router {
         return RequestsPasswordGrant(route.dialect, request);
     }
     return true;
+  }
+
+  using Clock = std::chrono::steady_clock;
+
+  static bool Serves(RouteSet set, const Route& route) {
+    switch (set) {
+      case RouteSet::kAll:
+        return true;
+      case RouteSet::kApi:
+        return route.surface == Surface::kApi;
+      case RouteSet::kOperations:
+        return route.surface == Surface::kOperations;
+    }
+    return false;
+  }
+
+  // Run, timed from `start` (when the request was dispatched, so a pool
+  // route's wait for a thread counts) and counted in the metrics.
+  Response RunObserved(const Route& route, RequestContext& context, Clock::time_point start) const {
+    Response response = Run(route, context);
+    if (services_.metrics) services_.metrics->ObserveRoute(route, context.grant, response.status, Clock::now() - start);
+    return response;
+  }
+
+  // An answer for a request that matched no route, counted as such.
+  Outcome Unrouted(Response response) const {
+    if (services_.metrics) services_.metrics->ObserveUnrouted(response.status);
+    return Ready(std::move(response));
   }
 
   // Authenticates and authorises, runs the handler, and answers an error in
@@ -168,6 +201,8 @@ class TableRouter final : public Router {
 
 }  // namespace
 
-std::unique_ptr<Router> MakeRouter(ApiServices services) { return std::make_unique<TableRouter>(std::move(services)); }
+std::unique_ptr<Router> MakeRouter(ApiServices services, RouteSet routes) {
+  return std::make_unique<TableRouter>(std::move(services), routes);
+}
 
 }  // namespace keymint::api

@@ -10,6 +10,7 @@ namespace {
 using enum Access;
 using enum Placement;
 using enum Dialect;
+using enum Surface;
 
 constexpr Route kRoutes[] = {
     // Tokens: Run:ai JSON (seed 005) and RFC 6749 form.
@@ -23,6 +24,10 @@ constexpr Route kRoutes[] = {
 
     // The migration guide every deprecated answer links to (RFC 9745 rel="deprecation").
     {"GET", "/docs/migration", kPublic, kInline, kStandard, GetMigrationGuide},
+    // Operations: liveness, readiness, metrics (README "Operations").
+    {"GET", "/healthz", kPublic, kInline, kStandard, GetHealthz, kOperations},
+    {"GET", "/readyz", kPublic, kInline, kStandard, GetReadyz, kOperations},
+    {"GET", "/metrics", kPublic, kInline, kStandard, GetMetrics, kOperations},
 
     // Access keys (seed 004).
     {"GET", "/api/v1/access-keys", kUser, kPool, kStandard, ListOwnAccessKeys},

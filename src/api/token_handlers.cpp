@@ -123,9 +123,19 @@ Result<Response> IssueV1Token(const RequestContext& c) {
   json::monotonic_resource arena(buffer, sizeof buffer);
   ASSIGN_OR_RETURN(const json::object body, ParseJsonObject(c.request, &arena));
   ASSIGN_OR_RETURN(auto grant, RequireString(body, "grantType"));
-  if (grant == "client_credentials") return V1ClientCredentials(c, body, /*legacy=*/false);
-  if (grant == "app_token") return V1ClientCredentials(c, body, /*legacy=*/true);
-  if (grant == "password") return V1Password(c, body);
+  c.grant = TokenGrant::kUnsupported;
+  if (grant == "client_credentials") {
+    c.grant = TokenGrant::kClientCredentials;
+    return V1ClientCredentials(c, body, /*legacy=*/false);
+  }
+  if (grant == "app_token") {
+    c.grant = TokenGrant::kAppToken;
+    return V1ClientCredentials(c, body, /*legacy=*/true);
+  }
+  if (grant == "password") {
+    c.grant = TokenGrant::kPassword;
+    return V1Password(c, body);
+  }
   return Error::InvalidArgument("grantType must be client_credentials, app_token or password");
 }
 
@@ -136,8 +146,15 @@ Result<Response> IssueV2Token(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto form, ParseForm(c.request.body));
   const std::string* grant = Param(form, "grant_type");
   if (!grant) return Error::InvalidArgument("grant_type is required");
-  if (*grant == "client_credentials") return V2ClientCredentials(c, form);
-  if (*grant == "password") return V2Password(c, form);
+  c.grant = TokenGrant::kUnsupported;
+  if (*grant == "client_credentials") {
+    c.grant = TokenGrant::kClientCredentials;
+    return V2ClientCredentials(c, form);
+  }
+  if (*grant == "password") {
+    c.grant = TokenGrant::kPassword;
+    return V2Password(c, form);
+  }
   return Error::InvalidArgument("grant_type must be client_credentials or password")
       .WithReason("unsupported_grant_type");
 }

@@ -112,6 +112,15 @@ std::optional<std::string> StoreString(const Setting& setting, const SettingInpu
   return std::nullopt;
 }
 
+std::optional<std::string> StoreAdminListen(const Setting& setting, const SettingInput& input, Config& config) {
+  std::string host;
+  uint16_t port = 0;
+  if (!ParseListen(std::get<std::string>(input.value), host, port)) return ExpectedGot(setting, input.shown);
+  config.admin_listen_host = std::move(host);
+  config.admin_listen_port = port;
+  return std::nullopt;
+}
+
 std::optional<std::string> StoreListen(const Setting& setting, const SettingInput& input, Config& config) {
   std::string host;
   uint16_t port = 0;
@@ -197,6 +206,14 @@ constexpr std::array kSettings = {
             .expected = "HOST:PORT with HOST an IPv4 address, localhost or [IPv6] and PORT 0-65535",
             .help = "address to listen on (default 127.0.0.1:8080; port 0 = any free port)",
             .apply = StoreListen},
+    Setting{.toml_path = "server.admin_listen",
+            .env = "KEYMINT_ADMIN_LISTEN",
+            .flag = "--admin-listen",
+            .flag_arg = "HOST:PORT",
+            .kind = SettingKind::kString,
+            .expected = "HOST:PORT with HOST an IPv4 address, localhost or [IPv6] and PORT 0-65535",
+            .help = "address serving only /healthz, /readyz and /metrics (default: none; --listen serves them)",
+            .apply = StoreAdminListen},
     Setting{.toml_path = "server.threads",
             .env = "KEYMINT_THREADS",
             .flag = "--threads",

@@ -62,4 +62,13 @@ void LastLoginRecorder::Stop() {
   (void)store_.Flush();
 }
 
+std::size_t LastLoginRecorder::pending() const {
+  std::size_t total = 0;
+  for (const Shard& shard : shards_) {
+    std::lock_guard lock(shard.mu);
+    total += shard.pending.size();
+  }
+  return total;
+}
+
 }  // namespace keymint

@@ -1,6 +1,7 @@
 // Store on an embedded RocksDB. See key_layout.hpp for the layout and
 // keymint/store/store.hpp for the guarantees.
 #include <rocksdb/db.h>
+#include <rocksdb/statistics.h>
 #include <rocksdb/write_batch.h>
 
 #include <filesystem>
@@ -44,7 +45,8 @@ class CommittedSource final : public store_rocksdb::KeySource {
 
 class RocksDbStore final : public Store {
  public:
-  explicit RocksDbStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
+  RocksDbStore(std::unique_ptr<rocksdb::DB> db, std::shared_ptr<rocksdb::Statistics> statistics)
+      : db_(std::move(db)), statistics_(std::move(statistics)) {}
 
   ~RocksDbStore() override { (void)Flush(); }
 
@@ -119,8 +121,26 @@ class RocksDbStore final : public Store {
     return Status::Ok();
   }
 
+  StoreStatistics Statistics() const override {
+    StoreStatistics figures;
+    if (statistics_) {
+      figures.block_cache_hits = statistics_->getTickerCount(rocksdb::BLOCK_CACHE_HIT);
+      figures.block_cache_misses = statistics_->getTickerCount(rocksdb::BLOCK_CACHE_MISS);
+    }
+    figures.block_cache_bytes = IntProperty(rocksdb::DB::Properties::kBlockCacheUsage);
+    figures.pending_compaction_bytes = IntProperty(rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
+    figures.background_errors = IntProperty(rocksdb::DB::Properties::kBackgroundErrors);
+    return figures;
+  }
+
  private:
+  uint64_t IntProperty(const rocksdb::Slice& name) const {
+    uint64_t value = 0;
+    return db_->GetIntProperty(name, &value) ? value : 0;
+  }
+
   std::unique_ptr<rocksdb::DB> db_;
+  const std::shared_ptr<rocksdb::Statistics> statistics_;  // null when the options had none
   CommittedSource source_{*db_};
   RecordReader committed_{source_};
   std::mutex transaction_mu_;
@@ -135,9 +155,10 @@ Result<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir) {
   std::filesystem::permissions(dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
 
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(store_rocksdb::StoreOptions(), dir, &raw);
+  const rocksdb::Options options = store_rocksdb::StoreOptions();
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
   if (!s.ok()) return Error::Unavailable("cannot open data directory " + dir + ": " + s.ToString());
-  return std::unique_ptr<Store>(new RocksDbStore(std::unique_ptr<rocksdb::DB>(raw)));
+  return std::unique_ptr<Store>(new RocksDbStore(std::unique_ptr<rocksdb::DB>(raw), options.statistics));
 }
 
 }  // namespace keymint

@@ -98,8 +98,9 @@ struct HttpServer::Impl {
   std::atomic<bool> stop_requested_{false};
   char stop_byte_ = 0;
 
-  uint16_t bound_port_ = 0;  // set by Listen, read-only afterwards
-  bool stopping_ = false;    // on strand_ only
+  uint16_t bound_port_ = 0;            // set by Listen, read-only afterwards
+  bool stopping_ = false;              // on strand_ only
+  std::atomic<bool> draining_{false};  // stopping_, for readers on other threads
 };
 
 Status HttpServer::Impl::Listen() {
@@ -149,7 +150,7 @@ Status HttpServer::Impl::Listen() {
   // that it listens before Run(), and a SIGTERM sent on reading that line
   // must stop the server cleanly rather than kill it (asio queues a signal
   // that arrives before anyone waits for it).
-  signals_.emplace(strand_, SIGINT, SIGTERM);
+  if (options_.handle_signals) signals_.emplace(strand_, SIGINT, SIGTERM);
   return Status::Ok();
 }
 
@@ -158,7 +159,7 @@ void HttpServer::Impl::Run(const api::Router& router) {
   pool_.emplace(static_cast<std::size_t>(std::max(1, options_.pool_threads)));
   session_context_.emplace(SessionContext{router, options_, pool_->get_executor(), registry_});
 
-  WaitForSignal();
+  if (signals_) WaitForSignal();
   WaitForStopRequest();
   // Covers a Stop() that came before Listen() created the socket pair.
   if (stop_requested_.load()) net::post(strand_, [this] { BeginShutdown(); });
@@ -257,6 +258,7 @@ void HttpServer::Impl::WaitForStopRequest() {
 void HttpServer::Impl::BeginShutdown() {
   if (stopping_) return;
   stopping_ = true;
+  draining_.store(true);
   error_code ignored;
   acceptor_.close(ignored);
   accept_backoff_.cancel();
@@ -280,6 +282,10 @@ Status HttpServer::Listen() { return impl_->Listen(); }
 uint16_t HttpServer::port() const { return impl_->bound_port_; }
 
 void HttpServer::Run(const api::Router& router) { impl_->Run(router); }
+
+bool HttpServer::draining() const { return impl_->draining_.load(); }
+
+std::size_t HttpServer::connections() const { return impl_->registry_.size(); }
 
 void HttpServer::Stop() {
   // Only lock-free atomics and send(2): safe from a signal handler.

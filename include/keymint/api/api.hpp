@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "keymint/api/metrics.hpp"
+#include "keymint/api/readiness.hpp"
 #include "keymint/api/router.hpp"
 #include "keymint/crypto/key_ring.hpp"
 #include "keymint/service/access_key_service.hpp"
@@ -31,9 +33,21 @@ struct ApiServices {
   // (Config::deprecation_date, Config::sunset_date; no sunset = none announced).
   int64_t deprecation_date = 0;
   std::optional<int64_t> sunset_date = std::nullopt;
+  // What GET /readyz checks and what the router counts and GET /metrics
+  // serves; null where nobody asks (unit tests): ready, and nothing counted.
+  const Readiness* readiness = nullptr;
+  Metrics* metrics = nullptr;
 };
 
-// The router over every route in the route table (src/api/routes.cpp).
-std::unique_ptr<Router> MakeRouter(ApiServices services);
+// Which routes of the route table a router serves.
+enum class RouteSet {
+  kAll,         // every route: keymint without an admin listener
+  kApi,         // all but health, readiness and metrics: the main listener beside an admin one
+  kOperations,  // only health, readiness and metrics: the admin listener (--admin-listen)
+};
+
+// The router over the routes of `routes` in the route table
+// (src/api/routes.cpp); the others are answered 404 like unknown paths.
+std::unique_ptr<Router> MakeRouter(ApiServices services, RouteSet routes = RouteSet::kAll);
 
 }  // namespace keymint::api

@@ -20,6 +20,8 @@ struct Config {
   std::string listen_host = "127.0.0.1";            // flag --listen / KEYMINT_LISTEN / server.listen
   uint16_t listen_port = 8080;                      //   "HOST:PORT"; port 0 picks a free port
                                                     //   HOST: IPv4, "localhost" or "[IPv6]" (stored without brackets)
+  std::string admin_listen_host;                    // --admin-listen / KEYMINT_ADMIN_LISTEN / server.admin_listen:
+  uint16_t admin_listen_port = 0;                   //   /healthz, /readyz, /metrics only; host "" = not set
   std::string data_dir = "./data";                  // --data-dir / KEYMINT_DATA_DIR / storage.data_dir
   std::string keys_dir = "./keys";                  // --keys-dir / KEYMINT_KEYS_DIR / keys.dir
   std::string signing_algorithm = "RS256";          // --signing-algorithm / KEYMINT_SIGNING_ALGORITHM /

@@ -35,6 +35,10 @@ class LastLoginRecorder {
   // failure the times are put back, to be written with the next flush.
   Status FlushPending();
   void Stop();
+  // Logins recorded and not yet written (the queue's depth), for the
+  // metrics. Takes each shard's lock in turn: call it per scrape, not per
+  // request.
+  std::size_t pending() const;
 
  private:
   static constexpr std::size_t kShards = 16;
@@ -45,7 +49,7 @@ class LastLoginRecorder {
   };
   using PendingMap = std::unordered_map<std::string, int64_t, IdHash, std::equal_to<>>;
   struct Shard {
-    std::mutex mu;
+    mutable std::mutex mu;
     PendingMap pending;
   };
   void Run();

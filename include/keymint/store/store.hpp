@@ -144,6 +144,22 @@ class StoreTransaction {
 // hashing a password): other transactions may be waiting for it.
 using TransactionBody = std::function<Status(StoreTransaction&)>;
 
+// Figures about the storage engine, for the metrics and the readiness
+// probe. Counts run from when the store was opened; a store without such
+// figures reports zeros.
+struct StoreStatistics {
+  uint64_t block_cache_hits = 0;    // block reads served from the block cache
+  uint64_t block_cache_misses = 0;  // block reads that went to the table files
+  uint64_t block_cache_bytes = 0;   // memory the block cache holds now
+  // RocksDB's estimate of the bytes compaction must rewrite before the tree
+  // is in shape; growing without bound means writes outpace compaction and
+  // will be slowed, then stopped.
+  uint64_t pending_compaction_bytes = 0;
+  // Background flushes or compactions that failed. After one the engine
+  // refuses writes (management writes and last logins fail) until restarted.
+  uint64_t background_errors = 0;
+};
+
 class Store {
  public:
   // Destroying the store syncs unsynced writes (as Flush does).
@@ -195,6 +211,9 @@ class Store {
   // with serving (measured with a million keys: ~15 s of compaction, half the
   // tokens/s meanwhile). A store with nothing to settle does nothing.
   virtual Status Compact() { return Status::Ok(); }
+  // The engine's figures now. Thread-safe; cheap enough for every scrape or
+  // probe, not meant for every request.
+  virtual StoreStatistics Statistics() const { return {}; }
 };
 
 // Opens (creating if needed) the RocksDB store in `dir`. Fails with

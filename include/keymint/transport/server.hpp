@@ -31,6 +31,9 @@ struct ServerOptions {
   // one client cannot hold every slot; past it, 503 as above.
   std::size_t max_connections_per_address = 1000;
   std::chrono::seconds drain_timeout{10};  // on stop, in-flight requests get this long to finish
+  // Whether SIGINT/SIGTERM stop this server. One server per process should:
+  // a second one (the admin listener) is stopped by its owner instead.
+  bool handle_signals = true;
 };
 
 // Connections beyond max_connections that may be waiting for their 503 at once.
@@ -54,6 +57,13 @@ class HttpServer {
   void Run(const api::Router& router);
   // Thread-safe and signal-safe to call from any thread; Run() then returns.
   void Stop();
+
+  // For readiness and metrics; thread-safe. True from the moment shutdown
+  // begins (Stop() or a signal): the server no longer accepts and finishes
+  // what is in flight.
+  bool draining() const;
+  // Connections open now, including those being refused.
+  std::size_t connections() const;
 
  private:
   struct Impl;

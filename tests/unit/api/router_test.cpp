@@ -160,6 +160,51 @@ struct RouterFixture : ServiceEnv {
   std::string AdminBearer() { return Bearer(admin, "admin-password"); }
 };
 
+// The answer of a router other than the fixture's, which must be ready (the
+// operations routes and 404s all run inline).
+api::Response SendTo(const api::Router& router, const Call& call) {
+  const api::Request request = call.AsRequest();
+  api::Outcome outcome = router.Dispatch(request);
+  REQUIRE(outcome.ready.has_value());
+  return std::move(*outcome.ready);
+}
+
+TEST_CASE_METHOD(RouterFixture, "readyz answers 503 in the Error shape naming the failing check; healthz stays 200",
+                 "[api]") {
+  api::Readiness readiness;
+  bool draining = false;
+  readiness.Add("store", [] { return keymint::Status::Ok(); });
+  readiness.Add("draining", [&draining]() -> keymint::Status {
+    return draining ? keymint::Status(keymint::Error::Unavailable("keymint is shutting down")) : keymint::Status::Ok();
+  });
+  const auto ops = api::MakeRouter(api::ApiServices{*tokens, authenticator, access_keys, users, service_accounts, keys,
+                                                    kIssuer, "1", 1735689600, std::nullopt, &readiness, nullptr});
+  CHECK(SendTo(*ops, {"GET", "/readyz"}).body == R"({"status":"ready"})");
+  draining = true;
+  const api::Response response = SendTo(*ops, {"GET", "/readyz"});
+  CheckErrorShape(response, 503);
+  CHECK(response.body.find("not ready: draining: keymint is shutting down") != std::string::npos);
+  CHECK(Header(response, "Retry-After") == "1");
+  CHECK(Header(response, "Cache-Control") == "no-store");
+  CHECK(SendTo(*ops, {"GET", "/healthz"}).status == 200);
+}
+
+TEST_CASE_METHOD(RouterFixture, "each route set serves its own routes and answers the others 404", "[api]") {
+  const api::ApiServices services{*tokens, authenticator, access_keys, users, service_accounts, keys, kIssuer, "1"};
+  const auto main_router = api::MakeRouter(services, api::RouteSet::kApi);
+  const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
+  for (const char* target : {"/healthz", "/readyz", "/metrics"}) {
+    INFO(target);
+    CheckErrorShape(SendTo(*main_router, {"GET", target}), 404);
+    CHECK(SendTo(*admin_router, {"GET", target}).status == 200);
+    CHECK(Send({"GET", target}).status == 200);  // RouteSet::kAll, the default
+  }
+  CHECK(SendTo(*main_router, {"GET", "/.well-known/jwks.json"}).status == 200);
+  CheckErrorShape(SendTo(*admin_router, {"GET", "/.well-known/jwks.json"}), 404);
+  CheckErrorShape(SendTo(*admin_router, {"POST", "/api/v1/token", "{}", "application/json"}), 404);
+  CheckErrorShape(SendTo(*admin_router, {"GET", "/api/v1/users"}), 404);
+}
+
 }  // namespace
 
 TEST_CASE_METHOD(RouterFixture, "an unknown path is a ready 404 in the Error shape", "[api]") {

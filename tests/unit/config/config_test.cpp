@@ -738,5 +738,34 @@ TEST_CASE("The process environment includes variables set in this process", "[co
   CHECK(it->second == "a=b");
 }
 
+TEST_CASE("The admin listener is off by default and set by flag, environment or file, flag first", "[config]") {
+  TempDir dir;
+  ScopedCwd cwd(dir.path());
+  CHECK(ServeConfig({"serve"}).admin_listen_host.empty());
+  const std::string path = dir.Write("k.toml", "[server]\nadmin_listen = \"127.0.0.1:9001\"\n");
+  const Config from_file = ServeConfig({"serve", "--config", path});
+  CHECK(from_file.admin_listen_host == "127.0.0.1");
+  CHECK(from_file.admin_listen_port == 9001);
+  const Config from_env = ServeConfig({"serve", "--config", path}, {{"KEYMINT_ADMIN_LISTEN", "[::1]:9002"}});
+  CHECK(from_env.admin_listen_host == "::1");
+  CHECK(from_env.admin_listen_port == 9002);
+  const Config from_flag = ServeConfig({"serve", "--config", path, "--admin-listen", "localhost:0"},
+                                       {{"KEYMINT_ADMIN_LISTEN", "[::1]:9002"}});
+  CHECK(from_flag.admin_listen_host == "localhost");
+  CHECK(from_flag.admin_listen_port == 0);
+  // The main listener is untouched.
+  CHECK(from_flag.listen_host == "127.0.0.1");
+  CHECK(from_flag.listen_port == 8080);
+}
+
+TEST_CASE("A bad admin listen address stops start-up naming the setting", "[config]") {
+  TempDir dir;
+  ScopedCwd cwd(dir.path());
+  CHECK_THAT(ErrorOf({"serve", "--admin-listen", "example.com:80"}), Contains("--admin-listen"));
+  CHECK_THAT(ErrorOf({"serve"}, {{"KEYMINT_ADMIN_LISTEN", "127.0.0.1:65536"}}), Contains("KEYMINT_ADMIN_LISTEN"));
+  const std::string path = dir.Write("k.toml", "[server]\nadmin_listen = 9000\n");
+  CHECK_THAT(ErrorOf({"serve", "--config", path}), Contains("server.admin_listen"));
+}
+
 }  // namespace
 }  // namespace keymint

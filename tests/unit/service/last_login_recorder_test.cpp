@@ -128,6 +128,16 @@ TEST_CASE("FlushPending writes everything pending as one batch, once", "[service
   CHECK(store.batches().size() == 1);
 }
 
+TEST_CASE("pending counts the ids waiting to be written, each once", "[service]") {
+  RecordingStore store;
+  LastLoginRecorder recorder(store, 1h);
+  CHECK(recorder.pending() == 0);
+  for (const char* id : {"a", "b", "c", "a", "b"}) recorder.Record(id, 1);
+  CHECK(recorder.pending() == 3);
+  REQUIRE(recorder.FlushPending().ok());
+  CHECK(recorder.pending() == 0);
+}
+
 TEST_CASE("Stop writes what is pending and flushes the store", "[service]") {
   RecordingStore store;
   {

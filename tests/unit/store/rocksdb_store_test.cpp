@@ -7,6 +7,7 @@
 
 #include "keymint/store/store.hpp"
 #include "unit/store/store_conformance.hpp"
+#include "unit/test_support/store_writes.hpp"
 #include "unit/test_support/temp_dir.hpp"
 
 using keymint::ErrorCode;
@@ -73,4 +74,30 @@ TEST_CASE("Compact leaves one settled table file that a reopened store reads", "
   REQUIRE(key.ok());
   REQUIRE(key->has_value());
   CHECK((*key)->last_login_ms == 5000);
+}
+
+TEST_CASE("Statistics count block cache misses, then hits, for reads of flushed records", "[store]") {
+  TempDir dir("store");
+  const std::string path = dir.Sub("db");
+  keymint::UserRecord ada;
+  ada.id = "0b6f5c1e-4d2a-4f3b-9c8d-7e6f5a4b3c2d";
+  ada.email = "ada@example.com";
+  ada.created_by = "keymint";
+  {
+    auto store = Open(path);
+    keymint::testing::Create(*store, ada);
+  }
+  auto store = Open(path);  // reopening moves the log's records into a table file
+  const keymint::StoreStatistics before = store->Statistics();
+  CHECK(before.background_errors == 0);
+  // Reading the record goes through the table file's data block: a miss, then hits.
+  for (int i = 0; i < 3; ++i) {
+    auto read = store->GetUser(ada.id);
+    REQUIRE(read.ok());
+    CHECK(read->has_value());
+  }
+  const keymint::StoreStatistics after = store->Statistics();
+  CHECK(after.block_cache_misses > before.block_cache_misses);
+  CHECK(after.block_cache_hits > before.block_cache_hits);
+  CHECK(after.block_cache_bytes > 0);
 }
