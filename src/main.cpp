@@ -68,6 +68,8 @@ int Serve(const Config& config) {
   using namespace keymint;
   const int threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
 
+  // A bad TLS pair stops start-up before anything is written.
+  if (Status s = transport::CheckTlsFiles(config.tls_cert, config.tls_key); !s.ok()) return Fail(s.error().message);
   const auto algorithm = crypto::ParseSigningAlgorithm(config.signing_algorithm);
   if (!algorithm) return Fail("unsupported signing algorithm " + config.signing_algorithm);
   auto keys = crypto::KeyRing::Open(config.keys_dir, *algorithm);
@@ -101,6 +103,8 @@ int Serve(const Config& config) {
   options.idle_timeout = std::chrono::seconds(config.request_timeout_seconds);
   options.max_connections = config.max_connections;
   options.max_connections_per_address = config.max_connections_per_address;
+  options.tls_cert_file = config.tls_cert;
+  options.tls_key_file = config.tls_key;
   // Password work waits in the gate on pool threads; management requests
   // must still find one free.
   options.pool_threads = config.password_concurrency + config.password_queue + kManagementPoolThreads;
@@ -119,8 +123,9 @@ int Serve(const Config& config) {
   const auto router =
       api::MakeRouter({tokens, authenticator, access_keys, users, service_accounts, *keys, issuer, config.tenant_id});
 
-  std::cerr << "keymint: listening on http://" << options.host << ":" << server.port() << " (issuer " << issuer << ", "
-            << threads << " I/O threads)" << std::endl;
+  const char* scheme = config.tls_cert.empty() ? "http://" : "https://";
+  std::cerr << "keymint: listening on " << scheme << options.host << ":" << server.port() << " (issuer " << issuer
+            << ", " << threads << " I/O threads)" << std::endl;
   server.Run(*router);
 
   recorder.Stop();  // writes pending last logins and syncs the store
