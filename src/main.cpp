@@ -135,6 +135,8 @@ int Serve(const Config& config) {
   using namespace keymint;
   const int threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
 
+  // A bad TLS pair stops start-up before anything is written.
+  if (Status s = transport::CheckTlsFiles(config.tls_cert, config.tls_key); !s.ok()) return Fail(s.error().message);
   const auto algorithm = crypto::ParseSigningAlgorithm(config.signing_algorithm);
   if (!algorithm) return Fail("unsupported signing algorithm " + config.signing_algorithm);
   auto keys = crypto::KeyRing::Open(config.keys_dir, *algorithm);
@@ -168,6 +170,8 @@ int Serve(const Config& config) {
   options.idle_timeout = std::chrono::seconds(config.request_timeout_seconds);
   options.max_connections = config.max_connections;
   options.max_connections_per_address = config.max_connections_per_address;
+  options.tls_cert_file = config.tls_cert;
+  options.tls_key_file = config.tls_key;
   // Password work waits in the gate on pool threads; management requests
   // must still find one free.
   options.pool_threads = config.password_concurrency + config.password_queue + kManagementPoolThreads;
@@ -206,16 +210,18 @@ int Serve(const Config& config) {
   const auto router = api::MakeRouter(services, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
   const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
 
+  // The admin listener serves the same scheme as the main one (the same TLS pair).
+  const char* scheme = config.tls_cert.empty() ? "http://" : "https://";
   // The admin listener runs on its own thread and outlives the main one's
   // drain, so that probes see /readyz turn 503 while in-flight requests finish.
   std::thread admin_thread;
   if (admin_server) {
-    std::cerr << "keymint: operations endpoints on http://" << AddressText(config.admin_listen_host) << ":"
+    std::cerr << "keymint: operations endpoints on " << scheme << AddressText(config.admin_listen_host) << ":"
               << admin_server->port() << std::endl;
     admin_thread = std::thread([&admin_server, &admin_router] { admin_server->Run(*admin_router); });
   }
-  std::cerr << "keymint: listening on http://" << options.host << ":" << server.port() << " (issuer " << issuer << ", "
-            << threads << " I/O threads)" << std::endl;
+  std::cerr << "keymint: listening on " << scheme << options.host << ":" << server.port() << " (issuer " << issuer
+            << ", " << threads << " I/O threads)" << std::endl;
   server.Run(*router);
   if (admin_server) {
     admin_server->Stop();

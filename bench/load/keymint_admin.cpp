@@ -2,6 +2,8 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
@@ -17,6 +19,7 @@
 #include <thread>
 
 #include "keymint/crypto/random.hpp"
+#include "load/tls.hpp"
 
 namespace keymint::load {
 
@@ -32,15 +35,21 @@ struct Reply {
   json::value body;  // null when the body is empty or not JSON
 };
 
+// Writes `request` and reads the answer on a connected stream.
+template <class Stream>
+http::response<http::string_body> Exchange(Stream& stream, const http::request<http::string_body>& request) {
+  http::write(stream, request);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(stream, buffer, response);
+  return response;
+}
+
 // One request on its own connection. These calls are few and outside the
 // measured window, so simplicity wins over reuse.
 Result<Reply> Call(const Options& options, http::verb method, const std::string& target, const std::string& token,
                    const json::value* body) {
   try {
-    boost::asio::io_context io;
-    beast::tcp_stream stream(io);
-    stream.expires_after(std::chrono::seconds(30));
-    stream.connect(tcp::resolver(io).resolve(options.host, options.port));
     http::request<http::string_body> request(method, target, 11);
     request.set(http::field::host, options.host + ":" + options.port);
     request.set(http::field::user_agent, "keymint-bench");
@@ -50,10 +59,22 @@ Result<Reply> Call(const Options& options, http::verb method, const std::string&
       request.body() = json::serialize(*body);
     }
     request.prepare_payload();
-    http::write(stream, request);
-    beast::flat_buffer buffer;
+
+    boost::asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.expires_after(std::chrono::seconds(30));
+    stream.connect(tcp::resolver(io).resolve(options.host, options.port));
     http::response<http::string_body> response;
-    http::read(stream, buffer, response);
+    if (options.tls) {
+      auto context = MakeClientTlsContext(options.cacert, options.insecure);
+      if (!context) return std::move(context).error();
+      boost::asio::ssl::stream<beast::tcp_stream&> tls(stream, **context);
+      PrepareTlsConnection(tls.native_handle(), options.host);
+      tls.handshake(boost::asio::ssl::stream_base::client);
+      response = Exchange(tls, request);
+    } else {
+      response = Exchange(stream, request);
+    }
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     Reply reply{static_cast<int>(response.result_int()), nullptr};

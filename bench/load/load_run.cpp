@@ -3,6 +3,8 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -14,12 +16,15 @@
 #include <optional>
 #include <thread>
 
+#include "load/tls.hpp"
+
 namespace keymint::load {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
+using TlsStream = net::ssl::stream<tcp::socket>;
 using Clock = std::chrono::steady_clock;
 using TimePoint = Clock::time_point;
 
@@ -46,6 +51,9 @@ struct Timeline {
 class Worker;
 
 // One keep-alive connection: send a prepared request, read one answer, repeat.
+// Over TLS the stream is a TlsStream, shared with every completion handler
+// in flight, so that replacing it on a reconnect never frees a stream that an
+// aborted operation still refers to.
 class Connection {
  public:
   Connection(Worker& worker, net::io_context& io) : worker_(worker), socket_(io) {}
@@ -63,12 +71,15 @@ class Connection {
 
  private:
   void OnConnect(uint64_t epoch, beast::error_code ec);
+  void Write(uint64_t epoch);
   void OnWrite(uint64_t epoch, beast::error_code ec);
   void OnRead(uint64_t epoch, beast::error_code ec);
   void Lost();
+  tcp::socket& Socket() { return tls_ ? tls_->next_layer() : socket_; }
 
   Worker& worker_;
-  tcp::socket socket_;
+  tcp::socket socket_;              // plain HTTP
+  std::shared_ptr<TlsStream> tls_;  // https
   beast::flat_buffer buffer_;
   std::optional<http::response_parser<http::string_body>> parser_;
   const std::string* request_ = nullptr;
@@ -76,6 +87,7 @@ class Connection {
   TimePoint sent_{};
   uint64_t epoch_ = 0;
   bool busy_ = false;
+  bool connected_ = false;
   bool retried_ = false;        // the request in flight was already resent once
   uint64_t answered_here_ = 0;  // answers on this socket
 };
@@ -122,6 +134,9 @@ class Worker {
   const tcp::resolver::results_type& endpoints() const { return endpoints_; }
   std::size_t max_answer_bytes() const { return kMaxAnswerBytes; }
   const std::string& token_member() const { return settings_.token_member; }
+  net::ssl::context* tls() const { return settings_.tls.get(); }
+  const std::string& host() const { return settings_.host; }
+  bool new_connection() const { return settings_.new_connection; }
 
   void Connected(Connection& connection, beast::error_code ec) {
     if (connecting_) {
@@ -136,7 +151,9 @@ class Worker {
       });
       return;
     }
-    counters_.reconnects.fetch_add(1, kRelaxed);
+    // With --new-connection every request connects; that is the load, not a
+    // server closing on us.
+    if (!settings_.new_connection) counters_.reconnects.fetch_add(1, kRelaxed);
     if (connection.busy()) return;  // it reconnected to resend its request
     Idle(connection);
   }
@@ -275,9 +292,23 @@ class Worker {
 
 void Connection::Connect() {
   const uint64_t epoch = ++epoch_;
-  socket_ = tcp::socket(socket_.get_executor());
+  connected_ = false;
   answered_here_ = 0;
   buffer_.clear();
+  if (net::ssl::context* context = worker_.tls()) {
+    // A new SSL object per connection: a full handshake, never a resumption.
+    tls_ = std::make_shared<TlsStream>(socket_.get_executor(), *context);
+    PrepareTlsConnection(tls_->native_handle(), worker_.host());
+    net::async_connect(tls_->next_layer(), worker_.endpoints(),
+                       [this, epoch, keep = tls_](beast::error_code ec, const tcp::endpoint&) {
+                         if (epoch != epoch_) return;
+                         if (ec) return OnConnect(epoch, ec);
+                         keep->async_handshake(net::ssl::stream_base::client,
+                                               [this, epoch, keep](beast::error_code e) { OnConnect(epoch, e); });
+                       });
+    return;
+  }
+  socket_ = tcp::socket(socket_.get_executor());
   net::async_connect(socket_, worker_.endpoints(),
                      [this, epoch](beast::error_code ec, const tcp::endpoint&) { OnConnect(epoch, ec); });
 }
@@ -285,16 +316,16 @@ void Connection::Connect() {
 void Connection::OnConnect(uint64_t epoch, beast::error_code ec) {
   if (epoch != epoch_) return;
   if (!ec) {
+    connected_ = true;
     beast::error_code ignored;
-    socket_.set_option(tcp::no_delay(true), ignored);
+    Socket().set_option(tcp::no_delay(true), ignored);
   }
   worker_.Connected(*this, ec);
-  if (!ec && busy_) {  // resend the request the server dropped (see Lost)
+  if (!ec && busy_) {  // send the request waiting for this connection (see Send and Lost)
     sent_ = std::chrono::steady_clock::now();
     parser_.emplace();
     parser_->body_limit(worker_.max_answer_bytes());
-    net::async_write(socket_, net::buffer(*request_),
-                     [this, epoch](beast::error_code e, std::size_t) { OnWrite(epoch, e); });
+    Write(epoch);
   }
 }
 
@@ -303,18 +334,34 @@ void Connection::Send(const std::string& request, TimePoint start) {
   retried_ = false;
   request_ = &request;
   start_ = start;
+  // With --new-connection the connection is made now, inside the request's
+  // latency; OnConnect sends.
+  if (!connected_) return Connect();
   sent_ = Clock::now();
   parser_.emplace();
   parser_->body_limit(worker_.max_answer_bytes());
-  const uint64_t epoch = epoch_;
-  net::async_write(socket_, net::buffer(request),
-                   [this, epoch](beast::error_code ec, std::size_t) { OnWrite(epoch, ec); });
+  Write(epoch_);
+}
+
+void Connection::Write(uint64_t epoch) {
+  if (tls_) {
+    net::async_write(*tls_, net::buffer(*request_),
+                     [this, epoch, keep = tls_](beast::error_code ec, std::size_t) { OnWrite(epoch, ec); });
+  } else {
+    net::async_write(socket_, net::buffer(*request_),
+                     [this, epoch](beast::error_code ec, std::size_t) { OnWrite(epoch, ec); });
+  }
 }
 
 void Connection::OnWrite(uint64_t epoch, beast::error_code ec) {
   if (epoch != epoch_) return;
   if (ec) return Lost();
-  http::async_read(socket_, buffer_, *parser_, [this, epoch](beast::error_code e, std::size_t) { OnRead(epoch, e); });
+  if (tls_) {
+    http::async_read(*tls_, buffer_, *parser_,
+                     [this, epoch, keep = tls_](beast::error_code e, std::size_t) { OnRead(epoch, e); });
+  } else {
+    http::async_read(socket_, buffer_, *parser_, [this, epoch](beast::error_code e, std::size_t) { OnRead(epoch, e); });
+  }
 }
 
 void Connection::OnRead(uint64_t epoch, beast::error_code ec) {
@@ -327,6 +374,11 @@ void Connection::OnRead(uint64_t epoch, beast::error_code ec) {
   const bool keep_alive = answer.keep_alive();
   worker_.Answered(*this, status, status == 200 && answer.body().find(worker_.token_member()) != std::string::npos);
   parser_.reset();
+  if (worker_.new_connection()) {
+    // Closed here; the next Send connects again.
+    Abort();
+    return worker_.Idle(*this);
+  }
   if (keep_alive) return worker_.Idle(*this);
   Connect();  // the server asked to close; Worker::Connected makes it idle again
 }
@@ -352,8 +404,9 @@ void Connection::Reset() {
 
 void Connection::Abort() {
   ++epoch_;
+  connected_ = false;
   beast::error_code ignored;
-  socket_.close(ignored);
+  Socket().close(ignored);
 }
 
 }  // namespace

@@ -20,6 +20,10 @@
 #include "load/arrivals.hpp"
 #include "load/latency_histogram.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace keymint::load {
 
 struct RunSettings {
@@ -35,6 +39,11 @@ struct RunSettings {
   std::chrono::nanoseconds timeout{std::chrono::seconds(10)};
   // A 200 answer counts only if its body contains this (e.g. "\"access_token\"").
   std::string token_member;
+  // https: the client context (MakeClientTlsContext); null = plain HTTP.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  // A fresh connection (and, with TLS, a full handshake) for every request,
+  // its time counted in the request's latency.
+  bool new_connection = false;
 };
 
 // Counters one client thread writes and any thread may read at any time.

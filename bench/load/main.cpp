@@ -17,6 +17,7 @@
 #include "load/load_run.hpp"
 #include "load/options.hpp"
 #include "load/report.hpp"
+#include "load/tls.hpp"
 #include "load/token_requests.hpp"
 
 namespace {
@@ -51,6 +52,14 @@ RunSettings SettingsFrom(const Options& o) {
 }
 
 int Run(const Options& o) {
+  RunSettings settings = SettingsFrom(o);
+  if (o.tls) {
+    auto tls = MakeClientTlsContext(o.cacert, o.insecure);
+    if (!tls) return Fail(tls.error().message);
+    settings.tls = std::move(tls).value();
+  }
+  settings.new_connection = o.new_connection;
+
   std::vector<Credential> credentials;
   if (!o.credentials_file.empty()) {
     auto read = ReadCredentialsFile(o.credentials_file);
@@ -78,7 +87,7 @@ int Run(const Options& o) {
   };
 
   const std::string started = Rfc3339Now();
-  auto result = RunLoad(SettingsFrom(o), BuildTokenRequests(o, credentials),
+  auto result = RunLoad(settings, BuildTokenRequests(o, credentials),
                         show_progress ? std::function<void(const Progress&)>(progress) : nullptr);
   if (show_progress) std::fputs("\r\x1b[K", stderr);
 

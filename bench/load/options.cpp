@@ -14,9 +14,12 @@ constexpr std::string_view kHelp = R"(keymint-bench: load generator for OAuth 2.
 usage: keymint-bench --url URL (--credentials FILE | --create N --admin-email EMAIL) [options]
 
 What to send
-  --url URL             keymint's base URL, http://HOST:PORT[/PREFIX] (the mode adds
+  --url URL             keymint's base URL, http[s]://HOST:PORT[/PREFIX] (the mode adds
                         /api/v1/token or /api/v2/token), or with --mode form the token
-                        endpoint's own URL. http only.
+                        endpoint's own URL.
+  --cacert FILE         https: verify the server against this PEM certificate (default:
+                        the system's CAs)
+  --insecure            https: do not verify the server
   --mode MODE           v1        POST /api/v1/token, JSON {"grantType","clientId","clientSecret"}
                         v2-basic  POST /api/v2/token, grant_type=client_credentials,
                                   credentials in HTTP Basic (the default)
@@ -40,6 +43,8 @@ Credentials (requests go round-robin over them)
 
 Load
   -c, --connections N   keep-alive connections (default 16)
+  --new-connection      a fresh connection per request (for https a full TLS handshake,
+                        no resumption): a client that never reuses connections
   -t, --threads N       client I/O threads; connections and rate are split among them
                         (default 1)
   --rate R              open loop: offer R requests/s on a schedule fixed in advance and
@@ -93,12 +98,15 @@ Status ParseUrl(std::string_view text, Options& options) {
   auto parsed = boost::urls::parse_uri(text);
   if (!parsed) return Usage("--url: not a URL: " + std::string(text));
   const boost::urls::url_view& url = *parsed;
-  if (url.scheme() != "http") return Usage("--url: only http:// is supported, not " + std::string(url.scheme()));
+  if (url.scheme() != "http" && url.scheme() != "https") {
+    return Usage("--url: only http:// and https:// are supported, not " + std::string(url.scheme()));
+  }
+  options.tls = url.scheme() == "https";
   if (url.host().empty()) return Usage("--url: no host in " + std::string(text));
   if (url.has_query() || url.has_fragment()) return Usage("--url: no query or fragment, please");
   options.url = std::string(text);
   options.host = url.host_address();
-  options.port = url.has_port() ? std::string(url.port()) : "80";
+  options.port = url.has_port() ? std::string(url.port()) : options.tls ? "443" : "80";
   options.path = std::string(url.encoded_path());
   return {};
 }
@@ -151,6 +159,14 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args, std::stri
       o.allow_errors = true;
       continue;
     }
+    if (flag == "--insecure") {
+      o.insecure = true;
+      continue;
+    }
+    if (flag == "--new-connection") {
+      o.new_connection = true;
+      continue;
+    }
     if (i + 1 >= args.size()) return Usage(flag + ": unknown flag or missing value (see --help)");
     const std::string& value = args[++i];
     const auto bad = [&](std::string_view expected) { return Usage(flag + ": expected " + std::string(expected)); };
@@ -169,6 +185,8 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args, std::stri
       } else {
         return bad("v1, v2-basic, v2-post or form");
       }
+    } else if (flag == "--cacert") {
+      o.cacert = value;
     } else if (flag == "--form") {
       o.form = value;
     } else if (flag == "--credentials") {
@@ -245,6 +263,8 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args, std::stri
     }
   }
   if (o.threads > o.connections) return Usage("--threads cannot exceed --connections");
+  if (!o.tls && (o.insecure || !o.cacert.empty())) return Usage("--cacert and --insecure go with an https:// --url");
+  if (o.insecure && !o.cacert.empty()) return Usage("give at most one of --cacert and --insecure");
   return command;
 }
 

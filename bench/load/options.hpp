@@ -23,12 +23,16 @@ std::string_view ModeName(Mode mode);
 enum class CreateKind { kAccessKey, kServiceAccount };
 
 struct Options {
-  // Where: scheme "http", host, port, and the path prefix (keymint modes) or
-  // the token endpoint's path (form mode), from --url.
+  // Where: scheme "http" or "https", host, port, and the path prefix
+  // (keymint modes) or the token endpoint's path (form mode), from --url.
   std::string url;
   std::string host;
   std::string port;
   std::string path;
+  bool tls = false;             // https://
+  std::string cacert;           // --cacert: verify the server against this PEM file ("" = the system's CAs)
+  bool insecure = false;        // --insecure: do not verify the server at all
+  bool new_connection = false;  // --new-connection: a fresh connection (and TLS handshake) per request
 
   Mode mode = Mode::kV2Basic;
   std::string form = "grant_type=client_credentials";

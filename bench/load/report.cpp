@@ -59,10 +59,11 @@ std::string ArrivalsName(ArrivalProcess process) { return process == ArrivalProc
 
 std::string TextReport(const ReportContext& context, const RunResult& result) {
   const Options& o = context.options;
-  std::string text = "keymint-bench: " + std::string(ModeName(o.mode)) + ", POST http://" + o.host + ":" + o.port +
-                     o.TokenPath() + "\n";
-  text += "  " + std::to_string(o.connections) + " connections, " + std::to_string(o.threads) + " thread" +
-          (o.threads == 1 ? "" : "s") + ", " + Grouped(context.credentials) + " credentials, ";
+  std::string text = "keymint-bench: " + std::string(ModeName(o.mode)) + ", POST " + (o.tls ? "https://" : "http://") +
+                     o.host + ":" + o.port + o.TokenPath() + "\n";
+  text += "  " + std::to_string(o.connections) + " connections" + (o.new_connection ? " (a new one per request)" : "") +
+          ", " + std::to_string(o.threads) + " thread" + (o.threads == 1 ? "" : "s") + ", " +
+          Grouped(context.credentials) + " credentials, ";
   text += o.open_loop() ? "open loop at " + Format("%.0f", o.rate) + "/s (" + ArrivalsName(o.arrivals) + ")"
                         : std::string("closed loop");
   text += ", " + Format("%g", o.warmup_s) + " s warm-up, " + Format("%g", o.duration_s) + " s measured\n";
@@ -85,8 +86,9 @@ std::string JsonReport(const ReportContext& context, const RunResult& result) {
   const Options& o = context.options;
   json::object report;
   report["mode"] = ModeName(o.mode);
-  report["url"] = "http://" + o.host + ":" + o.port + o.TokenPath();
+  report["url"] = (o.tls ? "https://" : "http://") + o.host + ":" + o.port + o.TokenPath();
   report["connections"] = o.connections;
+  if (o.new_connection) report["new_connection_per_request"] = true;
   report["threads"] = o.threads;
   report["credentials"] = context.credentials;
   report["loop"] = o.open_loop() ? "open" : "closed";

@@ -357,6 +357,15 @@ Result<Command> Parse(const std::vector<std::string>& args, const std::map<std::
   if (command.config.sunset_date && *command.config.sunset_date < command.config.deprecation_date) {
     return Invalid("deprecation.sunset_date must not be before deprecation.date");
   }
+  // Checked once every source is in, so that the pair may come from two.
+  const Config& config = command.config;
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    const std::string_view set =
+        config.tls_cert.empty() ? "tls.key (--tls-key, KEYMINT_TLS_KEY)" : "tls.cert (--tls-cert, KEYMINT_TLS_CERT)";
+    const std::string_view unset = config.tls_cert.empty() ? "tls.cert" : "tls.key";
+    return Invalid(std::string(set) + " is set but " + std::string(unset) +
+                   " is not: TLS needs both the certificate and the key, or neither");
+  }
   return command;
 }
 
@@ -402,6 +411,7 @@ std::string UsageText() {
       "Usage:\n"
       "  keymint serve [--config FILE] [--listen HOST:PORT] [--data-dir DIR] [--keys-dir DIR]\n"
       "                [--signing-algorithm ALG] [--issuer URL] [--threads N]\n"
+      "                [--tls-cert FILE --tls-key FILE]\n"
       "  keymint --help | --version\n"
       "\n"
       "Commands:\n"
@@ -437,7 +447,8 @@ std::string EffectiveIssuer(const Config& config, uint16_t bound_port) {
   // listen_host holds IPv6 without brackets (as Asio takes it); a URL needs them.
   const bool is_ipv6 = config.listen_host.find(':') != std::string::npos;
   const std::string host = is_ipv6 ? "[" + config.listen_host + "]" : config.listen_host;
-  return "http://" + host + ":" + std::to_string(bound_port);
+  const char* scheme = config.tls_cert.empty() ? "http://" : "https://";
+  return scheme + host + ":" + std::to_string(bound_port);
 }
 
 }  // namespace keymint

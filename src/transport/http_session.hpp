@@ -1,5 +1,10 @@
 // One HTTP/1.1 connection: reads requests one at a time, hands each to the
 // router, runs kPool work on the blocking pool, and writes the response.
+// The same session serves plain TCP and TLS: BasicHttpSession is a template
+// over the stream, so the plain path pays nothing for TLS (no virtual call,
+// no branch per request). The member definitions live in
+// http_session_impl.hpp; http_session.cpp instantiates the plain session and
+// https_session.cpp the TLS one, each in its own translation unit.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -21,6 +26,10 @@
 #include "transport/session_registry.hpp"
 #include "transport/wire.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace keymint::transport {
 
 // The peer's IP address as text ("" when the socket has none); an IPv4 peer
@@ -36,33 +45,62 @@ struct SessionContext {
   SessionRegistry& registry;
 };
 
-// Lives exactly as long as some operation on it is outstanding: every
-// completion handler holds a shared_ptr. All members are touched only on the
-// connection's strand (the stream's executor), so no mutex is needed.
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+// What the registry holds of a session, whatever its stream.
+class HttpSession {
  public:
-  // Keeps a reference to `context`, which must outlive the session.
-  // `socket` must use a strand of the server's io_context as its executor (or
-  // the io_context's own executor when a single thread runs it);
-  // `remote_address` is its peer's IP address as text (PeerAddress).
-  HttpSession(boost::asio::ip::tcp::socket socket, std::string remote_address, const SessionContext& context);
-  ~HttpSession();
+  HttpSession() = default;
+  virtual ~HttpSession() = default;
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
 
-  // Registers with the registry and starts reading. Call once.
-  void Start();
-  // Registers with the registry, answers 503 (too many connections) and
-  // closes. Call once, instead of Start().
-  void StartRefusing();
   // Thread-safe. Closes the connection at once if it is waiting for a
   // request; otherwise the request in flight is answered with
   // `Connection: close` and the connection closed after the write.
-  void Shutdown();
+  virtual void Shutdown() = 0;
+};
+
+// Starts serving `socket` (plain HTTP). With `refuse`, answers 503 (too many
+// connections) and closes instead. `socket` must use a strand of the
+// server's io_context as its executor (or the io_context's own executor when
+// a single thread runs it); `remote_address` is its peer's IP address as text
+// (PeerAddress). Keeps a reference to `context`, which must outlive the session.
+void StartPlainSession(boost::asio::ip::tcp::socket socket, std::string remote_address, const SessionContext& context,
+                       bool refuse);
+// The same over TLS: the handshake comes first, under the same deadline as a
+// request, then everything as above inside the TLS stream. The session keeps
+// `tls` alive; a reload swaps the server's context for new connections only.
+void StartTlsSession(boost::asio::ip::tcp::socket socket, std::string remote_address, const SessionContext& context,
+                     bool refuse, std::shared_ptr<boost::asio::ssl::context> tls);
+
+// Lives exactly as long as some operation on it is outstanding: every
+// completion handler holds a shared_ptr. All members are touched only on the
+// connection's strand (the stream's executor), so no mutex is needed.
+// `Stream` is boost::beast::tcp_stream or an ssl_stream over one.
+template <class Stream>
+class BasicHttpSession final : public HttpSession, public std::enable_shared_from_this<BasicHttpSession<Stream>> {
+ public:
+  // `owner` keeps alive what the stream borrows (the TLS context); the
+  // stream is built from `stream_args`.
+  template <class... StreamArgs>
+  BasicHttpSession(std::string remote_address, const SessionContext& context, std::shared_ptr<void> owner,
+                   StreamArgs&&... stream_args);
+  ~BasicHttpSession() override;
+
+  // Registers with the registry and starts (Begin) on the connection's
+  // strand. Call once.
+  void Start(bool refuse);
+  void Shutdown() override;
 
  private:
   enum class State { kReading, kHandling, kWriting, kLingering, kClosed };
 
+  // Specialised per stream: the plain session reads at once, the TLS one
+  // handshakes first.
+  void Begin(bool refuse);
+  // Specialised per stream: ends a connection after its last response (TLS
+  // sends close_notify first).
+  void EndAfterResponse();
+  void Refuse();
   void DoRead();
   void OnHeader(boost::beast::error_code ec, std::size_t bytes);
   void OnContinueSent(boost::beast::error_code ec, std::size_t bytes);
@@ -81,9 +119,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void DoLingerRead();
   void OnLingerRead(boost::beast::error_code ec, std::size_t bytes);
   void Close();
+  boost::beast::tcp_stream& Lowest();
 
-  boost::beast::tcp_stream stream_;
   const SessionContext& context_;
+  // Declared before stream_, so that it outlives it.
+  std::shared_ptr<void> owner_;
+  Stream stream_;
   // The peer's IP address as text, taken once per connection.
   std::string remote_address_;
   // Capped (ReadBufferLimit): a header block, a chunk-size line or a trailer

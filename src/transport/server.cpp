@@ -27,6 +27,7 @@
 
 #include "transport/http_session.hpp"
 #include "transport/session_registry.hpp"
+#include "transport/tls_context.hpp"
 
 namespace keymint::transport {
 
@@ -76,6 +77,8 @@ struct HttpServer::Impl {
   void DoAccept();
   void OnAccept(error_code ec, tcp::socket socket);
   void WaitForSignal();
+  void WaitForReloadSignal();
+  void ReloadTls();
   void WaitForStopRequest();
   void BeginShutdown();
 
@@ -90,6 +93,11 @@ struct HttpServer::Impl {
   net::steady_timer accept_backoff_;
   net::steady_timer drain_timer_;
   std::optional<net::signal_set> signals_;
+  std::optional<net::signal_set> reload_signals_;  // SIGHUP, with TLS only
+  // The context new TLS connections get (null: plain HTTP). Read by
+  // OnAccept and replaced by ReloadTls, both on strand_, so it needs no lock;
+  // each session keeps the one it started with.
+  std::shared_ptr<net::ssl::context> tls_context_;
   // Stop() sends one byte to the other end of this socket pair: send(2) is
   // async-signal-safe, posting to an io_context is not. A socket pair rather
   // than a pipe so that MSG_NOSIGNAL can rule out SIGPIPE.
@@ -104,6 +112,14 @@ struct HttpServer::Impl {
 };
 
 Status HttpServer::Impl::Listen() {
+  if (options_.tls_cert_file.empty() != options_.tls_key_file.empty()) {
+    return Error::InvalidArgument("TLS needs both a certificate and a key file, or neither");
+  }
+  if (!options_.tls_cert_file.empty()) {
+    auto context = LoadTlsContext(options_.tls_cert_file, options_.tls_key_file);
+    if (!context.ok()) return std::move(context).error();
+    tls_context_ = std::move(*context);
+  }
   const std::string address_text = FormatAddress(options_.host, options_.port);
   auto failure = [&](const std::string& why) {
     return Error::Unavailable("cannot listen on " + address_text + ": " + why);
@@ -151,6 +167,8 @@ Status HttpServer::Impl::Listen() {
   // must stop the server cleanly rather than kill it (asio queues a signal
   // that arrives before anyone waits for it).
   if (options_.handle_signals) signals_.emplace(strand_, SIGINT, SIGTERM);
+  // Without TLS there is nothing to reload, and SIGHUP keeps its default.
+  if (tls_context_) reload_signals_.emplace(strand_, SIGHUP);
   return Status::Ok();
 }
 
@@ -160,6 +178,7 @@ void HttpServer::Impl::Run(const api::Router& router) {
   session_context_.emplace(SessionContext{router, options_, pool_->get_executor(), registry_});
 
   if (signals_) WaitForSignal();
+  if (reload_signals_) WaitForReloadSignal();
   WaitForStopRequest();
   // Covers a Stop() that came before Listen() created the socket pair.
   if (stop_requested_.load()) net::post(strand_, [this] { BeginShutdown(); });
@@ -178,6 +197,7 @@ void HttpServer::Impl::Run(const api::Router& router) {
   // here; they post into the stopped io_context, which never runs them.
   pool_->join();
   signals_.reset();  // back to the default disposition: a later signal ends the process
+  reload_signals_.reset();
 }
 
 void HttpServer::Impl::RunIoLoop() {
@@ -224,12 +244,12 @@ void HttpServer::Impl::OnAccept(error_code ec, tcp::socket socket) {
   // One peer may not take every slot; refusals count against it too.
   const bool peer_over =
       options_.max_connections_per_address > 0 && registry_.CountFrom(address) >= options_.max_connections_per_address;
+  const bool refuse = live >= options_.max_connections || peer_over;
   try {
-    auto session = std::make_shared<HttpSession>(std::move(socket), std::move(address), *session_context_);
-    if (live >= options_.max_connections || peer_over) {
-      session->StartRefusing();
+    if (tls_context_) {
+      StartTlsSession(std::move(socket), std::move(address), *session_context_, refuse, tls_context_);
     } else {
-      session->Start();
+      StartPlainSession(std::move(socket), std::move(address), *session_context_, refuse);
     }
   } catch (const std::exception&) {
     // Out of memory for one more connection: drop it and keep serving.
@@ -247,6 +267,27 @@ void HttpServer::Impl::WaitForSignal() {
     BeginShutdown();
     WaitForSignal();
   });
+}
+
+void HttpServer::Impl::WaitForReloadSignal() {
+  reload_signals_->async_wait([this](error_code ec, int /*signal*/) {
+    if (ec || stopping_) return;
+    ReloadTls();
+    WaitForReloadSignal();
+  });
+}
+
+void HttpServer::Impl::ReloadTls() {
+  // A few file reads on the server strand: it delays accepting by as long,
+  // never a request in flight.
+  auto context = LoadTlsContext(options_.tls_cert_file, options_.tls_key_file);
+  if (!context.ok()) {
+    std::fprintf(stderr, "keymint: TLS reload refused, keeping the previous certificate: %s\n",
+                 context.error().message.c_str());
+    return;
+  }
+  tls_context_ = std::move(*context);
+  std::fprintf(stderr, "keymint: TLS certificate reloaded from %s\n", options_.tls_cert_file.c_str());
 }
 
 void HttpServer::Impl::WaitForStopRequest() {
@@ -271,6 +312,13 @@ void HttpServer::Impl::BeginShutdown() {
   // whichever thread destroys it.
   const auto live = registry_.BeginDrain([this] { ioc_.stop(); });
   for (const auto& session : live) session->Shutdown();
+}
+
+Status CheckTlsFiles(const std::string& cert_file, const std::string& key_file) {
+  if (cert_file.empty() && key_file.empty()) return Status::Ok();
+  auto context = LoadTlsContext(cert_file, key_file);
+  if (!context.ok()) return std::move(context).error();
+  return Status::Ok();
 }
 
 HttpServer::HttpServer(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}

@@ -14,6 +14,7 @@
 
 #include "support/fixtures.hpp"
 #include "support/keymint_process.hpp"
+#include "support/tls.hpp"
 
 namespace keymint::testing {
 namespace {
@@ -180,6 +181,43 @@ TEST_CASE("keymint-bench exits 2 on usage errors and on a server it cannot reach
   const ProgramResult run = Bench({"--url", BaseUrl(port), "--credentials", file, "-d", "0.5"});
   CHECK(run.exit_code == kExitUsage);
   CHECK(run.err.find("cannot connect") != std::string::npos);
+}
+
+TEST_CASE("keymint-bench drives https with keep-alive and with a new handshake per request", "[bench][tls]") {
+  ScopedTempDir dir;
+  const TlsFiles served = WriteSelfSignedCertificate(dir.path, "served");
+  const TlsFiles other = WriteSelfSignedCertificate(dir.path, "other");
+  ProcessOptions options;
+  options.extra_args = {"--tls-cert", served.cert, "--tls-key", served.key};
+  KeymintProcess server(options);
+  const std::string url = "https://127.0.0.1:" + std::to_string(server.port());
+  const std::vector<std::string> create = {"--create", "3", "--admin-email", kAdminEmail};
+
+  for (const bool new_connection : {false, true}) {
+    INFO("new connection per request: " << new_connection);
+    std::vector<std::string> args = {"--url",    url,   "--cacert", served.cert, "-c",    "2",
+                                     "--warmup", "0.2", "-d",       "1",         "--json"};
+    args.insert(args.end(), create.begin(), create.end());
+    if (new_connection) args.push_back("--new-connection");
+    const ProgramResult run = Bench(args);
+    CHECK(run.exit_code == 0);
+    const json::object report = Report(run);
+    CHECK(report.at("url").as_string() == url + "/api/v2/token");
+    CHECK(report.at("ok").as_int64() > 0);
+    CHECK(report.at("ok") == report.at("answers"));
+    CHECK(report.at("errors").as_object().empty());
+    CHECK(report.at("last_login_updated").as_int64() == 3);
+    CHECK(report.contains("new_connection_per_request") == new_connection);
+  }
+
+  // A server whose certificate the given CA does not vouch for is not talked to.
+  const ProgramResult untrusted = Bench({"--url", url, "--cacert", other.cert, "-d", "0.5", "--json"});
+  CHECK(untrusted.exit_code == kExitUsage);
+  // --insecure skips verification; --cacert and --insecure are for https only.
+  std::vector<std::string> insecure = {"--url", url, "--insecure", "-c", "1", "--warmup", "0", "-d", "0.5", "--json"};
+  insecure.insert(insecure.end(), create.begin(), create.end());
+  CHECK(Bench(insecure).exit_code == 0);
+  CHECK(Bench({"--url", "http://127.0.0.1:1", "--insecure", "--credentials", "x"}).exit_code == kExitUsage);
 }
 
 }  // namespace

@@ -46,6 +46,8 @@ struct Config {
   int request_timeout_seconds = 30;                // KEYMINT_REQUEST_TIMEOUT / server.request_timeout_seconds
   std::size_t max_connections = 10000;             // KEYMINT_MAX_CONNECTIONS / server.max_connections
   std::size_t max_connections_per_address = 1000;  // KEYMINT_MAX_CONNECTIONS_PER_ADDRESS / server.*; 0 = none
+  std::string tls_cert;                            // --tls-cert / KEYMINT_TLS_CERT / tls.cert; "" = plain HTTP
+  std::string tls_key;                             // --tls-key / KEYMINT_TLS_KEY / tls.key; both or neither
   int password_concurrency = 1;                    // KEYMINT_PASSWORD_CONCURRENCY / passwords.concurrency
   int password_queue = 16;                         // KEYMINT_PASSWORD_QUEUE / passwords.queue
   int password_queue_wait_ms = 3000;               // KEYMINT_PASSWORD_QUEUE_WAIT_MS / passwords.queue_wait_ms
@@ -87,7 +89,7 @@ std::map<std::string, std::string> ProcessEnvironment();
 std::string UsageText();
 
 // The issuer after defaults: `issuer`, or "http://<host>:<port>" of the
-// actually bound port (known only after listening).
+// actually bound port (known only after listening); "https://" with TLS.
 std::string EffectiveIssuer(const Config& config, uint16_t bound_port);
 
 }  // namespace keymint

@@ -34,23 +34,36 @@ struct ServerOptions {
   // Whether SIGINT/SIGTERM stop this server. One server per process should:
   // a second one (the admin listener) is stopped by its owner instead.
   bool handle_signals = true;
+  // HTTPS when both are set (PEM files; see LoadTlsContext in
+  // src/transport/tls_context.hpp), plain HTTP when both are empty. SIGHUP
+  // reloads them for new connections.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 // Connections beyond max_connections that may be waiting for their 503 at once.
 inline constexpr std::size_t kRefusalSlots = 64;
+
+// Loads `cert_file` and `key_file` as Listen() would and discards them, so
+// that start-up can refuse a bad pair (one line naming the file) before it
+// writes anything. Both empty is fine (plain HTTP).
+Status CheckTlsFiles(const std::string& cert_file, const std::string& key_file);
 
 class HttpServer {
  public:
   explicit HttpServer(ServerOptions options);
   ~HttpServer();
 
-  // Binds and listens. Fails with a message naming the address.
+  // Loads the TLS certificate and key (if any; failing with a message naming
+  // the file), binds and listens (failing with a message naming the address).
   Status Listen();
   // The bound port (after Listen), useful when options.port was 0.
   uint16_t port() const;
 
   // Serves every request through `router` until Stop() is called or
-  // SIGINT/SIGTERM arrives, then stops accepting, lets in-flight requests
+  // SIGINT/SIGTERM arrives (with TLS, SIGHUP reloads the certificate and key
+  // for new connections; a pair that fails to load is refused with a log
+  // line and the previous one stays), then stops accepting, lets in-flight requests
   // finish (up to drain_timeout), closes idle connections, joins all threads
   // and returns. Keeps a reference to `router` only until it returns. The
   // router may be built after Listen(), e.g. from the bound port. Call once.

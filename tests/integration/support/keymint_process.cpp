@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #ifndef KEYMINT_BINARY
@@ -28,7 +29,9 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kPollInterval = std::chrono::milliseconds(10);
 constexpr auto kStartTimeout = std::chrono::seconds(30);
 constexpr auto kStopTimeout = std::chrono::seconds(30);
-constexpr const char* kReadyMarker = "listening on http://127.0.0.1:";
+// Followed by "://127.0.0.1:" for plain HTTP, "s://127.0.0.1:" with TLS.
+constexpr const char* kReadyMarker = "listening on http";
+constexpr std::string_view kReadyHost = "://127.0.0.1:";
 
 std::string ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -140,6 +143,9 @@ bool ParseReadyPort(const std::string& text, uint16_t* port) {
   const auto at = text.find(kReadyMarker);
   if (at == std::string::npos) return false;
   std::size_t i = at + std::strlen(kReadyMarker);
+  if (i < text.size() && text[i] == 's') ++i;
+  if (text.compare(i, kReadyHost.size(), kReadyHost) != 0) return false;
+  i += kReadyHost.size();
   unsigned long value = 0;
   std::size_t digits = 0;
   while (i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 6) {
@@ -237,6 +243,10 @@ int KeymintProcess::StopWith(int signal_number) {
   exit_status_ = TerminateAndReap(pid_, signal_number, kStopTimeout);
   pid_ = -1;
   return exit_status_;
+}
+
+void KeymintProcess::Signal(int signal_number) const {
+  if (pid_ > 0) kill(pid_, signal_number);
 }
 
 std::string KeymintProcess::StderrText() const {

@@ -54,6 +54,10 @@ class KeymintProcess {
   // SIGKILL to simulate a crash (no chance to flush).
   int StopWith(int signal_number);
 
+  // Sends `signal_number` (e.g. SIGHUP) and returns at once; the process
+  // keeps running unless the signal ends it.
+  void Signal(int signal_number) const;
+
   uint16_t port() const { return port_; }
   const std::string& data_dir() const { return data_dir_; }
   const std::string& keys_dir() const { return keys_dir_; }

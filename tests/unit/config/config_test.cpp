@@ -675,6 +675,53 @@ TEST_CASE("The shipped example config documents every file setting", "[config]")
 }
 
 // ---------------------------------------------------------------------------
+// TLS: the certificate and key come as a pair, from any mix of sources
+
+TEST_CASE("The TLS certificate and key come from flags, the environment or the file by precedence", "[config]") {
+  TempDir dir;
+  ScopedCwd cwd(dir.path());
+  const std::string path = dir.Write("k.toml", "[tls]\ncert = \"/file/cert.pem\"\nkey = \"/file/key.pem\"\n");
+  const Config from_file = ServeConfig({"serve", "--config", path});
+  CHECK(from_file.tls_cert == "/file/cert.pem");
+  CHECK(from_file.tls_key == "/file/key.pem");
+  const Config env_over_file = ServeConfig(
+      {"serve", "--config", path}, {{"KEYMINT_TLS_CERT", "/env/cert.pem"}, {"KEYMINT_TLS_KEY", "/env/key.pem"}});
+  CHECK(env_over_file.tls_cert == "/env/cert.pem");
+  CHECK(env_over_file.tls_key == "/env/key.pem");
+  const Config flag_over_env =
+      ServeConfig({"serve", "--tls-cert", "/flag/cert.pem", "--tls-key=/flag/key.pem"},
+                  {{"KEYMINT_TLS_CERT", "/env/cert.pem"}, {"KEYMINT_TLS_KEY", "/env/key.pem"}});
+  CHECK(flag_over_env.tls_cert == "/flag/cert.pem");
+  CHECK(flag_over_env.tls_key == "/flag/key.pem");
+  // The pair may come from two sources.
+  const Config mixed = ServeConfig({"serve", "--tls-cert", "/flag/cert.pem"}, {{"KEYMINT_TLS_KEY", "/env/key.pem"}});
+  CHECK(mixed.tls_cert == "/flag/cert.pem");
+  CHECK(mixed.tls_key == "/env/key.pem");
+  CHECK(ServeConfig({"serve"}).tls_cert.empty());
+}
+
+TEST_CASE("Only one of the TLS certificate and key is an error naming the missing one", "[config]") {
+  TempDir dir;
+  ScopedCwd cwd(dir.path());
+  CHECK_THAT(ErrorOf({"serve", "--tls-cert", "c.pem"}),
+             Contains("tls.cert (--tls-cert, KEYMINT_TLS_CERT) is set but tls.key is not"));
+  CHECK_THAT(ErrorOf({"serve"}, {{"KEYMINT_TLS_KEY", "k.pem"}}),
+             Contains("tls.key (--tls-key, KEYMINT_TLS_KEY) is set but tls.cert is not"));
+  const std::string path = dir.Write("k.toml", "[tls]\nkey = \"k.pem\"\n");
+  CHECK_THAT(ErrorOf({"serve", "--config", path}), Contains("is set but tls.cert is not"));
+  CHECK_THAT(ErrorOf({"serve", "--tls-cert", ""}), Contains("--tls-cert"));
+}
+
+TEST_CASE("With TLS the derived issuer is https and a configured one is kept", "[config]") {
+  Config config;
+  config.tls_cert = "c.pem";
+  config.tls_key = "k.pem";
+  CHECK(EffectiveIssuer(config, 8443) == "https://127.0.0.1:8443");
+  config.issuer = "https://auth.example.com";
+  CHECK(EffectiveIssuer(config, 8443) == "https://auth.example.com");
+}
+
+// ---------------------------------------------------------------------------
 // EffectiveIssuer, UsageText, ProcessEnvironment
 
 TEST_CASE("The deprecated paths are deprecated since 2025-01-01 with no sunset unless configured", "[config]") {

@@ -76,6 +76,27 @@ TEST_CASE("open-loop and output flags are read", "[load]") {
   CHECK(o.form == "grant_type=x");
 }
 
+TEST_CASE("https URLs, their verification and a new connection per request are read", "[load]") {
+  auto verified = Parse({"--url", "https://auth.example.com/keymint", "--credentials", "c", "--cacert", "ca.pem"});
+  REQUIRE(verified.ok());
+  CHECK(verified->options.tls);
+  CHECK(verified->options.host == "auth.example.com");
+  CHECK(verified->options.port == "443");
+  CHECK(verified->options.cacert == "ca.pem");
+  CHECK_FALSE(verified->options.insecure);
+  CHECK_FALSE(verified->options.new_connection);
+  auto insecure = Parse({"--url", "https://127.0.0.1:8443", "--credentials", "c", "--insecure", "--new-connection"});
+  REQUIRE(insecure.ok());
+  CHECK(insecure->options.port == "8443");
+  CHECK(insecure->options.insecure);
+  CHECK(insecure->options.new_connection);
+  auto plain = Parse({"--url", "http://h", "--credentials", "c", "--new-connection"});
+  REQUIRE(plain.ok());
+  CHECK_FALSE(plain->options.tls);
+  CHECK(plain->options.port == "80");
+  CHECK(plain->options.new_connection);
+}
+
 TEST_CASE("create takes the admin's password from the flag or the environment", "[load]") {
   auto from_env = Parse({"--url", "http://h:1", "--create", "5", "--admin-email", "a@b.c"}, "from-env");
   REQUIRE(from_env.ok());
@@ -92,7 +113,13 @@ TEST_CASE("create takes the admin's password from the flag or the environment", 
 
 TEST_CASE("bad command lines are refused with the flag named", "[load]") {
   CHECK(ErrorOf({}).find("--url") != std::string::npos);
-  CHECK(ErrorOf({"--url", "https://h:1", "--credentials", "c"}).find("http://") != std::string::npos);
+  CHECK(ErrorOf({"--url", "ftp://h:1", "--credentials", "c"}).find("https://") != std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "--insecure"}).find("https://") != std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "--cacert", "ca.pem"}).find("https://") !=
+        std::string::npos);
+  CHECK(
+      ErrorOf({"--url", "https://h:1", "--credentials", "c", "--cacert", "ca.pem", "--insecure"}).find("at most one") !=
+      std::string::npos);
   CHECK(ErrorOf({"--url", "not a url", "--credentials", "c"}).find("--url") != std::string::npos);
   CHECK(ErrorOf({"--url", "http://h:1"}).find("exactly one") != std::string::npos);
   CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "--create", "2", "--admin-email", "a"})
