@@ -11,6 +11,7 @@
 #include "keymint/common/clock.hpp"
 #include "keymint/config/config.hpp"
 #include "keymint/crypto/key_ring.hpp"
+#include "keymint/crypto/password_hash.hpp"
 #include "keymint/service/access_key_service.hpp"
 #include "keymint/service/authenticator.hpp"
 #include "keymint/service/data_dir.hpp"
@@ -154,7 +155,11 @@ int Serve(const Config& config) {
   SystemClock clock;
   RoleCatalog catalog(config.extra_roles);
   LoginLimiter limiter(LimitsFrom(config), clock);
-  UserService users(**store, catalog, clock, limiter);
+  if (config.password_iterations < crypto::kPasswordIterations) {
+    std::cerr << "keymint: warning: passwords.iterations is " << config.password_iterations << ", below the "
+              << crypto::kPasswordIterations << " that OWASP recommends for PBKDF2-HMAC-SHA-256" << std::endl;
+  }
+  UserService users(**store, catalog, clock, limiter, config.password_iterations);
   auto generated = users.EnsureFirstAdmin(config.admin_email, config.admin_password);
   if (!generated.ok()) return Fail(generated.error().message);
   if (*generated) {
@@ -187,7 +192,8 @@ int Serve(const Config& config) {
   const std::string issuer = EffectiveIssuer(config, server.port());
   const std::string audience = config.audience.empty() ? issuer : config.audience;
   LastLoginRecorder recorder(**store, kLastLoginInterval);
-  TokenService tokens(**store, *keys, *hasher, clock, recorder, limiter, {issuer, audience, config.token_ttl_seconds});
+  TokenService tokens(**store, *keys, *hasher, clock, recorder, limiter, 
+                      {issuer, audience, config.token_ttl_seconds, config.password_iterations});
   Authenticator authenticator(**store, *keys, clock, issuer, audience);
   AccessKeyService access_keys(**store, *hasher, clock, config.max_keys_per_user);
   ServiceAccountService service_accounts(**store, *hasher, catalog, clock);

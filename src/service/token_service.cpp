@@ -14,13 +14,6 @@ namespace json = boost::json;
 namespace {
 constexpr const char* kBadClient = "invalid client credentials";
 constexpr const char* kBadPassword = "invalid username or password";
-
-// A password hash no password matches, checked when the username is unknown
-// so that the answer takes as long as for a wrong password. Made once.
-const std::string& DummyPasswordHash() {
-  static const std::string kHash = crypto::HashPassword(crypto::RandomUrlSafe(16));
-  return kHash;
-}
 }  // namespace
 
 // Who a token is for, gathered from the store at mint time.
@@ -77,6 +70,13 @@ Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view cli
   }
   if (token.ok()) recorder_.Record(credential.id, clock_.NowMillis());
   return token;
+}
+
+const std::string& TokenService::DummyPasswordHash() const {
+  std::call_once(dummy_password_once_, [this] {
+    dummy_password_hash_ = crypto::HashPassword(crypto::RandomUrlSafe(16), settings_.password_iterations);
+  });
+  return dummy_password_hash_;
 }
 
 Result<IssuedToken> TokenService::ExchangePassword(std::string_view username, std::string_view password,

@@ -38,8 +38,9 @@ void EndPasswordSessions(UserRecord& user) { ++user.generation; }
 
 }  // namespace
 
-UserService::UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, LoginLimiter& limiter)
-    : store_(store), catalog_(catalog), clock_(clock), limiter_(limiter) {}
+UserService::UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, LoginLimiter& limiter,
+                         int password_iterations)
+    : store_(store), catalog_(catalog), clock_(clock), limiter_(limiter), password_iterations_(password_iterations) {}
 
 Result<std::optional<std::string>> UserService::EnsureFirstAdmin(std::string_view email,
                                                                  const std::optional<std::string>& password) {
@@ -64,7 +65,7 @@ Result<std::optional<std::string>> UserService::EnsureFirstAdmin(std::string_vie
   UserRecord admin;
   admin.id = crypto::NewUuidV4();
   admin.email = NormalizeEmail(email);
-  admin.password_hash = crypto::HashPassword(chosen);
+  admin.password_hash = crypto::HashPassword(chosen, password_iterations_);
   admin.roles = {std::string(kSystemAdministrator)};
   admin.created_by = "keymint";
   bool created = false;
@@ -88,7 +89,7 @@ Result<NewUser> UserService::Create(std::string_view created_by, std::string_vie
   user.email = NormalizeEmail(email);
   {
     ASSIGN_OR_RETURN(auto ticket, limiter_.EnterPasswordCheck());
-    user.password_hash = crypto::HashPassword(temp_password);  // slow: outside the transaction
+    user.password_hash = crypto::HashPassword(temp_password, password_iterations_);  // slow: outside the transaction
   }
   user.roles = roles;
   user.created_by = std::string(created_by);
@@ -146,7 +147,7 @@ Result<std::string> UserService::ResetPassword(std::string_view id) {
   std::string hash;
   {
     ASSIGN_OR_RETURN(auto ticket, limiter_.EnterPasswordCheck());
-    hash = crypto::HashPassword(temp);  // slow: outside the transaction
+    hash = crypto::HashPassword(temp, password_iterations_);  // slow: outside the transaction
   }
   RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
     ASSIGN_OR_RETURN(auto found, tx.GetUser(id, LastLoginField::kSkip));
@@ -180,7 +181,7 @@ Status UserService::ChangeOwnPassword(const Principal& caller, std::string_view 
       return Error::InvalidArgument("currentPassword is incorrect");
     }
     limiter_.RefundPasswordAttempt(user.email, source);
-    hash = crypto::HashPassword(replacement);
+    hash = crypto::HashPassword(replacement, password_iterations_);
   }
   return store_.RunTransaction([&](StoreTransaction& tx) -> Status {
     ASSIGN_OR_RETURN(auto found, tx.GetUser(user.id, LastLoginField::kSkip));

@@ -13,12 +13,14 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "keymint/common/clock.hpp"
 #include "keymint/common/result.hpp"
 #include "keymint/crypto/key_ring.hpp"
+#include "keymint/crypto/password_hash.hpp"
 #include "keymint/crypto/secret_hasher.hpp"
 #include "keymint/service/last_login_recorder.hpp"
 #include "keymint/service/login_limiter.hpp"
@@ -30,6 +32,9 @@ struct TokenSettings {
   std::string issuer;
   std::string audience;
   int64_t ttl_seconds = 3600;
+  // PBKDF2 iterations of the hash an unknown username is checked against, so
+  // that it costs what a known user's check costs (Config::password_iterations).
+  int password_iterations = crypto::kPasswordIterations;
 };
 
 struct IssuedToken {
@@ -62,6 +67,10 @@ class TokenService {
  private:
   struct Subject;
   Result<IssuedToken> Mint(const Subject& subject) const;
+  // A password hash no password matches, checked when the username is
+  // unknown so that the answer takes as long as for a wrong password. Made
+  // on first use (one slow KDF run), not at construction.
+  const std::string& DummyPasswordHash() const;
 
   const Store& store_;
   const crypto::KeyRing& keys_;
@@ -71,6 +80,8 @@ class TokenService {
   LoginLimiter& limiter_;
   const TokenSettings settings_;
   const std::string dummy_hash_;           // compared against when the client ID is unknown
+  mutable std::once_flag dummy_password_once_;
+  mutable std::string dummy_password_hash_;
   const std::string dummy_credential_id_;  // read (and missed) when the client ID is unknown
 };
 

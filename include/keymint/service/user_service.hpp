@@ -17,6 +17,7 @@
 
 #include "keymint/common/clock.hpp"
 #include "keymint/common/result.hpp"
+#include "keymint/crypto/password_hash.hpp"
 #include "keymint/service/login_limiter.hpp"
 #include "keymint/service/model.hpp"
 #include "keymint/service/roles.hpp"
@@ -33,7 +34,11 @@ struct NewUser {
 class UserService {
  public:
   // Keeps references to everything it is given; all must outlive it.
-  UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, LoginLimiter& limiter);
+  // Passwords it sets are hashed with `password_iterations` PBKDF2 rounds
+  // (Config::password_iterations); each hash records its own count, so
+  // existing hashes keep verifying when the setting changes.
+  UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, LoginLimiter& limiter,
+              int password_iterations = crypto::kPasswordIterations);
 
   // On first start (no user with `email` and no users at all) creates the
   // first admin with `password`, or a generated one. Returns the generated
@@ -67,6 +72,7 @@ class UserService {
   const RoleCatalog& catalog_;
   const Clock& clock_;
   LoginLimiter& limiter_;
+  const int password_iterations_;
 };
 
 }  // namespace keymint

@@ -20,7 +20,8 @@ inline constexpr const char* kAdminPassword = "admin-password-for-tests";
 
 struct ProcessOptions {
   // Extra environment on top of a minimal one (PATH, TMPDIR). By default
-  // KEYMINT_ADMIN_EMAIL=kAdminEmail and KEYMINT_ADMIN_PASSWORD=kAdminPassword;
+  // KEYMINT_ADMIN_EMAIL=kAdminEmail, KEYMINT_ADMIN_PASSWORD=kAdminPassword and
+  // KEYMINT_PASSWORD_ITERATIONS=1000;
   // a value here overrides them, and an empty value removes the variable.
   std::map<std::string, std::string> env;
   std::vector<std::string> extra_args;  // appended after `serve --listen ... --data-dir ... --keys-dir ...`

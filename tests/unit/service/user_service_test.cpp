@@ -1,6 +1,5 @@
-// UserService hashes passwords at the production cost (~0.3 s per hash or
-// check), so each test keeps to one or two of those; users that a test only
-// needs as fixtures are written to the store with a cheap hash.
+// The fixture's UserService hashes with the test suite's cheap iteration
+// count; one test checks that the default is the production one.
 #include "keymint/service/user_service.hpp"
 
 #include <catch2/catch.hpp>
@@ -27,7 +26,7 @@ const std::string kAdmin = "System administrator";
 
 struct UserFixture : ServiceEnv {
   RoleCatalog catalog;
-  UserService users{*store, catalog, clock, limiter};
+  UserService users{*store, catalog, clock, limiter, keymint::testing::kTestPasswordIterations};
 
   std::vector<UserRecord> StoredUsers() {
     auto listed = store->ListUsers();
@@ -126,6 +125,23 @@ TEST_CASE_METHOD(UserFixture, "Create stores a user with a temporary password an
   REQUIRE_FALSE(other_case.ok());
   CHECK(other_case.error().code == ErrorCode::kAlreadyExists);
   CHECK(StoredUsers().size() == 2);
+}
+
+TEST_CASE_METHOD(UserFixture, "Passwords are hashed with the configured PBKDF2 rounds, 600000 by default",
+                 "[service]") {
+  const UserRecord admin = AddUser("admin@example.com", {kAdmin});
+  auto cheap = users.Create(admin.email, "cheap@example.com", {"Viewer"});
+  REQUIRE(cheap.ok());
+  const std::string cheap_hash = Stored(cheap->user.id).password_hash;
+  CHECK(cheap_hash.rfind("pbkdf2-sha256$1000$", 0) == 0);
+  CHECK(VerifyPassword(cheap->temp_password, cheap_hash));
+
+  UserService production{*store, catalog, clock, limiter};  // the default count
+  auto reset = production.ResetPassword(cheap->user.id);
+  REQUIRE(reset.ok());
+  const std::string strong_hash = Stored(cheap->user.id).password_hash;
+  CHECK(strong_hash.rfind("pbkdf2-sha256$600000$", 0) == 0);
+  CHECK(VerifyPassword(*reset, strong_hash));
 }
 
 TEST_CASE_METHOD(UserFixture, "Create stores the email lowercased", "[service]") {
