@@ -192,7 +192,7 @@ int Serve(const Config& config) {
   const std::string issuer = EffectiveIssuer(config, server.port());
   const std::string audience = config.audience.empty() ? issuer : config.audience;
   LastLoginRecorder recorder(**store, kLastLoginInterval);
-  TokenService tokens(**store, *keys, *hasher, clock, recorder, limiter, 
+  TokenService tokens(**store, *keys, *hasher, clock, recorder, limiter,
                       {issuer, audience, config.token_ttl_seconds, config.password_iterations});
   Authenticator authenticator(**store, *keys, clock, issuer, audience);
   AccessKeyService access_keys(**store, *hasher, clock, config.max_keys_per_user);
@@ -201,18 +201,9 @@ int Serve(const Config& config) {
   api::Metrics metrics(KEYMINT_VERSION);
   AddReadings(metrics, server, admin_server, recorder, **store);
   // Built after Listen(): the default issuer names the bound port.
-  const api::ApiServices services{tokens,
-                                  authenticator,
-                                  access_keys,
-                                  users,
-                                  service_accounts,
-                                  *keys,
-                                  issuer,
-                                  config.tenant_id,
-                                  config.deprecation_date,
-                                  config.sunset_date,
-                                  &readiness,
-                                  &metrics};
+  const api::ApiServices services{
+      tokens,           authenticator,           access_keys,        users,      service_accounts, *keys, issuer,
+      config.tenant_id, config.deprecation_date, config.sunset_date, &readiness, &metrics};
   const auto router = api::MakeRouter(services, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
   const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
 
