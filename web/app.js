@@ -272,6 +272,7 @@ function renewSession() {
       const form = h(
         'form',
         {
+          class: 'stack',
           novalidate: true,
           onsubmit: async (event) => {
             event.preventDefault();
