@@ -293,6 +293,23 @@ test('a wrong password says so without saying which part was wrong', async (t) =
   }
 });
 
+test('a throttled sign-in says to wait', async (t) => {
+  const user = await newUser();
+  // throttle.username_burst (default 10) failed checks, then 429 with Retry-After until the
+  // bucket refills (6 a minute): fail until keymint throttles, then sign in at once.
+  const page = await openPage(t);
+  let status = 401;
+  for (let i = 0; i < 30 && status === 401; ++i) {
+    const body = { grantType: 'password', username: user.email, password: 'wrong-password' };
+    status = (await call('POST', '/api/v1/token', null, body)).status;
+  }
+  assert.equal(status, 429);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'SIGN IN', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: /Too many attempts\. Wait \d+ seconds, then try again\./ }).waitFor();
+});
+
 test('an ended session asks to sign in again and keeps what was typed', async (t) => {
   const user = await newUser();
   const page = await openPage(t);

@@ -52,7 +52,11 @@ TEST_CASE("The page's script and style are served with their types", "[api][web]
   CHECK(script.Header("Content-Type") == "text/javascript; charset=utf-8");
   CheckPageHeaders(script);
   CHECK(script.body.find("/api/v1/access-keys") != std::string::npos);
-  CHECK(script.body.find("localStorage") == std::string::npos);  // the token stays in memory
+  // The token stays in the module's memory: no storage API or cookie is touched.
+  for (const char* storage : {"localStorage.", "sessionStorage.", "document.cookie", "indexedDB"}) {
+    INFO(storage);
+    CHECK(script.body.find(storage) == std::string::npos);
+  }
   const HttpResponse style = Get(keymint.port(), "/app.css");
   REQUIRE(style.status == 200);
   CHECK(style.Header("Content-Type") == "text/css; charset=utf-8");
