@@ -60,18 +60,18 @@ Response AssetResponse(const WebAsset& asset, const Request& request) {
 }
 
 const WebAsset& WebIndexAsset() {
-  static const WebAsset asset{kWebIndexHtml, "text/html; charset=utf-8", EntityTag(kWebIndexHtml)};
-  return asset;
+  static const WebAsset kAsset{kWebIndexHtml, "text/html; charset=utf-8", EntityTag(kWebIndexHtml)};
+  return kAsset;
 }
 
 const WebAsset& WebScriptAsset() {
-  static const WebAsset asset{kWebAppJs, "text/javascript; charset=utf-8", EntityTag(kWebAppJs)};
-  return asset;
+  static const WebAsset kAsset{kWebAppJs, "text/javascript; charset=utf-8", EntityTag(kWebAppJs)};
+  return kAsset;
 }
 
 const WebAsset& WebStyleAsset() {
-  static const WebAsset asset{kWebAppCss, "text/css; charset=utf-8", EntityTag(kWebAppCss)};
-  return asset;
+  static const WebAsset kAsset{kWebAppCss, "text/css; charset=utf-8", EntityTag(kWebAppCss)};
+  return kAsset;
 }
 
 }  // namespace keymint::api
