@@ -18,18 +18,22 @@ export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 # Debian 12 packages keymint builds with (see README "Dependencies"); clang and
 # libclang-rt-14-dev (libFuzzer, named explicitly: it is only "recommended")
 # build the fuzz targets; clang-format and clang-tidy serve scripts/lint;
-# prometheus-cpp-dev (core) renders /metrics and promtool (prometheus) checks it.
+# prometheus-cpp-dev (core) renders /metrics and promtool (prometheus) checks it;
+# chromium, nodejs and npm run the web page's browser tests (tests/e2e/).
 KEYMINT_PACKAGES=(
   g++ cmake ninja-build pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev librocksdb-dev libtomlplusplus-dev catch2
   clang libclang-rt-14-dev clang-format clang-tidy
   prometheus-cpp-dev prometheus
+  chromium nodejs npm
 )
 
 keymint_install_packages() {
   local missing=()
   for pkg in "${KEYMINT_PACKAGES[@]}"; do
+    # A Node.js from outside Debian (e.g. nodesource) bundles npm and conflicts with Debian's npm package.
+    [ "$pkg" = npm ] && command -v npm >/dev/null 2>&1 && continue
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

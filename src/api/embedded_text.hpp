@@ -10,4 +10,9 @@ namespace keymint::api {
 // docs/migration.md: moving from the deprecated paths to their successors.
 extern const std::string_view kMigrationGuide;
 
+// web/: the access-keys page (README "The web page"), served by web_page_handlers.cpp.
+extern const std::string_view kWebIndexHtml;
+extern const std::string_view kWebAppJs;
+extern const std::string_view kWebAppCss;
+
 }  // namespace keymint::api

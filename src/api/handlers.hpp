@@ -19,6 +19,10 @@ Result<Response> GetServerMetadata(const RequestContext& c);
 
 // Documents about the API (document_handlers.cpp).
 Result<Response> GetMigrationGuide(const RequestContext& c);
+// The access-keys web page and its assets (web_page_handlers.cpp).
+Result<Response> GetWebPage(const RequestContext& c);
+Result<Response> GetWebScript(const RequestContext& c);
+Result<Response> GetWebStyle(const RequestContext& c);
 // Operations: liveness, readiness, metrics (ops_handlers.cpp).
 Result<Response> GetHealthz(const RequestContext& c);
 Result<Response> GetReadyz(const RequestContext& c);

@@ -24,6 +24,10 @@ constexpr Route kRoutes[] = {
 
     // The migration guide every deprecated answer links to (RFC 9745 rel="deprecation").
     {"GET", "/docs/migration", kPublic, kInline, kStandard, GetMigrationGuide},
+    // The access-keys web page (web/): it calls only the public API above and below.
+    {"GET", "/", kPublic, kInline, kStandard, GetWebPage},
+    {"GET", "/app.js", kPublic, kInline, kStandard, GetWebScript},
+    {"GET", "/app.css", kPublic, kInline, kStandard, GetWebStyle},
     // Operations: liveness, readiness, metrics (README "Operations").
     {"GET", "/healthz", kPublic, kInline, kStandard, GetHealthz, kOperations},
     {"GET", "/readyz", kPublic, kInline, kStandard, GetReadyz, kOperations},

@@ -42,6 +42,7 @@ api::Request ToApiRequest(const WireRequest& request, std::string_view remote_ad
   out.target = request.target();
   out.content_type = request[http::field::content_type];
   out.authorization = request[http::field::authorization];
+  out.if_none_match = request[http::field::if_none_match];
   out.body = request.body();
   out.remote_address = remote_address;
   return out;

@@ -208,8 +208,8 @@ TEST_CASE_METHOD(RouterFixture, "each route set serves its own routes and answer
 }  // namespace
 
 TEST_CASE_METHOD(RouterFixture, "an unknown path is a ready 404 in the Error shape", "[api]") {
-  for (const char* target :
-       {"/", "/api", "/api/v1/nothing", "/api/v1/access-keys/x/y/z", "/api/v1/access-keys/", "/.well-known/other"}) {
+  for (const char* target : {"/index.html", "/api", "/api/v1/nothing", "/api/v1/access-keys/x/y/z",
+                             "/api/v1/access-keys/", "/.well-known/other"}) {
     INFO(target);
     bool ready = false;
     api::Response response = Send({"GET", target}, &ready);
