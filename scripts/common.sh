@@ -25,12 +25,17 @@ KEYMINT_PACKAGES=(
   libssl-dev librocksdb-dev libtomlplusplus-dev catch2
   clang libclang-rt-14-dev clang-format clang-tidy
   prometheus-cpp-dev prometheus
+  nodejs npm  # tests/openapi/validate runs swagger-parser (npm ci on first use)
 )
 
 keymint_install_packages() {
   local missing=()
   for pkg in "${KEYMINT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" && continue
+    # Provided by an installed package counts too: NodeSource's nodejs provides
+    # (and conflicts with) Debian's npm, which apt would otherwise try to add.
+    dpkg-query -W -f='${db:Status-Abbrev}|${Provides}\n' 2>/dev/null | grep -qE "^ii *\|(.*[ ,])?$pkg( |,|\$)" && continue
+    missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "scripts: installing ${missing[*]}" >&2

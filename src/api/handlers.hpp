@@ -19,6 +19,7 @@ Result<Response> GetServerMetadata(const RequestContext& c);
 
 // Documents about the API (document_handlers.cpp).
 Result<Response> GetMigrationGuide(const RequestContext& c);
+Result<Response> GetOpenApiDocument(const RequestContext& c);
 // Operations: liveness, readiness, metrics (ops_handlers.cpp).
 Result<Response> GetHealthz(const RequestContext& c);
 Result<Response> GetReadyz(const RequestContext& c);

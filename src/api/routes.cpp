@@ -24,6 +24,8 @@ constexpr Route kRoutes[] = {
 
     // The migration guide every deprecated answer links to (RFC 9745 rel="deprecation").
     {"GET", "/docs/migration", kPublic, kInline, kStandard, GetMigrationGuide},
+    // The OpenAPI document of every row here (docs/openapi.json; tests check both ways).
+    {"GET", "/api/openapi.json", kPublic, kInline, kStandard, GetOpenApiDocument},
     // Operations: liveness, readiness, metrics (README "Operations").
     {"GET", "/healthz", kPublic, kInline, kStandard, GetHealthz, kOperations},
     {"GET", "/readyz", kPublic, kInline, kStandard, GetReadyz, kOperations},
