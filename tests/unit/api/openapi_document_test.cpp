@@ -46,23 +46,26 @@ std::string Upper(std::string_view text) {
 using Operation = std::pair<std::string, std::string>;  // (METHOD, path template)
 
 // Every operation of the document, keyed by (METHOD, template), with its
-// object; a path item's non-operation members (parameters, summary) skipped.
-std::map<Operation, json::object> DocumentOperations(const json::object& document) {
+// path as written and its object; a path item's other members skipped.
+std::map<Operation, std::pair<std::string, json::object>> DocumentOperations(const json::object& document) {
   static const std::set<std::string> kMethods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
-  std::map<Operation, json::object> operations;
+  std::map<Operation, std::pair<std::string, json::object>> operations;
   for (const auto& [path, item] : document.at("paths").as_object()) {
     for (const auto& [method, operation] : item.as_object()) {
       if (kMethods.contains(std::string(method))) {
-        operations.emplace(Operation{Upper(method), Template(path)}, operation.as_object());
+        operations.emplace(Operation{Upper(method), Template(path)},
+                           std::pair{std::string(path), operation.as_object()});
       }
     }
   }
   return operations;
 }
 
-std::string List(const std::set<Operation>& operations) {
+// One "METHOD path" a line, each path as its side spells it (the route
+// table's {id}, the document's {accessKeyId}), for the failure message.
+std::string List(const std::map<Operation, std::string>& operations) {
   std::string text;
-  for (const auto& [method, path] : operations) text += "\n  " + method + " " + path;
+  for (const auto& [operation, spelled] : operations) text += "\n  " + operation.first + " " + spelled;
   return text;
 }
 
@@ -82,15 +85,15 @@ TEST_CASE("The OpenAPI document is OpenAPI 3.0 with relative servers", "[api]") 
 TEST_CASE("Every route is in the OpenAPI document and every documented operation is a route", "[api]") {
   const auto documented = DocumentOperations(Document());
   std::set<Operation> routed;
-  for (const Route& route : RouteTable()) routed.emplace(std::string(route.method), Template(route.path));
-
-  std::set<Operation> undocumented;
-  for (const Operation& operation : routed) {
-    if (!documented.contains(operation)) undocumented.insert(operation);
+  std::map<Operation, std::string> undocumented;
+  for (const Route& route : RouteTable()) {
+    Operation operation{std::string(route.method), Template(route.path)};
+    if (!documented.contains(operation)) undocumented.emplace(operation, std::string(route.path));
+    routed.insert(std::move(operation));
   }
-  std::set<Operation> unrouted;
-  for (const auto& [operation, object] : documented) {
-    if (!routed.contains(operation)) unrouted.insert(operation);
+  std::map<Operation, std::string> unrouted;
+  for (const auto& [operation, entry] : documented) {
+    if (!routed.contains(operation)) unrouted.emplace(operation, entry.first);
   }
   INFO("routes missing from docs/openapi.json:" << List(undocumented));
   INFO("docs/openapi.json operations that are no route:" << List(unrouted));
@@ -103,7 +106,7 @@ TEST_CASE("The OpenAPI document marks the deprecated families deprecated and the
   for (const Route& route : RouteTable()) {
     const auto found = documented.find({std::string(route.method), Template(route.path)});
     if (found == documented.end()) continue;  // reported by the coverage test
-    const json::object& operation = found->second;
+    const json::object& operation = found->second.second;
     INFO(route.method << " " << route.path);
 
     const bool deprecated = !SuccessorPath(route.dialect).empty();
