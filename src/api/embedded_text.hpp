@@ -9,6 +9,8 @@ namespace keymint::api {
 
 // docs/migration.md: moving from the deprecated paths to their successors.
 extern const std::string_view kMigrationGuide;
+// docs/openapi.json: the OpenAPI 3.0 document of every route (GET /api/openapi.json).
+extern const std::string_view kOpenApiDocument;
 
 // web/: the access-keys page (README "The web page"), served by web_page_handlers.cpp.
 extern const std::string_view kWebIndexHtml;

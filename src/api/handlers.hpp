@@ -19,6 +19,7 @@ Result<Response> GetServerMetadata(const RequestContext& c);
 
 // Documents about the API (document_handlers.cpp).
 Result<Response> GetMigrationGuide(const RequestContext& c);
+Result<Response> GetOpenApiDocument(const RequestContext& c);
 // The access-keys web page and its assets (web_page_handlers.cpp).
 Result<Response> GetWebPage(const RequestContext& c);
 Result<Response> GetWebScript(const RequestContext& c);

@@ -24,6 +24,8 @@ constexpr Route kRoutes[] = {
 
     // The migration guide every deprecated answer links to (RFC 9745 rel="deprecation").
     {"GET", "/docs/migration", kPublic, kInline, kStandard, GetMigrationGuide},
+    // The OpenAPI document of every row here (docs/openapi.json; tests check both ways).
+    {"GET", "/api/openapi.json", kPublic, kInline, kStandard, GetOpenApiDocument},
     // The access-keys web page (web/): it calls only the public API above and below.
     {"GET", "/", kPublic, kInline, kStandard, GetWebPage},
     {"GET", "/app.js", kPublic, kInline, kStandard, GetWebScript},
