@@ -250,7 +250,7 @@ int Restore(const keymint::RestoreOptions& options) {
     return restored.error().code == keymint::ErrorCode::kNotFound ? 2 : 1;
   }
   std::cout << "keymint: restored backup " << restored->id << " of "
-            << keymint::FormatTimestamp(restored->created_at_ms) << " (" << restored->file_count << " files, "
+            << keymint::FormatTimestamp(restored->created_at_ms.value_or(0)) << " (" << restored->file_count << " files, "
             << restored->size_bytes << " bytes, checksums verified) into " << db_dir << "\n"
             << "keymint: copy secret-hash.key into " << options.data_dir
             << " and start keymint with the keys directory backed up with it" << std::endl;

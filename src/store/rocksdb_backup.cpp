@@ -34,6 +34,12 @@ BackupRecord RecordOf(const rocksdb::BackupInfo& info, bool verified) {
   return record;
 }
 
+// Whether `backup_dir` has ever held a backup (the engine's metadata directory).
+bool HasBackups(const std::string& backup_dir) {
+  std::error_code ec;
+  return fs::is_directory(fs::path(backup_dir) / "meta", ec);
+}
+
 Result<std::unique_ptr<rocksdb::BackupEngineReadOnly>> OpenReadOnly(const std::string& backup_dir) {
   rocksdb::BackupEngineReadOnly* raw = nullptr;
   rocksdb::IOStatus s = rocksdb::BackupEngineReadOnly::Open(EngineOptions(backup_dir), rocksdb::Env::Default(), &raw);
@@ -55,15 +61,26 @@ std::string IdList(const std::vector<rocksdb::BackupInfo>& infos) {
   return ids;
 }
 
+// The backup to restore: `backup_id`, or the newest. A damaged one (which
+// the engine leaves out of its listing) is refused rather than passed over
+// for an older one the operator did not ask for.
 Result<rocksdb::BackupInfo> ChooseBackup(const rocksdb::BackupEngineReadOnlyBase& engine,
                                          const std::string& backup_dir, std::optional<uint32_t> backup_id) {
   const std::vector<rocksdb::BackupInfo> infos = BackupsOf(engine);
-  if (infos.empty()) return Error::NotFound("no backups in " + backup_dir);
-  if (!backup_id) return infos.back();
-  for (const auto& info : infos) {
-    if (info.backup_id == *backup_id) return info;
+  std::vector<rocksdb::BackupID> damaged;
+  engine.GetCorruptedBackups(&damaged);
+  if (infos.empty() && damaged.empty()) return Error::NotFound("no backups in " + backup_dir);
+  rocksdb::BackupID wanted = infos.empty() ? 0 : infos.back().backup_id;
+  for (const rocksdb::BackupID id : damaged) wanted = std::max(wanted, id);
+  if (backup_id) wanted = *backup_id;
+  if (std::find(damaged.begin(), damaged.end(), wanted) != damaged.end()) {
+    return Error::Unavailable("backup " + std::to_string(wanted) + " in " + backup_dir +
+                              " is damaged (a file is missing or unreadable)");
   }
-  return Error::NotFound("no backup " + std::to_string(*backup_id) + " in " + backup_dir + " (it holds " +
+  for (const auto& info : infos) {
+    if (info.backup_id == wanted) return info;
+  }
+  return Error::NotFound("no backup " + std::to_string(wanted) + " in " + backup_dir + " (it holds " +
                          IdList(infos) + ")");
 }
 
@@ -125,13 +142,22 @@ Result<BackupRecord> CreateBackup(rocksdb::DB& db, const std::string& backup_dir
 }
 
 Result<std::vector<BackupRecord>> ListBackups(const std::string& backup_dir) {
-  std::error_code ec;
-  if (!fs::exists(backup_dir, ec)) return std::vector<BackupRecord>();
+  if (!HasBackups(backup_dir)) return std::vector<BackupRecord>();
   ASSIGN_OR_RETURN(auto engine, OpenReadOnly(backup_dir));
   std::vector<BackupRecord> records;
   for (const auto& info : BackupsOf(*engine)) {
     records.push_back(RecordOf(info, engine->VerifyBackup(info.backup_id, /*verify_with_checksum=*/false).ok()));
   }
+  // Those the engine found damaged on opening (a file missing) are left out
+  // of its listing; an operator needs to see them all the more.
+  std::vector<rocksdb::BackupID> damaged;
+  engine->GetCorruptedBackups(&damaged);
+  for (const rocksdb::BackupID id : damaged) {
+    BackupRecord record;
+    record.id = id;
+    records.push_back(record);
+  }
+  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return records;
 }
 
@@ -141,6 +167,7 @@ Result<BackupRecord> RestoreRocksDbBackup(const std::string& backup_dir, std::op
                                           const std::string& db_dir) {
   std::error_code ec;
   if (!fs::is_directory(backup_dir, ec)) return Error::NotFound("no backup directory " + backup_dir);
+  if (!HasBackups(backup_dir)) return Error::NotFound("no backups in " + backup_dir);
   ASSIGN_OR_RETURN(auto engine, OpenReadOnly(backup_dir));
   ASSIGN_OR_RETURN(const rocksdb::BackupInfo chosen, ChooseBackup(*engine, backup_dir, backup_id));
   const std::string id = std::to_string(chosen.backup_id);
@@ -155,6 +182,7 @@ Result<BackupRecord> RestoreRocksDbBackup(const std::string& backup_dir, std::op
   const fs::path staging = target.parent_path() / ("." + target.filename().string() + ".restoring");
   fs::remove_all(staging, ec);
   fs::create_directories(staging, ec);
+  if (!ec) fs::permissions(staging, fs::perms::owner_all, fs::perm_options::replace, ec);  // as OpenRocksDbStore
   if (ec) return Error::Unavailable("cannot create " + staging.string() + ": " + ec.message());
   s = engine->RestoreDBFromBackup(rocksdb::RestoreOptions(), chosen.backup_id, staging.string(), staging.string());
   if (!s.ok()) {

@@ -165,11 +165,13 @@ struct StoreStatistics {
 // numbers and describes it (RocksDB's BackupEngine: ids count up from 1).
 struct BackupRecord {
   uint32_t id = 0;
-  int64_t created_at_ms = 0;  // whole seconds: the engine records no finer time
-  uint64_t size_bytes = 0;    // the backup's files, including those shared with earlier backups
+  // Whole seconds (the engine records no finer time); nullopt, with size and
+  // count 0, for a backup the engine found damaged when opening the directory.
+  std::optional<int64_t> created_at_ms;
+  uint64_t size_bytes = 0;  // the backup's files, including those shared with earlier backups
   uint32_t file_count = 0;
-  // CreateBackup: every file's checksum was read back and matches. Listing:
-  // every file is present with its recorded size (checksums are not re-read).
+  // CreateBackup and restores: every file's checksum was read back and
+  // matches. Listing: every file is present (checksums are not re-read).
   bool verified = false;
 };
 
