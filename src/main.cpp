@@ -194,19 +194,9 @@ int Serve(const Config& config) {
   api::Metrics metrics(KEYMINT_VERSION);
   AddReadings(metrics, server, admin_server, recorder, **store);
   // Built after Listen(): the default issuer names the bound port.
-  const api::ApiServices services{tokens,
-                                  authenticator,
-                                  access_keys,
-                                  users,
-                                  service_accounts,
-                                  *keys,
-                                  issuer,
-                                  config.tenant_id,
-                                  config.deprecation_date,
-                                  config.sunset_date,
-                                  &readiness,
-                                  &metrics,
-                                  &backups};
+  const api::ApiServices services{
+      tokens,           authenticator,           access_keys,        users,      service_accounts, *keys,   issuer,
+      config.tenant_id, config.deprecation_date, config.sunset_date, &readiness, &metrics,         &backups};
   const auto router = api::MakeRouter(services, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
   const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
 
@@ -250,8 +240,8 @@ int Restore(const keymint::RestoreOptions& options) {
     return restored.error().code == keymint::ErrorCode::kNotFound ? 2 : 1;
   }
   std::cout << "keymint: restored backup " << restored->id << " of "
-            << keymint::FormatTimestamp(restored->created_at_ms.value_or(0)) << " (" << restored->file_count << " files, "
-            << restored->size_bytes << " bytes, checksums verified) into " << db_dir << "\n"
+            << keymint::FormatTimestamp(restored->created_at_ms.value_or(0)) << " (" << restored->file_count
+            << " files, " << restored->size_bytes << " bytes, checksums verified) into " << db_dir << "\n"
             << "keymint: copy secret-hash.key into " << options.data_dir
             << " and start keymint with the keys directory backed up with it" << std::endl;
   return 0;

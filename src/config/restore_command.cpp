@@ -58,7 +58,8 @@ Result<Command> ParseRestoreCommand(const std::vector<std::string>& args) {
     }
     if (name == "--backup-id") {
       options.backup_id = ParseBackupId(value);
-      if (!options.backup_id) return Invalid("invalid --backup-id: expected a backup id (1, 2, ...), got " + Quote(value));
+      if (!options.backup_id)
+        return Invalid("invalid --backup-id: expected a backup id (1, 2, ...), got " + Quote(value));
     } else if (value.empty()) {
       return Invalid("invalid " + name + ": expected a directory path, got \"\"");
     } else {
@@ -66,7 +67,8 @@ Result<Command> ParseRestoreCommand(const std::vector<std::string>& args) {
     }
   }
   if (options.from.empty()) return Invalid("keymint restore needs --from DIR, the backup directory");
-  if (options.data_dir.empty()) return Invalid("keymint restore needs --data-dir DIR, the data directory to restore into");
+  if (options.data_dir.empty())
+    return Invalid("keymint restore needs --data-dir DIR, the data directory to restore into");
   return command;
 }
 

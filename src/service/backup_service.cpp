@@ -10,8 +10,9 @@ BackupService::BackupService(Store& store, std::string backup_dir)
 Status BackupService::CheckEnabled() const {
   // NotFound: with no directory there are no backups to list or to add to.
   if (backup_dir_.empty()) {
-    return Error::NotFound("backups are off: no backup directory is configured (backup.dir, --backup-dir, "
-                           "KEYMINT_BACKUP_DIR)");
+    return Error::NotFound(
+        "backups are off: no backup directory is configured (backup.dir, --backup-dir, "
+        "KEYMINT_BACKUP_DIR)");
   }
   return Status::Ok();
 }

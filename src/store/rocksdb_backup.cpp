@@ -64,8 +64,8 @@ std::string IdList(const std::vector<rocksdb::BackupInfo>& infos) {
 // The backup to restore: `backup_id`, or the newest. A damaged one (which
 // the engine leaves out of its listing) is refused rather than passed over
 // for an older one the operator did not ask for.
-Result<rocksdb::BackupInfo> ChooseBackup(const rocksdb::BackupEngineReadOnlyBase& engine,
-                                         const std::string& backup_dir, std::optional<uint32_t> backup_id) {
+Result<rocksdb::BackupInfo> ChooseBackup(const rocksdb::BackupEngineReadOnlyBase& engine, const std::string& backup_dir,
+                                         std::optional<uint32_t> backup_id) {
   const std::vector<rocksdb::BackupInfo> infos = BackupsOf(engine);
   std::vector<rocksdb::BackupID> damaged;
   engine.GetCorruptedBackups(&damaged);
@@ -80,8 +80,8 @@ Result<rocksdb::BackupInfo> ChooseBackup(const rocksdb::BackupEngineReadOnlyBase
   for (const auto& info : infos) {
     if (info.backup_id == wanted) return info;
   }
-  return Error::NotFound("no backup " + std::to_string(wanted) + " in " + backup_dir + " (it holds " +
-                         IdList(infos) + ")");
+  return Error::NotFound("no backup " + std::to_string(wanted) + " in " + backup_dir + " (it holds " + IdList(infos) +
+                         ")");
 }
 
 // Holds RocksDB's lock of the database in `db_dir`, if there is one, so that

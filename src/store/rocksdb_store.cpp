@@ -9,8 +9,8 @@
 
 #include "keymint/store/store.hpp"
 #include "store/key_layout.hpp"
-#include "store/rocksdb_backup.hpp"
 #include "store/record_reader.hpp"
+#include "store/rocksdb_backup.hpp"
 #include "store/rocksdb_error.hpp"
 #include "store/rocksdb_options.hpp"
 #include "store/rocksdb_transaction.hpp"

@@ -34,8 +34,8 @@ ProcessOptions WithBackupDir(const std::string& backup_dir, const std::string& d
 
 // POST /api/v1/backups as the admin; CHECKs the record and returns it.
 json::object CreateBackup(uint16_t port, const std::string& admin_token) {
-  const json::object backup = CheckJsonObject(PostJson(port, "/api/v1/backups", json::object{}, admin_token), 201,
-                                              kBackupMembers);
+  const json::object backup =
+      CheckJsonObject(PostJson(port, "/api/v1/backups", json::object{}, admin_token), 201, kBackupMembers);
   CHECK(backup.at("id").is_number());
   CHECK(backup.at("verified") == true);
   CHECK(backup.at("fileCount").to_number<int64_t>() > 0);
@@ -148,9 +148,8 @@ TEST_CASE("Backups are incremental and listed oldest first for an admin", "[back
   CHECK(listed[0] == first);
   CHECK(listed[1] == second);
   // The second shares the first one's table files instead of copying them again.
-  CHECK(BackedUpFiles(backups.path) <
-        static_cast<std::size_t>(first.at("fileCount").to_number<int64_t>() +
-                                 second.at("fileCount").to_number<int64_t>()));
+  CHECK(BackedUpFiles(backups.path) < static_cast<std::size_t>(first.at("fileCount").to_number<int64_t>() +
+                                                               second.at("fileCount").to_number<int64_t>()));
 }
 
 TEST_CASE("Only an admin may back up or list backups", "[backup]") {
@@ -179,8 +178,7 @@ TEST_CASE("Backups requested at once each succeed or get 409, and every success 
   KeymintProcess server(WithBackupDir(backups.path));
   const uint16_t port = server.port();
   const std::string admin = AdminToken(port);
-  const auto answers =
-      Concurrently(4, [&](int) { return PostJson(port, "/api/v1/backups", json::object{}, admin); });
+  const auto answers = Concurrently(4, [&](int) { return PostJson(port, "/api/v1/backups", json::object{}, admin); });
   const int created = CountStatus(answers, 201);
   CHECK(created >= 1);
   CHECK(created + CountStatus(answers, 409) == 4);

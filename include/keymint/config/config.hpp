@@ -70,10 +70,10 @@ struct Config {
 // restore a backup offline (README "Backup and restore"). Read from the
 // command line only: a restore names exactly what it reads and overwrites.
 struct RestoreOptions {
-  std::string from;                    // the backup directory
-  std::string data_dir;                // the data directory to restore into
-  std::optional<uint32_t> backup_id;   // nullopt = the newest backup
-  bool force = false;                  // replace a data directory that is not empty
+  std::string from;                   // the backup directory
+  std::string data_dir;               // the data directory to restore into
+  std::optional<uint32_t> backup_id;  // nullopt = the newest backup
+  bool force = false;                 // replace a data directory that is not empty
 
   friend bool operator==(const RestoreOptions&, const RestoreOptions&) = default;
 };
@@ -81,8 +81,8 @@ struct RestoreOptions {
 // What `keymint` was asked to do.
 struct Command {
   enum class Kind { kServe, kHelp, kVersion, kRestore } kind = Kind::kServe;
-  Config config;            // kServe
-  RestoreOptions restore;   // kRestore
+  Config config;           // kServe
+  RestoreOptions restore;  // kRestore
 };
 
 // Parses `args` (argv without argv[0]) and the environment `env` (name to
