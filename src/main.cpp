@@ -2,6 +2,7 @@
 // -> server, and the reverse on shutdown.
 #include <sys/resource.h>
 
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "keymint/crypto/password_hash.hpp"
 #include "keymint/service/access_key_service.hpp"
 #include "keymint/service/authenticator.hpp"
+#include "keymint/service/backup_service.hpp"
 #include "keymint/service/data_dir.hpp"
 #include "keymint/service/last_login_recorder.hpp"
 #include "keymint/service/login_limiter.hpp"
@@ -197,13 +199,14 @@ int Serve(const Config& config) {
   Authenticator authenticator(**store, *keys, clock, issuer, audience);
   AccessKeyService access_keys(**store, *hasher, clock, config.max_keys_per_user);
   ServiceAccountService service_accounts(**store, *hasher, catalog, clock);
+  BackupService backups(**store, config.backup_dir);
   const api::Readiness readiness = ReadinessOf(server, **store);
   api::Metrics metrics(KEYMINT_VERSION);
   AddReadings(metrics, server, admin_server, recorder, **store);
   // Built after Listen(): the default issuer names the bound port.
   const api::ApiServices services{
-      tokens,           authenticator,           access_keys,        users,      service_accounts, *keys, issuer,
-      config.tenant_id, config.deprecation_date, config.sunset_date, &readiness, &metrics};
+      tokens,           authenticator,           access_keys,        users,      service_accounts, *keys,   issuer,
+      config.tenant_id, config.deprecation_date, config.sunset_date, &readiness, &metrics,         &backups};
   const auto router = api::MakeRouter(services, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
   const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
 
@@ -230,6 +233,32 @@ int Serve(const Config& config) {
   return 0;
 }
 
+// keymint restore (README "Backup and restore"). Exit 0 when restored; 2, as
+// for a bad command line, when the arguments name no backup or a data
+// directory that is not empty (nothing was written); 1 when the restore fails.
+int Restore(const keymint::RestoreOptions& options) {
+  std::error_code ec;
+  if (!options.force && std::filesystem::exists(options.data_dir, ec) &&
+      !std::filesystem::is_empty(options.data_dir, ec)) {
+    std::cerr << "keymint: " << options.data_dir
+              << " is not empty; restore into a new or empty data directory (--force replaces its database)"
+              << std::endl;
+    return 2;
+  }
+  const std::string db_dir = keymint::StoreDirectory(options.data_dir);
+  auto restored = keymint::RestoreRocksDbBackup(options.from, options.backup_id, db_dir);
+  if (!restored.ok()) {
+    std::cerr << "keymint: " << restored.error().message << std::endl;
+    return restored.error().code == keymint::ErrorCode::kNotFound ? 2 : 1;
+  }
+  std::cout << "keymint: restored backup " << restored->id << " of "
+            << keymint::FormatTimestamp(restored->created_at_ms.value_or(0)) << " (" << restored->file_count
+            << " files, " << restored->size_bytes << " bytes, checksums verified) into " << db_dir << "\n"
+            << "keymint: copy secret-hash.key into " << options.data_dir
+            << " and start keymint with the keys directory backed up with it" << std::endl;
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -248,6 +277,8 @@ int main(int argc, char** argv) try {
       return 0;
     case keymint::Command::Kind::kServe:
       return Serve(command->config);
+    case keymint::Command::Kind::kRestore:
+      return Restore(command->restore);
   }
   return 0;
 } catch (const std::exception& e) {

@@ -28,6 +28,9 @@ Result<Response> GetWebStyle(const RequestContext& c);
 Result<Response> GetHealthz(const RequestContext& c);
 Result<Response> GetReadyz(const RequestContext& c);
 Result<Response> GetMetrics(const RequestContext& c);
+// Online backups (backup_handlers.cpp).
+Result<Response> CreateBackup(const RequestContext& c);
+Result<Response> ListBackups(const RequestContext& c);
 
 // Access keys and user applications (access_key_handlers.cpp).
 Result<Response> ListOwnAccessKeys(const RequestContext& c);

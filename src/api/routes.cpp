@@ -34,6 +34,9 @@ constexpr Route kRoutes[] = {
     {"GET", "/healthz", kPublic, kInline, kStandard, GetHealthz, kOperations},
     {"GET", "/readyz", kPublic, kInline, kStandard, GetReadyz, kOperations},
     {"GET", "/metrics", kPublic, kInline, kStandard, GetMetrics, kOperations},
+    // Online backups into the configured backup directory (README "Backup and restore").
+    {"POST", "/api/v1/backups", kAdmin, kPool, kStandard, CreateBackup},
+    {"GET", "/api/v1/backups", kAdmin, kPool, kStandard, ListBackups},
 
     // Access keys (seed 004).
     {"GET", "/api/v1/access-keys", kUser, kPool, kStandard, ListOwnAccessKeys},

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <utility>
 
+#include "config/restore_command.hpp"
 #include "config/settings_table.hpp"
 
 namespace keymint {
@@ -339,6 +340,7 @@ Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config& c
 }
 
 Result<Command> Parse(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+  if (!args.empty() && args[0] == "restore") return config::ParseRestoreCommand(args);
   auto invocation = ParseArguments(args);
   if (!invocation) return std::move(invocation).error();
   Command command;
@@ -412,10 +414,14 @@ std::string UsageText() {
       "  keymint serve [--config FILE] [--listen HOST:PORT] [--data-dir DIR] [--keys-dir DIR]\n"
       "                [--signing-algorithm ALG] [--issuer URL] [--threads N]\n"
       "                [--tls-cert FILE --tls-key FILE]\n"
+      "  keymint restore --from DIR --data-dir DIR [--backup-id N] [--force]\n"
       "  keymint --help | --version\n"
       "\n"
       "Commands:\n"
       "  serve                     run the token issuer (also what no arguments at all means)\n"
+      "  restore                   restore a backup (POST /api/v1/backups) from --from into --data-dir,\n"
+      "                            the newest unless --backup-id N; refuses a data directory that is\n"
+      "                            not empty unless --force. Copy secret-hash.key and keys/ yourself.\n"
       "  help, --help, -h          print this text (also `keymint serve --help`)\n"
       "  --version                 print the version\n"
       "\n"

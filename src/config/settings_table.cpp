@@ -81,6 +81,9 @@ bool ParseListen(std::string_view text, std::string& host, uint16_t& port) {
 
 bool IsNonEmptyText(std::string_view text) { return !text.empty() && !HasControl(text); }
 
+// "" = the feature is off (backup.dir).
+bool IsOptionalPath(std::string_view text) { return !HasControl(text); }
+
 bool IsAudience(std::string_view text) { return IsNonEmptyText(text) && text.size() <= kMaxUrlBytes; }
 
 bool IsTenantId(std::string_view text) {
@@ -288,6 +291,14 @@ constexpr std::array kSettings = {
             .expected = "a non-empty directory path",
             .help = "signing keys directory (default ./keys)",
             .apply = StoreString<&Config::keys_dir, IsNonEmptyText>},
+    Setting{.toml_path = "backup.dir",
+            .env = "KEYMINT_BACKUP_DIR",
+            .flag = "--backup-dir",
+            .flag_arg = "DIR",
+            .kind = SettingKind::kString,
+            .expected = "a directory path without control characters",
+            .help = "directory of POST /api/v1/backups (default: none, backups off)",
+            .apply = StoreString<&Config::backup_dir, IsOptionalPath>},
     Setting{.toml_path = "signing.algorithm",
             .env = "KEYMINT_SIGNING_ALGORITHM",
             .flag = "--signing-algorithm",

@@ -10,6 +10,7 @@
 #include "keymint/store/store.hpp"
 #include "store/key_layout.hpp"
 #include "store/record_reader.hpp"
+#include "store/rocksdb_backup.hpp"
 #include "store/rocksdb_error.hpp"
 #include "store/rocksdb_options.hpp"
 #include "store/rocksdb_transaction.hpp"
@@ -133,6 +134,17 @@ class RocksDbStore final : public Store {
     return figures;
   }
 
+  Result<BackupRecord> CreateBackup(const std::string& backup_dir) override {
+    // Two backup engines writing one directory may damage it; transactions
+    // and reads never take this lock.
+    std::lock_guard lock(backup_mu_);
+    return store_rocksdb::CreateBackup(*db_, backup_dir);
+  }
+
+  Result<std::vector<BackupRecord>> ListBackups(const std::string& backup_dir) const override {
+    return store_rocksdb::ListBackups(backup_dir);
+  }
+
  private:
   uint64_t IntProperty(const rocksdb::Slice& name) const {
     uint64_t value = 0;
@@ -144,6 +156,7 @@ class RocksDbStore final : public Store {
   CommittedSource source_{*db_};
   RecordReader committed_{source_};
   std::mutex transaction_mu_;
+  std::mutex backup_mu_;
 };
 
 }  // namespace

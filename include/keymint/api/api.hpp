@@ -12,6 +12,7 @@
 #include "keymint/crypto/key_ring.hpp"
 #include "keymint/service/access_key_service.hpp"
 #include "keymint/service/authenticator.hpp"
+#include "keymint/service/backup_service.hpp"
 #include "keymint/service/service_account_service.hpp"
 #include "keymint/service/token_service.hpp"
 #include "keymint/service/user_service.hpp"
@@ -37,6 +38,8 @@ struct ApiServices {
   // serves; null where nobody asks (unit tests): ready, and nothing counted.
   const Readiness* readiness = nullptr;
   Metrics* metrics = nullptr;
+  // POST and GET /api/v1/backups; null = backups off (as with no backup.dir).
+  BackupService* backups = nullptr;
 };
 
 // Which routes of the route table a router serves.

@@ -24,6 +24,7 @@ struct Config {
   uint16_t admin_listen_port = 0;                   //   /healthz, /readyz, /metrics only; host "" = not set
   std::string data_dir = "./data";                  // --data-dir / KEYMINT_DATA_DIR / storage.data_dir
   std::string keys_dir = "./keys";                  // --keys-dir / KEYMINT_KEYS_DIR / keys.dir
+  std::string backup_dir;                           // --backup-dir / KEYMINT_BACKUP_DIR / backup.dir; "" = off
   std::string signing_algorithm = "RS256";          // --signing-algorithm / KEYMINT_SIGNING_ALGORITHM /
                                                     //   signing.algorithm: "RS256", "ES256" or "EdDSA"
   std::string issuer;                               // --issuer / KEYMINT_ISSUER / tokens.issuer; "" = http://<listen>
@@ -68,10 +69,23 @@ struct Config {
   friend bool operator==(const Config&, const Config&) = default;
 };
 
+// `keymint restore --from DIR --data-dir DIR [--backup-id N] [--force]`:
+// restore a backup offline (README "Backup and restore"). Read from the
+// command line only: a restore names exactly what it reads and overwrites.
+struct RestoreOptions {
+  std::string from;                   // the backup directory
+  std::string data_dir;               // the data directory to restore into
+  std::optional<uint32_t> backup_id;  // nullopt = the newest backup
+  bool force = false;                 // replace a data directory that is not empty
+
+  friend bool operator==(const RestoreOptions&, const RestoreOptions&) = default;
+};
+
 // What `keymint` was asked to do.
 struct Command {
-  enum class Kind { kServe, kHelp, kVersion } kind = Kind::kServe;
-  Config config;
+  enum class Kind { kServe, kHelp, kVersion, kRestore } kind = Kind::kServe;
+  Config config;           // kServe
+  RestoreOptions restore;  // kRestore
 };
 
 // Parses `args` (argv without argv[0]) and the environment `env` (name to
@@ -80,7 +94,8 @@ struct Command {
 // given. Returns an error whose message is one line naming the setting and
 // its source; never throws. An empty environment variable counts as unset.
 // `keymint`, `keymint serve ...` -> kServe; `--help`, `-h`, `help` and
-// `serve --help` -> kHelp; `--version` -> kVersion (neither reads settings).
+// `serve --help` -> kHelp; `--version` -> kVersion (neither reads settings);
+// `restore ...` -> kRestore (reads only its own flags; `restore --help` -> kHelp).
 Result<Command> ParseCommandLine(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
 
 // The process environment as a map (for ParseCommandLine).

@@ -51,6 +51,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -160,6 +161,20 @@ struct StoreStatistics {
   uint64_t background_errors = 0;
 };
 
+// One backup of the store in a backup directory, as the backup engine
+// numbers and describes it (RocksDB's BackupEngine: ids count up from 1).
+struct BackupRecord {
+  uint32_t id = 0;
+  // Whole seconds (the engine records no finer time); nullopt, with size and
+  // count 0, for a backup the engine found damaged when opening the directory.
+  std::optional<int64_t> created_at_ms;
+  uint64_t size_bytes = 0;  // the backup's files, including those shared with earlier backups
+  uint32_t file_count = 0;
+  // CreateBackup and restores: every file's checksum was read back and
+  // matches. Listing: every file is present (checksums are not re-read).
+  bool verified = false;
+};
+
 class Store {
  public:
   // Destroying the store syncs unsynced writes (as Flush does).
@@ -214,11 +229,37 @@ class Store {
   // The engine's figures now. Thread-safe; cheap enough for every scrape or
   // probe, not meant for every request.
   virtual StoreStatistics Statistics() const { return {}; }
+
+  // Online backups (README "Backup and restore"). CreateBackup writes a
+  // consistent backup of everything committed so far into `backup_dir`
+  // (created if missing), incremental over the backups already there, while
+  // reads, transactions and last logins go on; then verifies it (checksums)
+  // and returns its record. Backups run one at a time: a second caller waits.
+  // Unavailable when the store cannot back up (I/O error, or a backend without
+  // backups: the default). ListBackups returns the backups in `backup_dir` by
+  // id, empty when it does not exist; it does not wait for a running backup
+  // (which it may not list yet).
+  virtual Result<BackupRecord> CreateBackup(const std::string& /*backup_dir*/) {
+    return Error::Unavailable("this store does not support backups");
+  }
+  virtual Result<std::vector<BackupRecord>> ListBackups(const std::string& /*backup_dir*/) const {
+    return Error::Unavailable("this store does not support backups");
+  }
 };
 
 // Opens (creating if needed) the RocksDB store in `dir`. Fails with
 // Unavailable and a message naming the directory, e.g. when another keymint
 // holds its lock.
 Result<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir);
+
+// Restores backup `backup_id` (the newest when nullopt) from `backup_dir`,
+// written by a RocksDB store's CreateBackup, into `db_dir` (created if
+// missing; files already there are replaced), after verifying its checksums.
+// Run it with no store open on `db_dir`. Returns the restored backup's record.
+// NotFound (naming what is there) when `backup_dir` holds no backups or no
+// backup `backup_id`; Unavailable when the backup is damaged or a file cannot
+// be read or written.
+Result<BackupRecord> RestoreRocksDbBackup(const std::string& backup_dir, std::optional<uint32_t> backup_id,
+                                          const std::string& db_dir);
 
 }  // namespace keymint
