@@ -38,8 +38,9 @@ void EndPasswordSessions(UserRecord& user) { ++user.generation; }
 
 }  // namespace
 
-UserService::UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, LoginLimiter& limiter)
-    : store_(store), catalog_(catalog), clock_(clock), limiter_(limiter) {}
+UserService::UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, LoginLimiter& limiter,
+                         AuditTrail* audit)
+    : store_(store), catalog_(catalog), clock_(clock), limiter_(limiter), audit_(audit) {}
 
 Result<std::optional<std::string>> UserService::EnsureFirstAdmin(std::string_view email,
                                                                  const std::optional<std::string>& password) {
@@ -73,13 +74,15 @@ Result<std::optional<std::string>> UserService::EnsureFirstAdmin(std::string_vie
     created = count == 0;
     if (!created) return Status::Ok();
     admin.created_at_ms = admin.updated_at_ms = clock_.NowMillis();
-    return tx.CreateUser(admin);
+    const Status staged = StageAudit(audit_, tx, {"", admin.created_by, ""}, audit_action::kUserCreate, admin.id);
+    return staged.ok() ? tx.CreateUser(admin) : staged;
   }));
   return created ? generated : std::nullopt;
 }
 
 Result<NewUser> UserService::Create(std::string_view created_by, std::string_view email,
-                                    const std::vector<std::string>& roles) {
+                                    const std::vector<std::string>& roles, const AuditActor& actor) {
+  return Audited<Result<NewUser>>(audit_, actor, audit_action::kUserCreate, email, [&]() -> Result<NewUser> {
   RETURN_IF_ERROR(ValidateEmail(email));
   RETURN_IF_ERROR(ValidateRoles(catalog_, roles));
   const std::string temp_password = crypto::RandomUrlSafe(kTempPasswordBytes);
@@ -93,13 +96,17 @@ Result<NewUser> UserService::Create(std::string_view created_by, std::string_vie
   user.roles = roles;
   user.created_by = std::string(created_by);
 
-  RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+  if (Status committed = store_.RunTransaction([&](StoreTransaction& tx) -> Status {
     ASSIGN_OR_RETURN(auto existing, tx.FindUserByEmail(user.email));
     if (existing) return Error::AlreadyExists("a user with email \"" + user.email + "\" already exists");
     user.created_at_ms = user.updated_at_ms = clock_.NowMillis();
+    RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kUserCreate, user.id));
     return tx.CreateUser(user);
-  }));
+  }); !committed.ok()) {
+    return std::move(committed).error();
+  }
   return NewUser{User::From(user), temp_password};
+  });
 }
 
 Result<std::vector<User>> UserService::List() const { return ViewsOf<User>(store_.ListUsers()); }
@@ -110,20 +117,25 @@ Result<User> UserService::Get(std::string_view id) const {
   return User::From(user);
 }
 
-Status UserService::Delete(std::string_view id) {
-  return store_.RunTransaction([&](StoreTransaction& tx) -> Status {
-    ASSIGN_OR_RETURN(auto found, tx.GetUser(id, LastLoginField::kSkip));
-    ASSIGN_OR_RETURN(auto user, UserOrNotFound(std::move(found), id));
-    ASSIGN_OR_RETURN(bool last_admin, IsLastAdmin(tx, user));
-    if (last_admin) return Error::InvalidArgument("cannot delete the last System administrator");
-    return tx.DeleteUser(user.id);
+Status UserService::Delete(std::string_view id, const AuditActor& actor) {
+  return Audited<Status>(audit_, actor, audit_action::kUserDelete, id, [&] {
+    return store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+      ASSIGN_OR_RETURN(auto found, tx.GetUser(id, LastLoginField::kSkip));
+      ASSIGN_OR_RETURN(auto user, UserOrNotFound(std::move(found), id));
+      ASSIGN_OR_RETURN(bool last_admin, IsLastAdmin(tx, user));
+      if (last_admin) return Error::InvalidArgument("cannot delete the last System administrator");
+      RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kUserDelete, user.id));
+      return tx.DeleteUser(user.id);
+    });
   });
 }
 
-Result<User> UserService::SetRoles(std::string_view id, const std::vector<std::string>& roles) {
+Result<User> UserService::SetRoles(std::string_view id, const std::vector<std::string>& roles,
+                                   const AuditActor& actor) {
+  return Audited<Result<User>>(audit_, actor, audit_action::kUserRoles, id, [&]() -> Result<User> {
   RETURN_IF_ERROR(ValidateRoles(catalog_, roles));
   UserRecord user;
-  RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+  if (Status committed = store_.RunTransaction([&](StoreTransaction& tx) -> Status {
     ASSIGN_OR_RETURN(auto found, tx.GetUser(id));
     ASSIGN_OR_RETURN(user, UserOrNotFound(std::move(found), id));
     const bool loses_admin = HasAdminRole(user.roles) && !HasAdminRole(roles);
@@ -136,31 +148,43 @@ Result<User> UserService::SetRoles(std::string_view id, const std::vector<std::s
     }
     user.roles = roles;
     user.updated_at_ms = clock_.NowMillis();
+    RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kUserRoles, user.id));
     return tx.UpdateUser(user);
-  }));
+  }); !committed.ok()) {
+    return std::move(committed).error();
+  }
   return User::From(user);
+  });
 }
 
-Result<std::string> UserService::ResetPassword(std::string_view id) {
+Result<std::string> UserService::ResetPassword(std::string_view id, const AuditActor& actor) {
+  using Reset = Result<std::string>;
+  return Audited<Reset>(audit_, actor, audit_action::kUserPasswordReset, id, [&]() -> Reset {
   std::string temp = crypto::RandomUrlSafe(kTempPasswordBytes);
   std::string hash;
   {
     ASSIGN_OR_RETURN(auto ticket, limiter_.EnterPasswordCheck());
     hash = crypto::HashPassword(temp);  // slow: outside the transaction
   }
-  RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+  if (Status committed = store_.RunTransaction([&](StoreTransaction& tx) -> Status {
     ASSIGN_OR_RETURN(auto found, tx.GetUser(id, LastLoginField::kSkip));
     ASSIGN_OR_RETURN(auto user, UserOrNotFound(std::move(found), id));
     user.password_hash = hash;
     EndPasswordSessions(user);
     user.updated_at_ms = clock_.NowMillis();
+    RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kUserPasswordReset, user.id));
     return tx.UpdateUser(user);
-  }));
+  }); !committed.ok()) {
+    return std::move(committed).error();
+  }
   return temp;
+  });
 }
 
 Status UserService::ChangeOwnPassword(const Principal& caller, std::string_view current, std::string_view replacement,
                                       std::string_view source) {
+  const AuditActor actor = AuditActor::Of(caller, source);
+  return Audited<Status>(audit_, actor, audit_action::kUserPasswordChange, caller.id, [&]() -> Status {
   RETURN_IF_ERROR(ValidateNewPassword("newPassword", replacement));
   if (!caller.IsUser()) return Error::PermissionDenied("a service account has no password");
   // The principal carries no hash: read the one to check against.
@@ -188,7 +212,9 @@ Status UserService::ChangeOwnPassword(const Principal& caller, std::string_view 
     fresh.password_hash = hash;
     EndPasswordSessions(fresh);  // the caller's own token included
     fresh.updated_at_ms = clock_.NowMillis();
+    RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kUserPasswordChange, fresh.id));
     return tx.UpdateUser(fresh);
+  });
   });
 }
 

@@ -17,6 +17,7 @@
 
 #include "keymint/common/clock.hpp"
 #include "keymint/common/result.hpp"
+#include "keymint/service/audit_trail.hpp"
 #include "keymint/service/login_limiter.hpp"
 #include "keymint/service/model.hpp"
 #include "keymint/service/roles.hpp"
@@ -32,8 +33,12 @@ struct NewUser {
 
 class UserService {
  public:
-  // Keeps references to everything it is given; all must outlive it.
-  UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, LoginLimiter& limiter);
+  // Keeps references to everything it is given; all must outlive it. With an
+  // `audit` trail, every change is recorded in its transaction and every
+  // refused change as a failure, with `actor` (for a password change, the
+  // caller from `source`) as who asked.
+  UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, LoginLimiter& limiter,
+              AuditTrail* audit = nullptr);
 
   // On first start (no user with `email` and no users at all) creates the
   // first admin with `password`, or a generated one. Returns the generated
@@ -42,17 +47,18 @@ class UserService {
                                                       const std::optional<std::string>& password);
 
   // `created_by` is what the record will show as its creator (the caller's name).
-  Result<NewUser> Create(std::string_view created_by, std::string_view email, const std::vector<std::string>& roles);
+  Result<NewUser> Create(std::string_view created_by, std::string_view email, const std::vector<std::string>& roles,
+                         const AuditActor& actor = {});
   Result<std::vector<User>> List() const;
   Result<User> Get(std::string_view id) const;
   // Deletes the user and every access key they own, in one write.
-  Status Delete(std::string_view id);
+  Status Delete(std::string_view id, const AuditActor& actor = {});
   // Taking System administrator away also ends the user's password sessions
   // (UserRecord::generation).
-  Result<User> SetRoles(std::string_view id, const std::vector<std::string>& roles);
+  Result<User> SetRoles(std::string_view id, const std::vector<std::string>& roles, const AuditActor& actor = {});
   // A new random temporary password, replacing the old one; ends the user's
   // password sessions.
-  Result<std::string> ResetPassword(std::string_view id);
+  Result<std::string> ResetPassword(std::string_view id, const AuditActor& actor = {});
   // InvalidArgument when `current` is wrong or `replacement` too weak;
   // ResourceExhausted while the user or `source` (the caller's address) is
   // throttled for failed password checks. Ends the user's password sessions,
@@ -67,6 +73,7 @@ class UserService {
   const RoleCatalog& catalog_;
   const Clock& clock_;
   LoginLimiter& limiter_;
+  AuditTrail* const audit_;  // null: nothing audited
 };
 
 }  // namespace keymint
