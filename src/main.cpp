@@ -12,6 +12,8 @@
 #include "keymint/config/config.hpp"
 #include "keymint/crypto/key_ring.hpp"
 #include "keymint/service/access_key_service.hpp"
+#include "keymint/service/audit_pruner.hpp"
+#include "keymint/service/audit_trail.hpp"
 #include "keymint/service/authenticator.hpp"
 #include "keymint/service/data_dir.hpp"
 #include "keymint/service/last_login_recorder.hpp"
@@ -28,6 +30,9 @@ using keymint::Config;
 
 constexpr std::chrono::milliseconds kLastLoginInterval{250};  // "visible within one second"
 
+// How often the audit log drops what audit.retention_days no longer keeps
+// (also once at start).
+constexpr std::chrono::hours kAuditPruneInterval{1};
 // Blocking-pool threads kept free of password work, for management writes.
 constexpr int kManagementPoolThreads = 2;
 
@@ -152,7 +157,8 @@ int Serve(const Config& config) {
   SystemClock clock;
   RoleCatalog catalog(config.extra_roles);
   LoginLimiter limiter(LimitsFrom(config), clock);
-  UserService users(**store, catalog, clock, limiter);
+  AuditTrail audit(**store, clock, {config.audit_retention_days, config.audit_failures_per_minute});
+  UserService users(**store, catalog, clock, limiter, &audit);
   auto generated = users.EnsureFirstAdmin(config.admin_email, config.admin_password);
   if (!generated.ok()) return Fail(generated.error().message);
   if (*generated) {
@@ -183,10 +189,14 @@ int Serve(const Config& config) {
   const std::string issuer = EffectiveIssuer(config, server.port());
   const std::string audience = config.audience.empty() ? issuer : config.audience;
   LastLoginRecorder recorder(**store, kLastLoginInterval);
-  TokenService tokens(**store, *keys, *hasher, clock, recorder, limiter, {issuer, audience, config.token_ttl_seconds});
+  TokenService tokens(**store, *keys, *hasher, clock, recorder, limiter, {issuer, audience, config.token_ttl_seconds},
+                      &audit);
   Authenticator authenticator(**store, *keys, clock, issuer, audience);
-  AccessKeyService access_keys(**store, *hasher, clock, config.max_keys_per_user);
-  ServiceAccountService service_accounts(**store, *hasher, catalog, clock);
+  AccessKeyService access_keys(**store, *hasher, clock, config.max_keys_per_user, &audit);
+  ServiceAccountService service_accounts(**store, *hasher, catalog, clock, kMaxServiceAccounts, &audit);
+  AuditPruner audit_pruner(audit, kAuditPruneInterval, [](const std::string& problem) {
+    std::cerr << "keymint: pruning the audit log failed (retried in an hour): " << problem << std::endl;
+  });
   const api::Readiness readiness = ReadinessOf(server, **store);
   api::Metrics metrics(KEYMINT_VERSION);
   AddReadings(metrics, server, admin_server, recorder, **store);
@@ -202,7 +212,8 @@ int Serve(const Config& config) {
                                   config.deprecation_date,
                                   config.sunset_date,
                                   &readiness,
-                                  &metrics};
+                                  &metrics,
+                                  &audit};
   const auto router = api::MakeRouter(services, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
   const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
 
@@ -222,6 +233,7 @@ int Serve(const Config& config) {
     admin_thread.join();
   }
 
+  audit_pruner.Stop();
   recorder.Stop();  // writes pending last logins and syncs the store
   std::cerr << "keymint: stopped" << std::endl;
   return 0;

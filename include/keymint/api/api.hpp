@@ -11,6 +11,7 @@
 #include "keymint/api/router.hpp"
 #include "keymint/crypto/key_ring.hpp"
 #include "keymint/service/access_key_service.hpp"
+#include "keymint/service/audit_trail.hpp"
 #include "keymint/service/authenticator.hpp"
 #include "keymint/service/service_account_service.hpp"
 #include "keymint/service/token_service.hpp"
@@ -37,6 +38,8 @@ struct ApiServices {
   // serves; null where nobody asks (unit tests): ready, and nothing counted.
   const Readiness* readiness = nullptr;
   Metrics* metrics = nullptr;
+  // What GET /api/v1/audit-logs reads; null: the route answers 503.
+  AuditTrail* audit = nullptr;
 };
 
 // Which routes of the route table a router serves.
