@@ -201,19 +201,9 @@ int Serve(const Config& config) {
   api::Metrics metrics(KEYMINT_VERSION);
   AddReadings(metrics, server, admin_server, recorder, **store);
   // Built after Listen(): the default issuer names the bound port.
-  const api::ApiServices services{tokens,
-                                  authenticator,
-                                  access_keys,
-                                  users,
-                                  service_accounts,
-                                  *keys,
-                                  issuer,
-                                  config.tenant_id,
-                                  config.deprecation_date,
-                                  config.sunset_date,
-                                  &readiness,
-                                  &metrics,
-                                  &audit};
+  const api::ApiServices services{
+      tokens,           authenticator,           access_keys,        users,      service_accounts, *keys, issuer,
+      config.tenant_id, config.deprecation_date, config.sunset_date, &readiness, &metrics,         &audit};
   const auto router = api::MakeRouter(services, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
   const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
 

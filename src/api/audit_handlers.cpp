@@ -38,7 +38,8 @@ Result<std::optional<int64_t>> TimeParam(const RequestContext& c, std::string_vi
   auto text = c.Query(name);
   if (!text) return std::optional<int64_t>();
   auto at = ParseTimestamp(*text);
-  if (!at) return Error::InvalidArgument(std::string(name) + " must be an RFC 3339 date-time, e.g. 2026-11-23T19:31:14Z");
+  if (!at)
+    return Error::InvalidArgument(std::string(name) + " must be an RFC 3339 date-time, e.g. 2026-11-23T19:31:14Z");
   return at;
 }
 

@@ -10,12 +10,23 @@ namespace {
 
 using namespace audit_action;
 
-constexpr std::array<std::string_view, 17> kActions = {
-    kAccessKeyCreate,     kAccessKeyDelete,      kAccessKeyRegenerate,      kServiceAccountCreate,
-    kServiceAccountDelete, kServiceAccountRegenerate, kServiceAccountEnable, kServiceAccountDisable,
-    kServiceAccountRoles, kUserCreate,           kUserDelete,               kUserRoles,
-    kUserPasswordReset,   kUserPasswordChange,   kSignIn,                   kSigningKeyRotate,
-    kDropped};
+constexpr std::array<std::string_view, 17> kActions = {kAccessKeyCreate,
+                                                       kAccessKeyDelete,
+                                                       kAccessKeyRegenerate,
+                                                       kServiceAccountCreate,
+                                                       kServiceAccountDelete,
+                                                       kServiceAccountRegenerate,
+                                                       kServiceAccountEnable,
+                                                       kServiceAccountDisable,
+                                                       kServiceAccountRoles,
+                                                       kUserCreate,
+                                                       kUserDelete,
+                                                       kUserRoles,
+                                                       kUserPasswordReset,
+                                                       kUserPasswordChange,
+                                                       kSignIn,
+                                                       kSigningKeyRotate,
+                                                       kDropped};
 
 constexpr int64_t kMillisPerMinute = 60'000;
 constexpr int64_t kMillisPerDay = 86'400'000;

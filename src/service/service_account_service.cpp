@@ -24,7 +24,8 @@ Result<CredentialRecord> AccountOrNotFound(std::optional<CredentialRecord> found
 // What a PATCH asks for, as the audit log names it: the first action it
 // would record (enable/disable before roles).
 std::string_view RequestedAction(const ServiceAccountChange& change) {
-  if (change.enabled) return *change.enabled ? audit_action::kServiceAccountEnable : audit_action::kServiceAccountDisable;
+  if (change.enabled)
+    return *change.enabled ? audit_action::kServiceAccountEnable : audit_action::kServiceAccountDisable;
   return audit_action::kServiceAccountRoles;
 }
 
@@ -40,27 +41,27 @@ Result<WithSecret<ServiceAccount>> ServiceAccountService::Create(std::string_vie
                                                                  const AuditActor& actor) {
   using Created = Result<WithSecret<ServiceAccount>>;
   return Audited<Created>(audit_, actor, audit_action::kServiceAccountCreate, name, [&]() -> Created {
-  RETURN_IF_ERROR(ValidateCredentialName(name));
-  RETURN_IF_ERROR(ValidateRoles(catalog_, roles));
-  IssuedCredential issued;
-  if (Status committed = store_.RunTransaction([&](StoreTransaction& tx) -> Status {
-    ASSIGN_OR_RETURN(auto same_name,
-                     tx.FindCredentialByName(CredentialKind::kServiceAccount, kOrganisationScope, name));
-    if (same_name) return Error::AlreadyExists("a service account named \"" + std::string(name) + "\" already exists");
-    ASSIGN_OR_RETURN(std::size_t count, tx.CountCredentialsOfKind(CredentialKind::kServiceAccount));
-    if (count >= max_accounts_) {
-      return Error::InvalidArgument("the organisation can have at most " + std::to_string(max_accounts_) +
-                                    " service accounts; delete one first");
-    }
-    ASSIGN_OR_RETURN(issued, NewCredential(tx, hasher_, CredentialKind::kServiceAccount, name, kOrganisationScope,
-                                           created_by, clock_.NowMillis()));
-    issued.record.roles = roles;
-    RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kServiceAccountCreate, issued.record.id));
-    return tx.CreateCredential(issued.record);
-  }); !committed.ok()) {
-    return std::move(committed).error();
-  }
-  return WithSecret<ServiceAccount>{ServiceAccount::From(issued.record), std::move(issued.secret)};
+    RETURN_IF_ERROR(ValidateCredentialName(name));
+    RETURN_IF_ERROR(ValidateRoles(catalog_, roles));
+    IssuedCredential issued;
+    const Status committed = store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+      ASSIGN_OR_RETURN(auto same_name,
+                       tx.FindCredentialByName(CredentialKind::kServiceAccount, kOrganisationScope, name));
+      if (same_name)
+        return Error::AlreadyExists("a service account named \"" + std::string(name) + "\" already exists");
+      ASSIGN_OR_RETURN(std::size_t count, tx.CountCredentialsOfKind(CredentialKind::kServiceAccount));
+      if (count >= max_accounts_) {
+        return Error::InvalidArgument("the organisation can have at most " + std::to_string(max_accounts_) +
+                                      " service accounts; delete one first");
+      }
+      ASSIGN_OR_RETURN(issued, NewCredential(tx, hasher_, CredentialKind::kServiceAccount, name, kOrganisationScope,
+                                             created_by, clock_.NowMillis()));
+      issued.record.roles = roles;
+      RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kServiceAccountCreate, issued.record.id));
+      return tx.CreateCredential(issued.record);
+    });
+    if (!committed.ok()) return committed.error();
+    return WithSecret<ServiceAccount>{ServiceAccount::From(issued.record), std::move(issued.secret)};
   });
 }
 
@@ -81,37 +82,36 @@ int64_t ServiceAccountService::NextUpdateTime(int64_t previous) const {
 }
 
 Result<ServiceAccount> ServiceAccountService::Update(std::string_view id, const ServiceAccountChange& change,
-                                                    const AuditActor& actor) {
+                                                     const AuditActor& actor) {
   using Updated = Result<ServiceAccount>;
   return Audited<Updated>(audit_, actor, RequestedAction(change), id, [&]() -> Updated {
-  if (change.roles) RETURN_IF_ERROR(ValidateRoles(catalog_, *change.roles));
-  CredentialRecord account;
-  if (Status committed = store_.RunTransaction([&](StoreTransaction& tx) -> Status {
-    ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
-    ASSIGN_OR_RETURN(account, AccountOrNotFound(std::move(found), id));
-    const bool enabled_changes = change.enabled && *change.enabled != account.enabled;
-    const bool roles_change = change.roles && *change.roles != account.roles;
-    if (!enabled_changes && !roles_change) return Status::Ok();  // nothing to write; updatedAt stays
-    const int64_t now = NextUpdateTime(account.updated_at_ms);
-    if (enabled_changes) {
-      account.enabled = *change.enabled;
-      // Tokens minted before a disable stay refused after a later re-enable:
-      // the generation never goes back.
-      if (!account.enabled) EndCredentialSessions(account);
-      RETURN_IF_ERROR(StageAudit(
-          audit_, tx, actor,
-          account.enabled ? audit_action::kServiceAccountEnable : audit_action::kServiceAccountDisable, account.id));
-    }
-    if (roles_change) {
-      account.roles = *change.roles;
-      RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kServiceAccountRoles, account.id));
-    }
-    account.updated_at_ms = now;
-    return tx.UpdateCredential(account);
-  }); !committed.ok()) {
-    return std::move(committed).error();
-  }
-  return ServiceAccount::From(account);
+    if (change.roles) RETURN_IF_ERROR(ValidateRoles(catalog_, *change.roles));
+    CredentialRecord account;
+    const Status committed = store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+      ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
+      ASSIGN_OR_RETURN(account, AccountOrNotFound(std::move(found), id));
+      const bool enabled_changes = change.enabled && *change.enabled != account.enabled;
+      const bool roles_change = change.roles && *change.roles != account.roles;
+      if (!enabled_changes && !roles_change) return Status::Ok();  // nothing to write; updatedAt stays
+      const int64_t now = NextUpdateTime(account.updated_at_ms);
+      if (enabled_changes) {
+        account.enabled = *change.enabled;
+        // Tokens minted before a disable stay refused after a later re-enable:
+        // the generation never goes back.
+        if (!account.enabled) EndCredentialSessions(account);
+        RETURN_IF_ERROR(StageAudit(
+            audit_, tx, actor,
+            account.enabled ? audit_action::kServiceAccountEnable : audit_action::kServiceAccountDisable, account.id));
+      }
+      if (roles_change) {
+        account.roles = *change.roles;
+        RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kServiceAccountRoles, account.id));
+      }
+      account.updated_at_ms = now;
+      return tx.UpdateCredential(account);
+    });
+    if (!committed.ok()) return committed.error();
+    return ServiceAccount::From(account);
   });
 }
 
@@ -129,19 +129,18 @@ Status ServiceAccountService::Delete(std::string_view id, const AuditActor& acto
 Result<std::string> ServiceAccountService::RegenerateSecret(std::string_view id, const AuditActor& actor) {
   using Regenerated = Result<std::string>;
   return Audited<Regenerated>(audit_, actor, audit_action::kServiceAccountRegenerate, id, [&]() -> Regenerated {
-  std::string secret;
-  if (Status committed = store_.RunTransaction([&](StoreTransaction& tx) -> Status {
-    ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
-    ASSIGN_OR_RETURN(auto account, AccountOrNotFound(std::move(found), id));
-    const int64_t now = NextUpdateTime(account.updated_at_ms);
-    secret = ReplaceSecret(account, hasher_);
-    account.updated_at_ms = now;
-    RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kServiceAccountRegenerate, account.id));
-    return tx.UpdateCredential(account);
-  }); !committed.ok()) {
-    return std::move(committed).error();
-  }
-  return secret;
+    std::string secret;
+    const Status committed = store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+      ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
+      ASSIGN_OR_RETURN(auto account, AccountOrNotFound(std::move(found), id));
+      const int64_t now = NextUpdateTime(account.updated_at_ms);
+      secret = ReplaceSecret(account, hasher_);
+      account.updated_at_ms = now;
+      RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kServiceAccountRegenerate, account.id));
+      return tx.UpdateCredential(account);
+    });
+    if (!committed.ok()) return committed.error();
+    return secret;
   });
 }
 

@@ -21,9 +21,7 @@ bool Matches(const AuditRecord& e, const AuditQuery& q) {
          (!q.target || e.target == *q.target);
 }
 
-std::string Position(const rocksdb::Slice& key) {
-  return key.ToString().substr(layout::kAuditPrefix.size());
-}
+std::string Position(const rocksdb::Slice& key) { return key.ToString().substr(layout::kAuditPrefix.size()); }
 
 // An iterator over the audit table, stopping at its end.
 std::unique_ptr<rocksdb::Iterator> AuditIterator(rocksdb::DB& db, rocksdb::Slice& upper_bound) {

@@ -35,9 +35,14 @@ struct Page {
 Entry ParseEntry(const json::object& object) {
   INFO(json::serialize(object));
   CHECK(kt::Keys(object) == kEntryMembers);
-  Entry e{kt::StringField(object, "id"),     kt::StringField(object, "time"),   kt::StringField(object, "actor"),
-          kt::StringField(object, "actorId"), kt::StringField(object, "action"), kt::StringField(object, "target"),
-          kt::StringField(object, "sourceAddress"), kt::StringField(object, "outcome"),
+  Entry e{kt::StringField(object, "id"),
+          kt::StringField(object, "time"),
+          kt::StringField(object, "actor"),
+          kt::StringField(object, "actorId"),
+          kt::StringField(object, "action"),
+          kt::StringField(object, "target"),
+          kt::StringField(object, "sourceAddress"),
+          kt::StringField(object, "outcome"),
           kt::StringField(object, "detail")};
   CHECK(kt::IsTimestamp(e.time));
   CHECK((e.outcome == "success" || e.outcome == "failure"));
@@ -96,16 +101,14 @@ std::string AdminId(uint16_t port, const std::string& admin) { return kt::UserId
 
 }  // namespace
 
-TEST_CASE("Every audited change is recorded once with its actor, target, source address and outcome",
-          "[integration]") {
+TEST_CASE("Every audited change is recorded once with its actor, target, source address and outcome", "[integration]") {
   kt::KeymintProcess server;
   const uint16_t port = server.port();
   const std::string admin = kt::AdminToken(port);
   const std::string admin_id = AdminId(port, admin);
 
   kt::CreatedUser ada = kt::CreateUser(port, admin, "ada@example.com", {"Viewer"});
-  REQUIRE(kt::PutJson(port, "/api/v1/users/" + ada.id + "/roles", json::object{{"roles", json::array{"Editor"}}},
-                      admin)
+  REQUIRE(kt::PutJson(port, "/api/v1/users/" + ada.id + "/roles", json::object{{"roles", json::array{"Editor"}}}, admin)
               .status == 200);
   const kt::HttpResponse reset = kt::PostJson(port, "/api/v1/users/" + ada.id + "/password", json::object{}, admin);
   REQUIRE(reset.status == 200);
@@ -178,8 +181,9 @@ TEST_CASE("Failed password sign-ins and refused management actions are recorded 
 
   // A wrong password from another address, and a username nobody has.
   const std::string wrong = json::serialize(kt::PasswordBody(bob.email, "not-bobs-password"));
-  REQUIRE(kt::SendFrom("127.0.0.2", port, "POST", "/api/v1/token", wrong, {{"Content-Type", "application/json"}})
-              .status == 401);
+  REQUIRE(
+      kt::SendFrom("127.0.0.2", port, "POST", "/api/v1/token", wrong, {{"Content-Type", "application/json"}}).status ==
+      401);
   REQUIRE(kt::PasswordLogin(port, "nobody@example.com", "whatever-password").status == 401);
   // A name already taken (409) and a user that does not exist (404).
   kt::CreateAccessKey(port, bob.token, "taken");

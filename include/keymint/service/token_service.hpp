@@ -44,8 +44,7 @@ class TokenService {
   // `audit` trail, a failed password check (not a throttled or queued-out
   // attempt, and never a client-credentials failure) is recorded there.
   TokenService(const Store& store, const crypto::KeyRing& keys, const crypto::SecretHasher& hasher, const Clock& clock,
-               LastLoginRecorder& recorder, LoginLimiter& limiter, TokenSettings settings,
-               AuditTrail* audit = nullptr);
+               LastLoginRecorder& recorder, LoginLimiter& limiter, TokenSettings settings, AuditTrail* audit = nullptr);
 
   // Unauthenticated("invalid client credentials") for an unknown client, a
   // wrong secret, a disabled service account or an access key whose owner is
@@ -74,7 +73,7 @@ class TokenService {
   LastLoginRecorder& recorder_;
   LoginLimiter& limiter_;
   const TokenSettings settings_;
-  AuditTrail* const audit_;  // null: nothing audited
+  AuditTrail* const audit_;                // null: nothing audited
   const std::string dummy_hash_;           // compared against when the client ID is unknown
   const std::string dummy_credential_id_;  // read (and missed) when the client ID is unknown
 };

@@ -74,8 +74,8 @@ struct CredentialQuery {
 
 // A page of the audit log (Store::ListAudit): entries newest first, filtered.
 struct AuditQuery {
-  std::optional<int64_t> from_ms;  // only entries at or after this time
-  std::optional<int64_t> to_ms;    // only entries at or before this time
+  std::optional<int64_t> from_ms;     // only entries at or after this time
+  std::optional<int64_t> to_ms;       // only entries at or before this time
   std::optional<std::string> actor;   // only this actor (name or id)
   std::optional<std::string> action;  // only this action
   std::optional<std::string> target;  // only this target

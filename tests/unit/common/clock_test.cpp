@@ -1,8 +1,8 @@
 // ParseTimestamp against FormatTimestamp and RFC 3339 §5.6's grammar.
+#include "keymint/common/clock.hpp"
+
 #include <catch2/catch.hpp>
 #include <string>
-
-#include "keymint/common/clock.hpp"
 
 using keymint::FormatTimestamp;
 using keymint::ParseTimestamp;
@@ -26,12 +26,28 @@ TEST_CASE("ParseTimestamp takes offsets, fractions and lowercase separators", "[
 }
 
 TEST_CASE("ParseTimestamp refuses what is not an RFC 3339 date-time from 1970", "[common]") {
-  for (const char* bad :
-       {"", "2023-11-14", "2023-11-14T22:13:20", "2023-11-14 22:13:20Z", "2023-11-14T22:13Z", "2023-11-14T22:13:20.Z",
-        "2023-11-14T22:13:20ZZ", "2023-13-01T00:00:00Z", "2023-00-01T00:00:00Z", "2023-02-29T00:00:00Z",
-        "2023-04-31T00:00:00Z", "2023-11-14T24:00:00Z", "2023-11-14T22:60:00Z", "2023-11-14T22:13:61Z",
-        "2023-11-14T22:13:20+2:00", "2023-11-14T22:13:20+24:00", "2023-11-14T22:13:20+02", "1969-12-31T23:59:59Z",
-        "1970-01-01T00:00:00+00:01", "+2023-11-14T22:13:20Z", "2023-11-14T22:13:20Z\n", "２０２３-11-14T22:13:20Z"}) {
+  for (const char* bad : {"",
+                          "2023-11-14",
+                          "2023-11-14T22:13:20",
+                          "2023-11-14 22:13:20Z",
+                          "2023-11-14T22:13Z",
+                          "2023-11-14T22:13:20.Z",
+                          "2023-11-14T22:13:20ZZ",
+                          "2023-13-01T00:00:00Z",
+                          "2023-00-01T00:00:00Z",
+                          "2023-02-29T00:00:00Z",
+                          "2023-04-31T00:00:00Z",
+                          "2023-11-14T24:00:00Z",
+                          "2023-11-14T22:60:00Z",
+                          "2023-11-14T22:13:61Z",
+                          "2023-11-14T22:13:20+2:00",
+                          "2023-11-14T22:13:20+24:00",
+                          "2023-11-14T22:13:20+02",
+                          "1969-12-31T23:59:59Z",
+                          "1970-01-01T00:00:00+00:01",
+                          "+2023-11-14T22:13:20Z",
+                          "2023-11-14T22:13:20Z\n",
+                          "２０２３-11-14T22:13:20Z"}) {
     INFO(bad);
     CHECK_FALSE(ParseTimestamp(bad).has_value());
   }

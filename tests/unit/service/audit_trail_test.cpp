@@ -1,6 +1,8 @@
 // AuditTrail and AuditPruner on a real RocksDB store and a FakeClock: entry
 // ids and order, the three durabilities' semantics, the failure cap, and
 // retention.
+#include "keymint/service/audit_trail.hpp"
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <string>
@@ -9,7 +11,6 @@
 
 #include "keymint/service/access_key_service.hpp"
 #include "keymint/service/audit_pruner.hpp"
-#include "keymint/service/audit_trail.hpp"
 #include "unit/test_support/service_env.hpp"
 
 using keymint::AuditActor;
@@ -66,8 +67,9 @@ TEST_CASE("entries of one millisecond list the later one first", "[service]") {
 TEST_CASE("a staged entry commits with its transaction and vanishes with an aborted one", "[service]") {
   ServiceEnv env;
   AuditTrail trail(*env.store, env.clock, {});
-  REQUIRE(env.store->RunTransaction([&](StoreTransaction& tx) { return trail.Stage(tx, kAnn, action::kUserCreate, "a"); })
-              .ok());
+  REQUIRE(
+      env.store->RunTransaction([&](StoreTransaction& tx) { return trail.Stage(tx, kAnn, action::kUserCreate, "a"); })
+          .ok());
   const Status aborted = env.store->RunTransaction([&](StoreTransaction& tx) -> Status {
     (void)trail.Stage(tx, kAnn, action::kUserDelete, "a");
     return Error::InvalidArgument("no");

@@ -108,8 +108,8 @@ TEST_CASE("audit key parsing refuses anything but an audit key", "[store]") {
 TEST_CASE("audit entries written in a transaction commit with it, or not at all", "[store]") {
   TempDir dir("store");
   auto store = Open(dir.Sub("db"));
-  REQUIRE(store->RunTransaction([](StoreTransaction& tx) { return tx.AppendAudit(Entry("kept", 5, "a", "x", "t")); })
-              .ok());
+  REQUIRE(
+      store->RunTransaction([](StoreTransaction& tx) { return tx.AppendAudit(Entry("kept", 5, "a", "x", "t")); }).ok());
   const Status aborted = store->RunTransaction([](StoreTransaction& tx) -> Status {
     (void)tx.AppendAudit(Entry("lost", 6, "a", "x", "t"));
     return keymint::Error::InvalidArgument("abort");
