@@ -14,6 +14,8 @@
 #include "keymint/crypto/key_ring.hpp"
 #include "keymint/crypto/password_hash.hpp"
 #include "keymint/service/access_key_service.hpp"
+#include "keymint/service/audit_pruner.hpp"
+#include "keymint/service/audit_trail.hpp"
 #include "keymint/service/authenticator.hpp"
 #include "keymint/service/backup_service.hpp"
 #include "keymint/service/data_dir.hpp"
@@ -31,6 +33,9 @@ using keymint::Config;
 
 constexpr std::chrono::milliseconds kLastLoginInterval{250};  // "visible within one second"
 
+// How often the audit log drops what audit.retention_days no longer keeps
+// (also once at start).
+constexpr std::chrono::hours kAuditPruneInterval{1};
 // Blocking-pool threads kept free of password work, for management writes.
 constexpr int kManagementPoolThreads = 2;
 
@@ -161,7 +166,8 @@ int Serve(const Config& config) {
     std::cerr << "keymint: warning: passwords.iterations is " << config.password_iterations << ", below the "
               << crypto::kPasswordIterations << " that OWASP recommends for PBKDF2-HMAC-SHA-256" << std::endl;
   }
-  UserService users(**store, catalog, clock, limiter, config.password_iterations);
+  AuditTrail audit(**store, clock, {config.audit_retention_days, config.audit_failures_per_minute});
+  UserService users(**store, catalog, clock, limiter, &audit, config.password_iterations);
   auto generated = users.EnsureFirstAdmin(config.admin_email, config.admin_password);
   if (!generated.ok()) return Fail(generated.error().message);
   if (*generated) {
@@ -195,18 +201,21 @@ int Serve(const Config& config) {
   const std::string audience = config.audience.empty() ? issuer : config.audience;
   LastLoginRecorder recorder(**store, kLastLoginInterval);
   TokenService tokens(**store, *keys, *hasher, clock, recorder, limiter,
-                      {issuer, audience, config.token_ttl_seconds, config.password_iterations});
+                      {issuer, audience, config.token_ttl_seconds, config.password_iterations}, &audit);
   Authenticator authenticator(**store, *keys, clock, issuer, audience);
-  AccessKeyService access_keys(**store, *hasher, clock, config.max_keys_per_user);
-  ServiceAccountService service_accounts(**store, *hasher, catalog, clock);
+  AccessKeyService access_keys(**store, *hasher, clock, config.max_keys_per_user, &audit);
+  ServiceAccountService service_accounts(**store, *hasher, catalog, clock, kMaxServiceAccounts, &audit);
   BackupService backups(**store, config.backup_dir);
+  AuditPruner audit_pruner(audit, kAuditPruneInterval, [](const std::string& problem) {
+    std::cerr << "keymint: pruning the audit log failed (retried in an hour): " << problem << std::endl;
+  });
   const api::Readiness readiness = ReadinessOf(server, **store);
   api::Metrics metrics(KEYMINT_VERSION);
   AddReadings(metrics, server, admin_server, recorder, **store);
   // Built after Listen(): the default issuer names the bound port.
   const api::ApiServices services{
-      tokens,           authenticator,           access_keys,        users,      service_accounts, *keys,   issuer,
-      config.tenant_id, config.deprecation_date, config.sunset_date, &readiness, &metrics,         &backups};
+      tokens, authenticator, access_keys, users, service_accounts, *keys, issuer, config.tenant_id,
+      config.deprecation_date, config.sunset_date, &readiness, &metrics, &backups, &audit};
   const auto router = api::MakeRouter(services, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
   const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
 
@@ -228,6 +237,7 @@ int Serve(const Config& config) {
     admin_thread.join();
   }
 
+  audit_pruner.Stop();
   recorder.Stop();  // writes pending last logins and syncs the store
   std::cerr << "keymint: stopped" << std::endl;
   return 0;

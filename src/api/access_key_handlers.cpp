@@ -35,7 +35,8 @@ Response ListResponse(Dialect dialect, json::array items) {
   return JsonResponse(200, items);
 }
 
-// A non-negative decimal query parameter within [min, max], or an error naming it.
+}  // namespace
+
 Result<std::size_t> SizeParam(const RequestContext& c, std::string_view name, std::size_t fallback, std::size_t min,
                               std::size_t max) {
   auto text = c.Query(name);
@@ -49,8 +50,6 @@ Result<std::size_t> SizeParam(const RequestContext& c, std::string_view name, st
   return value;
 }
 
-}  // namespace
-
 Result<Response> ListOwnAccessKeys(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto listed, c.services.access_keys.ListOwn(*c.principal));
   json::array items;
@@ -61,7 +60,7 @@ Result<Response> ListOwnAccessKeys(const RequestContext& c) {
 Result<Response> CreateAccessKey(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto body, ParseJsonObject(c.request));
   ASSIGN_OR_RETURN(auto name, RequireString(body, "name"));
-  ASSIGN_OR_RETURN(auto created, c.services.access_keys.Create(*c.principal, name));
+  ASSIGN_OR_RETURN(auto created, c.services.access_keys.Create(*c.principal, name, ActorOf(c)));
   const AccessKey& key = created.value;
   return SecretResponse(201, json::object{{"id", key.id},
                                           {"name", key.name},
@@ -76,13 +75,13 @@ Result<Response> GetOwnAccessKey(const RequestContext& c) {
 }
 
 Result<Response> DeleteOwnAccessKey(const RequestContext& c) {
-  RETURN_IF_ERROR(c.services.access_keys.DeleteOwn(*c.principal, c.params[0]));
+  RETURN_IF_ERROR(c.services.access_keys.DeleteOwn(*c.principal, c.params[0], ActorOf(c)));
   return NoContent();
 }
 
 // Both dialects name the regenerated secret "clientSecret" (seeds 000, 004).
 Result<Response> RegenerateOwnAccessKey(const RequestContext& c) {
-  ASSIGN_OR_RETURN(auto secret, c.services.access_keys.RegenerateOwn(*c.principal, c.params[0]));
+  ASSIGN_OR_RETURN(auto secret, c.services.access_keys.RegenerateOwn(*c.principal, c.params[0], ActorOf(c)));
   return SecretResponse(200, json::object{{"clientSecret", secret}});
 }
 
@@ -99,7 +98,7 @@ Result<Response> ListAllAccessKeys(const RequestContext& c) {
 }
 
 Result<Response> DeleteAnyAccessKey(const RequestContext& c) {
-  RETURN_IF_ERROR(c.services.access_keys.DeleteAny(c.params[0]));
+  RETURN_IF_ERROR(c.services.access_keys.DeleteAny(c.params[0], ActorOf(c)));
   return NoContent();
 }
 

@@ -2,7 +2,11 @@
 // RequestContext in, Result<Response> out; see route_table.hpp.
 #pragma once
 
+#include <cstddef>
+#include <string_view>
+
 #include "api/route_table.hpp"
+#include "keymint/service/audit_trail.hpp"
 
 namespace keymint::api {
 
@@ -50,6 +54,15 @@ Result<Response> DeleteUser(const RequestContext& c);
 Result<Response> SetUserRoles(const RequestContext& c);
 Result<Response> ResetUserPassword(const RequestContext& c);
 Result<Response> ChangeOwnPassword(const RequestContext& c);
+
+// A non-negative decimal query parameter within [min, max], `fallback` when
+// absent, or an error naming it (access_key_handlers.cpp).
+Result<std::size_t> SizeParam(const RequestContext& c, std::string_view name, std::size_t fallback, std::size_t min,
+                              std::size_t max);
+
+// The audit log (audit_handlers.cpp), and who a request's audit entries name.
+Result<Response> ListAuditLogs(const RequestContext& c);
+AuditActor ActorOf(const RequestContext& c);
 
 // Service accounts and applications (service_account_handlers.cpp).
 Result<Response> ListServiceAccounts(const RequestContext& c);

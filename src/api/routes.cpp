@@ -66,6 +66,9 @@ constexpr Route kRoutes[] = {
     {"POST", "/api/v1/users/{id}/password", kAdmin, kPool, kStandard, ResetUserPassword},
     {"POST", "/api/v1/me/password", kUser, kPool, kStandard, ChangeOwnPassword},
 
+    // The audit log (README "Audit log").
+    {"GET", "/api/v1/audit-logs", kAdmin, kPool, kStandard, ListAuditLogs},
+
     // Service accounts (API.md §6).
     {"GET", "/api/v1/service-accounts", kAdmin, kPool, kStandard, ListServiceAccounts},
     {"POST", "/api/v1/service-accounts", kAdmin, kPool, kStandard, CreateServiceAccount},

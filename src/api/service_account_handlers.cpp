@@ -39,8 +39,8 @@ Result<Response> CreateServiceAccount(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto body, ParseJsonObject(c.request));
   ASSIGN_OR_RETURN(auto name, RequireString(body, "name"));
   ASSIGN_OR_RETURN(auto roles, OptionalStringArray(body, "roles"));  // extension: the roles its tokens carry
-  ASSIGN_OR_RETURN(auto created, c.services.service_accounts.Create(c.principal->name, name,
-                                                                    roles.value_or(std::vector<std::string>())));
+  ASSIGN_OR_RETURN(auto created, c.services.service_accounts.Create(
+                                     c.principal->name, name, roles.value_or(std::vector<std::string>()), ActorOf(c)));
   const ServiceAccount& account = created.value;
   return SecretResponse(201, json::object{{"id", account.id},
                                           {"name", account.name},
@@ -58,18 +58,19 @@ Result<Response> UpdateServiceAccount(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto body, ParseJsonObject(c.request));
   ASSIGN_OR_RETURN(auto enabled, RequireBool(body, "enabled"));
   ASSIGN_OR_RETURN(auto roles, OptionalStringArray(body, "roles"));
-  ASSIGN_OR_RETURN(auto updated, c.services.service_accounts.Update(c.params[0], {enabled, std::move(roles)}));
+  ASSIGN_OR_RETURN(auto updated,
+                   c.services.service_accounts.Update(c.params[0], {enabled, std::move(roles)}, ActorOf(c)));
   // The seed gives this 200 no body schema; the updated record is the useful answer.
   return JsonResponse(200, AccountJson(updated, c.services.tenant_id));
 }
 
 Result<Response> DeleteServiceAccount(const RequestContext& c) {
-  RETURN_IF_ERROR(c.services.service_accounts.Delete(c.params[0]));
+  RETURN_IF_ERROR(c.services.service_accounts.Delete(c.params[0], ActorOf(c)));
   return NoContent();
 }
 
 Result<Response> RegenerateServiceAccount(const RequestContext& c) {
-  ASSIGN_OR_RETURN(auto secret, c.services.service_accounts.RegenerateSecret(c.params[0]));
+  ASSIGN_OR_RETURN(auto secret, c.services.service_accounts.RegenerateSecret(c.params[0], ActorOf(c)));
   return SecretResponse(200, json::object{{SecretMember(c.dialect), secret}});
 }
 

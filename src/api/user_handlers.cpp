@@ -39,7 +39,7 @@ Result<Response> CreateUser(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto body, ParseJsonObject(c.request));
   ASSIGN_OR_RETURN(auto email, RequireString(body, "email"));
   ASSIGN_OR_RETURN(auto roles, RequireStringArray(body, "roles"));
-  ASSIGN_OR_RETURN(auto created, c.services.users.Create(c.principal->name, email, roles));
+  ASSIGN_OR_RETURN(auto created, c.services.users.Create(c.principal->name, email, roles, ActorOf(c)));
   return SecretResponse(
       201,
       json::object{{"id", created.user.id}, {"username", created.user.email}, {"tempPassword", created.temp_password}});
@@ -51,19 +51,19 @@ Result<Response> GetUser(const RequestContext& c) {
 }
 
 Result<Response> DeleteUser(const RequestContext& c) {
-  RETURN_IF_ERROR(c.services.users.Delete(c.params[0]));
+  RETURN_IF_ERROR(c.services.users.Delete(c.params[0], ActorOf(c)));
   return NoContent();
 }
 
 Result<Response> SetUserRoles(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto body, ParseJsonObject(c.request));
   ASSIGN_OR_RETURN(auto roles, RequireStringArray(body, "roles"));
-  ASSIGN_OR_RETURN(auto user, c.services.users.SetRoles(c.params[0], roles));
+  ASSIGN_OR_RETURN(auto user, c.services.users.SetRoles(c.params[0], roles, ActorOf(c)));
   return JsonResponse(200, UserJson(user));
 }
 
 Result<Response> ResetUserPassword(const RequestContext& c) {
-  ASSIGN_OR_RETURN(auto temp, c.services.users.ResetPassword(c.params[0]));
+  ASSIGN_OR_RETURN(auto temp, c.services.users.ResetPassword(c.params[0], ActorOf(c)));
   return SecretResponse(200, json::object{{"tempPassword", temp}});
 }
 

@@ -17,29 +17,39 @@ Result<CredentialRecord> OwnKey(std::optional<CredentialRecord> found, const Pri
 }  // namespace
 
 AccessKeyService::AccessKeyService(Store& store, const crypto::SecretHasher& hasher, const Clock& clock,
-                                   int max_per_user)
-    : store_(store), hasher_(hasher), clock_(clock), max_per_user_(static_cast<std::size_t>(max_per_user)) {}
+                                   int max_per_user, AuditTrail* audit)
+    : store_(store),
+      hasher_(hasher),
+      clock_(clock),
+      max_per_user_(static_cast<std::size_t>(max_per_user)),
+      audit_(audit) {}
 
-Result<WithSecret<AccessKey>> AccessKeyService::Create(const Principal& owner, std::string_view name) {
-  RETURN_IF_ERROR(ValidateCredentialName(name));
-  IssuedCredential issued;
-  RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
-    // The owner may have been deleted since the request was authenticated; a
-    // key written now would outlive them.
-    ASSIGN_OR_RETURN(auto still_there, tx.GetUser(owner.id, LastLoginField::kSkip));
-    if (!still_there) return Error::NotFound("user " + owner.id + " no longer exists");
-    ASSIGN_OR_RETURN(auto existing, tx.FindCredentialByName(CredentialKind::kAccessKey, owner.id, name));
-    if (existing) return Error::AlreadyExists("an access key named \"" + std::string(name) + "\" already exists");
-    ASSIGN_OR_RETURN(std::size_t count, tx.CountCredentialsOfOwner(owner.id));
-    if (count >= max_per_user_) {
-      return Error::InvalidArgument("a user can have at most " + std::to_string(max_per_user_) +
-                                    " access keys; delete one first");
-    }
-    ASSIGN_OR_RETURN(
-        issued, NewCredential(tx, hasher_, CredentialKind::kAccessKey, name, owner.id, owner.name, clock_.NowMillis()));
-    return tx.CreateCredential(issued.record);
-  }));
-  return WithSecret<AccessKey>{AccessKey::From(issued.record), std::move(issued.secret)};
+Result<WithSecret<AccessKey>> AccessKeyService::Create(const Principal& owner, std::string_view name,
+                                                       const AuditActor& actor) {
+  using Created = Result<WithSecret<AccessKey>>;
+  return Audited<Created>(audit_, actor, audit_action::kAccessKeyCreate, name, [&]() -> Created {
+    RETURN_IF_ERROR(ValidateCredentialName(name));
+    IssuedCredential issued;
+    const Status committed = store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+      // The owner may have been deleted since the request was authenticated; a
+      // key written now would outlive them.
+      ASSIGN_OR_RETURN(auto still_there, tx.GetUser(owner.id, LastLoginField::kSkip));
+      if (!still_there) return Error::NotFound("user " + owner.id + " no longer exists");
+      ASSIGN_OR_RETURN(auto existing, tx.FindCredentialByName(CredentialKind::kAccessKey, owner.id, name));
+      if (existing) return Error::AlreadyExists("an access key named \"" + std::string(name) + "\" already exists");
+      ASSIGN_OR_RETURN(std::size_t count, tx.CountCredentialsOfOwner(owner.id));
+      if (count >= max_per_user_) {
+        return Error::InvalidArgument("a user can have at most " + std::to_string(max_per_user_) +
+                                      " access keys; delete one first");
+      }
+      ASSIGN_OR_RETURN(issued, NewCredential(tx, hasher_, CredentialKind::kAccessKey, name, owner.id, owner.name,
+                                             clock_.NowMillis()));
+      RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kAccessKeyCreate, issued.record.id));
+      return tx.CreateCredential(issued.record);
+    });
+    if (!committed.ok()) return committed.error();
+    return WithSecret<AccessKey>{AccessKey::From(issued.record), std::move(issued.secret)};
+  });
 }
 
 Result<std::vector<AccessKey>> AccessKeyService::ListOwn(const Principal& owner) const {
@@ -54,24 +64,33 @@ Result<AccessKey> AccessKeyService::GetOwn(const Principal& owner, std::string_v
   return AccessKey::From(key);
 }
 
-Status AccessKeyService::DeleteOwn(const Principal& owner, std::string_view id) {
-  return store_.RunTransaction([&](StoreTransaction& tx) -> Status {
-    ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
-    ASSIGN_OR_RETURN(auto key, OwnKey(std::move(found), owner, id));
-    return tx.DeleteCredential(key.id);
+Status AccessKeyService::DeleteOwn(const Principal& owner, std::string_view id, const AuditActor& actor) {
+  return Audited<Status>(audit_, actor, audit_action::kAccessKeyDelete, id, [&] {
+    return store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+      ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
+      ASSIGN_OR_RETURN(auto key, OwnKey(std::move(found), owner, id));
+      RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kAccessKeyDelete, key.id));
+      return tx.DeleteCredential(key.id);
+    });
   });
 }
 
-Result<std::string> AccessKeyService::RegenerateOwn(const Principal& owner, std::string_view id) {
-  std::string secret;
-  RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
-    ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
-    ASSIGN_OR_RETURN(auto key, OwnKey(std::move(found), owner, id));
-    secret = ReplaceSecret(key, hasher_);
-    key.updated_at_ms = clock_.NowMillis();
-    return tx.UpdateCredential(key);
-  }));
-  return secret;
+Result<std::string> AccessKeyService::RegenerateOwn(const Principal& owner, std::string_view id,
+                                                    const AuditActor& actor) {
+  return Audited<Result<std::string>>(
+      audit_, actor, audit_action::kAccessKeyRegenerate, id, [&]() -> Result<std::string> {
+        std::string secret;
+        const Status committed = store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+          ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
+          ASSIGN_OR_RETURN(auto key, OwnKey(std::move(found), owner, id));
+          secret = ReplaceSecret(key, hasher_);
+          key.updated_at_ms = clock_.NowMillis();
+          RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kAccessKeyRegenerate, key.id));
+          return tx.UpdateCredential(key);
+        });
+        if (!committed.ok()) return committed.error();
+        return secret;
+      });
 }
 
 Result<std::vector<AccessKey>> AccessKeyService::ListAll(const AccessKeyFilter& filter) const {
@@ -88,11 +107,14 @@ Result<std::vector<AccessKey>> AccessKeyService::ListAll(const AccessKeyFilter& 
   return ViewsOf<AccessKey>(store_.ListCredentials(query));
 }
 
-Status AccessKeyService::DeleteAny(std::string_view id) {
-  return store_.RunTransaction([&](StoreTransaction& tx) -> Status {
-    ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
-    if (!found || found->kind != CredentialKind::kAccessKey) return KeyNotFound(id);
-    return tx.DeleteCredential(found->id);
+Status AccessKeyService::DeleteAny(std::string_view id, const AuditActor& actor) {
+  return Audited<Status>(audit_, actor, audit_action::kAccessKeyDelete, id, [&] {
+    return store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+      ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
+      if (!found || found->kind != CredentialKind::kAccessKey) return KeyNotFound(id);
+      RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kAccessKeyDelete, found->id));
+      return tx.DeleteCredential(found->id);
+    });
   });
 }
 

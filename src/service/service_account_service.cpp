@@ -21,32 +21,48 @@ Result<CredentialRecord> AccountOrNotFound(std::optional<CredentialRecord> found
   return std::move(*found);
 }
 
+// What a PATCH asks for, as the audit log names it: the first action it
+// would record (enable/disable before roles).
+std::string_view RequestedAction(const ServiceAccountChange& change) {
+  if (change.enabled)
+    return *change.enabled ? audit_action::kServiceAccountEnable : audit_action::kServiceAccountDisable;
+  return audit_action::kServiceAccountRoles;
+}
+
 }  // namespace
 
 ServiceAccountService::ServiceAccountService(Store& store, const crypto::SecretHasher& hasher,
-                                             const RoleCatalog& catalog, const Clock& clock, std::size_t max_accounts)
-    : store_(store), hasher_(hasher), catalog_(catalog), clock_(clock), max_accounts_(max_accounts) {}
+                                             const RoleCatalog& catalog, const Clock& clock, std::size_t max_accounts,
+                                             AuditTrail* audit)
+    : store_(store), hasher_(hasher), catalog_(catalog), clock_(clock), max_accounts_(max_accounts), audit_(audit) {}
 
 Result<WithSecret<ServiceAccount>> ServiceAccountService::Create(std::string_view created_by, std::string_view name,
-                                                                 const std::vector<std::string>& roles) {
-  RETURN_IF_ERROR(ValidateCredentialName(name));
-  RETURN_IF_ERROR(ValidateRoles(catalog_, roles));
-  IssuedCredential issued;
-  RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
-    ASSIGN_OR_RETURN(auto same_name,
-                     tx.FindCredentialByName(CredentialKind::kServiceAccount, kOrganisationScope, name));
-    if (same_name) return Error::AlreadyExists("a service account named \"" + std::string(name) + "\" already exists");
-    ASSIGN_OR_RETURN(std::size_t count, tx.CountCredentialsOfKind(CredentialKind::kServiceAccount));
-    if (count >= max_accounts_) {
-      return Error::InvalidArgument("the organisation can have at most " + std::to_string(max_accounts_) +
-                                    " service accounts; delete one first");
-    }
-    ASSIGN_OR_RETURN(issued, NewCredential(tx, hasher_, CredentialKind::kServiceAccount, name, kOrganisationScope,
-                                           created_by, clock_.NowMillis()));
-    issued.record.roles = roles;
-    return tx.CreateCredential(issued.record);
-  }));
-  return WithSecret<ServiceAccount>{ServiceAccount::From(issued.record), std::move(issued.secret)};
+                                                                 const std::vector<std::string>& roles,
+                                                                 const AuditActor& actor) {
+  using Created = Result<WithSecret<ServiceAccount>>;
+  return Audited<Created>(audit_, actor, audit_action::kServiceAccountCreate, name, [&]() -> Created {
+    RETURN_IF_ERROR(ValidateCredentialName(name));
+    RETURN_IF_ERROR(ValidateRoles(catalog_, roles));
+    IssuedCredential issued;
+    const Status committed = store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+      ASSIGN_OR_RETURN(auto same_name,
+                       tx.FindCredentialByName(CredentialKind::kServiceAccount, kOrganisationScope, name));
+      if (same_name)
+        return Error::AlreadyExists("a service account named \"" + std::string(name) + "\" already exists");
+      ASSIGN_OR_RETURN(std::size_t count, tx.CountCredentialsOfKind(CredentialKind::kServiceAccount));
+      if (count >= max_accounts_) {
+        return Error::InvalidArgument("the organisation can have at most " + std::to_string(max_accounts_) +
+                                      " service accounts; delete one first");
+      }
+      ASSIGN_OR_RETURN(issued, NewCredential(tx, hasher_, CredentialKind::kServiceAccount, name, kOrganisationScope,
+                                             created_by, clock_.NowMillis()));
+      issued.record.roles = roles;
+      RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kServiceAccountCreate, issued.record.id));
+      return tx.CreateCredential(issued.record);
+    });
+    if (!committed.ok()) return committed.error();
+    return WithSecret<ServiceAccount>{ServiceAccount::From(issued.record), std::move(issued.secret)};
+  });
 }
 
 Result<std::vector<ServiceAccount>> ServiceAccountService::List() const {
@@ -65,48 +81,67 @@ int64_t ServiceAccountService::NextUpdateTime(int64_t previous) const {
   return std::max(clock_.NowMillis(), previous + 1);
 }
 
-Result<ServiceAccount> ServiceAccountService::Update(std::string_view id, const ServiceAccountChange& change) {
-  if (change.roles) RETURN_IF_ERROR(ValidateRoles(catalog_, *change.roles));
-  CredentialRecord account;
-  RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
-    ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
-    ASSIGN_OR_RETURN(account, AccountOrNotFound(std::move(found), id));
-    const bool enabled_changes = change.enabled && *change.enabled != account.enabled;
-    const bool roles_change = change.roles && *change.roles != account.roles;
-    if (!enabled_changes && !roles_change) return Status::Ok();  // nothing to write; updatedAt stays
-    const int64_t now = NextUpdateTime(account.updated_at_ms);
-    if (enabled_changes) {
-      account.enabled = *change.enabled;
-      // Tokens minted before a disable stay refused after a later re-enable:
-      // the generation never goes back.
-      if (!account.enabled) EndCredentialSessions(account);
-    }
-    if (roles_change) account.roles = *change.roles;
-    account.updated_at_ms = now;
-    return tx.UpdateCredential(account);
-  }));
-  return ServiceAccount::From(account);
-}
-
-Status ServiceAccountService::Delete(std::string_view id) {
-  return store_.RunTransaction([&](StoreTransaction& tx) -> Status {
-    ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
-    ASSIGN_OR_RETURN(auto account, AccountOrNotFound(std::move(found), id));
-    return tx.DeleteCredential(account.id);
+Result<ServiceAccount> ServiceAccountService::Update(std::string_view id, const ServiceAccountChange& change,
+                                                     const AuditActor& actor) {
+  using Updated = Result<ServiceAccount>;
+  return Audited<Updated>(audit_, actor, RequestedAction(change), id, [&]() -> Updated {
+    if (change.roles) RETURN_IF_ERROR(ValidateRoles(catalog_, *change.roles));
+    CredentialRecord account;
+    const Status committed = store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+      ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
+      ASSIGN_OR_RETURN(account, AccountOrNotFound(std::move(found), id));
+      const bool enabled_changes = change.enabled && *change.enabled != account.enabled;
+      const bool roles_change = change.roles && *change.roles != account.roles;
+      if (!enabled_changes && !roles_change) return Status::Ok();  // nothing to write; updatedAt stays
+      const int64_t now = NextUpdateTime(account.updated_at_ms);
+      if (enabled_changes) {
+        account.enabled = *change.enabled;
+        // Tokens minted before a disable stay refused after a later re-enable:
+        // the generation never goes back.
+        if (!account.enabled) EndCredentialSessions(account);
+        RETURN_IF_ERROR(StageAudit(
+            audit_, tx, actor,
+            account.enabled ? audit_action::kServiceAccountEnable : audit_action::kServiceAccountDisable, account.id));
+      }
+      if (roles_change) {
+        account.roles = *change.roles;
+        RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kServiceAccountRoles, account.id));
+      }
+      account.updated_at_ms = now;
+      return tx.UpdateCredential(account);
+    });
+    if (!committed.ok()) return committed.error();
+    return ServiceAccount::From(account);
   });
 }
 
-Result<std::string> ServiceAccountService::RegenerateSecret(std::string_view id) {
-  std::string secret;
-  RETURN_IF_ERROR(store_.RunTransaction([&](StoreTransaction& tx) -> Status {
-    ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
-    ASSIGN_OR_RETURN(auto account, AccountOrNotFound(std::move(found), id));
-    const int64_t now = NextUpdateTime(account.updated_at_ms);
-    secret = ReplaceSecret(account, hasher_);
-    account.updated_at_ms = now;
-    return tx.UpdateCredential(account);
-  }));
-  return secret;
+Status ServiceAccountService::Delete(std::string_view id, const AuditActor& actor) {
+  return Audited<Status>(audit_, actor, audit_action::kServiceAccountDelete, id, [&] {
+    return store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+      ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
+      ASSIGN_OR_RETURN(auto account, AccountOrNotFound(std::move(found), id));
+      RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kServiceAccountDelete, account.id));
+      return tx.DeleteCredential(account.id);
+    });
+  });
+}
+
+Result<std::string> ServiceAccountService::RegenerateSecret(std::string_view id, const AuditActor& actor) {
+  using Regenerated = Result<std::string>;
+  return Audited<Regenerated>(audit_, actor, audit_action::kServiceAccountRegenerate, id, [&]() -> Regenerated {
+    std::string secret;
+    const Status committed = store_.RunTransaction([&](StoreTransaction& tx) -> Status {
+      ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
+      ASSIGN_OR_RETURN(auto account, AccountOrNotFound(std::move(found), id));
+      const int64_t now = NextUpdateTime(account.updated_at_ms);
+      secret = ReplaceSecret(account, hasher_);
+      account.updated_at_ms = now;
+      RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kServiceAccountRegenerate, account.id));
+      return tx.UpdateCredential(account);
+    });
+    if (!committed.ok()) return committed.error();
+    return secret;
+  });
 }
 
 }  // namespace keymint

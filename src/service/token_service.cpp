@@ -27,7 +27,7 @@ struct TokenService::Subject {
 
 TokenService::TokenService(const Store& store, const crypto::KeyRing& keys, const crypto::SecretHasher& hasher,
                            const Clock& clock, LastLoginRecorder& recorder, LoginLimiter& limiter,
-                           TokenSettings settings)
+                           TokenSettings settings, AuditTrail* audit)
     : store_(store),
       keys_(keys),
       hasher_(hasher),
@@ -35,6 +35,7 @@ TokenService::TokenService(const Store& store, const crypto::KeyRing& keys, cons
       recorder_(recorder),
       limiter_(limiter),
       settings_(std::move(settings)),
+      audit_(audit),
       dummy_hash_(hasher.Hash(crypto::RandomUrlSafe(32))),
       dummy_credential_id_(crypto::NewUuidV4()) {}
 
@@ -94,10 +95,22 @@ Result<IssuedToken> TokenService::ExchangePassword(std::string_view username, st
   ASSIGN_OR_RETURN(const auto found, store_.FindUserByEmail(email));
   if (!found) {
     (void)crypto::VerifyPassword(password, DummyPasswordHash());  // same work as a wrong password
+    // The name tried is not written: it may be a mistyped password, and it
+    // is the attacker's choice of bytes.
+    if (audit_ != nullptr) {
+      audit_->RecordFailure({"", "", std::string(source)}, audit_action::kSignIn, "",
+                            Error::Unauthenticated("no user with that username"));
+    }
     return Error::Unauthenticated(kBadPassword);
   }
   const UserRecord& user = *found;
-  if (!crypto::VerifyPassword(password, user.password_hash)) return Error::Unauthenticated(kBadPassword);
+  if (!crypto::VerifyPassword(password, user.password_hash)) {
+    if (audit_ != nullptr) {
+      audit_->RecordFailure({user.id, user.email, std::string(source)}, audit_action::kSignIn, user.id,
+                            Error::Unauthenticated("wrong password"));
+    }
+    return Error::Unauthenticated(kBadPassword);
+  }
   limiter_.RefundPasswordAttempt(email, source);
   auto token = Mint({user.id, user.email, user.roles, nullptr, user.generation});
   if (token.ok()) recorder_.Record(user.id, clock_.NowMillis());

@@ -1,5 +1,6 @@
 #include "store/key_layout.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace keymint::store_layout {
@@ -18,6 +19,14 @@ std::string PaddedMillis(int64_t ms) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "%016lld", static_cast<long long>(ms < 0 ? 0 : ms));
   return buf;
+}
+
+constexpr int64_t kMaxMillis = 9'999'999'999'999'999;  // the largest 16-digit time
+
+std::string InvertedMillis(int64_t ms) { return PaddedMillis(kMaxMillis - std::clamp<int64_t>(ms, 0, kMaxMillis)); }
+
+bool IsIdChar(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
 }
 
 std::string_view KindTag(CredentialKind kind) { return kind == CredentialKind::kAccessKey ? "a" : "s"; }
@@ -43,6 +52,25 @@ std::string KindIndexKey(CredentialKind kind, int64_t created_ms, std::string_vi
 }
 
 std::string LastLoginKey(std::string_view id) { return Join({"ll", id}); }
+
+std::string AuditKey(int64_t at_ms, std::string_view id) { return Join({"al", InvertedMillis(at_ms), id}); }
+std::string AuditTimeKey(int64_t at_ms) { return Join({"al", InvertedMillis(at_ms), ""}); }
+
+std::optional<int64_t> AuditKeyTime(std::string_view key) {
+  constexpr std::size_t kDigits = 16;
+  if (key.substr(0, kAuditPrefix.size()) != kAuditPrefix) return std::nullopt;
+  key.remove_prefix(kAuditPrefix.size());
+  if (key.size() < kDigits + 2 || key.size() > kDigits + 1 + 64 || key[kDigits] != ':') return std::nullopt;
+  int64_t inverted = 0;
+  for (char c : key.substr(0, kDigits)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    inverted = inverted * 10 + (c - '0');
+  }
+  for (char c : key.substr(kDigits + 1)) {
+    if (!IsIdChar(c)) return std::nullopt;
+  }
+  return kMaxMillis - inverted;
+}
 
 std::string_view IdFromIndexKey(std::string_view key) {
   auto pos = key.rfind(':');

@@ -11,6 +11,7 @@
 //   co:<owner id>:<created ms>:<cred id> -> ""                     (an owner's keys by creation)
 //   ck:<kind>:<created ms>:<cred id>     -> ""                     (all of a kind by creation)
 //   ll:<user or credential id>           -> last login, ms (decimal text)
+//   al:<inverted ms, 16 digits>:<id>     -> audit entry (JSON)      (newest first)
 //
 // <kind> is "a" (access key) or "s" (service account); <scope> is the owner's
 // user id for access keys and empty for service accounts. Ids are UUIDs and
@@ -20,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,6 +43,14 @@ std::string KindIndexPrefix(CredentialKind kind);
 std::string KindIndexKey(CredentialKind kind, int64_t created_ms, std::string_view id);
 
 std::string LastLoginKey(std::string_view id);
+
+inline constexpr std::string_view kAuditPrefix = "al:";
+std::string AuditKey(int64_t at_ms, std::string_view id);
+// The first key of the entries at `at_ms` or earlier.
+std::string AuditTimeKey(int64_t at_ms);
+// The time an audit key carries, or nullopt when `key` is not one (an
+// audit key: the prefix, 16 digits, ':', an id of [0-9a-zA-Z_-], 1 to 64 long).
+std::optional<int64_t> AuditKeyTime(std::string_view key);
 
 // The record id at the end of an index key ("...:<id>").
 std::string_view IdFromIndexKey(std::string_view key);

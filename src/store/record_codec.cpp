@@ -196,4 +196,36 @@ std::optional<CredentialRecord> DecodeCredential(std::string_view bytes) {
   return c;
 }
 
+std::string EncodeAudit(const AuditRecord& e) {
+  return json::serialize(json::object{{"v", kFormatVersion},
+                                      {"id", e.id},
+                                      {"at", e.at_ms},
+                                      {"actor", e.actor},
+                                      {"actorId", e.actor_id},
+                                      {"action", e.action},
+                                      {"target", e.target},
+                                      {"source", e.source},
+                                      {"success", e.success},
+                                      {"detail", e.detail}});
+}
+
+std::optional<AuditRecord> DecodeAudit(std::string_view bytes) {
+  const ParsedRecord parsed(bytes);
+  const json::object* object = parsed.object();
+  if (object == nullptr) return std::nullopt;
+  Reader r(*object);
+  AuditRecord e;
+  e.id = r.String("id");
+  e.at_ms = r.Int("at");
+  e.actor = r.String("actor");
+  e.actor_id = r.String("actorId");
+  e.action = r.String("action");
+  e.target = r.String("target");
+  e.source = r.String("source");
+  e.success = r.Bool("success");
+  e.detail = r.String("detail");
+  if (!r.ok()) return std::nullopt;
+  return e;
+}
+
 }  // namespace keymint::store_codec

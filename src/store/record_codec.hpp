@@ -17,4 +17,7 @@ std::optional<UserRecord> DecodeUser(std::string_view bytes);
 std::string EncodeCredential(const CredentialRecord& credential);
 std::optional<CredentialRecord> DecodeCredential(std::string_view bytes);
 
+std::string EncodeAudit(const AuditRecord& entry);
+std::optional<AuditRecord> DecodeAudit(std::string_view bytes);
+
 }  // namespace keymint::store_codec

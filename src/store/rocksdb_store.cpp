@@ -8,7 +8,9 @@
 #include <mutex>
 
 #include "keymint/store/store.hpp"
+#include "store/audit_log.hpp"
 #include "store/key_layout.hpp"
+#include "store/record_codec.hpp"
 #include "store/record_reader.hpp"
 #include "store/rocksdb_backup.hpp"
 #include "store/rocksdb_error.hpp"
@@ -104,6 +106,21 @@ class RocksDbStore final : public Store {
     rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);  // not synced
     if (!s.ok()) return StoreError(s, "record last login");
     return Status::Ok();
+  }
+
+  Status AppendAudit(const AuditRecord& entry) override {
+    rocksdb::WriteOptions unsynced;  // see Store::AppendAudit
+    rocksdb::Status s = db_->Put(unsynced, layout::AuditKey(entry.at_ms, entry.id), store_codec::EncodeAudit(entry));
+    if (!s.ok()) return StoreError(s, "append audit entry");
+    return Status::Ok();
+  }
+
+  Result<AuditPage> ListAudit(const AuditQuery& query) const override {
+    return store_rocksdb::ReadAuditPage(*db_, query);
+  }
+
+  Result<std::size_t> PruneAudit(int64_t before_ms, std::size_t max_entries) override {
+    return store_rocksdb::PruneAuditLog(*db_, before_ms, max_entries);
   }
 
   Status Flush() override {

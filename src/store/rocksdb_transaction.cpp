@@ -142,6 +142,11 @@ Status RocksDbTransaction::DeleteCredential(std::string_view id) {
   }());
 }
 
+Status RocksDbTransaction::AppendAudit(const AuditRecord& entry) {
+  staged_.Put(layout::AuditKey(entry.at_ms, entry.id), store_codec::EncodeAudit(entry));
+  return Status::Ok();
+}
+
 Status RocksDbTransaction::Commit() {
   rocksdb::WriteBatch* batch = staged_.GetWriteBatch();
   if (batch->Count() == 0) return Status::Ok();

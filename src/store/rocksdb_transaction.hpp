@@ -36,6 +36,8 @@ class RocksDbTransaction final : public StoreTransaction {
   Status UpdateCredential(const CredentialRecord& credential) override;
   Status DeleteCredential(std::string_view id) override;
 
+  Status AppendAudit(const AuditRecord& entry) override;
+
   // The error of the first operation that failed, or OK.
   const Status& failure() const { return failure_; }
   // Writes what is staged as one batch, synced; writes nothing when nothing

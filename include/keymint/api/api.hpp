@@ -11,6 +11,7 @@
 #include "keymint/api/router.hpp"
 #include "keymint/crypto/key_ring.hpp"
 #include "keymint/service/access_key_service.hpp"
+#include "keymint/service/audit_trail.hpp"
 #include "keymint/service/authenticator.hpp"
 #include "keymint/service/backup_service.hpp"
 #include "keymint/service/service_account_service.hpp"
@@ -40,6 +41,8 @@ struct ApiServices {
   Metrics* metrics = nullptr;
   // POST and GET /api/v1/backups; null = backups off (as with no backup.dir).
   BackupService* backups = nullptr;
+  // What GET /api/v1/audit-logs reads; null: the route answers 503.
+  AuditTrail* audit = nullptr;
 };
 
 // Which routes of the route table a router serves.

@@ -35,6 +35,8 @@ struct Config {
   std::optional<std::string> admin_password;        // KEYMINT_ADMIN_PASSWORD only (never in a file)
   int max_keys_per_user = 20;                       // KEYMINT_MAX_KEYS_PER_USER / access_keys.max_per_user; 1..100
   std::string tenant_id = "1";                      // KEYMINT_TENANT_ID / tenant.id
+  int audit_retention_days = 90;                    // KEYMINT_AUDIT_RETENTION_DAYS / audit.retention_days; 1..3650
+  int audit_failures_per_minute = 600;              // KEYMINT_AUDIT_FAILURES_PER_MINUTE / audit.failures_per_minute
   // The deprecated path families' RFC 9745 `Deprecation` date and RFC 8594
   // `Sunset` date, as Unix seconds of a UTC midnight ("YYYY-MM-DD" in the
   // sources). KEYMINT_DEPRECATION_DATE / deprecation.date, default 2025-01-01;

@@ -16,6 +16,7 @@
 #include "keymint/common/clock.hpp"
 #include "keymint/common/result.hpp"
 #include "keymint/crypto/secret_hasher.hpp"
+#include "keymint/service/audit_trail.hpp"
 #include "keymint/service/client_credentials.hpp"
 #include "keymint/service/model.hpp"
 #include "keymint/store/store.hpp"
@@ -31,25 +32,29 @@ struct AccessKeyFilter {
 
 class AccessKeyService {
  public:
-  // Keeps references to everything it is given; all must outlive it.
-  AccessKeyService(Store& store, const crypto::SecretHasher& hasher, const Clock& clock, int max_per_user);
+  // Keeps references to everything it is given; all must outlive it. With an
+  // `audit` trail, every change is recorded in its transaction and every
+  // refused change as a failure, with `actor` as who asked.
+  AccessKeyService(Store& store, const crypto::SecretHasher& hasher, const Clock& clock, int max_per_user,
+                   AuditTrail* audit = nullptr);
 
-  Result<WithSecret<AccessKey>> Create(const Principal& owner, std::string_view name);
+  Result<WithSecret<AccessKey>> Create(const Principal& owner, std::string_view name, const AuditActor& actor = {});
   Result<std::vector<AccessKey>> ListOwn(const Principal& owner) const;
   Result<AccessKey> GetOwn(const Principal& owner, std::string_view id) const;
-  Status DeleteOwn(const Principal& owner, std::string_view id);
+  Status DeleteOwn(const Principal& owner, std::string_view id, const AuditActor& actor = {});
   // Replaces the secret; the old one stops working when this returns.
-  Result<std::string> RegenerateOwn(const Principal& owner, std::string_view id);
+  Result<std::string> RegenerateOwn(const Principal& owner, std::string_view id, const AuditActor& actor = {});
 
   // Administration: every user's keys.
   Result<std::vector<AccessKey>> ListAll(const AccessKeyFilter& filter) const;
-  Status DeleteAny(std::string_view id);
+  Status DeleteAny(std::string_view id, const AuditActor& actor = {});
 
  private:
   Store& store_;
   const crypto::SecretHasher& hasher_;
   const Clock& clock_;
   const std::size_t max_per_user_;
+  AuditTrail* const audit_;  // null: nothing audited
 };
 
 }  // namespace keymint

@@ -23,6 +23,7 @@
 #include "keymint/common/clock.hpp"
 #include "keymint/common/result.hpp"
 #include "keymint/crypto/secret_hasher.hpp"
+#include "keymint/service/audit_trail.hpp"
 #include "keymint/service/client_credentials.hpp"
 #include "keymint/service/model.hpp"
 #include "keymint/service/roles.hpp"
@@ -40,20 +41,24 @@ struct ServiceAccountChange {
 
 class ServiceAccountService {
  public:
-  // Keeps references to everything it is given; all must outlive it.
+  // Keeps references to everything it is given; all must outlive it. With an
+  // `audit` trail, every change is recorded in its transaction (a PATCH as
+  // enable/disable and/or roles) and every refused change as a failure, with
+  // `actor` as who asked.
   ServiceAccountService(Store& store, const crypto::SecretHasher& hasher, const RoleCatalog& catalog,
-                        const Clock& clock, std::size_t max_accounts = kMaxServiceAccounts);
+                        const Clock& clock, std::size_t max_accounts = kMaxServiceAccounts,
+                        AuditTrail* audit = nullptr);
 
   // `created_by` is what the record will show as its creator (the caller's name).
   Result<WithSecret<ServiceAccount>> Create(std::string_view created_by, std::string_view name,
-                                            const std::vector<std::string>& roles);
+                                            const std::vector<std::string>& roles, const AuditActor& actor = {});
   Result<std::vector<ServiceAccount>> List() const;       // by creation time
   Result<ServiceAccount> Get(std::string_view id) const;  // NotFound for an access key's id
   // Returns the account as it is after the change.
-  Result<ServiceAccount> Update(std::string_view id, const ServiceAccountChange& change);
-  Status Delete(std::string_view id);
+  Result<ServiceAccount> Update(std::string_view id, const ServiceAccountChange& change, const AuditActor& actor = {});
+  Status Delete(std::string_view id, const AuditActor& actor = {});
   // Replaces the secret; the old one stops working when this returns.
-  Result<std::string> RegenerateSecret(std::string_view id);
+  Result<std::string> RegenerateSecret(std::string_view id, const AuditActor& actor = {});
 
  private:
   // Now, but strictly after `previous`: two changes within one millisecond
@@ -65,6 +70,7 @@ class ServiceAccountService {
   const RoleCatalog& catalog_;
   const Clock& clock_;
   const std::size_t max_accounts_;
+  AuditTrail* const audit_;  // null: nothing audited
 };
 
 }  // namespace keymint

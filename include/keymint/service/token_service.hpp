@@ -22,6 +22,7 @@
 #include "keymint/crypto/key_ring.hpp"
 #include "keymint/crypto/password_hash.hpp"
 #include "keymint/crypto/secret_hasher.hpp"
+#include "keymint/service/audit_trail.hpp"
 #include "keymint/service/last_login_recorder.hpp"
 #include "keymint/service/login_limiter.hpp"
 #include "keymint/store/store.hpp"
@@ -44,9 +45,11 @@ struct IssuedToken {
 
 class TokenService {
  public:
-  // Keeps references to everything it is given; all must outlive it.
+  // Keeps references to everything it is given; all must outlive it. With an
+  // `audit` trail, a failed password check (not a throttled or queued-out
+  // attempt, and never a client-credentials failure) is recorded there.
   TokenService(const Store& store, const crypto::KeyRing& keys, const crypto::SecretHasher& hasher, const Clock& clock,
-               LastLoginRecorder& recorder, LoginLimiter& limiter, TokenSettings settings);
+               LastLoginRecorder& recorder, LoginLimiter& limiter, TokenSettings settings, AuditTrail* audit = nullptr);
 
   // Unauthenticated("invalid client credentials") for an unknown client, a
   // wrong secret, a disabled service account or an access key whose owner is
@@ -79,6 +82,7 @@ class TokenService {
   LastLoginRecorder& recorder_;
   LoginLimiter& limiter_;
   const TokenSettings settings_;
+  AuditTrail* const audit_;                // null: nothing audited
   const std::string dummy_hash_;           // compared against when the client ID is unknown
   mutable std::once_flag dummy_password_once_;
   mutable std::string dummy_password_hash_;

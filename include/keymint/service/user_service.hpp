@@ -18,6 +18,7 @@
 #include "keymint/common/clock.hpp"
 #include "keymint/common/result.hpp"
 #include "keymint/crypto/password_hash.hpp"
+#include "keymint/service/audit_trail.hpp"
 #include "keymint/service/login_limiter.hpp"
 #include "keymint/service/model.hpp"
 #include "keymint/service/roles.hpp"
@@ -33,12 +34,15 @@ struct NewUser {
 
 class UserService {
  public:
-  // Keeps references to everything it is given; all must outlive it.
-  // Passwords it sets are hashed with `password_iterations` PBKDF2 rounds
-  // (Config::password_iterations); each hash records its own count, so
-  // existing hashes keep verifying when the setting changes.
+  // Keeps references to everything it is given; all must outlive it. With an
+  // `audit` trail, every change is recorded in its transaction and every
+  // refused change as a failure, with `actor` (for a password change, the
+  // caller from `source`) as who asked. Passwords it sets are hashed with
+  // `password_iterations` PBKDF2 rounds (Config::password_iterations); each
+  // hash records its own count, so existing hashes keep verifying when the
+  // setting changes.
   UserService(Store& store, const RoleCatalog& catalog, const Clock& clock, LoginLimiter& limiter,
-              int password_iterations = crypto::kPasswordIterations);
+              AuditTrail* audit = nullptr, int password_iterations = crypto::kPasswordIterations);
 
   // On first start (no user with `email` and no users at all) creates the
   // first admin with `password`, or a generated one. Returns the generated
@@ -47,17 +51,18 @@ class UserService {
                                                       const std::optional<std::string>& password);
 
   // `created_by` is what the record will show as its creator (the caller's name).
-  Result<NewUser> Create(std::string_view created_by, std::string_view email, const std::vector<std::string>& roles);
+  Result<NewUser> Create(std::string_view created_by, std::string_view email, const std::vector<std::string>& roles,
+                         const AuditActor& actor = {});
   Result<std::vector<User>> List() const;
   Result<User> Get(std::string_view id) const;
   // Deletes the user and every access key they own, in one write.
-  Status Delete(std::string_view id);
+  Status Delete(std::string_view id, const AuditActor& actor = {});
   // Taking System administrator away also ends the user's password sessions
   // (UserRecord::generation).
-  Result<User> SetRoles(std::string_view id, const std::vector<std::string>& roles);
+  Result<User> SetRoles(std::string_view id, const std::vector<std::string>& roles, const AuditActor& actor = {});
   // A new random temporary password, replacing the old one; ends the user's
   // password sessions.
-  Result<std::string> ResetPassword(std::string_view id);
+  Result<std::string> ResetPassword(std::string_view id, const AuditActor& actor = {});
   // InvalidArgument when `current` is wrong or `replacement` too weak;
   // ResourceExhausted while the user or `source` (the caller's address) is
   // throttled for failed password checks. Ends the user's password sessions,
@@ -72,6 +77,7 @@ class UserService {
   const RoleCatalog& catalog_;
   const Clock& clock_;
   LoginLimiter& limiter_;
+  AuditTrail* const audit_;  // null: nothing audited
   const int password_iterations_;
 };
 

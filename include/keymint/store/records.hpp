@@ -60,4 +60,20 @@ struct LastLogin {
   int64_t at_ms = 0;
 };
 
+// One entry of the audit log (README "Audit log"): who did what to which
+// record, when, from where, and whether it worked. Entries are kept newest
+// first (at_ms descending, then id ascending); whoever writes them chooses
+// ids so that, within one millisecond, the later entry has the smaller id.
+struct AuditRecord {
+  std::string id;        // unique; [0-9a-zA-Z_-], 1 to 64 characters
+  int64_t at_ms = 0;     // when, Unix ms
+  std::string actor;     // the caller's name (email or service account name); "" when unknown
+  std::string actor_id;  // the caller's id; "" when unknown
+  std::string action;    // what was done, e.g. "access_key.create"
+  std::string target;    // the id of the record acted on; "" when none
+  std::string source;    // the caller's TCP peer address; "" when unknown
+  bool success = true;
+  std::string detail;  // why it failed; "" on success. Never a secret.
+};
+
 }  // namespace keymint

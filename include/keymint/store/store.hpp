@@ -73,6 +73,28 @@ struct CredentialQuery {
   std::size_t limit = SIZE_MAX;
 };
 
+// A page of the audit log (Store::ListAudit): entries newest first, filtered.
+struct AuditQuery {
+  std::optional<int64_t> from_ms;     // only entries at or after this time
+  std::optional<int64_t> to_ms;       // only entries at or before this time
+  std::optional<std::string> actor;   // only this actor (name or id)
+  std::optional<std::string> action;  // only this action
+  std::optional<std::string> target;  // only this target
+  // Where the previous page stopped (its AuditPage::next); "" for the newest.
+  std::string after;
+  std::size_t limit = 100;
+  // At most this many entries are read for one page, matching or not, so
+  // that a filter that matches little costs a bounded read per request; a
+  // page may then hold fewer than `limit` entries and still have a `next`.
+  std::size_t scan_budget = 1000;
+};
+
+struct AuditPage {
+  std::vector<AuditRecord> entries;
+  // Where to continue (AuditQuery::after); "" when nothing older is left to read.
+  std::string next;
+};
+
 // Whether a read fills in last_login_ms. Last logins live in a table of their
 // own; the token path and bearer authentication do not need them and skip the
 // extra point read.
@@ -131,6 +153,10 @@ class StoreTransaction {
   // Stages deleting the credential with `id` and its last login. NotFound if
   // there is no such credential.
   virtual Status DeleteCredential(std::string_view id) = 0;
+
+  // Audit log: stages an entry, committed (and synced) with the change it
+  // records. An entry whose time and id are both taken replaces it.
+  virtual Status AppendAudit(const AuditRecord& entry) = 0;
 };
 
 // The body of a transaction: reads and stages writes through the transaction,
@@ -215,6 +241,18 @@ class Store {
   // latest ones.
   virtual Status RecordLastLogins(const std::vector<LastLogin>& logins) = 0;
 
+  // Audit log (README "Audit log"). AppendAudit writes one entry on its own,
+  // outside transactions and not synced (as last logins: a crash may lose
+  // it, the next synced commit or Flush makes it durable): for entries that
+  // record no change, such as a failed sign-in. ListAudit reads a page
+  // (InvalidArgument for an `after` that is not a position it returned).
+  // PruneAudit deletes up to `max_entries` of the entries older than
+  // `before_ms` and returns how many it deleted. A store that
+  // keeps no audit log answers Internal.
+  virtual Status AppendAudit(const AuditRecord& /*entry*/) { return NoAuditLog(); }
+  virtual Result<AuditPage> ListAudit(const AuditQuery& /*query*/) const { return NoAuditLog(); }
+  virtual Result<std::size_t> PruneAudit(int64_t /*before_ms*/, std::size_t /*max_entries*/) { return NoAuditLog(); }
+
   // Syncs every write made so far (last logins included) to disk. Unavailable
   // when the sync fails.
   virtual Status Flush() = 0;
@@ -245,6 +283,9 @@ class Store {
   virtual Result<std::vector<BackupRecord>> ListBackups(const std::string& /*backup_dir*/) const {
     return Error::Unavailable("this store does not support backups");
   }
+
+ private:
+  static Error NoAuditLog() { return Error::Internal("this store keeps no audit log"); }
 };
 
 // Opens (creating if needed) the RocksDB store in `dir`. Fails with

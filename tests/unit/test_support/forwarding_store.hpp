@@ -46,6 +46,11 @@ class ForwardingStore : public Store {
     return inner_.CountCredentialsOfKind(kind);
   }
   Status RecordLastLogins(const std::vector<LastLogin>& logins) override { return inner_.RecordLastLogins(logins); }
+  Status AppendAudit(const AuditRecord& entry) override { return inner_.AppendAudit(entry); }
+  Result<AuditPage> ListAudit(const AuditQuery& query) const override { return inner_.ListAudit(query); }
+  Result<std::size_t> PruneAudit(int64_t before_ms, std::size_t max_entries) override {
+    return inner_.PruneAudit(before_ms, max_entries);
+  }
   Status Flush() override { return inner_.Flush(); }
 
  protected:
