@@ -43,6 +43,10 @@ Result<Response> SetUserRoles(const RequestContext& c);
 Result<Response> ResetUserPassword(const RequestContext& c);
 Result<Response> ChangeOwnPassword(const RequestContext& c);
 
+// Signing keys and their rotation (signing_key_handlers.cpp).
+Result<Response> ListSigningKeys(const RequestContext& c);
+Result<Response> RotateSigningKey(const RequestContext& c);
+
 // Service accounts and applications (service_account_handlers.cpp).
 Result<Response> ListServiceAccounts(const RequestContext& c);
 Result<Response> CreateServiceAccount(const RequestContext& c);

@@ -13,6 +13,7 @@
 #include "keymint/service/access_key_service.hpp"
 #include "keymint/service/authenticator.hpp"
 #include "keymint/service/service_account_service.hpp"
+#include "keymint/service/signing_key_service.hpp"
 #include "keymint/service/token_service.hpp"
 #include "keymint/service/user_service.hpp"
 
@@ -37,6 +38,8 @@ struct ApiServices {
   // serves; null where nobody asks (unit tests): ready, and nothing counted.
   const Readiness* readiness = nullptr;
   Metrics* metrics = nullptr;
+  // Signing-key rotation; null where nobody rotates (unit tests): its routes answer 503.
+  SigningKeyService* signing_keys = nullptr;
 };
 
 // Which routes of the route table a router serves.
