@@ -202,20 +202,12 @@ int Serve(const Config& config) {
   api::Metrics metrics(KEYMINT_VERSION);
   AddReadings(metrics, server, admin_server, recorder, **store);
   // Built after Listen(): the default issuer names the bound port.
-  const api::ApiServices services{tokens,
-                                  authenticator,
-                                  access_keys,
-                                  users,
-                                  service_accounts,
-                                  *keys,
-                                  issuer,
-                                  config.tenant_id,
-                                  config.deprecation_date,
-                                  config.sunset_date,
-                                  &readiness,
-                                  &metrics,
-                                  &signing_keys};
-  const auto router = api::MakeRouter(services, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
+  const api::ApiServices services{
+      tokens,           authenticator,           access_keys,        users,      service_accounts, *keys, issuer,
+      config.tenant_id, config.deprecation_date, config.sunset_date, &readiness, &metrics};
+  api::ApiServices with_rotation = services;
+  with_rotation.signing_keys = &signing_keys;
+  const auto router = api::MakeRouter(with_rotation, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
   const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
 
   // The admin listener serves the same scheme as the main one (the same TLS pair).

@@ -103,7 +103,8 @@ Result<Keys> LoadKeys(const std::string& dir) {
 }
 
 bool HasAlgorithm(const Keys& keys, SigningAlgorithm algorithm) {
-  return std::any_of(keys.begin(), keys.end(), [&](const NamedKey& named) { return named.key->algorithm() == algorithm; });
+  return std::any_of(keys.begin(), keys.end(),
+                     [&](const NamedKey& named) { return named.key->algorithm() == algorithm; });
 }
 
 std::string GeneratedKeyName() {
@@ -252,8 +253,8 @@ Result<std::vector<KeyEntry>> DecodeStates(const std::string& path, const std::s
         !retired) {
       return corrupt;
     }
-    entries.push_back(KeyEntry{std::string(text_of("file")), std::string(text_of("kid")), *algorithm, *state,
-                               *created, *activate, *retired});
+    entries.push_back(KeyEntry{std::string(text_of("file")), std::string(text_of("kid")), *algorithm, *state, *created,
+                               *activate, *retired});
   }
   return entries;
 }
@@ -276,7 +277,7 @@ std::string BuildJwks(const std::vector<std::shared_ptr<const SigningKey>>& keys
 
 // The algorithms of `keys`, each once, `first` first.
 std::vector<SigningAlgorithm> AlgorithmsOf(const std::vector<std::shared_ptr<const SigningKey>>& keys,
-                                          SigningAlgorithm first) {
+                                           SigningAlgorithm first) {
   std::vector<SigningAlgorithm> algorithms{first};
   for (const auto& key : keys) {
     if (std::find(algorithms.begin(), algorithms.end(), key->algorithm()) == algorithms.end()) {

@@ -14,7 +14,8 @@ void Retire(KeyEntry& entry, int64_t at) {
 }
 
 KeyEntry* FindActive(std::vector<KeyEntry>& entries) {
-  auto it = std::find_if(entries.begin(), entries.end(), [](const KeyEntry& e) { return e.state == KeyState::kActive; });
+  auto it =
+      std::find_if(entries.begin(), entries.end(), [](const KeyEntry& e) { return e.state == KeyState::kActive; });
   return it == entries.end() ? nullptr : &*it;
 }
 

@@ -6,11 +6,13 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -102,15 +104,14 @@ TEST_CASE("Only a System administrator lists or rotates the signing keys", "[int
   CHECK(JwksKids(port).size() == 1);
 }
 
-TEST_CASE("A rotation signs new tokens with the new key while the old one verifies until its tokens expire",
+TEST_CASE("A rotation signs new tokens with the new key while tokens minted before it keep working",
           "[integration][signing-keys]") {
-  KeymintProcess server(WithEnv({{"KEYMINT_TOKEN_TTL", "2"}}));
+  KeymintProcess server;
   const uint16_t port = server.port();
   const std::string before = AdminToken(port);
   const std::string old_kid = Kid(before);
 
-  const auto initial = KeyStates(port, before);
-  CHECK(initial == std::map<std::string, std::string>{{old_kid, "active"}});
+  CHECK(KeyStates(port, before) == std::map<std::string, std::string>{{old_kid, "active"}});
   // No publish delay: nothing to cache.
   CHECK(Get(port, "/.well-known/jwks.json").Header("Cache-Control") == "public, max-age=0");
 
@@ -130,24 +131,33 @@ TEST_CASE("A rotation signs new tokens with the new key while the old one verifi
   const std::string after = AdminToken(port);
   CHECK(Kid(after) == new_kid);
   CHECK(VerifiesAgainstJwks(port, after));
+  CHECK(PemFiles(server.keys_dir()).size() == 2);
+}
 
-  // TTL 2 s (+1 s): the retired key leaves the JWKS, the list and the directory.
-  const std::string gone = PollUntilNonEmpty([&] { return Contains(JwksKids(port), old_kid) ? "" : "gone"; },
-                                             std::chrono::seconds(6));
+TEST_CASE("A retired key leaves the JWKS, the list and the keys directory once its tokens have expired",
+          "[integration][signing-keys]") {
+  KeymintProcess server(WithEnv({{"KEYMINT_TOKEN_TTL", "2"}}));
+  const uint16_t port = server.port();
+  const std::string old_kid = Kid(AdminToken(port));
+  const std::string new_kid = StringField(Rotate(port, AdminToken(port)), "kid");
+  CHECK(Contains(JwksKids(port), old_kid));
+
+  // TTL 2 s (+1 s of leeway) after it retired.
+  const std::string gone =
+      PollUntilNonEmpty([&] { return Contains(JwksKids(port), old_kid) ? "" : "gone"; }, std::chrono::seconds(8));
   CHECK(gone == "gone");
   CHECK(JwksKids(port) == std::vector<std::string>{new_kid});
   CHECK(KeyStates(port, AdminToken(port)) == std::map<std::string, std::string>{{new_kid, "active"}});
   CHECK(PemFiles(server.keys_dir()).size() == 1);
-  CheckError(Get(port, kSigningKeys, before), 401);  // expired anyway, and its key is gone
 }
 
 TEST_CASE("A publish delay keeps a rotated key next, and tokens on the old key, until it passes",
           "[integration][signing-keys]") {
-  KeymintProcess server(WithEnv({{"KEYMINT_SIGNING_PUBLISH_DELAY", "1"}}));
+  KeymintProcess server(WithEnv({{"KEYMINT_SIGNING_PUBLISH_DELAY", "2"}}));
   const uint16_t port = server.port();
   const std::string admin = AdminToken(port);
   const std::string old_kid = Kid(admin);
-  CHECK(Get(port, "/.well-known/jwks.json").Header("Cache-Control") == "public, max-age=1");
+  CHECK(Get(port, "/.well-known/jwks.json").Header("Cache-Control") == "public, max-age=2");
 
   const json::object created = Rotate(port, admin);
   const std::string new_kid = StringField(created, "kid");
@@ -157,7 +167,7 @@ TEST_CASE("A publish delay keeps a rotated key next, and tokens on the old key, 
   CHECK(Kid(AdminToken(port)) == old_kid);
 
   const std::string switched =
-      PollUntilNonEmpty([&] { return Kid(AdminToken(port)) == new_kid ? "switched" : ""; }, std::chrono::seconds(5));
+      PollUntilNonEmpty([&] { return Kid(AdminToken(port)) == new_kid ? "switched" : ""; }, std::chrono::seconds(8));
   CHECK(switched == "switched");
   CHECK(KeyStates(port, admin) == std::map<std::string, std::string>{{old_kid, "retired"}, {new_kid, "active"}});
   CHECK(Get(port, kSigningKeys, admin).status == 200);  // the old key's token still works
@@ -212,7 +222,8 @@ TEST_CASE("SIGHUP with a garbage key file refuses it, logs it and changes nothin
   const std::string admin = AdminToken(port);
   const auto jwks_before = FetchJwks(port);
 
-  WriteKeyFile(server.keys_dir() + "/garbage.pem", "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n");
+  WriteKeyFile(server.keys_dir() + "/garbage.pem",
+               "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n");
   server.Signal(SIGHUP);
   REQUIRE(WaitForLog(server, "key file refused"));
   CHECK(server.StderrText().find("garbage.pem") != std::string::npos);

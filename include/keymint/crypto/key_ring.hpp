@@ -46,7 +46,7 @@
 namespace keymint::crypto {
 
 struct KeyRingOptions {
-  const Clock* clock = nullptr;      // null: the system clock
+  const Clock* clock = nullptr;       // null: the system clock
   int64_t publish_delay_seconds = 0;  // next -> active
   int64_t token_ttl_seconds = 3600;   // a retired key leaves this long (plus 1 s of leeway) after retiring
 };
