@@ -105,11 +105,11 @@ std::vector<KeyEntry> Reconcile(std::vector<KeyEntry> recorded, const std::vecto
     entry.algorithm = file.algorithm;  // the file is the truth
     entries.push_back(std::move(entry));
   }
-  KeyEntry* active = FindActive(entries);
-  if (active != nullptr && active->algorithm != algorithm) {
-    Retire(*active, now);
-    active = nullptr;
+  // Keys of another algorithm (it was switched) never sign again.
+  for (KeyEntry& entry : entries) {
+    if (entry.state != KeyState::kRetired && entry.algorithm != algorithm) Retire(entry, now);
   }
+  KeyEntry* active = FindActive(entries);
   std::string chosen;  // file of a newly chosen active key
   if (active == nullptr) {
     for (const KeyEntry& file : found) {

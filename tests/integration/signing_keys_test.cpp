@@ -99,7 +99,6 @@ TEST_CASE("Only a System administrator lists or rotates the signing keys", "[int
   CheckError(Get(port, kSigningKeys, "not-a-jwt"), 401);
   CheckError(Get(port, kSigningKeys, viewer.token), 403);
   CheckError(Send(port, "POST", kRotate, "", {{"Authorization", "Bearer " + viewer.token}}), 403);
-  CheckError(Send(port, "DELETE", kSigningKeys, "", {{"Authorization", "Bearer " + viewer.token}}), 405);
   // Nothing was rotated by the refused calls.
   CHECK(JwksKids(port).size() == 1);
 }

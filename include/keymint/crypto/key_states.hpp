@@ -63,8 +63,8 @@ std::optional<int64_t> NextChange(const std::vector<KeyEntry>& entries, const Ke
 // `algorithm` becomes active (keymint's rule before states were recorded) and
 // other unrecorded keys are retired now; otherwise an unrecorded key of
 // `algorithm` is added as next and one of another algorithm retired now. An
-// active key of another algorithm (the algorithm was switched) is retired
-// now. `found` must hold a key of `algorithm`. The result is in file-name order.
+// active or next key of another algorithm (the algorithm was switched) is
+// retired now. `found` must hold a key of `algorithm`. The result is in file-name order.
 std::vector<KeyEntry> Reconcile(std::vector<KeyEntry> recorded, const std::vector<KeyEntry>& found,
                                 SigningAlgorithm algorithm, int64_t now, const KeyTimings& timings);
 
