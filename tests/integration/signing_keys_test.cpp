@@ -48,7 +48,8 @@ std::map<std::string, std::string> KeyStates(uint16_t port, const std::string& t
 // The kids the JWKS publishes.
 std::vector<std::string> JwksKids(uint16_t port) {
   std::vector<std::string> kids;
-  for (const json::value& key : AsArray(FetchJwks(port).at("keys"))) kids.push_back(StringField(AsObject(key), "kid"));
+  const json::object jwks = FetchJwks(port);  // kept: the loop reads into it
+  for (const json::value& key : AsArray(jwks.at("keys"))) kids.push_back(StringField(AsObject(key), "kid"));
   return kids;
 }
 
@@ -60,7 +61,8 @@ bool Contains(const std::vector<std::string>& kids, const std::string& kid) {
 bool VerifiesAgainstJwks(uint16_t port, const std::string& jwt) {
   const std::string kid = StringField(JwtHeader(jwt), "kid");
   const auto dot = jwt.rfind('.');
-  for (const json::value& key : AsArray(FetchJwks(port).at("keys"))) {
+  const json::object jwks = FetchJwks(port);
+  for (const json::value& key : AsArray(jwks.at("keys"))) {
     const json::object& jwk = AsObject(key);
     if (StringField(jwk, "kid") == kid) {
       return VerifyWithJwk(jwk, jwt.substr(0, dot), Base64UrlDecode(jwt.substr(dot + 1)));
@@ -177,6 +179,7 @@ TEST_CASE("A restart keeps the signing-key states", "[integration][signing-keys]
   ProcessOptions options;
   options.data_dir = data.path;
   options.keys_dir = keys.path;
+  options.env["KEYMINT_ISSUER"] = "https://keymint.example.test";  // the same issuer on another port
   std::string before, new_kid;
   std::map<std::string, std::string> states;
   {
