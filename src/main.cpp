@@ -22,6 +22,7 @@
 #include "keymint/service/last_login_recorder.hpp"
 #include "keymint/service/login_limiter.hpp"
 #include "keymint/service/roles.hpp"
+#include "keymint/service/signing_key_service.hpp"
 #include "keymint/service/token_service.hpp"
 #include "keymint/service/user_service.hpp"
 #include "keymint/store/store.hpp"
@@ -131,6 +132,7 @@ keymint::transport::ServerOptions AdminServerOptions(const keymint::Config& conf
   options.io_threads = 1;
   options.pool_threads = 1;
   options.handle_signals = false;
+  options.on_hangup = nullptr;  // the main listener runs it, once per SIGHUP
   return options;
 }
 
@@ -147,8 +149,10 @@ int Serve(const Config& config) {
   if (Status s = transport::CheckTlsFiles(config.tls_cert, config.tls_key); !s.ok()) return Fail(s.error().message);
   const auto algorithm = crypto::ParseSigningAlgorithm(config.signing_algorithm);
   if (!algorithm) return Fail("unsupported signing algorithm " + config.signing_algorithm);
-  auto keys = crypto::KeyRing::Open(config.keys_dir, *algorithm);
+  auto keys = crypto::KeyRing::Open(config.keys_dir, *algorithm,
+                                    {nullptr, config.signing_publish_delay_seconds, config.token_ttl_seconds});
   if (!keys.ok()) return Fail(keys.error().message);
+  if (!keys->persist_warning().empty()) std::cerr << "keymint: " << keys->persist_warning() << std::endl;
   if (keys->generated()) {
     std::cerr << "keymint: generated a signing key in " << config.keys_dir << " (" << config.signing_algorithm << ")"
               << std::endl;
@@ -188,6 +192,9 @@ int Serve(const Config& config) {
   // Password work waits in the gate on pool threads; management requests
   // must still find one free.
   options.pool_threads = config.password_concurrency + config.password_queue + kManagementPoolThreads;
+  // SIGHUP adopts a key file put in the keys directory as the next signing key.
+  SigningKeyService signing_keys(*keys, &audit);
+  options.on_hangup = [&signing_keys] { signing_keys.Rescan(); };
   RaiseOpenFileLimit(config.max_connections);
   transport::HttpServer server(options);
   if (Status s = server.Listen(); !s.ok()) return Fail(s.error().message);
@@ -215,7 +222,7 @@ int Serve(const Config& config) {
   // Built after Listen(): the default issuer names the bound port.
   const api::ApiServices services{
       tokens, authenticator, access_keys, users, service_accounts, *keys, issuer, config.tenant_id,
-      config.deprecation_date, config.sunset_date, &readiness, &metrics, &backups, &audit};
+      config.deprecation_date, config.sunset_date, &readiness, &metrics, &backups, &audit, &signing_keys};
   const auto router = api::MakeRouter(services, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
   const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
 
@@ -231,7 +238,9 @@ int Serve(const Config& config) {
   }
   std::cerr << "keymint: listening on " << scheme << options.host << ":" << server.port() << " (issuer " << issuer
             << ", " << threads << " I/O threads)" << std::endl;
+  signing_keys.Start();
   server.Run(*router);
+  signing_keys.Stop();
   if (admin_server) {
     admin_server->Stop();
     admin_thread.join();

@@ -28,7 +28,15 @@ json::array SigningAlgorithms(const crypto::KeyRing& keys) {
 
 }  // namespace
 
-Result<Response> GetJwks(const RequestContext& c) { return Cacheable(c.services.keys.jwks_json()); }
+// A verifier caching the JWKS for the publish delay has seen a rotated key
+// (published as next) before any token carries it. With no delay, max-age=0:
+// a new key signs at once, so verifiers should not serve the JWKS from cache.
+Result<Response> GetJwks(const RequestContext& c) {
+  Response response;
+  response.body = c.services.keys.jwks_json();
+  response.AddHeader("Cache-Control", "public, max-age=" + std::to_string(c.services.keys.publish_delay_seconds()));
+  return response;
+}
 
 Result<Response> GetServerMetadata(const RequestContext& c) {
   const std::string& issuer = c.services.issuer;

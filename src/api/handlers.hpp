@@ -64,6 +64,10 @@ Result<std::size_t> SizeParam(const RequestContext& c, std::string_view name, st
 Result<Response> ListAuditLogs(const RequestContext& c);
 AuditActor ActorOf(const RequestContext& c);
 
+// Signing keys and their rotation (signing_key_handlers.cpp).
+Result<Response> ListSigningKeys(const RequestContext& c);
+Result<Response> RotateSigningKey(const RequestContext& c);
+
 // Service accounts and applications (service_account_handlers.cpp).
 Result<Response> ListServiceAccounts(const RequestContext& c);
 Result<Response> CreateServiceAccount(const RequestContext& c);

@@ -64,6 +64,10 @@ constexpr Route kRoutes[] = {
     {"DELETE", "/api/v1/users/{id}", kAdmin, kPool, kStandard, DeleteUser},
     {"PUT", "/api/v1/users/{id}/roles", kAdmin, kPool, kStandard, SetUserRoles},
     {"POST", "/api/v1/users/{id}/password", kAdmin, kPool, kStandard, ResetUserPassword},
+
+    // Signing keys (README "Signing-key rotation"); a rotation generates a key and syncs files.
+    {"GET", "/api/v1/signing-keys", kAdmin, kPool, kStandard, ListSigningKeys},
+    {"POST", "/api/v1/signing-keys/rotate", kAdmin, kPool, kStandard, RotateSigningKey},
     {"POST", "/api/v1/me/password", kUser, kPool, kStandard, ChangeOwnPassword},
 
     // The audit log (README "Audit log").

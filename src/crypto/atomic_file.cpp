@@ -187,4 +187,26 @@ Result<NewFile> CreateFileAtomically(const std::string& path, std::string_view c
   return NewFile::kCreated;
 }
 
+Status ReplaceFileAtomically(const std::string& path, std::string_view contents) {
+  const fs::path as_path(path);
+  const std::string name = as_path.filename().string();
+  if (name.empty() || name == "." || name == "..") return Error::InvalidArgument("not a file path: " + path);
+  const std::string dir = as_path.has_parent_path() ? as_path.parent_path().string() : ".";
+
+  RemoveStaleTemporaries(dir);
+  Result<Temporary> temporary = CreateLockedTemporary(dir, name, path);
+  if (!temporary) return std::move(temporary).error();
+  const int fd = temporary->fd.get();
+  auto fail = [&](const char* what, const std::string& detail) -> Error {
+    (void)::unlink(temporary->path.c_str());
+    return Error::Unavailable(std::string("cannot ") + what + " " + path + ": " + detail);
+  };
+  if (::fchmod(fd, 0600) != 0) return fail("chmod", ErrnoText(errno));
+  if (Status written = WriteAll(fd, contents); !written) return fail("write", written.error().message);
+  if (::fsync(fd) != 0) return fail("sync", ErrnoText(errno));
+  // rename(2) replaces the old file in one step: readers see the old or the new one.
+  if (::rename(temporary->path.c_str(), path.c_str()) != 0) return fail("rename a temporary file to", ErrnoText(errno));
+  return SyncDirectory(dir);
+}
+
 }  // namespace keymint::crypto

@@ -33,6 +33,11 @@ enum class NewFile {
 // failed (the file is then complete).
 Result<NewFile> CreateFileAtomically(const std::string& path, std::string_view contents);
 
+// Writes `path` to hold exactly `contents` (mode 0600) in the same crash-safe
+// way, replacing the file if it exists: after a crash `path` holds the old or
+// the new contents. For a small state file with one writer at a time.
+Status ReplaceFileAtomically(const std::string& path, std::string_view contents);
+
 // True for the names CreateFileAtomically gives its temporary files.
 bool IsAtomicFileTemporary(std::string_view file_name);
 

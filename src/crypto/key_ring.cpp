@@ -7,11 +7,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <boost/json.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <system_error>
 #include <thread>
 #include <unordered_set>
@@ -19,6 +23,7 @@
 
 #include "crypto/atomic_file.hpp"
 #include "crypto/secret_file.hpp"
+#include "keymint/crypto/random.hpp"
 
 namespace keymint::crypto {
 namespace {
@@ -28,8 +33,19 @@ namespace fs = std::filesystem;
 constexpr std::size_t kMaxKeyFileSize = std::size_t{64} * 1024;
 // Names tried for a generated key, a second apart (see EnsureKeyOf).
 constexpr int kMaxNameAttempts = 3;
+// The states of the keys, beside them (a *.json, so never loaded as a key).
+constexpr const char* kStateFileName = "signing-keys.json";
+constexpr std::size_t kMaxStateFileSize = std::size_t{1024} * 1024;
+// A token is accepted up to this long past its exp (authenticator.cpp), and
+// one minted just as its key retired may carry an exp a moment later.
+constexpr int64_t kVerifierLeewayMs = 1000;
 
-using Keys = std::vector<std::unique_ptr<const SigningKey>>;
+// A loaded key and the name of its file.
+struct NamedKey {
+  std::string file;
+  std::shared_ptr<const SigningKey> key;
+};
+using Keys = std::vector<NamedKey>;
 
 std::string ErrnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
 
@@ -81,13 +97,14 @@ Result<Keys> LoadKeys(const std::string& dir) {
     ASSIGN_OR_RETURN(auto key, LoadKeyFile(path));
     // The same key under two names would publish a duplicate kid in the JWKS.
     if (!kids.insert(key->kid()).second) return Error::InvalidArgument(path + ": same key as another file in " + dir);
-    keys.push_back(std::move(key));
+    keys.push_back({name, std::move(key)});
   }
   return keys;
 }
 
 bool HasAlgorithm(const Keys& keys, SigningAlgorithm algorithm) {
-  return std::any_of(keys.begin(), keys.end(), [&](const auto& key) { return key->algorithm() == algorithm; });
+  return std::any_of(keys.begin(), keys.end(),
+                     [&](const NamedKey& named) { return named.key->algorithm() == algorithm; });
 }
 
 std::string GeneratedKeyName() {
@@ -169,7 +186,86 @@ Result<bool> EnsureKeyOf(const std::string& dir, SigningAlgorithm algorithm, Key
   }
 }
 
-std::string BuildJwks(const Keys& keys) {
+// A name for a key made by Rotate: unlike GeneratedKeyName, unique however
+// many rotations happen within one second.
+std::string RotatedKeyName() {
+  std::string name = GeneratedKeyName();
+  name.resize(name.size() - 4);  // ".pem"
+  static constexpr char kHex[] = "0123456789abcdef";
+  name += '-';
+  for (const unsigned char byte : RandomBytes(4)) {
+    name += kHex[byte >> 4];
+    name += kHex[byte & 15];
+  }
+  return name + ".pem";
+}
+
+KeyEntry EntryOf(const NamedKey& named) {
+  KeyEntry entry;
+  entry.file = named.file;
+  entry.kid = named.key->kid();
+  entry.algorithm = named.key->algorithm();
+  return entry;
+}
+
+// The state file: {"keys":[{"file","kid","alg","state","createdAt",
+// "activateAt","retiredAt"}]}, times in Unix ms. Public data only.
+std::string EncodeStates(const std::vector<KeyEntry>& entries) {
+  boost::json::array keys;
+  for (const KeyEntry& entry : entries) {
+    keys.push_back(boost::json::object{{"file", entry.file},
+                                       {"kid", entry.kid},
+                                       {"alg", AlgorithmName(entry.algorithm)},
+                                       {"state", KeyStateName(entry.state)},
+                                       {"createdAt", entry.created_at},
+                                       {"activateAt", entry.activate_at},
+                                       {"retiredAt", entry.retired_at}});
+  }
+  return boost::json::serialize(boost::json::object{{"keys", std::move(keys)}}) + "\n";
+}
+
+Result<std::vector<KeyEntry>> DecodeStates(const std::string& path, const std::string& text) {
+  const Error corrupt = Error::Unavailable(path + " is corrupt; remove it to re-derive the key states");
+  boost::system::error_code ec;
+  const boost::json::value parsed = boost::json::parse(text, ec);
+  if (ec || !parsed.is_object()) return corrupt;
+  const boost::json::value* keys = parsed.as_object().if_contains("keys");
+  if (keys == nullptr || !keys->is_array()) return corrupt;
+  std::vector<KeyEntry> entries;
+  for (const boost::json::value& item : keys->as_array()) {
+    const boost::json::object* object = item.if_object();
+    if (object == nullptr) return corrupt;
+    auto text_of = [&](const char* name) -> std::string_view {
+      const boost::json::value* v = object->if_contains(name);
+      return v != nullptr && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
+    };
+    auto number_of = [&](const char* name) -> std::optional<int64_t> {
+      const boost::json::value* v = object->if_contains(name);
+      if (v == nullptr || !v->is_int64()) return std::nullopt;
+      return v->as_int64();
+    };
+    const auto algorithm = ParseSigningAlgorithm(text_of("alg"));
+    const auto state = ParseKeyState(text_of("state"));
+    const auto created = number_of("createdAt");
+    const auto activate = number_of("activateAt");
+    const auto retired = number_of("retiredAt");
+    if (text_of("file").empty() || text_of("kid").empty() || !algorithm || !state || !created || !activate ||
+        !retired) {
+      return corrupt;
+    }
+    entries.push_back(KeyEntry{std::string(text_of("file")), std::string(text_of("kid")), *algorithm, *state, *created,
+                               *activate, *retired});
+  }
+  return entries;
+}
+
+Result<std::vector<KeyEntry>> ReadStates(const std::string& path) {
+  ASSIGN_OR_RETURN(auto text, ReadSecretFile(path, kMaxStateFileSize));
+  if (!text) return std::vector<KeyEntry>{};
+  return DecodeStates(path, *text);
+}
+
+std::string BuildJwks(const std::vector<std::shared_ptr<const SigningKey>>& keys) {
   std::string jwks = R"({"keys":[)";
   for (const auto& key : keys) {
     if (jwks.back() != '[') jwks += ',';
@@ -180,7 +276,8 @@ std::string BuildJwks(const Keys& keys) {
 }
 
 // The algorithms of `keys`, each once, `first` first.
-std::vector<SigningAlgorithm> AlgorithmsOf(const Keys& keys, SigningAlgorithm first) {
+std::vector<SigningAlgorithm> AlgorithmsOf(const std::vector<std::shared_ptr<const SigningKey>>& keys,
+                                           SigningAlgorithm first) {
   std::vector<SigningAlgorithm> algorithms{first};
   for (const auto& key : keys) {
     if (std::find(algorithms.begin(), algorithms.end(), key->algorithm()) == algorithms.end()) {
@@ -192,32 +289,189 @@ std::vector<SigningAlgorithm> AlgorithmsOf(const Keys& keys, SigningAlgorithm fi
 
 }  // namespace
 
-Result<KeyRing> KeyRing::Open(const std::string& dir, SigningAlgorithm algorithm) {
+const SigningKey* KeySet::FindByKid(std::string_view kid) const {
+  for (const auto& key : keys_) {
+    if (key->kid() == kid) return key.get();
+  }
+  return nullptr;
+}
+
+struct KeyRing::State {
+  std::string dir;
+  SigningAlgorithm algorithm = SigningAlgorithm::kRs256;
+  const Clock* clock = nullptr;
+  KeyTimings timings;
+
+  // Serializes the changes (Rotate, Rescan, Advance); never taken by readers.
+  mutable std::mutex mutex;
+  std::vector<KeyEntry> entries;                                  // under mutex
+  std::map<std::string, std::shared_ptr<const SigningKey>> keys;  // by file name; under mutex
+  // Every snapshot ever published, so that no reader's reference dangles.
+  std::vector<std::unique_ptr<const KeySet>> snapshots;  // under mutex
+  std::atomic<const KeySet*> current{nullptr};
+
+  std::string StatePath() const { return (fs::path(dir) / kStateFileName).string(); }
+  int64_t Now() const { return clock->NowMillis(); }
+
+  // Publishes `entries` as the new snapshot (under mutex).
+  void Publish() {
+    auto set = std::make_unique<KeySet>();
+    for (const KeyEntry& entry : entries) {
+      if (entry.state == KeyState::kActive) set->active_ = set->keys_.size();
+      set->keys_.push_back(keys.at(entry.file));
+    }
+    set->entries_ = entries;
+    set->active_header_ = EncodedJwtHeader(set->active());
+    set->jwks_json_ = BuildJwks(set->keys_);
+    set->algorithms_ = AlgorithmsOf(set->keys_, algorithm);
+    current.store(set.get(), std::memory_order_release);
+    snapshots.push_back(std::move(set));
+  }
+
+  Status Persist() const { return ReplaceFileAtomically(StatePath(), EncodeStates(entries)); }
+
+  // Applies the due transitions; publishes, removes the files of keys that
+  // left and records the states when anything changed, or when `changed`
+  // says the caller changed them (under mutex).
+  Status AdvanceLocked(bool changed = false) {
+    const std::vector<KeyEntry> before = entries;
+    const std::vector<KeyEntry> left = crypto::Advance(entries, Now(), timings);
+    if (!changed && left.empty() && SameStates(before)) return Status::Ok();
+    Publish();
+    // The file goes before the record: a crash in between leaves a record
+    // without a file, which Open drops, never an unrecorded key file, which
+    // Open would adopt again.
+    for (const KeyEntry& entry : left) {
+      std::error_code ec;
+      fs::remove(fs::path(dir) / entry.file, ec);
+      keys.erase(entry.file);
+    }
+    return Persist();
+  }
+
+  bool SameStates(const std::vector<KeyEntry>& before) const {
+    if (before.size() != entries.size()) return false;
+    for (std::size_t i = 0; i < before.size(); ++i) {
+      if (before[i].state != entries[i].state) return false;
+    }
+    return true;
+  }
+
+  // Adds a loaded key as next, applies what is due (with no publish delay,
+  // its activation), publishes and records it (under mutex).
+  Result<KeyEntry> AdoptLocked(NamedKey named) {
+    KeyEntry entry = EntryOf(named);
+    entry.created_at = Now();
+    keys[named.file] = std::move(named.key);
+    AddNext(entries, entry, entry.created_at, timings);
+    RETURN_IF_ERROR(AdvanceLocked(/*changed=*/true));
+    for (const KeyEntry& e : entries) {
+      if (e.file == entry.file) return e;
+    }
+    return entry;
+  }
+};
+
+KeyRing::KeyRing() : state_(std::make_unique<State>()) {}
+KeyRing::KeyRing(KeyRing&&) noexcept = default;
+KeyRing& KeyRing::operator=(KeyRing&&) noexcept = default;
+KeyRing::~KeyRing() = default;
+
+Result<KeyRing> KeyRing::Open(const std::string& dir, SigningAlgorithm algorithm, KeyRingOptions options) {
+  static const SystemClock kSystemClock;
   RETURN_IF_ERROR(EnsureDirectory(dir));
   ASSIGN_OR_RETURN(auto keys, LoadKeys(dir));
   ASSIGN_OR_RETURN(const bool generated, EnsureKeyOf(dir, algorithm, keys));
 
   KeyRing ring;
-  ring.keys_ = std::move(keys);
-  for (std::size_t i = 0; i < ring.keys_.size(); ++i) {
-    if (ring.keys_[i]->algorithm() == algorithm) ring.active_ = i;  // the last, newest-named, wins
+  State& state = *ring.state_;
+  state.dir = dir;
+  state.algorithm = algorithm;
+  state.clock = options.clock != nullptr ? options.clock : &kSystemClock;
+  state.timings = {options.publish_delay_seconds * 1000, options.token_ttl_seconds * 1000 + kVerifierLeewayMs};
+  ASSIGN_OR_RETURN(auto recorded, ReadStates(state.StatePath()));
+
+  std::vector<KeyEntry> found;
+  for (NamedKey& named : keys) {
+    found.push_back(EntryOf(named));
+    state.keys[named.file] = std::move(named.key);
   }
-  if (ring.keys_.empty() || ring.active().algorithm() != algorithm) {
+  const int64_t now = state.Now();
+  state.entries = Reconcile(std::move(recorded), found, algorithm, now, state.timings);
+  const std::vector<KeyEntry> left = crypto::Advance(state.entries, now, state.timings);
+  const auto active = std::find_if(state.entries.begin(), state.entries.end(),
+                                   [](const KeyEntry& e) { return e.state == KeyState::kActive; });
+  if (active == state.entries.end() || active->algorithm != algorithm) {
     return Error::Unavailable("keys directory " + dir + " holds no " + std::string(AlgorithmName(algorithm)) +
                               " key after generating one");
   }
+  state.Publish();
+  for (const KeyEntry& entry : left) {
+    std::error_code ec;
+    fs::remove(fs::path(dir) / entry.file, ec);
+    state.keys.erase(entry.file);
+  }
+  if (Status persisted = state.Persist(); !persisted) {
+    ring.persist_warning_ = persisted.error().message + " (key states are kept in memory only)";
+  }
   ring.generated_ = generated;
-  ring.active_header_ = EncodedJwtHeader(ring.active());
-  ring.jwks_json_ = BuildJwks(ring.keys_);
-  ring.algorithms_ = AlgorithmsOf(ring.keys_, algorithm);
   return ring;
 }
 
-const SigningKey* KeyRing::FindByKid(std::string_view kid) const {
-  for (const auto& key : keys_) {
-    if (key->kid() == kid) return key.get();
+const KeySet& KeyRing::current() const { return *state_->current.load(std::memory_order_acquire); }
+
+int64_t KeyRing::publish_delay_seconds() const { return state_->timings.publish_delay_ms / 1000; }
+
+Result<KeyEntry> KeyRing::Rotate() {
+  State& state = *state_;
+  ASSIGN_OR_RETURN(auto key, GenerateSigningKey(state.algorithm));
+  std::string pem = key->PrivatePem();
+  if (pem.empty()) return Error::Internal("cannot encode the generated key as PEM");
+  const std::lock_guard lock(state.mutex);
+  const std::string name = RotatedKeyName();
+  Result<NewFile> written = CreateFileAtomically((fs::path(state.dir) / name).string(), pem);
+  OPENSSL_cleanse(pem.data(), pem.size());
+  if (!written) return std::move(written).error();
+  if (*written != NewFile::kCreated) return Error::Unavailable("cannot name a new key in " + state.dir);
+  return state.AdoptLocked({name, std::shared_ptr<const SigningKey>(std::move(key))});
+}
+
+Result<RescanResult> KeyRing::Rescan() {
+  State& state = *state_;
+  const std::lock_guard lock(state.mutex);
+  ASSIGN_OR_RETURN(const auto names, ListPemFiles(state.dir));
+  RescanResult result;
+  for (const std::string& name : names) {
+    if (state.keys.contains(name)) continue;
+    const std::string path = (fs::path(state.dir) / name).string();
+    Result<std::unique_ptr<SigningKey>> key = LoadKeyFile(path);
+    if (!key) {
+      result.refused.push_back(key.error().message);
+      continue;
+    }
+    if ((*key)->algorithm() != state.algorithm) {
+      result.refused.push_back(path + ": not a " + std::string(AlgorithmName(state.algorithm)) +
+                               " key (signing.algorithm)");
+      continue;
+    }
+    if (state.current.load(std::memory_order_relaxed)->FindByKid((*key)->kid()) != nullptr) {
+      result.refused.push_back(path + ": same key as another file in " + state.dir);
+      continue;
+    }
+    ASSIGN_OR_RETURN(auto adopted, state.AdoptLocked({name, std::shared_ptr<const SigningKey>(std::move(*key))}));
+    result.adopted.push_back(std::move(adopted));
   }
-  return nullptr;
+  return result;
+}
+
+Status KeyRing::Advance() {
+  const std::lock_guard lock(state_->mutex);
+  return state_->AdvanceLocked();
+}
+
+std::optional<int64_t> KeyRing::NextChange() const {
+  const std::lock_guard lock(state_->mutex);
+  return crypto::NextChange(state_->entries, state_->timings);
 }
 
 }  // namespace keymint::crypto

@@ -139,7 +139,9 @@ Result<IssuedToken> TokenService::Mint(const Subject& subject) const {
   claims.emplace("preferred_username", subject.username);
   claims.emplace("gen", subject.generation);
 
-  ASSIGN_OR_RETURN(auto jwt, crypto::SignJws(keys_.active(), keys_.active_header(), json::serialize(claims)));
+  // One snapshot for header and signature: a rotation may publish another at any moment.
+  const crypto::KeySet& keys = keys_.current();
+  ASSIGN_OR_RETURN(auto jwt, crypto::SignJws(keys.active(), keys.active_header(), json::serialize(claims)));
   return IssuedToken{std::move(jwt), settings_.ttl_seconds};
 }
 

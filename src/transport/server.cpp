@@ -93,7 +93,7 @@ struct HttpServer::Impl {
   net::steady_timer accept_backoff_;
   net::steady_timer drain_timer_;
   std::optional<net::signal_set> signals_;
-  std::optional<net::signal_set> reload_signals_;  // SIGHUP, with TLS only
+  std::optional<net::signal_set> reload_signals_;  // SIGHUP, with TLS or on_hangup only
   // The context new TLS connections get (null: plain HTTP). Read by
   // OnAccept and replaced by ReloadTls, both on strand_, so it needs no lock;
   // each session keeps the one it started with.
@@ -167,8 +167,8 @@ Status HttpServer::Impl::Listen() {
   // must stop the server cleanly rather than kill it (asio queues a signal
   // that arrives before anyone waits for it).
   if (options_.handle_signals) signals_.emplace(strand_, SIGINT, SIGTERM);
-  // Without TLS there is nothing to reload, and SIGHUP keeps its default.
-  if (tls_context_) reload_signals_.emplace(strand_, SIGHUP);
+  // Without TLS or on_hangup there is nothing to reload, and SIGHUP keeps its default.
+  if (tls_context_ || options_.on_hangup) reload_signals_.emplace(strand_, SIGHUP);
   return Status::Ok();
 }
 
@@ -272,7 +272,9 @@ void HttpServer::Impl::WaitForSignal() {
 void HttpServer::Impl::WaitForReloadSignal() {
   reload_signals_->async_wait([this](error_code ec, int /*signal*/) {
     if (ec || stopping_) return;
-    ReloadTls();
+    if (tls_context_) ReloadTls();
+    // The hook may read files and sign nothing, but it blocks: off the strand.
+    if (options_.on_hangup) net::post(*pool_, options_.on_hangup);
     WaitForReloadSignal();
   });
 }

@@ -15,6 +15,7 @@
 #include "keymint/service/authenticator.hpp"
 #include "keymint/service/backup_service.hpp"
 #include "keymint/service/service_account_service.hpp"
+#include "keymint/service/signing_key_service.hpp"
 #include "keymint/service/token_service.hpp"
 #include "keymint/service/user_service.hpp"
 
@@ -43,6 +44,8 @@ struct ApiServices {
   BackupService* backups = nullptr;
   // What GET /api/v1/audit-logs reads; null: the route answers 503.
   AuditTrail* audit = nullptr;
+  // Signing-key rotation; null where nobody rotates (unit tests): its routes answer 503.
+  SigningKeyService* signing_keys = nullptr;
 };
 
 // Which routes of the route table a router serves.

@@ -27,9 +27,11 @@ struct Config {
   std::string backup_dir;                           // --backup-dir / KEYMINT_BACKUP_DIR / backup.dir; "" = off
   std::string signing_algorithm = "RS256";          // --signing-algorithm / KEYMINT_SIGNING_ALGORITHM /
                                                     //   signing.algorithm: "RS256", "ES256" or "EdDSA"
+  int64_t signing_publish_delay_seconds = 0;        // --signing-publish-delay / KEYMINT_SIGNING_PUBLISH_DELAY /
+                                                    //   signing.publish_delay_seconds; 0..86400
   std::string issuer;                               // --issuer / KEYMINT_ISSUER / tokens.issuer; "" = http://<listen>
   std::string audience;                             // KEYMINT_AUDIENCE / tokens.audience; "" = the issuer
-  int64_t token_ttl_seconds = 3600;                 // KEYMINT_TOKEN_TTL / tokens.ttl_seconds; 60..86400
+  int64_t token_ttl_seconds = 3600;                 // KEYMINT_TOKEN_TTL / tokens.ttl_seconds; 1..86400
   int threads = 0;                                  // --threads / KEYMINT_THREADS / server.threads; 0 = cores; 1..256
   std::string admin_email = "admin@keymint.local";  // KEYMINT_ADMIN_EMAIL / admin.email
   std::optional<std::string> admin_password;        // KEYMINT_ADMIN_PASSWORD only (never in a file)

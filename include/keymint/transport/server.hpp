@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -39,6 +40,10 @@ struct ServerOptions {
   // reloads them for new connections.
   std::string tls_cert_file;
   std::string tls_key_file;
+  // Run on the blocking pool on every SIGHUP (after the TLS reload, if TLS is
+  // on); when set, SIGHUP is caught even without TLS. Leave it empty on a
+  // second server of the process (the admin listener), or it runs twice.
+  std::function<void()> on_hangup;
 };
 
 // Connections beyond max_connections that may be waiting for their 503 at once.

@@ -20,6 +20,7 @@
 #include "keymint/crypto/ed25519_key.hpp"
 #include "keymint/crypto/encoding.hpp"
 #include "keymint/crypto/rsa_key.hpp"
+#include "unit/test_support/fake_clock.hpp"
 #include "unit/test_support/files.hpp"
 #include "unit/test_support/openssl_keys.hpp"
 
@@ -455,4 +456,95 @@ TEST_CASE("threads opening one RSA-only directory for ES256 at once generate one
   }
   CHECK(std::count(generated.begin(), generated.end(), 1) == 1);
   CHECK(PemFiles(tmp.path()).size() == 2);
+}
+
+TEST_CASE("A rotation publishes a next key that signs after the publish delay, and the old key leaves after the TTL",
+          "[crypto]") {
+  TempDir tmp;
+  keymint::testing::FakeClock clock;
+  auto ring = KeyRing::Open(tmp.path(), SigningAlgorithm::kRs256, {&clock, 10, 60});
+  REQUIRE(ring.ok());
+  const std::string old_kid = ring->active().kid();
+  const keymint::crypto::KeySet& before = ring->current();
+
+  auto rotated = ring->Rotate();
+  REQUIRE(rotated.ok());
+  CHECK(rotated->state == keymint::crypto::KeyState::kNext);
+  CHECK(ring->active().kid() == old_kid);  // still signing with the old key
+  CHECK(ring->FindByKid(rotated->kid) != nullptr);
+  CHECK(JwksKeys(*ring).size() == 2);
+  CHECK(PemFiles(tmp.path()).size() == 2);
+  CHECK(ring->NextChange() == clock.NowMillis() + 10'000);
+  CHECK(&before.active() == &ring->active());  // an old snapshot stays readable
+
+  clock.Advance(10'000);
+  REQUIRE(ring->Advance().ok());
+  CHECK(ring->active().kid() == rotated->kid);
+  CHECK(ring->active_header() == EncodedJwtHeader(ring->active()));
+  CHECK(before.active().kid() == old_kid);  // still valid after the swap
+
+  clock.Advance(60'000);  // the TTL, but not the 1 s of leeway
+  REQUIRE(ring->Advance().ok());
+  CHECK(ring->FindByKid(old_kid) != nullptr);
+  clock.Advance(1'000);
+  REQUIRE(ring->Advance().ok());
+  CHECK(ring->FindByKid(old_kid) == nullptr);
+  CHECK(JwksKeys(*ring).size() == 1);
+  CHECK(PemFiles(tmp.path()).size() == 1);
+}
+
+TEST_CASE("Reopening a keys directory keeps the recorded states and applies what fell due meanwhile", "[crypto]") {
+  TempDir tmp;
+  keymint::testing::FakeClock clock;
+  std::string old_kid, new_kid;
+  {
+    auto ring = KeyRing::Open(tmp.path(), SigningAlgorithm::kRs256, {&clock, 10, 60});
+    REQUIRE(ring.ok());
+    old_kid = ring->active().kid();
+    auto rotated = ring->Rotate();
+    REQUIRE(rotated.ok());
+    new_kid = rotated->kid;
+  }
+  {
+    auto again = KeyRing::Open(tmp.path(), SigningAlgorithm::kRs256, {&clock, 10, 60});
+    REQUIRE(again.ok());
+    CHECK(again->active().kid() == old_kid);  // the new key is still next, though its name sorts last
+  }
+  clock.Advance(10'000);
+  {
+    auto again = KeyRing::Open(tmp.path(), SigningAlgorithm::kRs256, {&clock, 10, 60});
+    REQUIRE(again.ok());
+    CHECK(again->active().kid() == new_kid);
+    CHECK(again->FindByKid(old_kid) != nullptr);
+  }
+  clock.Advance(61'000);
+  auto again = KeyRing::Open(tmp.path(), SigningAlgorithm::kRs256, {&clock, 10, 60});
+  REQUIRE(again.ok());
+  CHECK(again->FindByKid(old_kid) == nullptr);
+  CHECK(PemFiles(tmp.path()).size() == 1);
+}
+
+TEST_CASE("A rescan adopts a new key file and refuses garbage and other algorithms", "[crypto]") {
+  TempDir tmp;
+  keymint::testing::FakeClock clock;
+  auto ring = KeyRing::Open(tmp.path(), SigningAlgorithm::kRs256, {&clock, 0, 60});
+  REQUIRE(ring.ok());
+  const std::string old_kid = ring->active().kid();
+  { std::ofstream(tmp.path() + "/garbage.pem") << "not a key"; }
+  { std::ofstream(tmp.path() + "/ec.pem") << EcKey::Generate()->PrivatePem(); }
+  auto refused = ring->Rescan();
+  REQUIRE(refused.ok());
+  CHECK(refused->adopted.empty());
+  CHECK(refused->refused.size() == 2);
+  CHECK(ring->active().kid() == old_kid);
+  CHECK(JwksKeys(*ring).size() == 1);
+
+  fs::remove(tmp.path() + "/garbage.pem");
+  fs::remove(tmp.path() + "/ec.pem");
+  { std::ofstream(tmp.path() + "/zz-new.pem") << SpareKey().PrivatePem(); }
+  auto adopted = ring->Rescan();
+  REQUIRE(adopted.ok());
+  REQUIRE(adopted->adopted.size() == 1);
+  CHECK(adopted->adopted[0].state == keymint::crypto::KeyState::kActive);  // no publish delay
+  CHECK(ring->active().kid() == SpareKey().kid());
 }
