@@ -814,9 +814,6 @@ TEST_CASE("A bad admin listen address stops start-up naming the setting", "[conf
   CHECK_THAT(ErrorOf({"serve", "--config", path}), Contains("server.admin_listen"));
 }
 
-}  // namespace
-}  // namespace keymint
-
 // ---------------------------------------------------------------------------
 // The log level: flag, environment or file, flag first
 
@@ -843,3 +840,6 @@ TEST_CASE("An unknown log level stops start-up naming the setting", "[config]") 
   const std::string path = dir.Write("k.toml", "[log]\nlevel = 3\n");
   CHECK_THAT(ErrorOf({"serve", "--config", path}), Contains("log.level"));
 }
+
+}  // namespace
+}  // namespace keymint
