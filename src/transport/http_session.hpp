@@ -120,8 +120,8 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
   void DoLingerRead();
   void OnLingerRead(boost::beast::error_code ec, std::size_t bytes);
   // Picks the response's X-Request-Id (the client's when valid, else a new
-  // one) and notes what the request log needs; `header` is null when the
-  // request was not read far enough to have one.
+  // one) and notes what the request log needs; `header` holds the fields
+  // read so far, and is null when no request was started.
   void PrepareAnswer(const boost::beast::http::request_header<>* header, const api::Response& response);
   // Writes the request's log line (if request lines are on).
   void LogRequest();

@@ -247,7 +247,9 @@ void BasicHttpSession<Stream>::SendResponse(api::Response response, bool close_a
 template <class Stream>
 void BasicHttpSession<Stream>::SendError(api::Response response) {
   // The request may not have been parsed far enough to know its version.
-  PrepareAnswer(parser_ && parser_->is_header_done() ? &parser_->get().base() : nullptr, response);
+  // Its fields as far as they were read (a 413 is decided on the header,
+  // before Beast calls it done).
+  PrepareAnswer(parser_ ? &parser_->get().base() : nullptr, response);
   response_ = ToWireResponse(std::move(response), kHttp11, /*keep_alive=*/false, request_id_);
   state_ = State::kWriting;
   Lowest().expires_after(context_.options.idle_timeout);
