@@ -19,13 +19,14 @@ export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 # libclang-rt-14-dev (libFuzzer, named explicitly: it is only "recommended")
 # build the fuzz targets; clang-format and clang-tidy serve scripts/lint;
 # prometheus-cpp-dev (core) renders /metrics and promtool (prometheus) checks it;
-# chromium, nodejs and npm run the web page's browser tests (tests/e2e/).
+# chromium, nodejs and npm run the web page's browser tests (tests/e2e/);
+# libspdlog-dev writes the request log.
 KEYMINT_PACKAGES=(
   g++ cmake ninja-build pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev librocksdb-dev libtomlplusplus-dev catch2
   clang libclang-rt-14-dev clang-format clang-tidy
-  prometheus-cpp-dev prometheus
+  prometheus-cpp-dev prometheus libspdlog-dev
   chromium nodejs npm
 )
 

@@ -10,6 +10,7 @@
 
 #include "keymint/api/api.hpp"
 #include "keymint/common/clock.hpp"
+#include "keymint/common/log.hpp"
 #include "keymint/config/config.hpp"
 #include "keymint/crypto/key_ring.hpp"
 #include "keymint/crypto/password_hash.hpp"
@@ -230,6 +231,9 @@ int Serve(const Config& config) {
   const char* scheme = config.tls_cert.empty() ? "http://" : "https://";
   // The admin listener runs on its own thread and outlives the main one's
   // drain, so that probes see /readyz turn 503 while in-flight requests finish.
+  // Start-up and shutdown lines stay plain text written at once (tests and
+  // scripts wait for "listening on"); the JSON log carries request lines.
+  log::Start(*log::ParseLevel(config.log_level));
   std::thread admin_thread;
   if (admin_server) {
     std::cerr << "keymint: operations endpoints on " << scheme << AddressText(config.admin_listen_host) << ":"
@@ -245,6 +249,9 @@ int Serve(const Config& config) {
     admin_server->Stop();
     admin_thread.join();
   }
+  const uint64_t dropped = log::Dropped();
+  log::Stop();  // writes what is queued before the last plain line
+  if (dropped > 0) std::cerr << "keymint: " << dropped << " log lines dropped: stderr was too slow" << std::endl;
 
   audit_pruner.Stop();
   recorder.Stop();  // writes pending last logins and syncs the store

@@ -55,6 +55,8 @@ struct RequestContext {
   // Set by the token handlers once they know it, for the metrics; the only
   // thing a handler writes back.
   mutable TokenGrant grant = TokenGrant::kNone;
+  // Set by the token handlers, for the request log (Response::client_id).
+  mutable std::string client_id{};
 
   // The single value of a query parameter; nullopt when absent.
   std::optional<std::string> Query(std::string_view name) const;

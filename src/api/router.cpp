@@ -174,6 +174,7 @@ class TableRouter final : public Router {
     Result<Response> result = route.handler(context);
     Response response =
         result.ok() ? std::move(result).value() : ErrorAnswer(route.dialect, result.error(), context.request);
+    response.client_id = std::move(context.client_id);
     AddDeprecationHeaders(route.dialect, deprecation_, response);
     return response;
   }

@@ -7,6 +7,7 @@
 #include "api/headers.hpp"
 #include "api/json_body.hpp"
 #include "keymint/api/api.hpp"
+#include "keymint/common/log.hpp"
 
 namespace keymint::api {
 namespace json = boost::json;
@@ -39,9 +40,16 @@ Result<std::string_view> StringAlias(const json::object& body, std::initializer_
   return RequireString(body, *names.begin());
 }
 
+// Copied only while request lines are written: otherwise the token path
+// would pay for a string nobody reads.
+void NoteClientId(const RequestContext& c, std::string_view id) {
+  if (log::Enabled(log::Level::kInfo)) c.client_id = id;
+}
+
 Result<Response> V1ClientCredentials(const RequestContext& c, const json::object& body, bool legacy) {
   ASSIGN_OR_RETURN(auto id,
                    legacy ? StringAlias(body, {"appID", "appId"}) : StringAlias(body, {"clientId", "clientID"}));
+  NoteClientId(c, id);
   ASSIGN_OR_RETURN(auto secret, RequireString(body, legacy ? "appSecret" : "clientSecret"));
   ASSIGN_OR_RETURN(auto token, c.services.tokens.ExchangeClientCredentials(id, secret, c.request.remote_address));
   return V1Success(token);
@@ -93,6 +101,7 @@ Result<ClientCredentials> V2ClientAuthentication(const Request& request,
 
 Result<Response> V2ClientCredentials(const RequestContext& c, const std::map<std::string, std::string>& form) {
   ASSIGN_OR_RETURN(auto client, V2ClientAuthentication(c.request, form));
+  NoteClientId(c, client.id);
   auto token = c.services.tokens.ExchangeClientCredentials(client.id, client.secret, c.request.remote_address);
   if (!token.ok() && token.error().code == ErrorCode::kUnauthenticated) {
     return Error::Unauthenticated("client authentication failed");  // invalid_client, whatever the cause

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "keymint/common/account_rules.hpp"
+#include "keymint/common/log.hpp"
 
 namespace keymint::config {
 namespace {
@@ -95,6 +96,8 @@ bool IsPassword(std::string_view text) { return IsNonEmptyText(text) && HasPassw
 // The JOSE "alg" names keymint can sign with, exactly as JOSE spells them
 // (crypto::ParseSigningAlgorithm reads the same three).
 bool IsSigningAlgorithm(std::string_view text) { return text == "RS256" || text == "ES256" || text == "EdDSA"; }
+
+bool IsLogLevel(std::string_view text) { return log::ParseLevel(text).has_value(); }
 
 // --- Apply functions: one per shape of setting, instantiated per Config field.
 
@@ -275,6 +278,14 @@ constexpr std::array kSettings = {
             .expected = "a non-empty file path",
             .help = "PEM private key of --tls-cert (unencrypted)",
             .apply = StoreString<&Config::tls_key, IsNonEmptyText>},
+    Setting{.toml_path = "log.level",
+            .env = "KEYMINT_LOG_LEVEL",
+            .flag = "--log-level",
+            .flag_arg = "LEVEL",
+            .kind = SettingKind::kString,
+            .expected = "trace, debug, info, warn, error or off",
+            .help = "log level: info writes one JSON line per request on stderr; warn and above do not (default info)",
+            .apply = StoreString<&Config::log_level, IsLogLevel>},
     Setting{.toml_path = "storage.data_dir",
             .env = "KEYMINT_DATA_DIR",
             .flag = "--data-dir",

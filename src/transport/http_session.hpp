@@ -13,6 +13,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -118,6 +119,12 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
   void StartLinger();
   void DoLingerRead();
   void OnLingerRead(boost::beast::error_code ec, std::size_t bytes);
+  // Picks the response's X-Request-Id (the client's when valid, else a new
+  // one) and notes what the request log needs; `header` holds the fields
+  // read so far, and is null when no request was started.
+  void PrepareAnswer(const boost::beast::http::request_header<>* header, const api::Response& response);
+  // Writes the request's log line (if request lines are on).
+  void LogRequest();
   void Close();
   boost::beast::tcp_stream& Lowest();
 
@@ -145,6 +152,17 @@ class BasicHttpSession final : public HttpSession, public std::enable_shared_fro
   State state_ = State::kReading;
   bool closing_ = false;  // shutdown was requested: answer what's in flight, then close
   std::size_t lingered_bytes_ = 0;
+  // The request log's view of the exchange in flight; the strings keep their
+  // capacity from request to request, so the token path does not allocate
+  // for them. log_header_ points into request_ or parser_, both alive until
+  // the next DoRead.
+  std::string request_id_;
+  std::string log_client_id_;
+  std::string log_line_;
+  const boost::beast::http::request_header<>* log_header_ = nullptr;
+  std::chrono::steady_clock::time_point started_{};
+  int log_status_ = 0;
+  bool log_pending_ = false;
 };
 
 }  // namespace keymint::transport

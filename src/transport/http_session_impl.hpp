@@ -18,8 +18,11 @@
 #include <utility>
 
 #include "keymint/api/http_error.hpp"
+#include "keymint/common/log.hpp"
 #include "transport/http_session.hpp"
 #include "transport/request_framing.hpp"
+#include "transport/request_id.hpp"
+#include "transport/request_log.hpp"
 
 namespace keymint::transport {
 
@@ -98,6 +101,8 @@ void BasicHttpSession<Stream>::DoRead() {
   response_ = {};
   parser_.emplace();
   chunked_header_.reset();
+  log_header_ = nullptr;
+  started_ = {};
   ConfigureParser(*parser_, context_.options);
   // One deadline for the whole request, header and body: a client that
   // trickles bytes cannot hold the connection longer than this.
@@ -110,6 +115,9 @@ template <class Stream>
 void BasicHttpSession<Stream>::OnHeader(beast::error_code ec, std::size_t /*bytes*/) {
   if (state_ == State::kClosed) return;
   if (ec) return OnReadError(ec);
+  // From the whole header: the time a client takes to send its body counts,
+  // the idle time between keep-alive requests does not.
+  started_ = std::chrono::steady_clock::now();
   const RequestHeader& header = parser_->get();
   if (auto problem = FramingProblem(header)) return SendError(api::ErrorResponse(400, std::string(*problem)));
   if (parser_->is_done()) return Handle();
@@ -222,10 +230,13 @@ void BasicHttpSession<Stream>::SendResponse(api::Response response, bool close_a
   // closing_ is read here, when the answer is built, so a shutdown that
   // arrived while the handler ran still makes this the last response.
   const bool keep_alive = !close_after && !closing_ && request_.keep_alive();
+  PrepareAnswer(&request_.base(), response);
   try {
-    response_ = ToWireResponse(std::move(response), request_.version(), keep_alive);
+    response_ = ToWireResponse(std::move(response), request_.version(), keep_alive, request_id_);
   } catch (...) {
-    response_ = ToWireResponse(api::ErrorResponse(500, "internal server error"), request_.version(), false);
+    log_status_ = 500;
+    response_ =
+        ToWireResponse(api::ErrorResponse(500, "internal server error"), request_.version(), false, request_id_);
   }
   state_ = State::kWriting;
   Lowest().expires_after(context_.options.idle_timeout);
@@ -236,7 +247,10 @@ void BasicHttpSession<Stream>::SendResponse(api::Response response, bool close_a
 template <class Stream>
 void BasicHttpSession<Stream>::SendError(api::Response response) {
   // The request may not have been parsed far enough to know its version.
-  response_ = ToWireResponse(std::move(response), kHttp11, /*keep_alive=*/false);
+  // Its fields as far as they were read (a 413 is decided on the header,
+  // before Beast calls it done).
+  PrepareAnswer(parser_ ? &parser_->get().base() : nullptr, response);
+  response_ = ToWireResponse(std::move(response), kHttp11, /*keep_alive=*/false, request_id_);
   state_ = State::kWriting;
   Lowest().expires_after(context_.options.idle_timeout);
   net::async_write(stream_, response_.buffers(),
@@ -245,6 +259,7 @@ void BasicHttpSession<Stream>::SendError(api::Response response) {
 
 template <class Stream>
 void BasicHttpSession<Stream>::OnWrite(bool linger, beast::error_code ec, std::size_t /*bytes*/) {
+  if (log_pending_) LogRequest();
   if (ec || state_ == State::kClosed) return Close();
   if (linger) return StartLinger();
   if (closing_ || response_.close) return EndAfterResponse();
@@ -277,6 +292,44 @@ void BasicHttpSession<Stream>::OnLingerRead(beast::error_code ec, std::size_t by
   lingered_bytes_ += bytes;
   if (ec || state_ != State::kLingering || lingered_bytes_ > kLingerMaxBytes) return Close();
   DoLingerRead();  // the bytes were never committed to buffer_, so they are discarded
+}
+
+template <class Stream>
+void BasicHttpSession<Stream>::PrepareAnswer(const http::request_header<>* header, const api::Response& response) {
+  const std::string_view incoming = header ? std::string_view((*header)["X-Request-Id"]) : std::string_view();
+  if (IsValidRequestId(incoming)) {
+    request_id_.assign(incoming);
+  } else {
+    NewRequestId(request_id_);
+  }
+  log_pending_ = log::Enabled(log::Level::kInfo);
+  if (!log_pending_) return;
+  log_header_ = header;
+  log_status_ = (response.status >= 100 && response.status <= 999) ? response.status : 500;  // as ToWireResponse
+  log_client_id_.assign(response.client_id);
+  // An answer made before the header was whole is timed from here.
+  if (started_ == std::chrono::steady_clock::time_point{}) started_ = std::chrono::steady_clock::now();
+}
+
+template <class Stream>
+void BasicHttpSession<Stream>::LogRequest() {
+  log_pending_ = false;
+  RequestLogEntry entry;
+  entry.request_id = request_id_;
+  entry.remote_address = remote_address_;
+  if (log_header_) {
+    const auto method = log_header_->method_string();
+    const auto target = log_header_->target();
+    const auto agent = (*log_header_)[http::field::user_agent];
+    entry.method = std::string_view(method.data(), method.size());
+    entry.target = std::string_view(target.data(), target.size());
+    entry.user_agent = std::string_view(agent.data(), agent.size());
+  }
+  entry.status = log_status_;
+  entry.duration = std::chrono::steady_clock::now() - started_;
+  entry.client_id = log_client_id_;
+  FormatRequestLine(entry, log_line_);
+  log::Write(log::Level::kInfo, log_line_);
 }
 
 template <class Stream>

@@ -48,7 +48,7 @@ api::Request ToApiRequest(const WireRequest& request, std::string_view remote_ad
   return out;
 }
 
-WireResponse ToWireResponse(api::Response response, unsigned version, bool keep_alive) {
+WireResponse ToWireResponse(api::Response response, unsigned version, bool keep_alive, std::string_view request_id) {
   const int status = (response.status >= 100 && response.status <= 999) ? response.status : 500;
   // prepare_payload would throw on a body for these statuses, and clients
   // would read it as the start of the next response.
@@ -76,6 +76,7 @@ WireResponse ToWireResponse(api::Response response, unsigned version, bool keep_
   }
   // In order, repeats kept: a handler may legitimately repeat a header (Link, Vary).
   for (const auto& [name, value] : response.headers) add(name, value);
+  if (!request_id.empty()) add("X-Request-Id", request_id);
   // RFC 9110 §8.6: no Content-Length on the statuses without a body.
   if (!no_body) add("Content-Length", std::to_string(out.body.size()));
   // HTTP/1.1 keeps connections open unless told; HTTP/1.0 closes them unless told.

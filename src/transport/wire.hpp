@@ -42,7 +42,9 @@ struct WireResponse {
 // that must not carry a body (1xx, 204, 304) lose body and Content-Type. A
 // status outside 100..999 becomes 500. A header whose name is not an HTTP
 // token or whose value holds a control character (a handler bug; CR or LF
-// would split the response) is left out rather than sent.
-WireResponse ToWireResponse(api::Response response, unsigned version, bool keep_alive);
+// would split the response) is left out rather than sent. A non-empty
+// `request_id` is sent as X-Request-Id.
+WireResponse ToWireResponse(api::Response response, unsigned version, bool keep_alive,
+                            std::string_view request_id = {});
 
 }  // namespace keymint::transport

@@ -27,6 +27,9 @@ struct Response {
   std::string body;  // empty for 204
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  // The client ID the request authenticated as (or tried to), for the request
+  // log only: never sent. Empty when unknown or when request lines are off.
+  std::string client_id;
 
   void AddHeader(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
 };

@@ -53,6 +53,8 @@ struct Config {
   std::size_t max_connections_per_address = 1000;  // KEYMINT_MAX_CONNECTIONS_PER_ADDRESS / server.*; 0 = none
   std::string tls_cert;                            // --tls-cert / KEYMINT_TLS_CERT / tls.cert; "" = plain HTTP
   std::string tls_key;                             // --tls-key / KEYMINT_TLS_KEY / tls.key; both or neither
+  std::string log_level = "info";                  // --log-level / KEYMINT_LOG_LEVEL / log.level: trace, debug,
+                                                   //   info (request lines), warn, error or off
   int password_iterations = 600000;                // KEYMINT_PASSWORD_ITERATIONS / passwords.iterations
   int password_concurrency = 1;                    // KEYMINT_PASSWORD_CONCURRENCY / passwords.concurrency
   int password_queue = 16;                         // KEYMINT_PASSWORD_QUEUE / passwords.queue

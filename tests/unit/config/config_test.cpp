@@ -814,5 +814,32 @@ TEST_CASE("A bad admin listen address stops start-up naming the setting", "[conf
   CHECK_THAT(ErrorOf({"serve", "--config", path}), Contains("server.admin_listen"));
 }
 
+// ---------------------------------------------------------------------------
+// The log level: flag, environment or file, flag first
+
+TEST_CASE("The log level is info by default and set by flag, environment or file, flag first", "[config]") {
+  TempDir dir;
+  ScopedCwd cwd(dir.path());
+  CHECK(ServeConfig({"serve"}).log_level == "info");
+  const std::string path = dir.Write("k.toml", "[log]\nlevel = \"warn\"\n");
+  CHECK(ServeConfig({"serve", "--config", path}).log_level == "warn");
+  CHECK(ServeConfig({"serve", "--config", path}, {{"KEYMINT_LOG_LEVEL", "off"}}).log_level == "off");
+  CHECK(ServeConfig({"serve", "--config", path, "--log-level", "debug"}, {{"KEYMINT_LOG_LEVEL", "off"}}).log_level ==
+        "debug");
+  for (const char* level : {"trace", "debug", "info", "warn", "error", "off"}) {
+    CHECK(ServeConfig({"serve", "--log-level", level}).log_level == level);
+  }
+}
+
+TEST_CASE("An unknown log level stops start-up naming the setting", "[config]") {
+  TempDir dir;
+  ScopedCwd cwd(dir.path());
+  CHECK_THAT(ErrorOf({"serve", "--log-level", "verbose"}), Contains("--log-level"));
+  CHECK_THAT(ErrorOf({"serve", "--log-level", "INFO"}), Contains("trace, debug, info, warn, error or off"));
+  CHECK_THAT(ErrorOf({"serve"}, {{"KEYMINT_LOG_LEVEL", "warning"}}), Contains("KEYMINT_LOG_LEVEL"));
+  const std::string path = dir.Write("k.toml", "[log]\nlevel = 3\n");
+  CHECK_THAT(ErrorOf({"serve", "--config", path}), Contains("log.level"));
+}
+
 }  // namespace
 }  // namespace keymint

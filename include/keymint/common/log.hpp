@@ -1,0 +1,50 @@
+// The process's log: JSON lines on stderr, written by one background thread
+// (spdlog's async logger) so that no request waits on log I/O. Every line is
+// an object {"time":"<RFC 3339 UTC>","level":"...",<fields>}; callers supply
+// the fields as already-escaped JSON members (see AppendJsonString).
+//
+// Thread-safety: Start and Stop are called once each, from main, while no
+// other thread logs. Enabled, Write, Message and Dropped are thread-safe and
+// are no-ops (or false / 0) before Start and after Stop, so library code and
+// tests may call them without a logger.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace keymint::log {
+
+enum class Level { kTrace, kDebug, kInfo, kWarn, kError, kOff };
+
+// "trace", "debug", "info", "warn", "error" or "off"; nullopt otherwise.
+std::optional<Level> ParseLevel(std::string_view name);
+
+// Queue slots of the async logger. When the queue is full the oldest line is
+// overwritten (counted by Dropped) rather than the writer blocking: a stalled
+// stderr must slow nobody's token.
+inline constexpr std::size_t kQueueSlots = 8192;
+
+// Starts the background writer with lines below `level` discarded at the
+// call site.
+void Start(Level level);
+// Writes what is queued and stops the background thread.
+void Stop();
+
+// Whether a line at `level` would be written; cheap (one atomic load).
+bool Enabled(Level level);
+// Queues one line whose members are `fields` (without braces), e.g.
+// `"request_id":"ab","status":200`. Never blocks on I/O.
+void Write(Level level, std::string_view fields);
+// Queues {"msg":"<message>"}, escaped.
+void Message(Level level, std::string_view message);
+// Lines overwritten in a full queue since Start.
+uint64_t Dropped();
+
+// Appends `text` to `out` as a JSON string with its quotes. Control
+// characters, quotes and backslashes are escaped; bytes that are not valid
+// UTF-8 become U+FFFD, so the line stays valid JSON whatever a client sent.
+void AppendJsonString(std::string& out, std::string_view text);
+
+}  // namespace keymint::log
