@@ -15,9 +15,9 @@ struct Request {
   std::string_view target;         // path and query as sent, e.g. "/api/v1/users?x=1"
   std::string_view content_type;   // Content-Type header, "" when absent
   std::string_view authorization;  // Authorization header, "" when absent
-  std::string_view if_none_match;  // If-None-Match header, "" when absent (the web page's revalidation)
   std::string_view body;
   std::string_view remote_address;  // the TCP peer's IP address, e.g. "127.0.0.1"; "" when unknown
+  std::string_view if_none_match;   // If-None-Match header, "" when absent (the web page's revalidation)
   // The views point into the transport's buffers and stay valid until the
   // response has been produced.
 };
