@@ -26,7 +26,7 @@ const std::string kAdmin = "System administrator";
 
 struct UserFixture : ServiceEnv {
   RoleCatalog catalog;
-  UserService users{*store, catalog, clock, limiter, keymint::testing::kTestPasswordIterations};
+  UserService users{*store, catalog, clock, limiter, nullptr, keymint::testing::kTestPasswordIterations};
 
   std::vector<UserRecord> StoredUsers() {
     auto listed = store->ListUsers();
