@@ -138,7 +138,11 @@ std::vector<std::string> Strings(const Config& c) {
 void CheckBounds(const Config& c, const std::string& path) {
   FUZZ_CHECK(c.config_path == path, c.config_path);
   FUZZ_CHECK(!c.listen_host.empty());
-  FUZZ_CHECK(c.token_ttl_seconds >= 60 && c.token_ttl_seconds <= 86400);
+  FUZZ_CHECK(c.token_ttl_seconds >= 1 && c.token_ttl_seconds <= 86400);
+  FUZZ_CHECK(c.signing_publish_delay_seconds >= 0 && c.signing_publish_delay_seconds <= 86400);
+  FUZZ_CHECK(c.password_iterations >= 1000 && c.password_iterations <= 10000000);
+  FUZZ_CHECK(c.audit_retention_days >= 1 && c.audit_retention_days <= 3650);
+  FUZZ_CHECK(c.audit_failures_per_minute >= 1 && c.audit_failures_per_minute <= 100000);
   FUZZ_CHECK(c.threads >= 0 && c.threads <= 256);
   FUZZ_CHECK(c.max_keys_per_user >= 1 && c.max_keys_per_user <= 100);
   FUZZ_CHECK(c.body_limit_bytes >= 1024 && c.body_limit_bytes <= 16 * 1024 * 1024);

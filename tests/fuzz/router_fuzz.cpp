@@ -452,8 +452,15 @@ void CheckResponse(const api::Request& request, const api::Response& response, c
     }
   }
 
+  // The documents that are not JSON: the web page and its assets, the
+  // migration guide and the metrics. Their errors are JSON like any other.
+  const bool document = request.method == "GET" && (path == "/" || path == "/app.js" || path == "/app.css" ||
+                                                    path == "/docs/migration" || path == "/metrics");
   if (response.status == 204) {
     FUZZ_CHECK(response.body.empty() && response.content_type.empty(), where);
+  } else if (document && response.status < 400) {
+    FUZZ_CHECK(response.status == 200 || (response.status == 304 && response.body.empty()), where);
+    FUZZ_CHECK(!response.content_type.empty() && response.content_type != "application/json", where);
   } else {
     FUZZ_CHECK(response.content_type == "application/json", where);
     const json::value body = fuzz::CheckJsonText(response.body);
