@@ -222,8 +222,9 @@ int Serve(const Config& config) {
   AddReadings(metrics, server, admin_server, recorder, **store);
   // Built after Listen(): the default issuer names the bound port.
   const api::ApiServices services{
-      tokens, authenticator, access_keys, users, service_accounts, *keys, issuer, config.tenant_id,
-      config.deprecation_date, config.sunset_date, &readiness, &metrics, &backups, &audit, &signing_keys};
+      tokens,           authenticator,           access_keys,        users,      service_accounts, *keys,    issuer,
+      config.tenant_id, config.deprecation_date, config.sunset_date, &readiness, &metrics,         &backups, &audit,
+      &signing_keys};
   const auto router = api::MakeRouter(services, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
   const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
 

@@ -22,8 +22,8 @@ Result<crypto::KeyEntry> SigningKeyService::Rotate(const AuditActor& actor) {
   // The key is in use already: a failed audit write is logged, not undone.
   if (audit_ != nullptr) {
     if (Status recorded = audit_->Commit(actor, audit_action::kSigningKeyRotate, entry.kid); !recorded.ok()) {
-      std::fprintf(stderr, "keymint: recording the rotation of kid %s in the audit log failed: %s\n",
-                   entry.kid.c_str(), recorded.error().message.c_str());
+      std::fprintf(stderr, "keymint: recording the rotation of kid %s in the audit log failed: %s\n", entry.kid.c_str(),
+                   recorded.error().message.c_str());
     }
   }
   std::fprintf(stderr, "keymint: signing key %s (kid %s) created as %s\n", entry.file.c_str(), entry.kid.c_str(),

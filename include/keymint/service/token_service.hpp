@@ -82,8 +82,8 @@ class TokenService {
   LastLoginRecorder& recorder_;
   LoginLimiter& limiter_;
   const TokenSettings settings_;
-  AuditTrail* const audit_;                // null: nothing audited
-  const std::string dummy_hash_;           // compared against when the client ID is unknown
+  AuditTrail* const audit_;       // null: nothing audited
+  const std::string dummy_hash_;  // compared against when the client ID is unknown
   mutable std::once_flag dummy_password_once_;
   mutable std::string dummy_password_hash_;
   const std::string dummy_credential_id_;  // read (and missed) when the client ID is unknown
