@@ -406,8 +406,8 @@ bool IsAdministrationPath(std::string_view target) {
 bool IsPublicRead(std::string_view method, std::string_view path) {
   if (method != "GET") return false;
   if (path.starts_with("/.well-known/")) return true;
-  for (std::string_view document : {"/", "/app.js", "/app.css", "/docs/migration", "/api/openapi.json", "/healthz",
-                                    "/readyz", "/metrics"}) {
+  for (std::string_view document :
+       {"/", "/app.js", "/app.css", "/docs/migration", "/api/openapi.json", "/healthz", "/readyz", "/metrics"}) {
     if (path == document) return true;
   }
   return false;
