@@ -147,6 +147,39 @@ Status SyncDirectory(const std::string& dir) {
   return Status::Ok();
 }
 
+// Where `path` lives: its directory and its file name.
+struct Target {
+  std::string dir;
+  std::string name;
+};
+
+Result<Target> SplitTarget(const std::string& path) {
+  const fs::path as_path(path);
+  Target target{.dir = as_path.has_parent_path() ? as_path.parent_path().string() : ".",
+                .name = as_path.filename().string()};
+  if (target.name.empty() || target.name == "." || target.name == "..") {
+    return Error::InvalidArgument("not a file path: " + path);
+  }
+  return target;
+}
+
+// A locked temporary beside `path` holding exactly `contents` with mode 0600,
+// synced, and still open (so still locked) until the caller names it. On
+// failure it is removed again.
+Result<Temporary> WriteSyncedTemporary(const Target& target, const std::string& path, std::string_view contents) {
+  ASSIGN_OR_RETURN(Temporary temporary, CreateLockedTemporary(target.dir, target.name, path));
+  const int fd = temporary.fd.get();
+  auto fail = [&](const char* what, const std::string& detail) -> Error {
+    (void)::unlink(temporary.path.c_str());
+    return Error::Unavailable(std::string("cannot ") + what + " " + path + ": " + detail);
+  };
+  // The umask can only clear bits, but state the mode exactly anyway.
+  if (::fchmod(fd, 0600) != 0) return fail("chmod", ErrnoText(errno));
+  if (Status written = WriteAll(fd, contents); !written) return fail("write", written.error().message);
+  if (::fsync(fd) != 0) return fail("sync", ErrnoText(errno));
+  return temporary;
+}
+
 }  // namespace
 
 bool IsAtomicFileTemporary(std::string_view file_name) {
@@ -155,58 +188,37 @@ bool IsAtomicFileTemporary(std::string_view file_name) {
 }
 
 Result<NewFile> CreateFileAtomically(const std::string& path, std::string_view contents) {
-  const fs::path as_path(path);
-  const std::string name = as_path.filename().string();
-  if (name.empty() || name == "." || name == "..") return Error::InvalidArgument("not a file path: " + path);
-  const std::string dir = as_path.has_parent_path() ? as_path.parent_path().string() : ".";
-
-  RemoveStaleTemporaries(dir);
+  ASSIGN_OR_RETURN(const Target target, SplitTarget(path));
+  RemoveStaleTemporaries(target.dir);
   struct stat existing {};
   if (::lstat(path.c_str(), &existing) == 0) return NewFile::kAlreadyExists;
 
-  Result<Temporary> temporary = CreateLockedTemporary(dir, name, path);
-  if (!temporary) return std::move(temporary).error();
-  const int fd = temporary->fd.get();
-  auto fail = [&](const char* what, const std::string& detail) -> Error {
-    (void)::unlink(temporary->path.c_str());
-    return Error::Unavailable(std::string("cannot ") + what + " " + path + ": " + detail);
-  };
-  // The umask can only clear bits, but state the mode exactly anyway.
-  if (::fchmod(fd, 0600) != 0) return fail("chmod", ErrnoText(errno));
-  if (Status written = WriteAll(fd, contents); !written) return fail("write", written.error().message);
-  if (::fsync(fd) != 0) return fail("sync", ErrnoText(errno));
-
+  ASSIGN_OR_RETURN(const Temporary temporary, WriteSyncedTemporary(target, path, contents));
   // The temporary stays open, and so locked, until it has its final name.
-  const std::variant<NewFile, int> published = Publish(temporary->path, path);
-  if (const int* err = std::get_if<int>(&published)) return fail("rename a temporary file to", ErrnoText(*err));
+  const std::variant<NewFile, int> published = Publish(temporary.path, path);
+  if (const int* err = std::get_if<int>(&published)) {
+    (void)::unlink(temporary.path.c_str());
+    return Error::Unavailable("cannot rename a temporary file to " + path + ": " + ErrnoText(*err));
+  }
   if (std::get<NewFile>(published) == NewFile::kAlreadyExists) {
-    (void)::unlink(temporary->path.c_str());
+    (void)::unlink(temporary.path.c_str());
     return NewFile::kAlreadyExists;
   }
-  if (Status synced = SyncDirectory(dir); !synced) return std::move(synced).error();
+  if (Status synced = SyncDirectory(target.dir); !synced) return std::move(synced).error();
   return NewFile::kCreated;
 }
 
 Status ReplaceFileAtomically(const std::string& path, std::string_view contents) {
-  const fs::path as_path(path);
-  const std::string name = as_path.filename().string();
-  if (name.empty() || name == "." || name == "..") return Error::InvalidArgument("not a file path: " + path);
-  const std::string dir = as_path.has_parent_path() ? as_path.parent_path().string() : ".";
-
-  RemoveStaleTemporaries(dir);
-  Result<Temporary> temporary = CreateLockedTemporary(dir, name, path);
-  if (!temporary) return std::move(temporary).error();
-  const int fd = temporary->fd.get();
-  auto fail = [&](const char* what, const std::string& detail) -> Error {
-    (void)::unlink(temporary->path.c_str());
-    return Error::Unavailable(std::string("cannot ") + what + " " + path + ": " + detail);
-  };
-  if (::fchmod(fd, 0600) != 0) return fail("chmod", ErrnoText(errno));
-  if (Status written = WriteAll(fd, contents); !written) return fail("write", written.error().message);
-  if (::fsync(fd) != 0) return fail("sync", ErrnoText(errno));
+  ASSIGN_OR_RETURN(const Target target, SplitTarget(path));
+  RemoveStaleTemporaries(target.dir);
+  ASSIGN_OR_RETURN(const Temporary temporary, WriteSyncedTemporary(target, path, contents));
   // rename(2) replaces the old file in one step: readers see the old or the new one.
-  if (::rename(temporary->path.c_str(), path.c_str()) != 0) return fail("rename a temporary file to", ErrnoText(errno));
-  return SyncDirectory(dir);
+  if (::rename(temporary.path.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    (void)::unlink(temporary.path.c_str());
+    return Error::Unavailable("cannot rename a temporary file to " + path + ": " + ErrnoText(err));
+  }
+  return SyncDirectory(target.dir);
 }
 
 }  // namespace keymint::crypto

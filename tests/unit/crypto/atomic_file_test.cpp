@@ -22,6 +22,7 @@ namespace fs = std::filesystem;
 using keymint::crypto::CreateFileAtomically;
 using keymint::crypto::IsAtomicFileTemporary;
 using keymint::crypto::NewFile;
+using keymint::crypto::ReplaceFileAtomically;
 using keymint::testing::LeaveTemporary;
 using keymint::testing::ModeOf;
 using keymint::testing::Names;
@@ -120,4 +121,34 @@ TEST_CASE("CreateFileAtomically names the file when its directory does not exist
   auto created = CreateFileAtomically(dir.Sub("missing/secret"), "x");
   REQUIRE_FALSE(created.ok());
   CHECK(created.error().message.find(dir.Sub("missing/secret")) != std::string::npos);
+}
+
+TEST_CASE("ReplaceFileAtomically replaces the contents, sets mode 0600 and leaves no temporary", "[crypto]") {
+  TempDir dir("atomic");
+  WriteFile(dir.Sub("state.json"), "old contents, longer than the new");
+  ::chmod(dir.Sub("state.json").c_str(), 0644);
+  REQUIRE(ReplaceFileAtomically(dir.Sub("state.json"), "new").ok());
+  CHECK(ReadAll(dir.Sub("state.json")) == "new");
+  CHECK(ModeOf(dir.Sub("state.json")) == 0600);
+  CHECK(Names(dir.path()) == std::vector<std::string>{"state.json"});
+}
+
+TEST_CASE("ReplaceFileAtomically creates a missing file and removes abandoned temporaries", "[crypto]") {
+  TempDir dir("atomic");
+  LeaveTemporary(dir, "state.json", "abandoned");
+  REQUIRE(ReplaceFileAtomically(dir.Sub("state.json"), "first").ok());
+  CHECK(ReadAll(dir.Sub("state.json")) == "first");
+  CHECK(Names(dir.path()) == std::vector<std::string>{"state.json"});
+}
+
+TEST_CASE("ReplaceFileAtomically refuses a path that names no file and names a missing directory", "[crypto]") {
+  TempDir dir("atomic");
+  for (const std::string& path : {dir.Sub("."), dir.Sub(".."), dir.path() + "/"}) {
+    const auto replaced = ReplaceFileAtomically(path, "x");
+    REQUIRE_FALSE(replaced.ok());
+    CHECK(replaced.error().message.find("not a file path") != std::string::npos);
+  }
+  const auto replaced = ReplaceFileAtomically(dir.Sub("missing/state.json"), "x");
+  REQUIRE_FALSE(replaced.ok());
+  CHECK(replaced.error().message.find(dir.Sub("missing/state.json")) != std::string::npos);
 }
