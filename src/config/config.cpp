@@ -17,17 +17,22 @@
 #include <sstream>
 #include <utility>
 
+#include "config/command_line.hpp"
 #include "config/restore_command.hpp"
 #include "config/settings_table.hpp"
 
 namespace keymint {
 namespace {
 
+using config::AsksForHelp;
+using config::FlagName;
+using config::IsHelpFlag;
 using config::Quote;
 using config::Setting;
 using config::SettingInput;
 using config::SettingKind;
 using config::Settings;
+using config::TakeFlagValue;
 
 constexpr std::string_view kDefaultConfigPath = "config/keymint.toml";
 constexpr std::string_view kConfigFlag = "--config";
@@ -88,8 +93,6 @@ struct Invocation {
   std::vector<std::pair<const Setting*, std::string>> flags;  // in the order given
 };
 
-bool IsHelp(std::string_view arg) { return arg == "--help" || arg == "-h"; }
-
 Status ExpectNoMoreArguments(const std::vector<std::string>& args) {
   if (args.size() > 1) return Invalid("unexpected argument " + Quote(args[1]) + " after " + args[0]);
   return Status::Ok();
@@ -97,31 +100,20 @@ Status ExpectNoMoreArguments(const std::vector<std::string>& args) {
 
 Result<Invocation> ParseServeFlags(const std::vector<std::string>& args) {
   Invocation invocation;
-  // Help wins over everything else on the line, so a user can always get to it.
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    if (IsHelp(args[i])) {
-      invocation.kind = Command::Kind::kHelp;
-      return invocation;
-    }
+  if (AsksForHelp(args)) {
+    invocation.kind = Command::Kind::kHelp;
+    return invocation;
   }
   std::set<std::string, std::less<>> seen;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (!arg.starts_with("-")) return Invalid("unexpected argument " + Quote(arg) + " (see keymint --help)");
-    const auto equals = arg.find('=');
-    const std::string name = arg.substr(0, equals);
+    const std::string name = FlagName(arg);
     const Setting* setting = FindByFlag(name);
     if (setting == nullptr && name != kConfigFlag) {
       return Invalid("unknown flag " + Quote(name) + " for keymint serve (see keymint --help)");
     }
-    std::string value;
-    if (equals != std::string::npos) {
-      value = arg.substr(equals + 1);
-    } else if (i + 1 < args.size() && !args[i + 1].starts_with("--")) {
-      value = args[++i];
-    } else {
-      return Invalid("missing value for " + name);
-    }
+    ASSIGN_OR_RETURN(std::string value, TakeFlagValue(args, i));
     // Two values for one flag is almost always a script bug; refusing beats
     // guessing which one the operator meant.
     if (!seen.insert(name).second) return Invalid(name + " is given more than once");
@@ -138,14 +130,14 @@ Result<Invocation> ParseArguments(const std::vector<std::string>& args) {
   if (args.empty()) return Invocation{};
   const std::string& command = args[0];
   if (command == "serve") return ParseServeFlags(args);
-  if (IsHelp(command) || command == "help" || command == "--version") {
+  if (IsHelpFlag(command) || command == "help" || command == "--version") {
     if (Status status = ExpectNoMoreArguments(args); !status) return std::move(status).error();
     Invocation invocation;
     invocation.kind = command == "--version" ? Command::Kind::kVersion : Command::Kind::kHelp;
     return invocation;
   }
   if (command.starts_with("-")) {
-    const std::string name = command.substr(0, command.find('='));
+    const std::string name = FlagName(command);
     if (FindByFlag(name) != nullptr || name == kConfigFlag) {
       return Invalid(name + " is a flag of the serve command: keymint serve " + name + " ...");
     }

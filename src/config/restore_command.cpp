@@ -5,6 +5,7 @@
 #include <set>
 #include <string_view>
 
+#include "config/command_line.hpp"
 #include "config/settings_table.hpp"
 
 namespace keymint::config {
@@ -26,36 +27,26 @@ std::optional<uint32_t> ParseBackupId(std::string_view text) {
 Result<Command> ParseRestoreCommand(const std::vector<std::string>& args) {
   Command command;
   command.kind = Command::Kind::kRestore;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    if (args[i] == "--help" || args[i] == "-h") {
-      command.kind = Command::Kind::kHelp;
-      return command;
-    }
+  if (AsksForHelp(args)) {
+    command.kind = Command::Kind::kHelp;
+    return command;
   }
   RestoreOptions& options = command.restore;
   std::set<std::string, std::less<>> seen;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    const auto equals = arg.find('=');
-    const std::string name = arg.substr(0, equals);
+    const std::string name = FlagName(arg);
     if (name != "--from" && name != "--data-dir" && name != "--backup-id" && name != "--force") {
       if (!arg.starts_with("-")) return Invalid("unexpected argument " + Quote(arg) + " (see keymint --help)");
       return Invalid("unknown flag " + Quote(name) + " for keymint restore (see keymint --help)");
     }
     if (!seen.insert(name).second) return Invalid(name + " is given more than once");
     if (name == "--force") {
-      if (equals != std::string::npos) return Invalid("--force takes no value");
+      if (name != arg) return Invalid("--force takes no value");
       options.force = true;
       continue;
     }
-    std::string value;
-    if (equals != std::string::npos) {
-      value = arg.substr(equals + 1);
-    } else if (i + 1 < args.size() && !args[i + 1].starts_with("--")) {
-      value = args[++i];
-    } else {
-      return Invalid("missing value for " + name);
-    }
+    ASSIGN_OR_RETURN(std::string value, TakeFlagValue(args, i));
     if (name == "--backup-id") {
       options.backup_id = ParseBackupId(value);
       if (!options.backup_id)
