@@ -42,8 +42,10 @@ void TlsSession::Begin(bool refuse) {
     if (self->closing_ || !IsPlainHttp(ec)) return self->Close();
     // A plain-HTTP client gets a plain-HTTP answer that says what is wrong,
     // written under the TLS layer, rather than a silent close.
-    self->response_ = ToWireResponse(
-        api::ErrorResponse(400, "this port speaks HTTPS: plain HTTP was sent; use https://"), kHttp11, false);
+    // It gets a request id and a request line like every other answer.
+    api::Response response = api::ErrorResponse(400, "this port speaks HTTPS: plain HTTP was sent; use https://");
+    self->PrepareAnswer(nullptr, response);
+    self->response_ = ToWireResponse(std::move(response), kHttp11, false, self->request_id_);
     self->state_ = State::kWriting;
     net::async_write(self->Lowest(), self->response_.buffers(),
                      beast::bind_front_handler(&TlsSession::OnWrite, self, /*linger=*/true));

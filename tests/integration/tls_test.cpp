@@ -165,6 +165,19 @@ TEST_CASE("plain HTTP sent to the HTTPS port gets a 400 and the server keeps ser
   const HttpResponse plain = Get(server.port(), "/.well-known/jwks.json");
   INFO(plain.body);
   CHECK_THAT(CheckError(plain, 400), Catch::Contains("https://"));
+  // Like every other answer it carries a request id, and its request line
+  // (written by the logging thread, so waited for) names it and the 400.
+  const std::string id = plain.Header("X-Request-Id");
+  REQUIRE_FALSE(id.empty());
+  const auto logged = [&] {
+    const std::string text = server.StderrText();
+    const auto at = text.find("\"request_id\":\"" + id + "\"");
+    return at != std::string::npos && text.find("\"status\":400", at) < text.find('\n', at);
+  };
+  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (!logged() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  INFO("stderr:\n" << server.StderrText());
+  CHECK(logged());
   // Bytes that are neither TLS nor HTTP: closed, nothing else.
   SendRaw(server.port(), std::string("\x16\x03\x01\x00\x05garbage-that-is-no-handshake", 33));
   CHECK(SendTls(server.port(), certs.a.cert, "GET", "/.well-known/jwks.json").status == 200);
