@@ -93,7 +93,7 @@ keymint::api::Readiness ReadinessOf(const keymint::transport::HttpServer& server
 // `admin` is the admin listener, when there is one.
 void AddReadings(keymint::api::Metrics& metrics, const keymint::transport::HttpServer& server,
                  const std::optional<keymint::transport::HttpServer>& admin, const keymint::LastLoginRecorder& recorder,
-                 const keymint::Store& store) {
+                 const keymint::Store& store, const keymint::AuditTrail& audit) {
   metrics.AddGauge("keymint_http_connections", "HTTP connections open now, on both listeners", [&server, &admin] {
     return static_cast<double>(server.connections() + (admin ? admin->connections() : 0));
   });
@@ -115,6 +115,12 @@ void AddReadings(keymint::api::Metrics& metrics, const keymint::transport::HttpS
   metrics.AddCounter("keymint_rocksdb_background_errors_total",
                      "RocksDB background flushes or compactions that failed; after one, writes are refused",
                      figure(&Figures::background_errors));
+  metrics.AddCounter("keymint_audit_failures_dropped_total",
+                     "Failure entries over audit.failures_per_minute, counted instead of written to the audit log",
+                     [&audit] { return static_cast<double>(audit.dropped()); });
+  metrics.AddCounter("keymint_log_lines_dropped_total",
+                     "Request and log lines overwritten in the log queue because stderr fell behind",
+                     [] { return static_cast<double>(keymint::log::Dropped()); });
 }
 
 // A host as it appears in a URL: IPv6 in brackets.
@@ -219,7 +225,7 @@ int Serve(const Config& config) {
   });
   const api::Readiness readiness = ReadinessOf(server, **store);
   api::Metrics metrics(KEYMINT_VERSION);
-  AddReadings(metrics, server, admin_server, recorder, **store);
+  AddReadings(metrics, server, admin_server, recorder, **store, audit);
   // Built after Listen(): the default issuer names the bound port.
   const api::ApiServices services{
       tokens,           authenticator,           access_keys,        users,      service_accounts, *keys,    issuer,

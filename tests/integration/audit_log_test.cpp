@@ -382,6 +382,13 @@ TEST_CASE("Failure entries beyond audit.failures_per_minute are not kept", "[int
   // Two a minute; the six may straddle one minute boundary, never two.
   CHECK(failures.size() >= 2);
   CHECK(failures.size() <= 4);
+  // The ones not kept are counted in /metrics.
+  const kt::HttpResponse metrics = kt::Get(port, "/metrics");
+  REQUIRE(metrics.status == 200);
+  const std::string sample = "\nkeymint_audit_failures_dropped_total ";
+  const auto at = metrics.body.find(sample);
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stod(metrics.body.substr(at + sample.size())) == static_cast<double>(6 - failures.size()));
   // Changes that succeed are never capped.
   for (int i = 0; i < 3; ++i) kt::CreateAccessKey(port, admin, "capped-" + std::to_string(i));
   CHECK(FetchAll(port, admin, "&action=access_key.create").size() == 3);

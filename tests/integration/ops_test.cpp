@@ -175,7 +175,8 @@ TEST_CASE("GET /metrics labels other requests by route template and status, neve
   CHECK(text.find("BREW") == std::string::npos);
 }
 
-TEST_CASE("GET /metrics reports build info, open connections and the last-login queue", "[integration][ops]") {
+TEST_CASE("GET /metrics reports build info, open connections, the last-login queue and dropped lines",
+          "[integration][ops]") {
   KeymintProcess keymint;
   const Samples samples = Scrape(keymint.port());
   CHECK(samples.count("keymint_build_info{version=\"" KEYMINT_VERSION_FOR_TESTS "\"}") == 1);
@@ -184,6 +185,10 @@ TEST_CASE("GET /metrics reports build info, open connections and the last-login 
   CHECK(samples.at("keymint_http_connections") >= 1);
   REQUIRE(samples.count("keymint_last_login_queue_depth") == 1);
   CHECK(samples.at("keymint_last_login_queue_depth") >= 0);
+  REQUIRE(samples.count("keymint_audit_failures_dropped_total") == 1);
+  CHECK(samples.at("keymint_audit_failures_dropped_total") == 0);
+  REQUIRE(samples.count("keymint_log_lines_dropped_total") == 1);
+  CHECK(samples.at("keymint_log_lines_dropped_total") == 0);
 }
 
 TEST_CASE("GET /metrics reports the RocksDB block cache and pending compaction, moved by token lookups",
