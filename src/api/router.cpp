@@ -166,6 +166,14 @@ class TableRouter final : public Router {
       Response response = ErrorAnswer(route.dialect, allowed.error(), context.request);
       if (allowed.error().code == ErrorCode::kUnauthenticated) {
         response.AddHeader("WWW-Authenticate", "Bearer realm=\"keymint\"");  // RFC 6750 §3
+      } else if (caller && services_.audit) {
+        // Signed in, but without the role: someone reaching past their
+        // rights is worth an entry (a missing or bad token is not: expired
+        // tokens are everyday traffic).
+        services_.audit->RecordFailure(
+            AuditActor::Of(*caller, context.request.remote_address), audit_action::kAccessDenied, "",
+            Error::PermissionDenied(std::string(route.method) + " " + std::string(route.path) + ": " +
+                                    allowed.error().message));
       }
       AddDeprecationHeaders(route.dialect, deprecation_, response);
       return response;

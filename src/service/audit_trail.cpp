@@ -10,7 +10,7 @@ namespace {
 
 using namespace audit_action;
 
-constexpr std::array<std::string_view, 17> kActions = {kAccessKeyCreate,
+constexpr std::array<std::string_view, 18> kActions = {kAccessKeyCreate,
                                                        kAccessKeyDelete,
                                                        kAccessKeyRegenerate,
                                                        kServiceAccountCreate,
@@ -26,6 +26,7 @@ constexpr std::array<std::string_view, 17> kActions = {kAccessKeyCreate,
                                                        kUserPasswordChange,
                                                        kSignIn,
                                                        kSigningKeyRotate,
+                                                       kAccessDenied,
                                                        kDropped};
 
 constexpr int64_t kMillisPerMinute = 60'000;

@@ -217,6 +217,33 @@ TEST_CASE("Failed password sign-ins and refused management actions are recorded 
   CHECK(all.size() == 7);  // 2 user.create, access_key.create, and the 4 failures
 }
 
+TEST_CASE("A signed-in caller refused a route for want of a role is recorded as access.denied", "[integration]") {
+  kt::KeymintProcess server;
+  const uint16_t port = server.port();
+  const std::string admin = kt::AdminToken(port);
+  kt::CreatedUser bob = kt::CreateUser(port, admin, "bob@example.com", {"Viewer"});
+  REQUIRE(kt::Get(port, "/api/v1/users", bob.token).status == 403);
+  REQUIRE(kt::SendFrom("127.0.0.2", port, "DELETE", "/api/v1/users/" + kt::kUnknownUuid, "",
+                       {{"Authorization", "Bearer " + bob.token}})
+              .status == 403);
+  // No token, or a bad one, is not an entry: it names nobody.
+  REQUIRE(kt::Get(port, "/api/v1/users").status == 401);
+  REQUIRE(kt::Get(port, "/api/v1/users", "not-a-token").status == 401);
+
+  const std::vector<Entry> denied = FetchAll(port, admin, "&action=access.denied");
+  REQUIRE(denied.size() == 2);
+  CHECK(denied[0].actor == bob.email);
+  CHECK(denied[0].actor_id == bob.id);
+  CHECK(denied[0].source == "127.0.0.2");
+  CHECK(denied[0].outcome == "failure");
+  CHECK(denied[0].target.empty());
+  CHECK(denied[0].detail.find("DELETE /api/v1/users/{id}") != std::string::npos);
+  CHECK(denied[1].source == "127.0.0.1");
+  CHECK(denied[1].detail.find("GET /api/v1/users") != std::string::npos);
+  CHECK(denied[1].detail.find("System administrator") != std::string::npos);
+  CHECK(FetchAll(port, admin).size() == 4);  // two user.create (the first admin, bob) and the two refusals
+}
+
 TEST_CASE("The audit log filters by action, actor, target and time range", "[integration]") {
   kt::KeymintProcess server;
   const uint16_t port = server.port();

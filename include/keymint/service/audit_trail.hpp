@@ -52,6 +52,9 @@ inline constexpr std::string_view kUserPasswordReset = "user.password_reset";
 inline constexpr std::string_view kUserPasswordChange = "user.password_change";
 inline constexpr std::string_view kSignIn = "signin.password";  // failed password sign-ins only
 inline constexpr std::string_view kSigningKeyRotate = "signing_key.rotate";
+// A signed-in caller refused a route for want of a role (403): its detail
+// names the route, its target is empty.
+inline constexpr std::string_view kAccessDenied = "access.denied";
 inline constexpr std::string_view kDropped = "audit.dropped";  // failure entries over the cap
 }  // namespace audit_action
 
