@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,7 +45,8 @@ std::string TimestampIn(int64_t seconds_from_now) {
 // returns the secret under `member`.
 std::string Regenerate(uint16_t port, const std::string& path, const std::string& token, const std::string& query,
                        const std::string& member = "clientSecret") {
-  const HttpResponse response = Send(port, "POST", path + "/secret" + query, "", {{"Authorization", "Bearer " + token}});
+  const HttpResponse response =
+      Send(port, "POST", path + "/secret" + query, "", {{"Authorization", "Bearer " + token}});
   INFO(response.body);
   REQUIRE(response.status == 200);
   return StringField(AsObject(response.Json()), member);
@@ -86,11 +88,20 @@ json::object Details(uint16_t port, const std::string& path, const std::string& 
 
 std::vector<std::string> TokenRoles(const std::string& jwt) { return StringArrayField(JwtClaims(jwt), "roles"); }
 
+// These tests compare many refusals at every token form: with the failure
+// throttles on, the client ID (and 127.0.0.1) would be throttled (429) long
+// before the test is done. One test below checks that expiry counts there.
+std::map<std::string, std::string> Unthrottled(std::map<std::string, std::string> env = {}) {
+  env.emplace("KEYMINT_THROTTLE_CLIENT_ID_PER_MINUTE", "0");
+  env.emplace("KEYMINT_THROTTLE_CLIENT_ADDRESS_PER_MINUTE", "0");
+  return env;
+}
+
 }  // namespace
 
 TEST_CASE("A secret replaced with a grace period keeps minting at both token endpoints until it ends",
           "[integration][credential-lifecycle]") {
-  KeymintProcess server;
+  KeymintProcess server(WithEnv(Unthrottled()));
   const uint16_t port = server.port();
   const std::string admin = AdminToken(port);
   const CreatedKey key = CreateAccessKey(port, admin, "rolling");
@@ -118,7 +129,7 @@ TEST_CASE("A secret replaced with a grace period keeps minting at both token end
 
 TEST_CASE("Without graceSeconds a replaced secret stops at once, and a second replacement ends the grace",
           "[integration][credential-lifecycle]") {
-  KeymintProcess server;
+  KeymintProcess server(WithEnv(Unthrottled()));
   const uint16_t port = server.port();
   const std::string admin = AdminToken(port);
   const CreatedKey key = CreateAccessKey(port, admin, "plain");
@@ -138,7 +149,7 @@ TEST_CASE("Without graceSeconds a replaced secret stops at once, and a second re
 
 TEST_CASE("Grace periods work on user applications, service accounts and apps too",
           "[integration][credential-lifecycle]") {
-  KeymintProcess server;
+  KeymintProcess server(WithEnv(Unthrottled()));
   const uint16_t port = server.port();
   const std::string admin = AdminToken(port);
 
@@ -163,7 +174,8 @@ TEST_CASE("Grace periods work on user applications, service accounts and apps to
   // The audit entries say what was asked for, never the secret.
   const HttpResponse audit = Get(port, "/api/v1/audit-logs?action=service_account.regenerate", admin);
   REQUIRE(audit.status == 200);
-  const json::array& entries = AsArray(AsObject(audit.Json()).at("auditLogs"));
+  const json::value page = audit.Json();
+  const json::array& entries = AsArray(AsObject(page).at("auditLogs"));
   REQUIRE(entries.size() == 2);
   for (const auto& entry : entries) CHECK(StringField(AsObject(entry), "detail") == "graceSeconds=600");
   CHECK(audit.body.find(second) == std::string::npos);
@@ -174,6 +186,7 @@ TEST_CASE("A grace period survives a restart of the binary", "[integration][cred
   ProcessOptions options;
   options.data_dir = data_dir.path;
   options.keys_dir = keys_dir.path;
+  options.env = Unthrottled();
   CreatedKey key;
   std::string fresh;
   {
@@ -196,7 +209,7 @@ TEST_CASE("A grace period survives a restart of the binary", "[integration][cred
 
 TEST_CASE("An expired credential is refused at both token endpoints like a wrong secret, and stays listed",
           "[integration][credential-lifecycle]") {
-  KeymintProcess server;
+  KeymintProcess server(WithEnv(Unthrottled()));
   const uint16_t port = server.port();
   const std::string admin = AdminToken(port);
   const std::string expires_at = TimestampIn(2);
@@ -204,7 +217,8 @@ TEST_CASE("An expired credential is refused at both token endpoints like a wrong
       PostJson(port, kKeys, json::object{{"name", "short-lived"}, {"expiresAt", expires_at}}, admin);
   REQUIRE(created.status == 201);
   // The create answer stays the seed's.
-  const json::object body = CheckJsonObject(created, 201, Sorted({"id", "name", "clientId", "clientSecret", "createdAt"}));
+  const json::object body =
+      CheckJsonObject(created, 201, Sorted({"id", "name", "clientId", "clientSecret", "createdAt"}));
   const std::string id = StringField(body, "id");
   const std::string client_id = StringField(body, "clientId");
   const std::string secret = StringField(body, "clientSecret");
@@ -222,8 +236,8 @@ TEST_CASE("An expired credential is refused at both token endpoints like a wrong
   CHECK(ListAccessKeys(port, admin).size() == 1);
 
   // A service account, the same.
-  const HttpResponse account = PostJson(
-      port, kServiceAccountsPath, json::object{{"name", "nightly"}, {"expiresAt", TimestampIn(2)}}, admin);
+  const HttpResponse account =
+      PostJson(port, kServiceAccountsPath, json::object{{"name", "nightly"}, {"expiresAt", TimestampIn(2)}}, admin);
   REQUIRE(account.status == 201);
   const std::string account_client_id = StringField(AsObject(account.Json()), "clientId");
   const std::string account_secret = StringField(AsObject(account.Json()), "clientSecret");
@@ -231,9 +245,26 @@ TEST_CASE("An expired credential is refused at both token endpoints like a wrong
   CheckEverywhere(port, account_client_id, account_secret, false);
 }
 
+TEST_CASE("Refusals of an expired credential count in the failure throttle as wrong secrets do",
+          "[integration][credential-lifecycle]") {
+  KeymintProcess server(
+      WithEnv({{"KEYMINT_THROTTLE_CLIENT_ID_BURST", "3"}, {"KEYMINT_THROTTLE_CLIENT_ID_PER_MINUTE", "1"}}));
+  const uint16_t port = server.port();
+  const std::string admin = AdminToken(port);
+  const HttpResponse created =
+      PostJson(port, kKeys, json::object{{"name", "lapsing"}, {"expiresAt", TimestampIn(2)}}, admin);
+  REQUIRE(created.status == 201);
+  const std::string client_id = StringField(AsObject(created.Json()), "clientId");
+  const std::string secret = StringField(AsObject(created.Json()), "clientSecret");
+  REQUIRE(WaitUntilRefused(port, client_id, secret));  // one failure
+  CHECK(ClientCredentialsExchange(port, client_id, secret).status == 401);
+  CHECK(ClientCredentialsExchange(port, client_id, secret).status == 401);
+  CHECK(ClientCredentialsExchange(port, client_id, secret).status == 429);  // the burst of 3 is spent
+}
+
 TEST_CASE("A maximum lifetime gives new keys an expiry and refuses a later one",
           "[integration][credential-lifecycle]") {
-  KeymintProcess server(WithEnv({{"KEYMINT_MAX_LIFETIME_DAYS", "1"}}));
+  KeymintProcess server(WithEnv(Unthrottled({{"KEYMINT_MAX_LIFETIME_DAYS", "1"}})));
   const uint16_t port = server.port();
   const std::string admin = AdminToken(port);
   const CreatedKey key = CreateAccessKey(port, admin, "capped");
@@ -249,13 +280,13 @@ TEST_CASE("A maximum lifetime gives new keys an expiry and refuses a later one",
 
 TEST_CASE("A scoped key's tokens carry its scope, narrowed to the owner's roles at mint time",
           "[integration][credential-lifecycle]") {
-  KeymintProcess server;
+  KeymintProcess server(WithEnv(Unthrottled()));
   const uint16_t port = server.port();
   const std::string admin = AdminToken(port);
   const CreatedUser ada = CreateUser(port, admin, "ada@example.com", {"ML engineer", "Viewer"});
 
-  const HttpResponse created = PostJson(
-      port, kKeys, json::object{{"name", "viewer-only"}, {"roles", json::array{"Viewer"}}}, ada.token);
+  const HttpResponse created =
+      PostJson(port, kKeys, json::object{{"name", "viewer-only"}, {"roles", json::array{"Viewer"}}}, ada.token);
   REQUIRE(created.status == 201);
   const std::string id = StringField(AsObject(created.Json()), "id");
   const std::string client_id = StringField(AsObject(created.Json()), "clientId");
@@ -264,7 +295,8 @@ TEST_CASE("A scoped key's tokens carry its scope, narrowed to the owner's roles 
     INFO(Describe(form));
     const HttpResponse answer = ExchangeAs(form, port, client_id, secret);
     REQUIRE(answer.status == 200);
-    const json::object& tokens = AsObject(answer.Json());
+    const json::value parsed = answer.Json();
+    const json::object& tokens = AsObject(parsed);
     const std::string jwt =
         tokens.contains("accessToken") ? StringField(tokens, "accessToken") : StringField(tokens, "access_token");
     CHECK(TokenRoles(jwt) == std::vector<std::string>{"Viewer"});
@@ -282,21 +314,20 @@ TEST_CASE("A scoped key's tokens carry its scope, narrowed to the owner's roles 
   // An administrator's key scoped to Viewer cannot administer; the first
   // admin holds only System administrator, so Viewer is not theirs to scope to.
   const CreatedUser root = CreateUser(port, admin, "root@example.com", {"System administrator", "Viewer"});
-  const HttpResponse viewer_key = PostJson(
-      port, kKeys, json::object{{"name", "admin-viewer"}, {"roles", json::array{"Viewer"}}}, root.token);
+  const HttpResponse viewer_key =
+      PostJson(port, kKeys, json::object{{"name", "admin-viewer"}, {"roles", json::array{"Viewer"}}}, root.token);
   REQUIRE(viewer_key.status == 201);
-  const std::string viewer_token = ClientCredentialsToken(
-      port, StringField(AsObject(viewer_key.Json()), "clientId"), StringField(AsObject(viewer_key.Json()), "clientSecret"));
+  const std::string viewer_token = ClientCredentialsToken(port, StringField(AsObject(viewer_key.Json()), "clientId"),
+                                                          StringField(AsObject(viewer_key.Json()), "clientSecret"));
   CheckError(Get(port, "/api/v1/users", viewer_token), 403);
   CHECK(Get(port, "/api/v1/users", root.token).status == 200);
-  CHECK(CheckError(PostJson(port, kKeys, json::object{{"name", "nope"}, {"roles", json::array{"Viewer"}}}, admin),
-                   400)
+  CHECK(CheckError(PostJson(port, kKeys, json::object{{"name", "nope"}, {"roles", json::array{"Viewer"}}}, admin), 400)
             .find("Viewer") != std::string::npos);
 }
 
 TEST_CASE("Details answer the seed's record plus the lifecycle members; unscoped keys show null roles",
           "[integration][credential-lifecycle]") {
-  KeymintProcess server;
+  KeymintProcess server(WithEnv(Unthrottled()));
   const uint16_t port = server.port();
   const std::string admin = AdminToken(port);
   const CreatedUser ada = CreateUser(port, admin, "ada@example.com", {"Viewer"});
@@ -328,18 +359,17 @@ TEST_CASE("Details answer the seed's record plus the lifecycle members; unscoped
 }
 
 TEST_CASE("Service-account PATCH merges; /api/v1/apps still requires enabled", "[integration][credential-lifecycle]") {
-  KeymintProcess server;
+  KeymintProcess server(WithEnv(Unthrottled()));
   const uint16_t port = server.port();
   const std::string admin = AdminToken(port);
-  const HttpResponse created =
-      PostJson(port, kServiceAccountsPath, ServiceAccountBody("merge", {{"Viewer"}}), admin);
+  const HttpResponse created = PostJson(port, kServiceAccountsPath, ServiceAccountBody("merge", {{"Viewer"}}), admin);
   REQUIRE(created.status == 201);
   const std::string id = StringField(AsObject(created.Json()), "id");
   const std::string client_id = StringField(AsObject(created.Json()), "clientId");
   const std::string secret = StringField(AsObject(created.Json()), "clientSecret");
 
-  const HttpResponse roles_only = PatchJson(port, JoinPath(kServiceAccountsPath, id),
-                                            json::object{{"roles", json::array{"ML engineer"}}}, admin);
+  const HttpResponse roles_only =
+      PatchJson(port, JoinPath(kServiceAccountsPath, id), json::object{{"roles", json::array{"ML engineer"}}}, admin);
   REQUIRE(roles_only.status == 200);
   CHECK(AsObject(roles_only.Json()).at("enabled").as_bool());
   CHECK(TokenRoles(ClientCredentialsToken(port, client_id, secret)) == std::vector<std::string>{"ML engineer"});
@@ -347,14 +377,14 @@ TEST_CASE("Service-account PATCH merges; /api/v1/apps still requires enabled", "
   CHECK(PatchJson(port, JoinPath(kServiceAccountsPath, id), json::object{{"enabled", false}}, admin).status == 200);
   CheckEverywhere(port, client_id, secret, false);
 
-  const std::string message = CheckError(
-      PatchJson(port, JoinPath(kAppsPath, id), json::object{{"roles", json::array{"Viewer"}}}, admin), 400);
+  const std::string message =
+      CheckError(PatchJson(port, JoinPath(kAppsPath, id), json::object{{"roles", json::array{"Viewer"}}}, admin), 400);
   CHECK(message.find("enabled") != std::string::npos);
 }
 
 TEST_CASE("Bad graceSeconds, expiresAt and roles are 400 in the Error shape and change nothing",
           "[integration][credential-lifecycle]") {
-  KeymintProcess server(WithEnv({{"KEYMINT_MAX_GRACE_SECONDS", "3600"}}));
+  KeymintProcess server(WithEnv(Unthrottled({{"KEYMINT_MAX_GRACE_SECONDS", "3600"}})));
   const uint16_t port = server.port();
   const std::string admin = AdminToken(port);
   const CreatedUser ada = CreateUser(port, admin, "ada@example.com", {"Viewer"});
@@ -376,8 +406,7 @@ TEST_CASE("Bad graceSeconds, expiresAt and roles are 400 in the Error shape and 
                                                json::value("2027-02-30T00:00:00Z")};
   for (const auto& value : bad_expiry) {
     INFO("expiresAt " << json::serialize(value));
-    CHECK(CheckError(PostJson(port, kKeys, json::object{{"name", "bad-expiry"}, {"expiresAt", value}}, ada.token),
-                     400)
+    CHECK(CheckError(PostJson(port, kKeys, json::object{{"name", "bad-expiry"}, {"expiresAt", value}}, ada.token), 400)
               .find("expiresAt") != std::string::npos);
     CheckError(PostJson(port, kServiceAccountsPath, json::object{{"name", "bad-expiry"}, {"expiresAt", value}}, admin),
                400);

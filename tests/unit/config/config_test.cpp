@@ -851,14 +851,10 @@ TEST_CASE("An unknown log level stops start-up naming the setting", "[config]") 
   CHECK_THAT(ErrorOf({"serve", "--config", path}), Contains("log.level"));
 }
 
-}  // namespace
-}  // namespace keymint
-
 TEST_CASE("The credential lifecycle's limits come from the file, the environment, in that precedence", "[config]") {
   TempDir dir;
   ScopedCwd cwd(dir.path());
-  const std::string path =
-      dir.Write("k.toml", "[credentials]\nmax_grace_seconds = 600\nmax_lifetime_days = 90\n");
+  const std::string path = dir.Write("k.toml", "[credentials]\nmax_grace_seconds = 600\nmax_lifetime_days = 90\n");
   Config config = ServeConfig({"serve", "--config", path});
   CHECK(config.max_grace_seconds == 600);
   CHECK(config.max_lifetime_days == 90);
@@ -872,3 +868,6 @@ TEST_CASE("The credential lifecycle's limits come from the file, the environment
   CHECK(config.max_grace_seconds == 2592000);
   CHECK(config.max_lifetime_days == 0);
 }
+
+}  // namespace
+}  // namespace keymint

@@ -40,8 +40,9 @@ constexpr int64_t kSecond = 1000;
 constexpr int64_t kDay = 86400 * kSecond;
 
 std::vector<std::string> Roles(const std::string& jwt) {
+  const json::object claims = JwtClaims(jwt);
   std::vector<std::string> out;
-  for (const auto& role : JwtClaims(jwt).at("roles").as_array()) out.emplace_back(role.as_string());
+  for (const auto& role : claims.at("roles").as_array()) out.emplace_back(role.as_string());
   return out;
 }
 
@@ -93,7 +94,8 @@ TEST_CASE_METHOD(LifecycleFixture, "a replaced secret keeps minting for its grac
                  "[service]") {
   const Key key = MustCreateKey();
   const std::string before = MustMint(key.client_id, key.secret);
-  auto fresh = access_keys.RegenerateOwn(Principal::OfUser(ada), key.id, {}, 600);
+  // Shorter than the tokens' lifetime (600 s), so that what ends them is the grace period.
+  auto fresh = access_keys.RegenerateOwn(Principal::OfUser(ada), key.id, {}, 60);
   REQUIRE(fresh.ok());
 
   // Both secrets mint; the old one's tokens carry the old generation, and the
@@ -105,7 +107,7 @@ TEST_CASE_METHOD(LifecycleFixture, "a replaced secret keeps minting for its grac
   CHECK(authenticator.Authenticate(from_old).ok());
   CHECK(authenticator.Authenticate(from_new).ok());
 
-  clock.Advance(600 * kSecond - 1);
+  clock.Advance(60 * kSecond - 1);
   CHECK(Mints(key.client_id, key.secret));
   clock.Advance(1);  // the grace period's end: refused from this instant on
   RequireRefusedAsWrongSecret(key.client_id, key.secret);
@@ -160,6 +162,7 @@ TEST_CASE_METHOD(LifecycleFixture, "disabling a service account ends its previou
   auto created = service_accounts.Create("admin@example.com", "pipeline", {"Viewer"});
   REQUIRE(created.ok());
   const std::string client_id = created->value.client_id;
+  clock.Advance(kSecond);  // an update time of its own
   auto fresh = service_accounts.RegenerateSecret(created->value.id, {}, 600);
   REQUIRE(fresh.ok());
   CHECK(Mints(client_id, created->secret));
@@ -177,12 +180,12 @@ TEST_CASE_METHOD(LifecycleFixture, "disabling a service account ends its previou
 TEST_CASE_METHOD(LifecycleFixture, "an expired credential is refused like a wrong secret, and so are its tokens",
                  "[service]") {
   AccessKeyOptions options;
-  options.expires_at_ms = clock.NowMillis() + kDay;
+  options.expires_at_ms = clock.NowMillis() + 60 * kSecond;  // before its tokens (600 s) would
   const Key key = MustCreateKey(options);
   const std::string token = MustMint(key.client_id, key.secret);
   CHECK(Stored(key.id).expires_at_ms == options.expires_at_ms);
 
-  clock.Advance(kDay - 1);
+  clock.Advance(60 * kSecond - 1);
   CHECK(Mints(key.client_id, key.secret));
   CHECK(authenticator.Authenticate(token).ok());
   clock.Advance(1);

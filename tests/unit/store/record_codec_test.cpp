@@ -321,8 +321,7 @@ TEST_CASE("a credential without lifecycle fields writes none of them", "[store]"
   }
 }
 
-TEST_CASE("records written before the credential lifecycle decode as unexpiring, unscoped, without grace",
-          "[store]") {
+TEST_CASE("records written before the credential lifecycle decode as unexpiring, unscoped, without grace", "[store]") {
   // Exactly what the previous version wrote.
   auto old_key = codec::DecodeCredential(
       R"({"v":1,"id":"c1","kind":"access-key","name":"old","clientId":"cid","secretHmac":"00ff","owner":"u1",)"
@@ -343,8 +342,12 @@ TEST_CASE("a mistyped or corrupt lifecycle field makes the credential undecodabl
   key.previous_secret_ends_at_ms = 1'700'000'600'000;
   const std::string encoded = codec::EncodeCredential(key);
   const std::pair<const char*, json::value> bad[] = {
-      {"expiresAt", "2027-01-01T00:00:00Z"}, {"expiresAt", 1.5},           {"scope", "Viewer"},
-      {"scope", json::array{1}},             {"previousSecretHmac", "0g"}, {"previousSecretHmac", 12},
+      {"expiresAt", "2027-01-01T00:00:00Z"},
+      {"expiresAt", 1.5},
+      {"scope", "Viewer"},
+      {"scope", json::array{1}},
+      {"previousSecretHmac", "0g"},
+      {"previousSecretHmac", 12},
       {"previousSecretEndsAt", "soon"},
   };
   for (const auto& [member, value] : bad) {
