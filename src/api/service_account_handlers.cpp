@@ -38,11 +38,11 @@ Result<Response> ListServiceAccounts(const RequestContext& c) {
 Result<Response> CreateServiceAccount(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto body, ParseJsonObject(c.request));
   ASSIGN_OR_RETURN(auto name, RequireString(body, "name"));
-  ASSIGN_OR_RETURN(auto roles, OptionalStringArray(body, "roles"));  // extension: the roles its tokens carry
+  ASSIGN_OR_RETURN(auto roles, OptionalStringArray(body, "roles"));         // extension: the roles its tokens carry
   ASSIGN_OR_RETURN(auto expires_at, OptionalTimestamp(body, "expiresAt"));  // extension: README "Credential lifecycle"
   ASSIGN_OR_RETURN(auto created,
-                   c.services.service_accounts.Create(c.principal->name, name,
-                                                      roles.value_or(std::vector<std::string>()), ActorOf(c), expires_at));
+                   c.services.service_accounts.Create(
+                       c.principal->name, name, roles.value_or(std::vector<std::string>()), ActorOf(c), expires_at));
   const ServiceAccount& account = created.value;
   return SecretResponse(201, json::object{{"id", account.id},
                                           {"name", account.name},
@@ -82,8 +82,8 @@ Result<Response> DeleteServiceAccount(const RequestContext& c) {
 Result<Response> RegenerateServiceAccount(const RequestContext& c) {
   const auto max_grace = static_cast<std::size_t>(c.services.service_accounts.policy().max_grace_seconds);
   ASSIGN_OR_RETURN(const std::size_t grace, SizeParam(c, "graceSeconds", 0, 0, max_grace));
-  ASSIGN_OR_RETURN(auto secret, c.services.service_accounts.RegenerateSecret(c.params[0], ActorOf(c),
-                                                                             static_cast<int64_t>(grace)));
+  ASSIGN_OR_RETURN(auto secret,
+                   c.services.service_accounts.RegenerateSecret(c.params[0], ActorOf(c), static_cast<int64_t>(grace)));
   return SecretResponse(200, json::object{{SecretMember(c.dialect), secret}});
 }
 

@@ -48,8 +48,8 @@ class ServiceAccountService {
   // enable/disable and/or roles) and every refused change as a failure, with
   // `actor` as who asked.
   ServiceAccountService(Store& store, const crypto::SecretHasher& hasher, const RoleCatalog& catalog,
-                        const Clock& clock, std::size_t max_accounts = kMaxServiceAccounts,
-                        AuditTrail* audit = nullptr, CredentialPolicy policy = {});
+                        const Clock& clock, std::size_t max_accounts = kMaxServiceAccounts, AuditTrail* audit = nullptr,
+                        CredentialPolicy policy = {});
 
   // `created_by` is what the record will show as its creator (the caller's
   // name). `expires_at_ms` as NewCredentialExpiry takes it.

@@ -55,7 +55,8 @@ class TokenService {
 
   // Unauthenticated("invalid client credentials") for an unknown client, a
   // wrong secret (a replaced one past its grace period), a disabled service
-  // account, an expired credential or an access key whose owner is gone, and, before any store lookup, for a kmsec_ secret that is not well
+  // account, an expired credential or an access key whose owner is gone,
+  // and, before any store lookup, for a kmsec_ secret that is not well
   // formed (crypto::IsMalformedClientSecret); ResourceExhausted while the
   // client ID or `source` (the caller's address, "" when unknown) is throttled.
   Result<IssuedToken> ExchangeClientCredentials(std::string_view client_id, std::string_view secret,
