@@ -70,7 +70,7 @@ Result<std::string> ReplaceSecretWithGrace(CredentialRecord& record, const crypt
 
 Result<std::optional<int64_t>> NewCredentialExpiry(const CredentialPolicy& policy, std::optional<int64_t> requested,
                                                    int64_t now_ms) {
-  constexpr int64_t kMillisPerDay = 86400 * 1000;
+  constexpr int64_t kMillisPerDay = int64_t{86400} * 1000;
   std::optional<int64_t> latest;
   if (policy.max_lifetime_days > 0) latest = now_ms + policy.max_lifetime_days * kMillisPerDay;
   if (!requested) return latest;
