@@ -82,8 +82,9 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
     if (!credential || !credential->enabled) {
       return Error::Unauthenticated("the client credentials behind this token were revoked or disabled");
     }
-    if (IsExpired(*credential, now_ms))
+    if (IsExpired(*credential, now_ms)) {
       return Error::Unauthenticated("the client credentials behind this token expired");
+    }
     if (!IsCurrentGeneration(*credential, *generation, now_ms)) {
       return Error::Unauthenticated("this token predates its client's current secret or a disable");
     }
