@@ -325,7 +325,7 @@ TEST_CASE("A scoped key's tokens carry its scope, narrowed to the owner's roles 
             .find("Viewer") != std::string::npos);
 }
 
-TEST_CASE("Details answer the seed's record plus the lifecycle members; unscoped keys show null roles",
+TEST_CASE("Details answer the seed's record plus the lifecycle members, and null roles for an unscoped key",
           "[integration][credential-lifecycle]") {
   KeymintProcess server(WithEnv(Unthrottled()));
   const uint16_t port = server.port();
