@@ -358,7 +358,8 @@ TEST_CASE("Details answer the seed's record plus the lifecycle members, and null
   CheckError(Get(port, JoinPath(kServiceAccountsPath, key.id) + "/details", admin), 404);
 }
 
-TEST_CASE("Service-account PATCH merges; /api/v1/apps still requires enabled", "[integration][credential-lifecycle]") {
+TEST_CASE("Service-account PATCH merges, while /api/v1/apps still requires enabled",
+          "[integration][credential-lifecycle]") {
   KeymintProcess server(WithEnv(Unthrottled()));
   const uint16_t port = server.port();
   const std::string admin = AdminToken(port);
