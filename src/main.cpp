@@ -217,8 +217,10 @@ int Serve(const Config& config) {
   TokenService tokens(**store, *keys, *hasher, clock, recorder, limiter,
                       {issuer, audience, config.token_ttl_seconds, config.password_iterations}, &audit);
   Authenticator authenticator(**store, *keys, clock, issuer, audience);
-  AccessKeyService access_keys(**store, *hasher, clock, config.max_keys_per_user, &audit);
-  ServiceAccountService service_accounts(**store, *hasher, catalog, clock, kMaxServiceAccounts, &audit);
+  const CredentialPolicy credential_policy{config.max_grace_seconds, config.max_lifetime_days};
+  AccessKeyService access_keys(**store, *hasher, clock, config.max_keys_per_user, &audit, credential_policy);
+  ServiceAccountService service_accounts(**store, *hasher, catalog, clock, kMaxServiceAccounts, &audit,
+                                         credential_policy);
   BackupService backups(**store, config.backup_dir);
   AuditPruner audit_pruner(audit, kAuditPruneInterval, [](const std::string& problem) {
     std::cerr << "keymint: pruning the audit log failed (retried in an hour): " << problem << std::endl;

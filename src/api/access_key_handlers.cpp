@@ -60,7 +60,11 @@ Result<Response> ListOwnAccessKeys(const RequestContext& c) {
 Result<Response> CreateAccessKey(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto body, ParseJsonObject(c.request));
   ASSIGN_OR_RETURN(auto name, RequireString(body, "name"));
-  ASSIGN_OR_RETURN(auto created, c.services.access_keys.Create(*c.principal, name, ActorOf(c)));
+  // Extensions (README "Credential lifecycle"); the answer stays the seed's.
+  AccessKeyOptions options;
+  ASSIGN_OR_RETURN(options.expires_at_ms, OptionalTimestamp(body, "expiresAt"));
+  ASSIGN_OR_RETURN(options.scope, OptionalStringArray(body, "roles"));
+  ASSIGN_OR_RETURN(auto created, c.services.access_keys.Create(*c.principal, name, ActorOf(c), options));
   const AccessKey& key = created.value;
   return SecretResponse(201, json::object{{"id", key.id},
                                           {"name", key.name},
@@ -80,9 +84,27 @@ Result<Response> DeleteOwnAccessKey(const RequestContext& c) {
 }
 
 // Both dialects name the regenerated secret "clientSecret" (seeds 000, 004).
+// ?graceSeconds=N (extension) keeps the old secret working N seconds more.
 Result<Response> RegenerateOwnAccessKey(const RequestContext& c) {
-  ASSIGN_OR_RETURN(auto secret, c.services.access_keys.RegenerateOwn(*c.principal, c.params[0], ActorOf(c)));
+  const auto max_grace = static_cast<std::size_t>(c.services.access_keys.policy().max_grace_seconds);
+  ASSIGN_OR_RETURN(const std::size_t grace, SizeParam(c, "graceSeconds", 0, 0, max_grace));
+  ASSIGN_OR_RETURN(auto secret, c.services.access_keys.RegenerateOwn(*c.principal, c.params[0], ActorOf(c),
+                                                                     static_cast<int64_t>(grace)));
   return SecretResponse(200, json::object{{"clientSecret", secret}});
+}
+
+Result<Response> GetOwnAccessKeyDetails(const RequestContext& c) {
+  ASSIGN_OR_RETURN(auto details, c.services.access_keys.GetOwnDetails(*c.principal, c.params[0]));
+  json::object object = KeyJson(details.value);
+  AddCredentialState(object, details.state, true);
+  return JsonResponse(200, object);
+}
+
+Result<Response> GetAnyAccessKeyDetails(const RequestContext& c) {
+  ASSIGN_OR_RETURN(auto details, c.services.access_keys.GetAnyDetails(c.params[0]));
+  json::object object = AdminKeyJson(details.value);
+  AddCredentialState(object, details.state, true);
+  return JsonResponse(200, object);
 }
 
 Result<Response> ListAllAccessKeys(const RequestContext& c) {

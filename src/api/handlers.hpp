@@ -2,6 +2,7 @@
 // RequestContext in, Result<Response> out; see route_table.hpp.
 #pragma once
 
+#include <boost/json.hpp>
 #include <cstddef>
 #include <string_view>
 
@@ -44,6 +45,9 @@ Result<Response> DeleteOwnAccessKey(const RequestContext& c);
 Result<Response> RegenerateOwnAccessKey(const RequestContext& c);
 Result<Response> ListAllAccessKeys(const RequestContext& c);
 Result<Response> DeleteAnyAccessKey(const RequestContext& c);
+// Keymint's own: a key with its lifecycle state (README "Credential lifecycle").
+Result<Response> GetOwnAccessKeyDetails(const RequestContext& c);
+Result<Response> GetAnyAccessKeyDetails(const RequestContext& c);
 
 // Users and roles (user_handlers.cpp).
 Result<Response> ListRoles(const RequestContext& c);
@@ -75,5 +79,11 @@ Result<Response> GetServiceAccount(const RequestContext& c);
 Result<Response> UpdateServiceAccount(const RequestContext& c);
 Result<Response> DeleteServiceAccount(const RequestContext& c);
 Result<Response> RegenerateServiceAccount(const RequestContext& c);
+Result<Response> GetServiceAccountDetails(const RequestContext& c);
+
+// Adds what a /details answer shows beyond the seed's record: enabled,
+// expiresAt, secretGraceEndsAt and, `with_scope` (access keys), roles
+// (credential_state_json.cpp).
+void AddCredentialState(boost::json::object& object, const CredentialState& state, bool with_scope);
 
 }  // namespace keymint::api

@@ -26,6 +26,24 @@ Result<std::string_view> RequireString(const json::object& body, std::string_vie
   return std::string_view(v->get_string());
 }
 
+Result<std::optional<bool>> OptionalBool(const json::object& body, std::string_view field) {
+  const json::value* v = body.if_contains(field);
+  if (!v || v->is_null()) return std::optional<bool>();
+  ASSIGN_OR_RETURN(bool value, RequireBool(body, field));
+  return std::optional<bool>(value);
+}
+
+Result<std::optional<int64_t>> OptionalTimestamp(const json::object& body, std::string_view field) {
+  const json::value* v = body.if_contains(field);
+  if (!v || v->is_null()) return std::optional<int64_t>();
+  const std::optional<int64_t> parsed = v->is_string() ? ParseTimestamp(v->get_string()) : std::nullopt;
+  if (!parsed) {
+    return Error::InvalidArgument(std::string(field) +
+                                  " must be an RFC 3339 date-time string, e.g. \"2027-01-01T00:00:00Z\"");
+  }
+  return parsed;
+}
+
 Result<std::vector<std::string>> RequireStringArray(const json::object& body, std::string_view field) {
   const json::value* v = body.if_contains(field);
   if (!v || v->is_null()) return Error::InvalidArgument(std::string(field) + " is required");

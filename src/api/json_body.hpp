@@ -26,6 +26,12 @@ Result<bool> RequireBool(const boost::json::object& body, std::string_view field
 Result<std::optional<std::vector<std::string>>> OptionalStringArray(const boost::json::object& body,
                                                                     std::string_view field);
 
+// nullopt when the field is absent or null; otherwise as RequireBool.
+Result<std::optional<bool>> OptionalBool(const boost::json::object& body, std::string_view field);
+// nullopt when the field is absent or null; otherwise an RFC 3339 date-time
+// string (keymint::ParseTimestamp) as Unix ms, or an InvalidArgument naming it.
+Result<std::optional<int64_t>> OptionalTimestamp(const boost::json::object& body, std::string_view field);
+
 // A JSON response with `status` and `value` serialised as the body.
 Response JsonResponse(int status, const boost::json::value& value);
 Response NoContent();

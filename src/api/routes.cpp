@@ -46,6 +46,9 @@ constexpr Route kRoutes[] = {
     {"POST", "/api/v1/access-keys/{id}/secret", kUser, kPool, kStandard, RegenerateOwnAccessKey},
     {"GET", "/api/v1/administration/access-keys", kAdmin, kPool, kStandard, ListAllAccessKeys},
     {"DELETE", "/api/v1/administration/access-keys/{id}", kAdmin, kPool, kStandard, DeleteAnyAccessKey},
+    // Keymint's own: a key with its lifecycle state (README "Credential lifecycle").
+    {"GET", "/api/v1/access-keys/{id}/details", kUser, kPool, kStandard, GetOwnAccessKeyDetails},
+    {"GET", "/api/v1/administration/access-keys/{id}/details", kAdmin, kPool, kStandard, GetAnyAccessKeyDetails},
 
     // The same, under their deprecated name: user applications (seed 000).
     {"GET", "/api/v1/user-applications", kUser, kPool, kUserApplications, ListOwnAccessKeys},
@@ -80,6 +83,7 @@ constexpr Route kRoutes[] = {
     {"PATCH", "/api/v1/service-accounts/{id}", kAdmin, kPool, kStandard, UpdateServiceAccount},
     {"DELETE", "/api/v1/service-accounts/{id}", kAdmin, kPool, kStandard, DeleteServiceAccount},
     {"POST", "/api/v1/service-accounts/{id}/secret", kAdmin, kPool, kStandard, RegenerateServiceAccount},
+    {"GET", "/api/v1/service-accounts/{id}/details", kAdmin, kPool, kStandard, GetServiceAccountDetails},
 
     // The same, under their deprecated name: applications (seed 001).
     {"GET", "/api/v1/apps", kAdmin, kPool, kApplications, ListServiceAccounts},

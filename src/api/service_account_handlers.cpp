@@ -38,9 +38,11 @@ Result<Response> ListServiceAccounts(const RequestContext& c) {
 Result<Response> CreateServiceAccount(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto body, ParseJsonObject(c.request));
   ASSIGN_OR_RETURN(auto name, RequireString(body, "name"));
-  ASSIGN_OR_RETURN(auto roles, OptionalStringArray(body, "roles"));  // extension: the roles its tokens carry
-  ASSIGN_OR_RETURN(auto created, c.services.service_accounts.Create(
-                                     c.principal->name, name, roles.value_or(std::vector<std::string>()), ActorOf(c)));
+  ASSIGN_OR_RETURN(auto roles, OptionalStringArray(body, "roles"));         // extension: the roles its tokens carry
+  ASSIGN_OR_RETURN(auto expires_at, OptionalTimestamp(body, "expiresAt"));  // extension: README "Credential lifecycle"
+  ASSIGN_OR_RETURN(auto created,
+                   c.services.service_accounts.Create(
+                       c.principal->name, name, roles.value_or(std::vector<std::string>()), ActorOf(c), expires_at));
   const ServiceAccount& account = created.value;
   return SecretResponse(201, json::object{{"id", account.id},
                                           {"name", account.name},
@@ -53,10 +55,17 @@ Result<Response> GetServiceAccount(const RequestContext& c) {
   return JsonResponse(200, AccountJson(account, c.services.tenant_id));
 }
 
-// The seed's ApplicationPatchRequest requires `enabled`; `roles` is our extension.
+// The seed's ApplicationPatchRequest requires `enabled`, and /api/v1/apps
+// keeps that rule; /api/v1/service-accounts merges: only the members sent
+// change. `roles` is our extension.
 Result<Response> UpdateServiceAccount(const RequestContext& c) {
   ASSIGN_OR_RETURN(auto body, ParseJsonObject(c.request));
-  ASSIGN_OR_RETURN(auto enabled, RequireBool(body, "enabled"));
+  std::optional<bool> enabled;
+  if (c.dialect == Dialect::kApplications) {
+    ASSIGN_OR_RETURN(enabled, RequireBool(body, "enabled"));
+  } else {
+    ASSIGN_OR_RETURN(enabled, OptionalBool(body, "enabled"));
+  }
   ASSIGN_OR_RETURN(auto roles, OptionalStringArray(body, "roles"));
   ASSIGN_OR_RETURN(auto updated,
                    c.services.service_accounts.Update(c.params[0], {enabled, std::move(roles)}, ActorOf(c)));
@@ -69,9 +78,21 @@ Result<Response> DeleteServiceAccount(const RequestContext& c) {
   return NoContent();
 }
 
+// ?graceSeconds=N (extension, both paths) keeps the old secret working N seconds more.
 Result<Response> RegenerateServiceAccount(const RequestContext& c) {
-  ASSIGN_OR_RETURN(auto secret, c.services.service_accounts.RegenerateSecret(c.params[0], ActorOf(c)));
+  const auto max_grace = static_cast<std::size_t>(c.services.service_accounts.policy().max_grace_seconds);
+  ASSIGN_OR_RETURN(const std::size_t grace, SizeParam(c, "graceSeconds", 0, 0, max_grace));
+  ASSIGN_OR_RETURN(auto secret,
+                   c.services.service_accounts.RegenerateSecret(c.params[0], ActorOf(c), static_cast<int64_t>(grace)));
   return SecretResponse(200, json::object{{SecretMember(c.dialect), secret}});
+}
+
+Result<Response> GetServiceAccountDetails(const RequestContext& c) {
+  ASSIGN_OR_RETURN(auto details, c.services.service_accounts.GetDetails(c.params[0]));
+  json::object object = AccountJson(details.value, c.services.tenant_id);
+  // A service account's roles are already its own member; there is no scope.
+  AddCredentialState(object, details.state, false);
+  return JsonResponse(200, object);
 }
 
 }  // namespace keymint::api

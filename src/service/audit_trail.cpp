@@ -71,8 +71,10 @@ AuditRecord AuditTrail::Entry(const AuditActor& actor, std::string_view action, 
 }
 
 Status AuditTrail::Stage(StoreTransaction& tx, const AuditActor& actor, std::string_view action,
-                         std::string_view target) {
-  return tx.AppendAudit(Entry(actor, action, target));
+                         std::string_view target, std::string_view detail) {
+  AuditRecord entry = Entry(actor, action, target);
+  entry.detail = detail.substr(0, kMaxDetail);
+  return tx.AppendAudit(entry);
 }
 
 Status AuditTrail::Commit(const AuditActor& actor, std::string_view action, std::string_view target) {

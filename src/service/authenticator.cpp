@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "keymint/crypto/jws.hpp"
+#include "keymint/service/client_credentials.hpp"
 #include "keymint/service/roles.hpp"
 
 namespace keymint {
@@ -73,6 +74,7 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
 
   const std::string_view subject(sub->data(), sub->size());
   const json::string* client_id = StringClaim(claims, "client_id");
+  std::optional<std::vector<std::string>> scope;  // a scoped access key's
   if (client_id) {
     ASSIGN_OR_RETURN(
         auto credential,
@@ -80,7 +82,10 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
     if (!credential || !credential->enabled) {
       return Error::Unauthenticated("the client credentials behind this token were revoked or disabled");
     }
-    if (credential->generation != *generation) {
+    if (IsExpired(*credential, now_ms)) {
+      return Error::Unauthenticated("the client credentials behind this token expired");
+    }
+    if (!IsCurrentGeneration(*credential, *generation, now_ms)) {
       return Error::Unauthenticated("this token predates its client's current secret or a disable");
     }
     if (credential->kind == CredentialKind::kServiceAccount) {
@@ -88,6 +93,7 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
       return Principal::OfServiceAccount(*credential);
     }
     if (credential->owner_id != subject) return Error::Unauthenticated("token subject does not match its client");
+    scope = std::move(credential->scope);
   }
   ASSIGN_OR_RETURN(auto user, store_.GetUser(subject, LastLoginField::kSkip));
   if (!user) return Error::Unauthenticated("token subject no longer exists");
@@ -98,7 +104,10 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
   if (!client_id && user->generation != *generation) {
     return Error::Unauthenticated("this session ended with a password or role change");
   }
-  return Principal::OfUser(*user);
+  Principal principal = Principal::OfUser(*user);
+  // A scoped key's token may do what its tokens' roles allow, never more.
+  if (scope) principal.roles = ScopedRoles(*scope, principal.roles);
+  return principal;
 }
 
 }  // namespace keymint

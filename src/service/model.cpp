@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "keymint/service/client_credentials.hpp"
 #include "keymint/service/roles.hpp"
 
 namespace keymint {
@@ -29,6 +30,15 @@ ServiceAccount ServiceAccount::From(const CredentialRecord& record) {
   return {record.id,         record.name,          record.client_id,
           record.created_by, record.created_at_ms, record.updated_at_ms,
           record.enabled,    record.roles,         record.last_login_ms};
+}
+
+CredentialState CredentialState::From(const CredentialRecord& record, int64_t now_ms) {
+  CredentialState state;
+  state.enabled = record.enabled;
+  state.expires_at_ms = record.expires_at_ms;
+  state.scope = record.scope;
+  if (InSecretGrace(record, now_ms)) state.secret_grace_ends_at_ms = record.previous_secret_ends_at_ms;
+  return state;
 }
 
 }  // namespace keymint

@@ -33,16 +33,25 @@ std::string_view RequestedAction(const ServiceAccountChange& change) {
 
 ServiceAccountService::ServiceAccountService(Store& store, const crypto::SecretHasher& hasher,
                                              const RoleCatalog& catalog, const Clock& clock, std::size_t max_accounts,
-                                             AuditTrail* audit)
-    : store_(store), hasher_(hasher), catalog_(catalog), clock_(clock), max_accounts_(max_accounts), audit_(audit) {}
+                                             AuditTrail* audit, CredentialPolicy policy)
+    : store_(store),
+      hasher_(hasher),
+      catalog_(catalog),
+      clock_(clock),
+      max_accounts_(max_accounts),
+      audit_(audit),
+      policy_(policy) {}
 
 Result<WithSecret<ServiceAccount>> ServiceAccountService::Create(std::string_view created_by, std::string_view name,
                                                                  const std::vector<std::string>& roles,
-                                                                 const AuditActor& actor) {
+                                                                 const AuditActor& actor,
+                                                                 std::optional<int64_t> expires_at_ms) {
   using Created = Result<WithSecret<ServiceAccount>>;
   return Audited<Created>(audit_, actor, audit_action::kServiceAccountCreate, name, [&]() -> Created {
     RETURN_IF_ERROR(ValidateCredentialName(name));
     RETURN_IF_ERROR(ValidateRoles(catalog_, roles));
+    const int64_t now_ms = clock_.NowMillis();
+    ASSIGN_OR_RETURN(const auto expiry, NewCredentialExpiry(policy_, expires_at_ms, now_ms));
     IssuedCredential issued;
     const Status committed = store_.RunTransaction([&](StoreTransaction& tx) -> Status {
       ASSIGN_OR_RETURN(auto same_name,
@@ -55,9 +64,11 @@ Result<WithSecret<ServiceAccount>> ServiceAccountService::Create(std::string_vie
                                       " service accounts; delete one first");
       }
       ASSIGN_OR_RETURN(issued, NewCredential(tx, hasher_, CredentialKind::kServiceAccount, name, kOrganisationScope,
-                                             created_by, clock_.NowMillis()));
+                                             created_by, now_ms));
       issued.record.roles = roles;
-      RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kServiceAccountCreate, issued.record.id));
+      issued.record.expires_at_ms = expiry;
+      RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kServiceAccountCreate, issued.record.id,
+                                 LifecycleAuditDetail(expiry, std::nullopt)));
       return tx.CreateCredential(issued.record);
     });
     if (!committed.ok()) return committed.error();
@@ -75,6 +86,12 @@ Result<ServiceAccount> ServiceAccountService::Get(std::string_view id) const {
   ASSIGN_OR_RETURN(auto found, store_.GetCredential(id));
   ASSIGN_OR_RETURN(auto account, AccountOrNotFound(std::move(found), id));
   return ServiceAccount::From(account);
+}
+
+Result<Detailed<ServiceAccount>> ServiceAccountService::GetDetails(std::string_view id) const {
+  ASSIGN_OR_RETURN(auto found, store_.GetCredential(id));
+  ASSIGN_OR_RETURN(auto account, AccountOrNotFound(std::move(found), id));
+  return Detailed<ServiceAccount>{ServiceAccount::From(account), CredentialState::From(account, clock_.NowMillis())};
 }
 
 int64_t ServiceAccountService::NextUpdateTime(int64_t previous) const {
@@ -126,7 +143,8 @@ Status ServiceAccountService::Delete(std::string_view id, const AuditActor& acto
   });
 }
 
-Result<std::string> ServiceAccountService::RegenerateSecret(std::string_view id, const AuditActor& actor) {
+Result<std::string> ServiceAccountService::RegenerateSecret(std::string_view id, const AuditActor& actor,
+                                                            int64_t grace_seconds) {
   using Regenerated = Result<std::string>;
   return Audited<Regenerated>(audit_, actor, audit_action::kServiceAccountRegenerate, id, [&]() -> Regenerated {
     std::string secret;
@@ -134,9 +152,10 @@ Result<std::string> ServiceAccountService::RegenerateSecret(std::string_view id,
       ASSIGN_OR_RETURN(auto found, tx.GetCredential(id));
       ASSIGN_OR_RETURN(auto account, AccountOrNotFound(std::move(found), id));
       const int64_t now = NextUpdateTime(account.updated_at_ms);
-      secret = ReplaceSecret(account, hasher_);
+      ASSIGN_OR_RETURN(secret, ReplaceSecretWithGrace(account, hasher_, policy_, grace_seconds, now));
       account.updated_at_ms = now;
-      RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kServiceAccountRegenerate, account.id));
+      RETURN_IF_ERROR(StageAudit(audit_, tx, actor, audit_action::kServiceAccountRegenerate, account.id,
+                                 LifecycleAuditDetail(std::nullopt, std::nullopt, grace_seconds)));
       return tx.UpdateCredential(account);
     });
     if (!committed.ok()) return committed.error();

@@ -6,6 +6,7 @@
 #include "keymint/crypto/jws.hpp"
 #include "keymint/crypto/password_hash.hpp"
 #include "keymint/crypto/random.hpp"
+#include "keymint/service/client_credentials.hpp"
 #include "service/validation.hpp"
 
 namespace keymint {
@@ -59,17 +60,35 @@ Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view cli
     return refuse();
   }
   const CredentialRecord& credential = *found;
-  if (!hasher_.Verify(secret, credential.secret_hash) || !credential.enabled) return refuse();
+  const int64_t now_ms = clock_.NowMillis();
+  // The replaced secret, during its grace period, mints tokens of the
+  // generation it had. Checked only when the current secret does not match,
+  // so the common case costs what it did.
+  uint64_t generation = credential.generation;
+  if (!hasher_.Verify(secret, credential.secret_hash)) {
+    if (!InSecretGrace(credential, now_ms) || !hasher_.Verify(secret, credential.previous_secret_hash)) {
+      return refuse();
+    }
+    generation = credential.generation - 1;
+  }
+  // An expired credential is refused as a wrong secret is: same answer, after the same work.
+  if (!credential.enabled || IsExpired(credential, now_ms)) return refuse();
 
   Result<IssuedToken> token = Error::Internal("unreachable");
   if (credential.kind == CredentialKind::kServiceAccount) {
-    token = Mint({credential.id, credential.name, credential.roles, &credential.client_id, credential.generation});
+    token = Mint({credential.id, credential.name, credential.roles, &credential.client_id, generation});
   } else {
     ASSIGN_OR_RETURN(const auto owner, store_.GetUser(credential.owner_id, LastLoginField::kSkip));
     if (!owner) return refuse();  // owner deleted mid-flight
-    token = Mint({owner->id, owner->email, owner->roles, &credential.client_id, credential.generation});
+    if (!credential.scope) {
+      token = Mint({owner->id, owner->email, owner->roles, &credential.client_id, generation});
+    } else {
+      // A scoped key: the owner's roles now, narrowed to the scope.
+      const std::vector<std::string> roles = ScopedRoles(*credential.scope, owner->roles);
+      token = Mint({owner->id, owner->email, roles, &credential.client_id, generation});
+    }
   }
-  if (token.ok()) recorder_.Record(credential.id, clock_.NowMillis());
+  if (token.ok()) recorder_.Record(credential.id, now_ms);
   return token;
 }
 

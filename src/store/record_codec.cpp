@@ -67,6 +67,20 @@ class Reader {
     if (v->is_int64() && v->get_int64() >= 0) return static_cast<uint64_t>(v->get_int64());
     return Fail<uint64_t>();
   }
+  // nullopt when absent (records written before the field existed).
+  std::optional<int64_t> OptionalInt(std::string_view key) {
+    if (!object_.contains(key)) return std::nullopt;
+    return Int(key);
+  }
+  std::optional<std::vector<std::string>> OptionalStrings(std::string_view key) {
+    if (!object_.contains(key)) return std::nullopt;
+    return Strings(key);
+  }
+  // "" when absent.
+  std::string OptionalString(std::string_view key) {
+    if (!object_.contains(key)) return {};
+    return String(key);
+  }
   bool Bool(std::string_view key) {
     const json::value* v = object_.if_contains(key);
     if (!v || !v->is_bool()) return Fail<bool>();
@@ -151,19 +165,28 @@ std::optional<UserRecord> DecodeUser(std::string_view bytes) {
 }
 
 std::string EncodeCredential(const CredentialRecord& c) {
-  return json::serialize(json::object{{"v", kFormatVersion},
-                                      {"id", c.id},
-                                      {"kind", c.kind == CredentialKind::kAccessKey ? "access-key" : "service-account"},
-                                      {"name", c.name},
-                                      {"clientId", c.client_id},
-                                      {"secretHmac", ToHex(c.secret_hash)},
-                                      {"owner", c.owner_id},
-                                      {"createdBy", c.created_by},
-                                      {"createdAt", c.created_at_ms},
-                                      {"updatedAt", c.updated_at_ms},
-                                      {"enabled", c.enabled},
-                                      {"roles", ToJson(c.roles)},
-                                      {"generation", c.generation}});
+  json::object object{{"v", kFormatVersion},
+                      {"id", c.id},
+                      {"kind", c.kind == CredentialKind::kAccessKey ? "access-key" : "service-account"},
+                      {"name", c.name},
+                      {"clientId", c.client_id},
+                      {"secretHmac", ToHex(c.secret_hash)},
+                      {"owner", c.owner_id},
+                      {"createdBy", c.created_by},
+                      {"createdAt", c.created_at_ms},
+                      {"updatedAt", c.updated_at_ms},
+                      {"enabled", c.enabled},
+                      {"roles", ToJson(c.roles)},
+                      {"generation", c.generation}};
+  // The lifecycle members only when set: most records have none, and records
+  // without them read back as before.
+  if (c.expires_at_ms) object.emplace("expiresAt", *c.expires_at_ms);
+  if (c.scope) object.emplace("scope", ToJson(*c.scope));
+  if (!c.previous_secret_hash.empty()) {
+    object.emplace("previousSecretHmac", ToHex(c.previous_secret_hash));
+    object.emplace("previousSecretEndsAt", c.previous_secret_ends_at_ms);
+  }
+  return json::serialize(object);
 }
 
 std::optional<CredentialRecord> DecodeCredential(std::string_view bytes) {
@@ -190,7 +213,12 @@ std::optional<CredentialRecord> DecodeCredential(std::string_view bytes) {
   // minted before the upgrade is refused, those from its current secret too,
   // which costs its clients one fresh token and keeps one mechanism.
   if (object->contains("tokensNotBefore") && r.Int("tokensNotBefore") > 0 && c.generation == 0) c.generation = 1;
-  if (!r.ok() || !hash || (kind != "access-key" && kind != "service-account")) return std::nullopt;
+  c.expires_at_ms = r.OptionalInt("expiresAt");
+  c.scope = r.OptionalStrings("scope");
+  auto previous_hash = FromHex(r.OptionalString("previousSecretHmac"));
+  c.previous_secret_ends_at_ms = r.OptionalInt("previousSecretEndsAt").value_or(0);
+  if (!r.ok() || !hash || !previous_hash || (kind != "access-key" && kind != "service-account")) return std::nullopt;
+  c.previous_secret_hash = std::move(*previous_hash);
   c.kind = kind == "access-key" ? CredentialKind::kAccessKey : CredentialKind::kServiceAccount;
   c.secret_hash = std::move(*hash);
   return c;

@@ -36,6 +36,8 @@ struct Config {
   std::string admin_email = "admin@keymint.local";  // KEYMINT_ADMIN_EMAIL / admin.email
   std::optional<std::string> admin_password;        // KEYMINT_ADMIN_PASSWORD only (never in a file)
   int max_keys_per_user = 20;                       // KEYMINT_MAX_KEYS_PER_USER / access_keys.max_per_user; 1..100
+  int64_t max_grace_seconds = 86400;                // KEYMINT_MAX_GRACE_SECONDS / credentials.max_grace_seconds
+  int64_t max_lifetime_days = 0;                    // KEYMINT_MAX_LIFETIME_DAYS / credentials.*; 0 = none
   std::string tenant_id = "1";                      // KEYMINT_TENANT_ID / tenant.id
   int audit_retention_days = 90;                    // KEYMINT_AUDIT_RETENTION_DAYS / audit.retention_days; 1..3650
   int audit_failures_per_minute = 600;              // KEYMINT_AUDIT_FAILURES_PER_MINUTE / audit.failures_per_minute

@@ -80,8 +80,11 @@ class AuditTrail {
   // Keeps references to `store` and `clock`, which must outlive it.
   AuditTrail(Store& store, const Clock& clock, AuditLimits limits);
 
-  // A successful change's entry, in the change's transaction.
-  Status Stage(StoreTransaction& tx, const AuditActor& actor, std::string_view action, std::string_view target);
+  // A successful change's entry, in the change's transaction. `detail`
+  // says what the change asked for beyond the seed's members (a grace
+  // period, an expiry, a scope), "" for nothing; never a secret.
+  Status Stage(StoreTransaction& tx, const AuditActor& actor, std::string_view action, std::string_view target,
+               std::string_view detail = {});
   // A successful change made outside the store, synced before it returns.
   Status Commit(const AuditActor& actor, std::string_view action, std::string_view target);
   // A failure: `error`'s message is the entry's detail (messages never carry secrets).
@@ -122,8 +125,8 @@ R Audited(AuditTrail* trail, const AuditActor& actor, std::string_view action, s
 
 // Stages the entry of a successful change in `tx`; OK when `trail` is null.
 inline Status StageAudit(AuditTrail* trail, StoreTransaction& tx, const AuditActor& actor, std::string_view action,
-                         std::string_view target) {
-  return trail == nullptr ? Status::Ok() : trail->Stage(tx, actor, action, target);
+                         std::string_view target, std::string_view detail = {}) {
+  return trail == nullptr ? Status::Ok() : trail->Stage(tx, actor, action, target, detail);
 }
 
 }  // namespace keymint

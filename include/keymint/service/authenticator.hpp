@@ -8,10 +8,12 @@
 // now < `exp` (issuer and verifier share a clock, so exp gets no leeway),
 // and the token names a caller that still exists, in the state it was minted
 // in. A token minted from a client credential needs that credential to exist
-// and be enabled, its `gen` to equal the credential's generation (moved on by
-// a secret replacement or a disable, so this holds to the exact change, not
-// to the second), and `sub` to be the access key's owner or the service
-// account itself. A password token's `sub` must be an existing user whose
+// and be enabled and unexpired, its `gen` to equal the credential's generation
+// (moved on by a secret replacement or a disable, so this holds to the exact
+// change, not to the second) or, during a secret replacement's grace period,
+// the generation before it, and `sub` to be the access key's owner or the
+// service account itself; a scoped access key's token gets the owner's roles
+// narrowed to the key's scope. A password token's `sub` must be an existing user whose
 // generation (moved on by a password reset or change, or by losing System
 // administrator) equals its `gen`. An absent `gen` (a token from an earlier
 // version) reads as 0. An access key's token does not depend on the owner's

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "keymint/common/result.hpp"
 #include "keymint/crypto/secret_hasher.hpp"
@@ -40,5 +42,61 @@ void EndCredentialSessions(CredentialRecord& record);
 // is stored the old secret stops matching, and bearer tokens minted from it
 // are refused (EndCredentialSessions).
 std::string ReplaceSecret(CredentialRecord& record, const crypto::SecretHasher& hasher);
+
+// The credential lifecycle's limits (README "Credential lifecycle").
+struct CredentialPolicy {
+  // The longest grace period a secret replacement may give the old secret
+  // (Config::max_grace_seconds).
+  int64_t max_grace_seconds = 86400;
+  // The longest lifetime of a new credential, in days; 0 = no maximum
+  // (Config::max_lifetime_days). With a maximum, a credential created
+  // without an expiry gets one that far ahead.
+  int64_t max_lifetime_days = 0;
+};
+
+// As ReplaceSecret, but with `grace_seconds` > 0 the old secret keeps
+// matching, and the tokens of its generation stay valid, until `now_ms` plus
+// that many seconds (CredentialRecord::previous_secret_hash). An older
+// secret still in its grace period stops at once: only the one just replaced
+// can be in grace. InvalidArgument when `grace_seconds` is outside
+// 0..policy.max_grace_seconds.
+Result<std::string> ReplaceSecretWithGrace(CredentialRecord& record, const crypto::SecretHasher& hasher,
+                                           const CredentialPolicy& policy, int64_t grace_seconds, int64_t now_ms);
+
+// The expiry a new credential gets: `requested`, which must lie after
+// `now_ms` and within the policy's maximum lifetime, or with no request the
+// maximum lifetime (none when the policy has none). InvalidArgument naming
+// expiresAt otherwise.
+Result<std::optional<int64_t>> NewCredentialExpiry(const CredentialPolicy& policy, std::optional<int64_t> requested,
+                                                   int64_t now_ms);
+
+// Whether `record` has expired at `now_ms`.
+inline bool IsExpired(const CredentialRecord& record, int64_t now_ms) {
+  return record.expires_at_ms && now_ms >= *record.expires_at_ms;
+}
+
+// Whether `record`'s previous secret is still in its grace period at `now_ms`.
+inline bool InSecretGrace(const CredentialRecord& record, int64_t now_ms) {
+  return !record.previous_secret_hash.empty() && now_ms < record.previous_secret_ends_at_ms;
+}
+
+// Whether a bearer token of generation `token_generation` is current for
+// `record` at `now_ms`: its generation, or the previous secret's during its
+// grace period.
+inline bool IsCurrentGeneration(const CredentialRecord& record, uint64_t token_generation, int64_t now_ms) {
+  return token_generation == record.generation ||
+         (token_generation + 1 == record.generation && InSecretGrace(record, now_ms));
+}
+
+// What the audit entry of a creation or secret replacement records beyond
+// the seed's members, e.g. "expiresAt=2027-01-01T00:00:00.000Z roles=a,b" or
+// "graceSeconds=3600"; "" when nothing.
+std::string LifecycleAuditDetail(std::optional<int64_t> expires_at_ms,
+                                 const std::optional<std::vector<std::string>>& scope, int64_t grace_seconds = 0);
+
+// The roles a scoped access key's tokens carry: those of `owner_roles` that
+// `scope` names, in the owner's order.
+std::vector<std::string> ScopedRoles(const std::vector<std::string>& scope,
+                                     const std::vector<std::string>& owner_roles);
 
 }  // namespace keymint

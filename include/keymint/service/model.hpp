@@ -80,6 +80,25 @@ Result<std::vector<View>> ViewsOf(Result<std::vector<Record>> records) {
   return views;
 }
 
+// What a credential's details add to its view (README "Credential
+// lifecycle"): the members the seeds have none for.
+struct CredentialState {
+  bool enabled = true;
+  std::optional<int64_t> expires_at_ms;
+  std::optional<std::vector<std::string>> scope;   // access keys: nullopt = unscoped
+  std::optional<int64_t> secret_grace_ends_at_ms;  // nullopt: no grace period now
+
+  // As of `now_ms`: a grace period already over shows as none.
+  static CredentialState From(const CredentialRecord& record, int64_t now_ms);
+};
+
+// A view together with its credential's state.
+template <typename T>
+struct Detailed {
+  T value;
+  CredentialState state;
+};
+
 // Something just created together with the secret shown once (only here).
 template <typename T>
 struct WithSecret {

@@ -10,11 +10,13 @@
 // account keeps everything but cannot mint (the token service checks
 // `enabled`) and its bearer tokens are refused (the authenticator checks
 // `enabled`; a disable also moves the generation on, so tokens from before it
-// stay refused after a re-enable). Each change, with the checks it depends
+// stay refused after a re-enable). An account may expire and keep its
+// replaced secret for a grace period (README "Credential lifecycle"). Each change, with the checks it depends
 // on, is one store transaction, synced before it returns. Thread-safe.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,19 +48,26 @@ class ServiceAccountService {
   // enable/disable and/or roles) and every refused change as a failure, with
   // `actor` as who asked.
   ServiceAccountService(Store& store, const crypto::SecretHasher& hasher, const RoleCatalog& catalog,
-                        const Clock& clock, std::size_t max_accounts = kMaxServiceAccounts,
-                        AuditTrail* audit = nullptr);
+                        const Clock& clock, std::size_t max_accounts = kMaxServiceAccounts, AuditTrail* audit = nullptr,
+                        CredentialPolicy policy = {});
 
-  // `created_by` is what the record will show as its creator (the caller's name).
+  // `created_by` is what the record will show as its creator (the caller's
+  // name). `expires_at_ms` as NewCredentialExpiry takes it.
   Result<WithSecret<ServiceAccount>> Create(std::string_view created_by, std::string_view name,
-                                            const std::vector<std::string>& roles, const AuditActor& actor = {});
+                                            const std::vector<std::string>& roles, const AuditActor& actor = {},
+                                            std::optional<int64_t> expires_at_ms = std::nullopt);
   Result<std::vector<ServiceAccount>> List() const;       // by creation time
   Result<ServiceAccount> Get(std::string_view id) const;  // NotFound for an access key's id
   // Returns the account as it is after the change.
   Result<ServiceAccount> Update(std::string_view id, const ServiceAccountChange& change, const AuditActor& actor = {});
   Status Delete(std::string_view id, const AuditActor& actor = {});
-  // Replaces the secret; the old one stops working when this returns.
-  Result<std::string> RegenerateSecret(std::string_view id, const AuditActor& actor = {});
+  // Replaces the secret; the old one stops working when this returns, or
+  // `grace_seconds` later (ReplaceSecretWithGrace).
+  Result<std::string> RegenerateSecret(std::string_view id, const AuditActor& actor = {}, int64_t grace_seconds = 0);
+  // The account with its state (expiry, grace period).
+  Result<Detailed<ServiceAccount>> GetDetails(std::string_view id) const;
+
+  const CredentialPolicy& policy() const { return policy_; }
 
  private:
   // Now, but strictly after `previous`: two changes within one millisecond
@@ -71,6 +80,7 @@ class ServiceAccountService {
   const Clock& clock_;
   const std::size_t max_accounts_;
   AuditTrail* const audit_;  // null: nothing audited
+  const CredentialPolicy policy_;
 };
 
 }  // namespace keymint

@@ -2,9 +2,11 @@
 // ring's algorithm is ES256 or EdDSA): the product's hot path.
 //
 // ExchangeClientCredentials looks the client ID up in the store, checks the
-// secret's keyed hash in constant time, reads the owner's roles as they are
-// now, signs a JWT with the active key and hands the last-login update to the
-// recorder. It takes no global lock (only a per-shard lock in the recorder)
+// secret's keyed hash in constant time (and, only when that fails during a
+// grace period, the replaced secret's), refuses an expired credential as a
+// wrong secret, reads the owner's roles as they are now (narrowed to a scoped
+// key's scope), signs a JWT with the active key and hands the last-login
+// update to the recorder. It takes no global lock (only a per-shard lock in the recorder)
 // and never waits on the disk. An unknown client ID
 // costs one keyed hash just as a wrong secret does, and both give the same
 // error. Every check first asks the LoginLimiter whether the client ID (or
@@ -52,8 +54,9 @@ class TokenService {
                LastLoginRecorder& recorder, LoginLimiter& limiter, TokenSettings settings, AuditTrail* audit = nullptr);
 
   // Unauthenticated("invalid client credentials") for an unknown client, a
-  // wrong secret, a disabled service account or an access key whose owner is
-  // gone, and, before any store lookup, for a kmsec_ secret that is not well
+  // wrong secret (a replaced one past its grace period), a disabled service
+  // account, an expired credential or an access key whose owner is gone,
+  // and, before any store lookup, for a kmsec_ secret that is not well
   // formed (crypto::IsMalformedClientSecret); ResourceExhausted while the
   // client ID or `source` (the caller's address, "" when unknown) is throttled.
   Result<IssuedToken> ExchangeClientCredentials(std::string_view client_id, std::string_view secret,

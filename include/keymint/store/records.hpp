@@ -52,6 +52,22 @@ struct CredentialRecord {
   uint64_t generation = 0;
   std::vector<std::string> roles;        // service accounts only
   std::optional<int64_t> last_login_ms;  // filled from the last-login table on read
+  // The credential lifecycle (README "Credential lifecycle"); all absent in
+  // records written before it existed.
+  // From this instant on the token endpoints refuse the credential as they
+  // refuse a wrong secret, and the management API refuses its bearer tokens.
+  std::optional<int64_t> expires_at_ms;
+  // Access keys only: the roles its tokens may carry at most (they carry
+  // those the owner holds at mint time); nullopt = all of the owner's roles.
+  std::optional<std::vector<std::string>> scope;
+  // A grace period after a secret replacement: the replaced secret's keyed
+  // hash keeps matching until previous_secret_ends_at_ms, minting tokens of
+  // generation - 1 (the generation it had), which the management API accepts
+  // until then too. "" when there is none. Anything that moves the generation
+  // on (EndCredentialSessions) ends it, so generation - 1 is always the
+  // previous secret's.
+  std::string previous_secret_hash;
+  int64_t previous_secret_ends_at_ms = 0;
 };
 
 // One pending last-login update: the record id and when it logged in.
@@ -73,7 +89,9 @@ struct AuditRecord {
   std::string target;    // the id of the record acted on; "" when none
   std::string source;    // the caller's TCP peer address; "" when unknown
   bool success = true;
-  std::string detail;  // why it failed; "" on success. Never a secret.
+  // Why it failed; on a success, what the change asked for beyond the
+  // seed's members (e.g. "graceSeconds=3600"), "" for nothing. Never a secret.
+  std::string detail;
 };
 
 }  // namespace keymint

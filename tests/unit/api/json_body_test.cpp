@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "keymint/api/http_error.hpp"
@@ -167,4 +169,37 @@ TEST_CASE("TimestampOrNull renders RFC 3339 with milliseconds, or null", "[api]"
 TEST_CASE("ToJsonArray keeps order", "[api]") {
   CHECK(ToJsonArray({"b", "a"}) == json::array{"b", "a"});
   CHECK(ToJsonArray({}).empty());
+}
+
+TEST_CASE("OptionalBool is nullopt when absent or null, else as RequireBool", "[api]") {
+  using keymint::api::OptionalBool;
+  const json::object body = json::parse(R"({"on":true,"off":false,"none":null,"text":"true","one":1})").as_object();
+  CHECK(OptionalBool(body, "on").value() == std::optional<bool>(true));
+  CHECK(OptionalBool(body, "off").value() == std::optional<bool>(false));
+  CHECK_FALSE(OptionalBool(body, "none").value().has_value());
+  CHECK_FALSE(OptionalBool(body, "missing").value().has_value());
+  for (const char* field : {"text", "one"}) {
+    auto result = OptionalBool(body, field);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == ErrorCode::kInvalidArgument);
+    CHECK(result.error().message.find(field) != std::string::npos);
+  }
+}
+
+TEST_CASE("OptionalTimestamp reads an RFC 3339 string as Unix ms, or an error naming the field", "[api]") {
+  using keymint::api::OptionalTimestamp;
+  const json::object body = json::parse(R"({"at":"2027-01-01T00:00:00Z","ms":"2027-01-01T00:00:00.250+01:00",)"
+                                        R"("none":null,"number":1798761600,"bad":"2027-02-30T00:00:00Z",)"
+                                        R"("words":"tomorrow"})")
+                                .as_object();
+  CHECK(OptionalTimestamp(body, "at").value() == std::optional<int64_t>(1798761600000));
+  CHECK(OptionalTimestamp(body, "ms").value() == std::optional<int64_t>(1798761600000 - 3600000 + 250));
+  CHECK_FALSE(OptionalTimestamp(body, "none").value().has_value());
+  CHECK_FALSE(OptionalTimestamp(body, "missing").value().has_value());
+  for (const char* field : {"number", "bad", "words"}) {
+    auto result = OptionalTimestamp(body, field);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == ErrorCode::kInvalidArgument);
+    CHECK(result.error().message.starts_with(std::string(field) + " must be an RFC 3339 date-time"));
+  }
 }

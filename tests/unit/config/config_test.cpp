@@ -112,6 +112,8 @@ TEST_CASE("No arguments at all serve with the built-in defaults", "[config]") {
   CHECK(config.admin_email == "admin@keymint.local");
   CHECK_FALSE(config.admin_password.has_value());
   CHECK(config.max_keys_per_user == 20);
+  CHECK(config.max_grace_seconds == 86400);
+  CHECK(config.max_lifetime_days == 0);
   CHECK(config.body_limit_bytes == 64 * 1024);
   CHECK(config.config_path.empty());
 }
@@ -397,6 +399,11 @@ TEST_CASE("Every bad value is one line naming its setting", "[config]") {
       {"KEYMINT_TOKEN_TTL", "86401"},
       {"KEYMINT_MAX_KEYS_PER_USER", "0"},
       {"KEYMINT_MAX_KEYS_PER_USER", "1001"},
+      {"KEYMINT_MAX_GRACE_SECONDS", "-1"},
+      {"KEYMINT_MAX_GRACE_SECONDS", "2592001"},
+      {"KEYMINT_MAX_GRACE_SECONDS", "1h"},
+      {"KEYMINT_MAX_LIFETIME_DAYS", "36501"},
+      {"KEYMINT_MAX_LIFETIME_DAYS", "-5"},
       {"KEYMINT_ISSUER", "ftp://x"},
       {"KEYMINT_ISSUER", "example.com"},
       {"KEYMINT_ISSUER", "https://"},
@@ -514,6 +521,9 @@ TEST_CASE("Every bad file value is one line naming the file and the key", "[conf
       {"tokens.ttl_seconds", "[tokens]\nttl_seconds = -1\n"},
       {"admin.email", "[admin]\nemail = \"nobody\"\n"},
       {"access_keys.max_per_user", "[access_keys]\nmax_per_user = 101\n"},
+      {"credentials.max_grace_seconds", "[credentials]\nmax_grace_seconds = 2592001\n"},
+      {"credentials.max_grace_seconds", "[credentials]\nmax_grace_seconds = \"1d\"\n"},
+      {"credentials.max_lifetime_days", "[credentials]\nmax_lifetime_days = -1\n"},
       {"tenant.id", "[tenant]\nid = \"\"\n"},
       {"deprecation.date", "[deprecation]\ndate = \"2025-04-31\"\n"},
       {"deprecation.date", "[deprecation]\ndate = 2025-01-01\n"},
@@ -839,6 +849,24 @@ TEST_CASE("An unknown log level stops start-up naming the setting", "[config]") 
   CHECK_THAT(ErrorOf({"serve"}, {{"KEYMINT_LOG_LEVEL", "warning"}}), Contains("KEYMINT_LOG_LEVEL"));
   const std::string path = dir.Write("k.toml", "[log]\nlevel = 3\n");
   CHECK_THAT(ErrorOf({"serve", "--config", path}), Contains("log.level"));
+}
+
+TEST_CASE("The credential lifecycle's limits come from the file, the environment, in that precedence", "[config]") {
+  TempDir dir;
+  ScopedCwd cwd(dir.path());
+  const std::string path = dir.Write("k.toml", "[credentials]\nmax_grace_seconds = 600\nmax_lifetime_days = 90\n");
+  Config config = ServeConfig({"serve", "--config", path});
+  CHECK(config.max_grace_seconds == 600);
+  CHECK(config.max_lifetime_days == 90);
+
+  config = ServeConfig({"serve", "--config", path},
+                       {{"KEYMINT_MAX_GRACE_SECONDS", "0"}, {"KEYMINT_MAX_LIFETIME_DAYS", "36500"}});
+  CHECK(config.max_grace_seconds == 0);
+  CHECK(config.max_lifetime_days == 36500);
+
+  config = ServeConfig({"serve"}, {{"KEYMINT_MAX_GRACE_SECONDS", "2592000"}});
+  CHECK(config.max_grace_seconds == 2592000);
+  CHECK(config.max_lifetime_days == 0);
 }
 
 }  // namespace

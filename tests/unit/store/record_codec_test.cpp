@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace codec = keymint::store_codec;
 namespace json = boost::json;
@@ -74,6 +76,10 @@ void CheckSame(const CredentialRecord& a, const CredentialRecord& b) {
   CHECK(a.enabled == b.enabled);
   CHECK(a.roles == b.roles);
   CHECK(a.generation == b.generation);
+  CHECK(a.expires_at_ms == b.expires_at_ms);
+  CHECK(a.scope == b.scope);
+  CHECK(a.previous_secret_hash == b.previous_secret_hash);
+  CHECK(a.previous_secret_ends_at_ms == b.previous_secret_ends_at_ms);
 }
 
 // The encoded object, changed by `edit`, serialised again.
@@ -285,5 +291,67 @@ TEST_CASE("a generation that is not a non-negative integer makes the record unde
     const auto set_bad = [&](json::object& o) { o["generation"] = bad; };
     CHECK_FALSE(codec::DecodeUser(Edited(user, set_bad)).has_value());
     CHECK_FALSE(codec::DecodeCredential(Edited(credential, set_bad)).has_value());
+  }
+}
+
+TEST_CASE("the credential lifecycle's fields survive encoding and decoding", "[store]") {
+  CredentialRecord key = SampleCredential(CredentialKind::kAccessKey);
+  key.expires_at_ms = 1'800'000'000'000;
+  key.scope = std::vector<std::string>{"Viewer", "L1 researcher"};
+  key.previous_secret_hash = AllBytes().substr(100, 32);
+  key.previous_secret_ends_at_ms = 1'700'000'600'000;
+  auto decoded = codec::DecodeCredential(codec::EncodeCredential(key));
+  REQUIRE(decoded.has_value());
+  CheckSame(key, *decoded);
+
+  // An empty scope is a scope (nothing), not "unscoped".
+  key.scope = std::vector<std::string>{};
+  decoded = codec::DecodeCredential(codec::EncodeCredential(key));
+  REQUIRE(decoded.has_value());
+  REQUIRE(decoded->scope.has_value());
+  CHECK(decoded->scope->empty());
+}
+
+TEST_CASE("a credential without lifecycle fields writes none of them", "[store]") {
+  const json::object encoded =
+      json::parse(codec::EncodeCredential(SampleCredential(CredentialKind::kServiceAccount))).as_object();
+  for (const char* member : {"expiresAt", "scope", "previousSecretHmac", "previousSecretEndsAt"}) {
+    INFO(member);
+    CHECK_FALSE(encoded.contains(member));
+  }
+}
+
+TEST_CASE("records written before the credential lifecycle decode as unexpiring, unscoped, without grace", "[store]") {
+  // Exactly what the previous version wrote.
+  auto old_key = codec::DecodeCredential(
+      R"({"v":1,"id":"c1","kind":"access-key","name":"old","clientId":"cid","secretHmac":"00ff","owner":"u1",)"
+      R"("createdBy":"old@example.com","createdAt":1,"updatedAt":2,"enabled":true,"roles":[],"generation":4})");
+  REQUIRE(old_key.has_value());
+  CHECK_FALSE(old_key->expires_at_ms.has_value());
+  CHECK_FALSE(old_key->scope.has_value());
+  CHECK(old_key->previous_secret_hash.empty());
+  CHECK(old_key->previous_secret_ends_at_ms == 0);
+  CHECK(old_key->generation == 4);
+}
+
+TEST_CASE("a mistyped or corrupt lifecycle field makes the credential undecodable", "[store]") {
+  CredentialRecord key = SampleCredential(CredentialKind::kAccessKey);
+  key.expires_at_ms = 1'800'000'000'000;
+  key.scope = std::vector<std::string>{"Viewer"};
+  key.previous_secret_hash = std::string(32, '\x01');
+  key.previous_secret_ends_at_ms = 1'700'000'600'000;
+  const std::string encoded = codec::EncodeCredential(key);
+  const std::pair<const char*, json::value> bad[] = {
+      {"expiresAt", "2027-01-01T00:00:00Z"},
+      {"expiresAt", 1.5},
+      {"scope", "Viewer"},
+      {"scope", json::array{1}},
+      {"previousSecretHmac", "0g"},
+      {"previousSecretHmac", 12},
+      {"previousSecretEndsAt", "soon"},
+  };
+  for (const auto& [member, value] : bad) {
+    INFO(member << " = " << json::serialize(value));
+    CHECK_FALSE(codec::DecodeCredential(Edited(encoded, [&](json::object& o) { o[member] = value; })).has_value());
   }
 }
