@@ -21,6 +21,9 @@
 #include "keymint/service/backup_service.hpp"
 #include "keymint/service/data_dir.hpp"
 #include "keymint/service/last_login_recorder.hpp"
+#include "keymint/service/token_deny_list.hpp"
+#include "keymint/service/token_introspection.hpp"
+#include "keymint/service/usage_service.hpp"
 #include "keymint/service/login_limiter.hpp"
 #include "keymint/service/roles.hpp"
 #include "keymint/service/signing_key_service.hpp"
@@ -210,7 +213,11 @@ int Serve(const Config& config) {
   LastLoginRecorder recorder(**store, kLastLoginInterval);
   TokenService tokens(**store, *keys, *hasher, clock, recorder, limiter,
                       {issuer, audience, config.token_ttl_seconds, config.password_iterations}, &audit);
-  Authenticator authenticator(**store, *keys, clock, issuer, audience);
+  TokenDenyList deny_list(**store, clock, config.revocation_max_entries);
+  if (Status s = deny_list.Load(); !s.ok()) return Fail(s.error().message);
+  Authenticator authenticator(**store, *keys, clock, issuer, audience, &deny_list);
+  TokenIntrospection introspection(authenticator, *keys, deny_list, clock, issuer);
+  UsageService usage(**store, clock);
   AccessKeyService access_keys(**store, *hasher, clock, config.max_keys_per_user, &audit);
   ServiceAccountService service_accounts(**store, *hasher, catalog, clock, kMaxServiceAccounts, &audit);
   BackupService backups(**store, config.backup_dir);
@@ -224,7 +231,7 @@ int Serve(const Config& config) {
   const api::ApiServices services{
       tokens,           authenticator,           access_keys,        users,      service_accounts, *keys,    issuer,
       config.tenant_id, config.deprecation_date, config.sunset_date, &readiness, &metrics,         &backups, &audit,
-      &signing_keys};
+      &signing_keys,    &introspection,          &usage};
   const auto router = api::MakeRouter(services, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
   const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
 

@@ -76,4 +76,13 @@ Result<Response> UpdateServiceAccount(const RequestContext& c);
 Result<Response> DeleteServiceAccount(const RequestContext& c);
 Result<Response> RegenerateServiceAccount(const RequestContext& c);
 
+// Token introspection and revocation (introspection_handlers.cpp).
+Result<Response> IntrospectToken(const RequestContext& c);
+Result<Response> RevokeToken(const RequestContext& c);
+
+// Credential usage (usage_handlers.cpp).
+Result<Response> GetOwnAccessKeyUsage(const RequestContext& c);
+Result<Response> GetAnyAccessKeyUsage(const RequestContext& c);
+Result<Response> GetServiceAccountUsage(const RequestContext& c);
+
 }  // namespace keymint::api

@@ -40,7 +40,8 @@ TokenService::TokenService(const Store& store, const crypto::KeyRing& keys, cons
       dummy_credential_id_(crypto::NewUuidV4()) {}
 
 Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view client_id, std::string_view secret,
-                                                            std::string_view source) const {
+                                                            std::string_view source,
+                                                            std::string_view user_agent) const {
   // Lock-free reads: the only cost the throttle adds to a successful exchange.
   RETURN_IF_ERROR(limiter_.CheckClient(client_id, source));
   auto refuse = [&] {
@@ -59,7 +60,10 @@ Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view cli
     return refuse();
   }
   const CredentialRecord& credential = *found;
-  if (!hasher_.Verify(secret, credential.secret_hash) || !credential.enabled) return refuse();
+  if (!hasher_.Verify(secret, credential.secret_hash) || !credential.enabled) {
+    recorder_.RecordFailedExchange(credential.id, clock_.NowMillis());
+    return refuse();
+  }
 
   Result<IssuedToken> token = Error::Internal("unreachable");
   if (credential.kind == CredentialKind::kServiceAccount) {
@@ -69,8 +73,29 @@ Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view cli
     if (!owner) return refuse();  // owner deleted mid-flight
     token = Mint({owner->id, owner->email, owner->roles, &credential.client_id, credential.generation});
   }
-  if (token.ok()) recorder_.Record(credential.id, clock_.NowMillis());
+  if (token.ok()) recorder_.RecordExchange(credential.id, clock_.NowMillis(), source, user_agent);
   return token;
+}
+
+Result<std::string> TokenService::AuthenticateClient(std::string_view client_id, std::string_view secret,
+                                                     std::string_view source) const {
+  RETURN_IF_ERROR(limiter_.CheckClient(client_id, source));
+  auto refuse = [&] {
+    limiter_.ClientFailed(client_id, source);
+    return Error::Unauthenticated(kBadClient);
+  };
+  if (crypto::IsMalformedClientSecret(secret)) return refuse();
+  ASSIGN_OR_RETURN(const auto found, store_.FindCredentialByClientId(client_id, LastLoginField::kSkip));
+  if (!found) {
+    (void)store_.GetCredential(dummy_credential_id_);  // the same work as a wrong secret, as above
+    (void)hasher_.Verify(secret, dummy_hash_);
+    return refuse();
+  }
+  if (!hasher_.Verify(secret, found->secret_hash) || !found->enabled) {
+    recorder_.RecordFailedExchange(found->id, clock_.NowMillis());
+    return refuse();
+  }
+  return found->client_id;
 }
 
 const std::string& TokenService::DummyPasswordHash() const {

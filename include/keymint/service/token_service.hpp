@@ -56,8 +56,11 @@ class TokenService {
   // gone, and, before any store lookup, for a kmsec_ secret that is not well
   // formed (crypto::IsMalformedClientSecret); ResourceExhausted while the
   // client ID or `source` (the caller's address, "" when unknown) is throttled.
+  // A successful exchange queues the credential's last login and usage
+  // (`source` and `user_agent`, the caller's User-Agent) with the recorder;
+  // a refused one naming a known client ID queues its failed attempt.
   Result<IssuedToken> ExchangeClientCredentials(std::string_view client_id, std::string_view secret,
-                                                std::string_view source = {}) const;
+                                                std::string_view source = {}, std::string_view user_agent = {}) const;
   // Unauthenticated("invalid username or password") for any mismatch;
   // ResourceExhausted while the username or `source` is throttled;
   // Unavailable when the password gate is full. Slow by design (password
@@ -66,6 +69,13 @@ class TokenService {
                                        std::string_view source = {}) const;
 
   const TokenSettings& settings() const { return settings_; }
+
+  // Client authentication for the endpoints that take a client's
+  // credentials but mint nothing (introspection, revocation): the checks,
+  // throttling and errors of ExchangeClientCredentials without the token.
+  // Returns the authenticated client ID.
+  Result<std::string> AuthenticateClient(std::string_view client_id, std::string_view secret,
+                                         std::string_view source = {}) const;
 
  private:
   struct Subject;
