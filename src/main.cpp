@@ -21,13 +21,13 @@
 #include "keymint/service/backup_service.hpp"
 #include "keymint/service/data_dir.hpp"
 #include "keymint/service/last_login_recorder.hpp"
-#include "keymint/service/token_deny_list.hpp"
-#include "keymint/service/token_introspection.hpp"
-#include "keymint/service/usage_service.hpp"
 #include "keymint/service/login_limiter.hpp"
 #include "keymint/service/roles.hpp"
 #include "keymint/service/signing_key_service.hpp"
+#include "keymint/service/token_deny_list.hpp"
+#include "keymint/service/token_introspection.hpp"
 #include "keymint/service/token_service.hpp"
+#include "keymint/service/usage_service.hpp"
 #include "keymint/service/user_service.hpp"
 #include "keymint/store/store.hpp"
 #include "keymint/transport/server.hpp"
@@ -228,10 +228,23 @@ int Serve(const Config& config) {
   api::Metrics metrics(KEYMINT_VERSION);
   AddReadings(metrics, server, admin_server, recorder, **store);
   // Built after Listen(): the default issuer names the bound port.
-  const api::ApiServices services{
-      tokens,           authenticator,           access_keys,        users,      service_accounts, *keys,    issuer,
-      config.tenant_id, config.deprecation_date, config.sunset_date, &readiness, &metrics,         &backups, &audit,
-      &signing_keys,    &introspection,          &usage};
+  const api::ApiServices services{tokens,
+                                  authenticator,
+                                  access_keys,
+                                  users,
+                                  service_accounts,
+                                  *keys,
+                                  issuer,
+                                  config.tenant_id,
+                                  config.deprecation_date,
+                                  config.sunset_date,
+                                  &readiness,
+                                  &metrics,
+                                  &backups,
+                                  &audit,
+                                  &signing_keys,
+                                  &introspection,
+                                  &usage};
   const auto router = api::MakeRouter(services, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
   const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
 

@@ -52,7 +52,8 @@ Result<Response> V1ClientCredentials(const RequestContext& c, const json::object
                    legacy ? StringAlias(body, {"appID", "appId"}) : StringAlias(body, {"clientId", "clientID"}));
   NoteClientId(c, id);
   ASSIGN_OR_RETURN(auto secret, RequireString(body, legacy ? "appSecret" : "clientSecret"));
-  ASSIGN_OR_RETURN(auto token, c.services.tokens.ExchangeClientCredentials(id, secret, c.request.remote_address, c.request.user_agent));
+  ASSIGN_OR_RETURN(auto token, c.services.tokens.ExchangeClientCredentials(id, secret, c.request.remote_address,
+                                                                           c.request.user_agent));
   return V1Success(token);
 }
 
@@ -74,7 +75,7 @@ Result<Response> V2ClientCredentials(const RequestContext& c, const std::map<std
   ASSIGN_OR_RETURN(auto client, V2ClientAuthentication(c.request, form));
   NoteClientId(c, client.id);
   auto token = c.services.tokens.ExchangeClientCredentials(client.id, client.secret, c.request.remote_address,
-                                                     c.request.user_agent);
+                                                           c.request.user_agent);
   if (!token.ok() && token.error().code == ErrorCode::kUnauthenticated) {
     return Error::Unauthenticated("client authentication failed");  // invalid_client, whatever the cause
   }

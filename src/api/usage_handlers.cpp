@@ -25,8 +25,8 @@ Response UsageAnswer(const CredentialUsage& usage) {
   json::array daily;
   for (const auto& d : usage.days) {
     // "YYYY-MM-DD": the date part of the day's midnight as a timestamp.
-    daily.emplace_back(json::object{{"date", FormatTimestamp(d.day * kMillisPerDay).substr(0, 10)},
-                                    {"tokens", d.tokens}});
+    daily.emplace_back(
+        json::object{{"date", FormatTimestamp(d.day * kMillisPerDay).substr(0, 10)}, {"tokens", d.tokens}});
   }
   return JsonResponse(200, json::object{{"id", usage.id},
                                         {"tokensIssued", usage.total_tokens},

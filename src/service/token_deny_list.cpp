@@ -29,8 +29,8 @@ Status TokenDenyList::Add(std::string_view jti, int64_t expires_at_ms) {
   }
   if (entries_.size() >= max_entries_ && PruneMemory(now_ms) > 0) (void)store_.PruneRevokedTokens(now_ms);
   if (entries_.size() >= max_entries_) {
-    return Error::Unavailable("the revocation list is full (revocation.max_entries = " +
-                              std::to_string(max_entries_) + "); retry once revoked tokens have expired");
+    return Error::Unavailable("the revocation list is full (revocation.max_entries = " + std::to_string(max_entries_) +
+                              "); retry once revoked tokens have expired");
   }
   RETURN_IF_ERROR(store_.AddRevokedToken({std::string(jti), expires_at_ms}));
   std::unique_lock lock(entries_mu_);

@@ -282,8 +282,8 @@ std::optional<CredentialUsage> DecodeUsage(std::string_view bytes) {
     }
     const json::value& count = (*pair)[1];
     if (count.is_int64() && count.get_int64() < 0) return std::nullopt;
-    u.days.push_back({(*pair)[0].get_int64(),
-                      count.is_uint64() ? count.get_uint64() : static_cast<uint64_t>(count.get_int64())});
+    u.days.push_back(
+        {(*pair)[0].get_int64(), count.is_uint64() ? count.get_uint64() : static_cast<uint64_t>(count.get_int64())});
   }
   return u;
 }

@@ -74,7 +74,7 @@ struct Config {
   // revocation.max_entries; 1..10000000): a revocation beyond it, with none
   // expired, is refused (503), never an eviction.
   std::size_t revocation_max_entries = 100000;
-  std::string config_path;                // the file actually read ("" when none)
+  std::string config_path;  // the file actually read ("" when none)
 
   friend bool operator==(const Config&, const Config&) = default;
 };

@@ -68,7 +68,7 @@ class LastLoginRecorder {
   };
   Shard& ShardOf(std::string_view id);
   static CredentialUsage& UsageOf(Shard& shard, std::string_view id);  // caller holds shard.mu
-  Status FlushUsage();  // caller holds flush_mu_
+  Status FlushUsage();                                                 // caller holds flush_mu_
   void Run();
 
   Store& store_;

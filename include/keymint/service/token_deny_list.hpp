@@ -63,14 +63,14 @@ class TokenDenyList {
     std::size_t operator()(std::string_view jti) const { return std::hash<std::string_view>{}(jti); }
   };
   using Entries = std::unordered_map<std::string, int64_t, Hash, std::equal_to<>>;  // jti -> expiry, ms
-  std::size_t PruneMemory(int64_t now_ms);  // caller holds write_mu_
+  std::size_t PruneMemory(int64_t now_ms);                                          // caller holds write_mu_
 
   Store& store_;
   const Clock& clock_;
   const std::size_t max_entries_;
   std::mutex write_mu_;  // one writer at a time: store write, then memory
   mutable std::shared_mutex entries_mu_;
-  Entries entries_;                     // guarded by entries_mu_
+  Entries entries_;                    // guarded by entries_mu_
   std::atomic<std::size_t> count_{0};  // entries_.size(), readable without the lock
 };
 

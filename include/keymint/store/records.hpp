@@ -93,12 +93,12 @@ struct CredentialUsage {
   static constexpr std::size_t kUsageDays = 30;
   static constexpr std::size_t kUsageUserAgentBytes = 256;
 
-  std::string id;                  // the credential's id
-  uint64_t total_tokens = 0;       // since the credential was created (or usage was first recorded)
+  std::string id;                     // the credential's id
+  uint64_t total_tokens = 0;          // since the credential was created (or usage was first recorded)
   std::vector<DailyTokenCount> days;  // oldest first, days with tokens only
   std::optional<int64_t> last_used_ms;
-  std::string last_source;      // the caller's address at last_used_ms; "" when unknown
-  std::string last_user_agent;  // its User-Agent, truncated; "" when none
+  std::string last_source;                // the caller's address at last_used_ms; "" when unknown
+  std::string last_user_agent;            // its User-Agent, truncated; "" when none
   std::optional<int64_t> last_failed_ms;  // the last refused exchange naming this client ID
 
   friend bool operator==(const CredentialUsage&, const CredentialUsage&) = default;
