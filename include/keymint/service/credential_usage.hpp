@@ -41,7 +41,9 @@ std::vector<DailyTokenCount> RecentDays(const CredentialUsage& usage, int64_t no
 // Writes pending deltas: reads each credential's stored record, merges the
 // delta into it and writes them back as one unsynced batch
 // (Store::RecordUsage). Called by one writer at a time (the recorder's
-// flush), so no update is lost between the read and the write.
+// flush), so no update is lost between the read and the write. A delta
+// for a credential deleted meanwhile leaves a record nothing reads (ids are
+// never reused), as a late last login does (last_login_recorder.hpp).
 Status WriteUsage(Store& store, const std::vector<CredentialUsage>& deltas);
 
 }  // namespace keymint
