@@ -54,6 +54,18 @@ TEST_CASE_METHOD(IntrospectionFixture, "an active token introspects to its own c
   CHECK_FALSE(Active(""));
 }
 
+TEST_CASE_METHOD(IntrospectionFixture, "a token of another issuer is inactive even when signed by our key",
+                 "[service]") {
+  json::object claims = json::parse(*crypto::VerifyJws(Mint(key), keys)).as_object();
+  claims["iss"] = "https://elsewhere.example";
+  auto foreign = crypto::SignJws(keys.active(), keys.active_header(), json::serialize(claims));
+  REQUIRE(foreign.ok());
+  CHECK_FALSE(Active(*foreign));
+  // Nor is it revocable: it is not a token of this issuer.
+  CHECK(introspection.Revoke(*foreign, key.record.client_id).ok());
+  CHECK(deny_list.size() == 0);
+}
+
 TEST_CASE_METHOD(IntrospectionFixture, "a revoked token is inactive and refused by the authenticator", "[service]") {
   const std::string token = Mint(key);
   const std::string kept = Mint(key);
