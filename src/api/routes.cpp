@@ -93,7 +93,7 @@ constexpr Route kRoutes[] = {
     {"DELETE", "/api/v1/apps/{id}", kAdmin, kPool, kApplications, DeleteServiceAccount},
     {"POST", "/api/v1/apps/{id}/secret", kAdmin, kPool, kApplications, RegenerateServiceAccount},
 
-    // Credential usage (README "Usage").
+    // Credential usage (README "Credential usage").
     {"GET", "/api/v1/access-keys/{id}/usage", kUser, kPool, kStandard, GetOwnAccessKeyUsage},
     {"GET", "/api/v1/administration/access-keys/{id}/usage", kAdmin, kPool, kStandard, GetAnyAccessKeyUsage},
     {"GET", "/api/v1/service-accounts/{id}/usage", kAdmin, kPool, kStandard, GetServiceAccountUsage},

@@ -1,4 +1,4 @@
-// Credential usage (README "Usage"): tokens minted in total and per UTC day
+// Credential usage (README "Credential usage"): tokens minted in total and per UTC day
 // over the last 30 days, the last source and User-Agent, the last failed
 // attempt. Read-only; recorded off the token path.
 #include <boost/json.hpp>

@@ -1,4 +1,4 @@
-// Credential usage arithmetic (README "Usage"): what one exchange adds, how
+// Credential usage arithmetic (README "Credential usage"): what one exchange adds, how
 // pending additions fold into the stored record, and which day buckets a
 // reader sees. Pure functions of their arguments (times are passed in), so
 // the 30-day window is tested with any clock.

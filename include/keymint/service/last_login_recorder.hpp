@@ -10,7 +10,7 @@
 // last-login entry nothing reads (ids are random and never reused), which is
 // cheaper than making every exchange check for a racing delete.
 //
-// It also queues credential usage (README "Usage"): RecordExchange notes a
+// It also queues credential usage (README "Credential usage"): RecordExchange notes a
 // client-credentials exchange's last login and its usage under the same
 // shard lock, and the background thread folds the queued usage into the
 // stored records (credential_usage.hpp: WriteUsage) after the last logins,

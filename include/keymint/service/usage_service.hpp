@@ -1,4 +1,4 @@
-// Reads credential usage for the management API (README "Usage"): an access
+// Reads credential usage for the management API (README "Credential usage"): an access
 // key's for its owner or an administrator, a service account's for an
 // administrator. Usage is written by the LastLoginRecorder, off the token
 // path; this only reads. Thread-safe.

@@ -85,7 +85,7 @@ struct DailyTokenCount {
   friend bool operator==(const DailyTokenCount&, const DailyTokenCount&) = default;
 };
 
-// How a credential has been used at the token endpoints (README "Usage"):
+// How a credential has been used at the token endpoints (README "Credential usage"):
 // kept beside the credential, keyed by its id, and written outside
 // transactions like last logins. Bounded: at most kUsageDays day buckets,
 // one source, one user agent of at most kUsageUserAgentBytes.

@@ -289,7 +289,7 @@ class Store {
     return Error::Unavailable("this store does not support backups");
   }
 
-  // Credential usage (README "Usage"), keyed by credential id like last
+  // Credential usage (README "Credential usage"), keyed by credential id like last
   // logins and like them written outside transactions and not synced
   // (RecordUsage replaces each record it is given; Flush syncs them).
   // Deleting a credential, or its owner, deletes its usage. GetUsage answers
