@@ -261,7 +261,8 @@ void BM_DispatchV1Token(benchmark::State& state) {
   RouterFixture fixture;
   const std::string body = R"({"grantType":"client_credentials","clientId":")" + fixture.base.client_id +
                            R"(","clientSecret":")" + fixture.base.secret + R"("})";
-  DispatchLoop(state, *fixture.router, {"POST", "/api/v1/token", "application/json", "", body, "192.0.2.1", ""});
+  DispatchLoop(state, *fixture.router,
+               {"POST", "/api/v1/token", "application/json", "", body, "192.0.2.1", "", "token-bench/1"});
 }
 BENCHMARK(BM_DispatchV1Token);
 
@@ -269,8 +270,9 @@ void BM_DispatchV2Token(benchmark::State& state) {
   RouterFixture fixture;
   const std::string body =
       "grant_type=client_credentials&client_id=" + fixture.base.client_id + "&client_secret=" + fixture.base.secret;
-  DispatchLoop(state, *fixture.router,
-               {"POST", "/api/v2/token", "application/x-www-form-urlencoded", "", body, "192.0.2.1", ""});
+  DispatchLoop(
+      state, *fixture.router,
+      {"POST", "/api/v2/token", "application/x-www-form-urlencoded", "", body, "192.0.2.1", "", "token-bench/1"});
 }
 BENCHMARK(BM_DispatchV2Token);
 

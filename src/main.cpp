@@ -24,7 +24,10 @@
 #include "keymint/service/login_limiter.hpp"
 #include "keymint/service/roles.hpp"
 #include "keymint/service/signing_key_service.hpp"
+#include "keymint/service/token_deny_list.hpp"
+#include "keymint/service/token_introspection.hpp"
 #include "keymint/service/token_service.hpp"
+#include "keymint/service/usage_service.hpp"
 #include "keymint/service/user_service.hpp"
 #include "keymint/store/store.hpp"
 #include "keymint/transport/server.hpp"
@@ -216,7 +219,11 @@ int Serve(const Config& config) {
   LastLoginRecorder recorder(**store, kLastLoginInterval);
   TokenService tokens(**store, *keys, *hasher, clock, recorder, limiter,
                       {issuer, audience, config.token_ttl_seconds, config.password_iterations}, &audit);
-  Authenticator authenticator(**store, *keys, clock, issuer, audience);
+  TokenDenyList deny_list(**store, clock, config.revocation_max_entries);
+  if (Status s = deny_list.Load(); !s.ok()) return Fail(s.error().message);
+  Authenticator authenticator(**store, *keys, clock, issuer, audience, &deny_list);
+  TokenIntrospection introspection(authenticator, *keys, deny_list, clock, issuer);
+  UsageService usage(**store, clock);
   const CredentialPolicy credential_policy{config.max_grace_seconds, config.max_lifetime_days};
   AccessKeyService access_keys(**store, *hasher, clock, config.max_keys_per_user, &audit, credential_policy);
   ServiceAccountService service_accounts(**store, *hasher, catalog, clock, kMaxServiceAccounts, &audit,
@@ -229,10 +236,23 @@ int Serve(const Config& config) {
   api::Metrics metrics(KEYMINT_VERSION);
   AddReadings(metrics, server, admin_server, recorder, **store, audit);
   // Built after Listen(): the default issuer names the bound port.
-  const api::ApiServices services{
-      tokens,           authenticator,           access_keys,        users,      service_accounts, *keys,    issuer,
-      config.tenant_id, config.deprecation_date, config.sunset_date, &readiness, &metrics,         &backups, &audit,
-      &signing_keys};
+  const api::ApiServices services{tokens,
+                                  authenticator,
+                                  access_keys,
+                                  users,
+                                  service_accounts,
+                                  *keys,
+                                  issuer,
+                                  config.tenant_id,
+                                  config.deprecation_date,
+                                  config.sunset_date,
+                                  &readiness,
+                                  &metrics,
+                                  &backups,
+                                  &audit,
+                                  &signing_keys,
+                                  &introspection,
+                                  &usage};
   const auto router = api::MakeRouter(services, admin_server ? api::RouteSet::kApi : api::RouteSet::kAll);
   const auto admin_router = api::MakeRouter(services, api::RouteSet::kOperations);
 

@@ -90,7 +90,7 @@ void AddDeprecationHeaders(Dialect dialect, const DeprecationNotice& notice, Res
 }
 
 Response ErrorAnswer(Dialect dialect, const Error& error, const Request& request) {
-  if (dialect == Dialect::kOAuth) return OAuthAnswer(error, request);
+  if (dialect == Dialect::kOAuth || dialect == Dialect::kOAuthClient) return OAuthAnswer(error, request);
   Response response = ErrorResponse(error);
   if (dialect == Dialect::kV1Token) AddNoStore(response);
   return response;

@@ -20,6 +20,7 @@ enum class Dialect {
   kApplications,      // service accounts under their deprecated name (seed 001): "secret"
   kV1Token,           // /api/v1/token (seed 005): the Error shape, never cached
   kOAuth,             // /api/v2/token: RFC 6749 §5.2 {"error","error_description"}, never cached
+  kOAuthClient,       // /oauth2/introspect and /oauth2/revoke: kOAuth's errors, but they mint no token
 };
 
 // The path that replaces a deprecated dialect's paths; "" when current.

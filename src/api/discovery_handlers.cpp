@@ -49,6 +49,10 @@ Result<Response> GetServerMetadata(const RequestContext& c) {
       {"response_types_supported", json::array{"token"}},
       {"subject_types_supported", json::array{"public"}},
       {"id_token_signing_alg_values_supported", SigningAlgorithms(c.services.keys)},
+      {"introspection_endpoint", issuer + "/oauth2/introspect"},
+      {"introspection_endpoint_auth_methods_supported", json::array{"client_secret_basic", "client_secret_post"}},
+      {"revocation_endpoint", issuer + "/oauth2/revoke"},
+      {"revocation_endpoint_auth_methods_supported", json::array{"client_secret_basic", "client_secret_post"}},
       {"claims_supported",
        json::array{"iss", "sub", "aud", "iat", "nbf", "exp", "jti", "client_id", "roles", "preferred_username"}},
   }));

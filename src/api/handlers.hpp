@@ -86,4 +86,13 @@ Result<Response> GetServiceAccountDetails(const RequestContext& c);
 // (credential_state_json.cpp).
 void AddCredentialState(boost::json::object& object, const CredentialState& state, bool with_scope);
 
+// Token introspection and revocation (introspection_handlers.cpp).
+Result<Response> IntrospectToken(const RequestContext& c);
+Result<Response> RevokeToken(const RequestContext& c);
+
+// Credential usage (usage_handlers.cpp).
+Result<Response> GetOwnAccessKeyUsage(const RequestContext& c);
+Result<Response> GetAnyAccessKeyUsage(const RequestContext& c);
+Result<Response> GetServiceAccountUsage(const RequestContext& c);
+
 }  // namespace keymint::api

@@ -16,6 +16,10 @@ constexpr Route kRoutes[] = {
     // Tokens: Run:ai JSON (seed 005) and RFC 6749 form.
     {"POST", "/api/v1/token", kPublic, kByGrant, kV1Token, IssueV1Token},
     {"POST", "/api/v2/token", kPublic, kByGrant, kOAuth, IssueV2Token},
+    // Introspection (RFC 7662) and revocation (RFC 7009), client-authenticated like /api/v2/token;
+    // a revocation is a synced write.
+    {"POST", "/oauth2/introspect", kPublic, kInline, kOAuthClient, IntrospectToken},
+    {"POST", "/oauth2/revoke", kPublic, kPool, kOAuthClient, RevokeToken},
 
     // Discovery: the JWKS and the RFC 8414 / OpenID Connect metadata.
     {"GET", "/.well-known/jwks.json", kPublic, kInline, kStandard, GetJwks},
@@ -92,6 +96,11 @@ constexpr Route kRoutes[] = {
     {"PATCH", "/api/v1/apps/{id}", kAdmin, kPool, kApplications, UpdateServiceAccount},
     {"DELETE", "/api/v1/apps/{id}", kAdmin, kPool, kApplications, DeleteServiceAccount},
     {"POST", "/api/v1/apps/{id}/secret", kAdmin, kPool, kApplications, RegenerateServiceAccount},
+
+    // Credential usage (README "Credential usage").
+    {"GET", "/api/v1/access-keys/{id}/usage", kUser, kPool, kStandard, GetOwnAccessKeyUsage},
+    {"GET", "/api/v1/administration/access-keys/{id}/usage", kAdmin, kPool, kStandard, GetAnyAccessKeyUsage},
+    {"GET", "/api/v1/service-accounts/{id}/usage", kAdmin, kPool, kStandard, GetServiceAccountUsage},
 };
 
 }  // namespace

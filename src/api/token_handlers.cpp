@@ -2,6 +2,7 @@
 // (RFC 6749 form). Both run inline on the I/O thread (CPU-bound signing is
 // the product), except password grants, whose slow KDF the route table's
 // Placement::kByGrant sends to the blocking pool before the handler runs.
+#include "api/client_authentication.hpp"
 #include "api/form.hpp"
 #include "api/handlers.hpp"
 #include "api/headers.hpp"
@@ -51,7 +52,8 @@ Result<Response> V1ClientCredentials(const RequestContext& c, const json::object
                    legacy ? StringAlias(body, {"appID", "appId"}) : StringAlias(body, {"clientId", "clientID"}));
   NoteClientId(c, id);
   ASSIGN_OR_RETURN(auto secret, RequireString(body, legacy ? "appSecret" : "clientSecret"));
-  ASSIGN_OR_RETURN(auto token, c.services.tokens.ExchangeClientCredentials(id, secret, c.request.remote_address));
+  ASSIGN_OR_RETURN(auto token, c.services.tokens.ExchangeClientCredentials(id, secret, c.request.remote_address,
+                                                                           c.request.user_agent));
   return V1Success(token);
 }
 
@@ -69,40 +71,11 @@ Response V2Success(const IssuedToken& token) {
   return TokenResponse("access_token", token, "\"token_type\":\"Bearer\",\"expires_in\":");
 }
 
-const std::string* Param(const std::map<std::string, std::string>& form, const std::string& name) {
-  auto it = form.find(name);
-  return it == form.end() ? nullptr : &it->second;
-}
-
-struct ClientCredentials {
-  std::string id;
-  std::string secret;
-};
-
-// The client's credentials from Basic or from the body (RFC 6749 §2.3.1),
-// not both.
-Result<ClientCredentials> V2ClientAuthentication(const Request& request,
-                                                 const std::map<std::string, std::string>& form) {
-  const std::string* body_id = Param(form, "client_id");
-  const std::string* body_secret = Param(form, "client_secret");
-  auto basic = ParseBasicAuthorization(request.authorization);
-  if (!basic) {
-    if (!body_id || !body_secret) return Error::InvalidArgument("client_id and client_secret are required");
-    return ClientCredentials{*body_id, *body_secret};
-  }
-  ASSIGN_OR_RETURN(auto credentials, std::move(*basic));
-  // Some clients repeat client_id in the body alongside Basic; that is one
-  // method as long as it names the same client. A body secret is a second one.
-  if (body_secret || (body_id && *body_id != credentials.client_id)) {
-    return Error::InvalidArgument("use one client authentication method, not Basic and the body");
-  }
-  return ClientCredentials{std::move(credentials.client_id), std::move(credentials.client_secret)};
-}
-
 Result<Response> V2ClientCredentials(const RequestContext& c, const std::map<std::string, std::string>& form) {
   ASSIGN_OR_RETURN(auto client, V2ClientAuthentication(c.request, form));
   NoteClientId(c, client.id);
-  auto token = c.services.tokens.ExchangeClientCredentials(client.id, client.secret, c.request.remote_address);
+  auto token = c.services.tokens.ExchangeClientCredentials(client.id, client.secret, c.request.remote_address,
+                                                           c.request.user_agent);
   if (!token.ok() && token.error().code == ErrorCode::kUnauthenticated) {
     return Error::Unauthenticated("client authentication failed");  // invalid_client, whatever the cause
   }

@@ -44,8 +44,13 @@ std::optional<uint64_t> GenerationClaim(const json::object& claims) {
 }  // namespace
 
 Authenticator::Authenticator(const Store& store, const crypto::KeyRing& keys, const Clock& clock, std::string issuer,
-                             std::string audience)
-    : store_(store), keys_(keys), clock_(clock), issuer_(std::move(issuer)), audience_(std::move(audience)) {}
+                             std::string audience, const TokenDenyList* revoked)
+    : store_(store),
+      keys_(keys),
+      clock_(clock),
+      issuer_(std::move(issuer)),
+      audience_(std::move(audience)),
+      revoked_(revoked) {}
 
 Result<Principal> Authenticator::Authenticate(std::string_view token) const {
   if (token.empty()) return Error::Unauthenticated("missing bearer token");
@@ -71,6 +76,13 @@ Result<Principal> Authenticator::Authenticate(std::string_view token) const {
   const int64_t now_ms = clock_.NowMillis();
   if (FloorSeconds(now_ms) >= *exp) return Error::Unauthenticated("token expired");
   if (nbf && FloorSeconds(now_ms + kLeewayMillis) < *nbf) return Error::Unauthenticated("token not yet valid");
+
+  if (revoked_ != nullptr) {
+    const json::string* jti = StringClaim(claims, "jti");
+    if (jti && revoked_->Contains(std::string_view(jti->data(), jti->size()))) {
+      return Error::Unauthenticated("token revoked");
+    }
+  }
 
   const std::string_view subject(sub->data(), sub->size());
   const json::string* client_id = StringClaim(claims, "client_id");

@@ -3,6 +3,8 @@
 #include <functional>
 #include <vector>
 
+#include "keymint/service/credential_usage.hpp"
+
 namespace keymint {
 
 LastLoginRecorder::LastLoginRecorder(Store& store, std::chrono::milliseconds interval)
@@ -10,8 +12,38 @@ LastLoginRecorder::LastLoginRecorder(Store& store, std::chrono::milliseconds int
 
 LastLoginRecorder::~LastLoginRecorder() { Stop(); }
 
+LastLoginRecorder::Shard& LastLoginRecorder::ShardOf(std::string_view id) { return shards_[IdHash{}(id) % kShards]; }
+
+CredentialUsage& LastLoginRecorder::UsageOf(Shard& shard, std::string_view id) {
+  auto it = shard.usage.find(id);
+  if (it == shard.usage.end()) {
+    it = shard.usage.emplace(std::string(id), CredentialUsage{}).first;
+    it->second.id = it->first;
+  }
+  return it->second;
+}
+
+void LastLoginRecorder::RecordExchange(std::string_view id, int64_t at_ms, std::string_view source,
+                                       std::string_view user_agent) {
+  Shard& shard = ShardOf(id);
+  std::lock_guard lock(shard.mu);
+  auto it = shard.pending.find(id);
+  if (it == shard.pending.end()) {
+    shard.pending.emplace(std::string(id), at_ms);
+  } else if (it->second < at_ms) {
+    it->second = at_ms;
+  }
+  AddExchange(UsageOf(shard, id), at_ms, source, user_agent);
+}
+
+void LastLoginRecorder::RecordFailedExchange(std::string_view id, int64_t at_ms) {
+  Shard& shard = ShardOf(id);
+  std::lock_guard lock(shard.mu);
+  AddFailedExchange(UsageOf(shard, id), at_ms);
+}
+
 void LastLoginRecorder::Record(std::string_view id, int64_t at_ms) {
-  Shard& shard = shards_[IdHash{}(id) % kShards];
+  Shard& shard = ShardOf(id);
   std::lock_guard lock(shard.mu);
   auto it = shard.pending.find(id);
   if (it == shard.pending.end()) {
@@ -32,10 +64,33 @@ Status LastLoginRecorder::FlushPending() {
     }
     for (auto& [id, at_ms] : taken) batch.push_back({id, at_ms});
   }
-  if (batch.empty()) return Status::Ok();
+  Status usage = FlushUsage();
+  if (batch.empty()) return usage;
   Status written = store_.RecordLastLogins(batch);
   if (!written.ok()) {
     for (const auto& login : batch) Record(login.id, login.at_ms);  // keeps the later of two times
+  }
+  return written.ok() ? usage : written;
+}
+
+Status LastLoginRecorder::FlushUsage() {
+  std::vector<CredentialUsage> deltas;
+  for (Shard& shard : shards_) {
+    UsageMap taken;
+    {
+      std::lock_guard lock(shard.mu);
+      taken.swap(shard.usage);
+    }
+    for (auto& [id, usage] : taken) deltas.push_back(std::move(usage));
+  }
+  Status written = WriteUsage(store_, deltas);
+  if (!written.ok()) {
+    // Put the deltas back, merged with what arrived meanwhile, for the next flush.
+    for (const auto& delta : deltas) {
+      Shard& shard = ShardOf(delta.id);
+      std::lock_guard lock(shard.mu);
+      MergeUsage(UsageOf(shard, delta.id), delta);
+    }
   }
   return written;
 }

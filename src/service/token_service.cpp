@@ -40,56 +40,74 @@ TokenService::TokenService(const Store& store, const crypto::KeyRing& keys, cons
       dummy_hash_(hasher.Hash(crypto::RandomUrlSafe(32))),
       dummy_credential_id_(crypto::NewUuidV4()) {}
 
-Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view client_id, std::string_view secret,
-                                                            std::string_view source) const {
+Error TokenService::RefuseClient(std::string_view client_id, std::string_view source) const {
+  limiter_.ClientFailed(client_id, source);
+  return Error::Unauthenticated(kBadClient);
+}
+
+Result<TokenService::VerifiedClient> TokenService::VerifyClient(std::string_view client_id, std::string_view secret,
+                                                                std::string_view source) const {
   // Lock-free reads: the only cost the throttle adds to a successful exchange.
   RETURN_IF_ERROR(limiter_.CheckClient(client_id, source));
-  auto refuse = [&] {
-    limiter_.ClientFailed(client_id, source);
-    return Error::Unauthenticated(kBadClient);
-  };
   // No credential can match a secret with a broken checksum: refuse it before
   // touching the store. The time this saves depends only on the secret sent.
-  if (crypto::IsMalformedClientSecret(secret)) return refuse();
-  ASSIGN_OR_RETURN(const auto found, store_.FindCredentialByClientId(client_id, LastLoginField::kSkip));
+  if (crypto::IsMalformedClientSecret(secret)) return RefuseClient(client_id, source);
+  ASSIGN_OR_RETURN(auto found, store_.FindCredentialByClientId(client_id, LastLoginField::kSkip));
   if (!found) {
     // Do the work a wrong secret costs (a record read and a keyed hash), so
     // that timing does not tell which client IDs exist.
     (void)store_.GetCredential(dummy_credential_id_);
     (void)hasher_.Verify(secret, dummy_hash_);
-    return refuse();
+    return RefuseClient(client_id, source);
   }
-  const CredentialRecord& credential = *found;
-  const int64_t now_ms = clock_.NowMillis();
+  VerifiedClient client{.credential = std::move(*found), .generation = 0, .now_ms = clock_.NowMillis()};
+  const CredentialRecord& credential = client.credential;
   // The replaced secret, during its grace period, mints tokens of the
   // generation it had. Checked only when the current secret does not match,
   // so the common case costs what it did.
-  uint64_t generation = credential.generation;
+  client.generation = credential.generation;
   if (!hasher_.Verify(secret, credential.secret_hash)) {
-    if (!InSecretGrace(credential, now_ms) || !hasher_.Verify(secret, credential.previous_secret_hash)) {
-      return refuse();
+    if (!InSecretGrace(credential, client.now_ms) || !hasher_.Verify(secret, credential.previous_secret_hash)) {
+      recorder_.RecordFailedExchange(credential.id, client.now_ms);
+      return RefuseClient(client_id, source);
     }
-    generation = credential.generation - 1;
+    client.generation = credential.generation - 1;
   }
   // An expired credential is refused as a wrong secret is: same answer, after the same work.
-  if (!credential.enabled || IsExpired(credential, now_ms)) return refuse();
+  if (!credential.enabled || IsExpired(credential, client.now_ms)) {
+    recorder_.RecordFailedExchange(credential.id, client.now_ms);
+    return RefuseClient(client_id, source);
+  }
+  return client;
+}
 
+Result<IssuedToken> TokenService::ExchangeClientCredentials(std::string_view client_id, std::string_view secret,
+                                                            std::string_view source,
+                                                            std::string_view user_agent) const {
+  ASSIGN_OR_RETURN(const VerifiedClient client, VerifyClient(client_id, secret, source));
+  const CredentialRecord& credential = client.credential;
   Result<IssuedToken> token = Error::Internal("unreachable");
   if (credential.kind == CredentialKind::kServiceAccount) {
-    token = Mint({credential.id, credential.name, credential.roles, &credential.client_id, generation});
+    token = Mint({credential.id, credential.name, credential.roles, &credential.client_id, client.generation});
   } else {
     ASSIGN_OR_RETURN(const auto owner, store_.GetUser(credential.owner_id, LastLoginField::kSkip));
-    if (!owner) return refuse();  // owner deleted mid-flight
+    if (!owner) return RefuseClient(client_id, source);  // owner deleted mid-flight
     if (!credential.scope) {
-      token = Mint({owner->id, owner->email, owner->roles, &credential.client_id, generation});
+      token = Mint({owner->id, owner->email, owner->roles, &credential.client_id, client.generation});
     } else {
       // A scoped key: the owner's roles now, narrowed to the scope.
       const std::vector<std::string> roles = ScopedRoles(*credential.scope, owner->roles);
-      token = Mint({owner->id, owner->email, roles, &credential.client_id, generation});
+      token = Mint({owner->id, owner->email, roles, &credential.client_id, client.generation});
     }
   }
-  if (token.ok()) recorder_.Record(credential.id, now_ms);
+  if (token.ok()) recorder_.RecordExchange(credential.id, client.now_ms, source, user_agent);
   return token;
+}
+
+Result<std::string> TokenService::AuthenticateClient(std::string_view client_id, std::string_view secret,
+                                                     std::string_view source) const {
+  ASSIGN_OR_RETURN(VerifiedClient client, VerifyClient(client_id, secret, source));
+  return std::move(client.credential.client_id);
 }
 
 const std::string& TokenService::DummyPasswordHash() const {

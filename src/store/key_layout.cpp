@@ -52,6 +52,8 @@ std::string KindIndexKey(CredentialKind kind, int64_t created_ms, std::string_vi
 }
 
 std::string LastLoginKey(std::string_view id) { return Join({"ll", id}); }
+std::string UsageKey(std::string_view credential_id) { return Join({"cu", credential_id}); }
+std::string RevokedTokenKey(std::string_view jti) { return Join({"rt", jti}); }
 
 std::string AuditKey(int64_t at_ms, std::string_view id) { return Join({"al", InvertedMillis(at_ms), id}); }
 std::string AuditTimeKey(int64_t at_ms) { return Join({"al", InvertedMillis(at_ms), ""}); }

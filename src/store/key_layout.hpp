@@ -12,6 +12,8 @@
 //   ck:<kind>:<created ms>:<cred id>     -> ""                     (all of a kind by creation)
 //   ll:<user or credential id>           -> last login, ms (decimal text)
 //   al:<inverted ms, 16 digits>:<id>     -> audit entry (JSON)      (newest first)
+//   cu:<credential id>                   -> credential usage (JSON)
+//   rt:<jti>                             -> revoked token's expiry, ms (decimal text)
 //
 // <kind> is "a" (access key) or "s" (service account); <scope> is the owner's
 // user id for access keys and empty for service accounts. Ids are UUIDs and
@@ -43,6 +45,10 @@ std::string KindIndexPrefix(CredentialKind kind);
 std::string KindIndexKey(CredentialKind kind, int64_t created_ms, std::string_view id);
 
 std::string LastLoginKey(std::string_view id);
+std::string UsageKey(std::string_view credential_id);
+
+inline constexpr std::string_view kRevokedTokenPrefix = "rt:";
+std::string RevokedTokenKey(std::string_view jti);
 
 inline constexpr std::string_view kAuditPrefix = "al:";
 std::string AuditKey(int64_t at_ms, std::string_view id);

@@ -256,4 +256,64 @@ std::optional<AuditRecord> DecodeAudit(std::string_view bytes) {
   return e;
 }
 
+namespace {
+
+json::value OptionalMillis(const std::optional<int64_t>& ms) { return ms ? json::value(*ms) : json::value(nullptr); }
+
+// A time that may be null; false when the member is neither (a damaged record).
+bool ReadOptionalMillis(const json::object& object, std::string_view key, std::optional<int64_t>& out) {
+  const json::value* v = object.if_contains(key);
+  if (!v || v->is_null()) {
+    out.reset();
+    return true;
+  }
+  if (!v->is_int64()) return false;
+  out = v->get_int64();
+  return true;
+}
+
+}  // namespace
+
+std::string EncodeUsage(const CredentialUsage& u) {
+  json::array days;
+  for (const auto& d : u.days) days.emplace_back(json::array{d.day, d.tokens});
+  return json::serialize(json::object{{"v", kFormatVersion},
+                                      {"id", u.id},
+                                      {"total", u.total_tokens},
+                                      {"days", std::move(days)},
+                                      {"lastUsed", OptionalMillis(u.last_used_ms)},
+                                      {"source", u.last_source},
+                                      {"userAgent", u.last_user_agent},
+                                      {"lastFailed", OptionalMillis(u.last_failed_ms)}});
+}
+
+std::optional<CredentialUsage> DecodeUsage(std::string_view bytes) {
+  const ParsedRecord parsed(bytes);
+  const json::object* object = parsed.object();
+  if (object == nullptr) return std::nullopt;
+  Reader r(*object);
+  CredentialUsage u;
+  u.id = r.String("id");
+  u.total_tokens = r.OptionalUint("total");
+  u.last_source = r.String("source");
+  u.last_user_agent = r.String("userAgent");
+  if (!r.ok() || !ReadOptionalMillis(*object, "lastUsed", u.last_used_ms) ||
+      !ReadOptionalMillis(*object, "lastFailed", u.last_failed_ms)) {
+    return std::nullopt;
+  }
+  const json::value* days = object->if_contains("days");
+  if (!days || !days->is_array()) return std::nullopt;
+  for (const auto& item : days->get_array()) {
+    const json::array* pair = item.if_array();
+    if (!pair || pair->size() != 2 || !(*pair)[0].is_int64() || !((*pair)[1].is_int64() || (*pair)[1].is_uint64())) {
+      return std::nullopt;
+    }
+    const json::value& count = (*pair)[1];
+    if (count.is_int64() && count.get_int64() < 0) return std::nullopt;
+    u.days.push_back(
+        {(*pair)[0].get_int64(), count.is_uint64() ? count.get_uint64() : static_cast<uint64_t>(count.get_int64())});
+  }
+  return u;
+}
+
 }  // namespace keymint::store_codec

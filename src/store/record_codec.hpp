@@ -20,4 +20,7 @@ std::optional<CredentialRecord> DecodeCredential(std::string_view bytes);
 std::string EncodeAudit(const AuditRecord& entry);
 std::optional<AuditRecord> DecodeAudit(std::string_view bytes);
 
+std::string EncodeUsage(const CredentialUsage& usage);
+std::optional<CredentialUsage> DecodeUsage(std::string_view bytes);
+
 }  // namespace keymint::store_codec

@@ -12,6 +12,7 @@
 #include "store/key_layout.hpp"
 #include "store/record_codec.hpp"
 #include "store/record_reader.hpp"
+#include "store/revoked_tokens.hpp"
 #include "store/rocksdb_backup.hpp"
 #include "store/rocksdb_error.hpp"
 #include "store/rocksdb_options.hpp"
@@ -160,6 +161,34 @@ class RocksDbStore final : public Store {
 
   Result<std::vector<BackupRecord>> ListBackups(const std::string& backup_dir) const override {
     return store_rocksdb::ListBackups(backup_dir);
+  }
+
+  Result<std::optional<CredentialUsage>> GetUsage(std::string_view credential_id) const override {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), layout::UsageKey(credential_id), &value);
+    if (s.IsNotFound()) return std::optional<CredentialUsage>();
+    if (!s.ok()) return StoreError(s, "read usage");
+    auto usage = store_codec::DecodeUsage(value);
+    if (!usage) return Error::Internal("corrupt usage record of credential " + std::string(credential_id));
+    return usage;
+  }
+
+  Status RecordUsage(const std::vector<CredentialUsage>& usage) override {
+    rocksdb::WriteBatch batch;
+    for (const auto& u : usage) batch.Put(layout::UsageKey(u.id), store_codec::EncodeUsage(u));
+    rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);  // not synced, as last logins
+    if (!s.ok()) return StoreError(s, "record usage");
+    return Status::Ok();
+  }
+
+  Status AddRevokedToken(const RevokedToken& token) override { return store_rocksdb::PutRevokedToken(*db_, token); }
+
+  Result<std::vector<RevokedToken>> ListRevokedTokens() const override {
+    return store_rocksdb::ReadRevokedTokens(*db_);
+  }
+
+  Result<std::size_t> PruneRevokedTokens(int64_t now_ms) override {
+    return store_rocksdb::PruneRevokedTokens(*db_, now_ms);
   }
 
  private:

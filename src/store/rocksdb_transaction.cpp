@@ -170,6 +170,7 @@ void RocksDbTransaction::StageCredentialDeletes(const CredentialRecord& c) {
   if (!c.owner_id.empty()) staged_.Delete(layout::OwnerIndexKey(c.owner_id, c.created_at_ms, c.id));
   staged_.Delete(layout::KindIndexKey(c.kind, c.created_at_ms, c.id));
   staged_.Delete(layout::LastLoginKey(c.id));
+  staged_.Delete(layout::UsageKey(c.id));
 }
 
 }  // namespace keymint::store_rocksdb

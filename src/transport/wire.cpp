@@ -43,6 +43,7 @@ api::Request ToApiRequest(const WireRequest& request, std::string_view remote_ad
   out.content_type = request[http::field::content_type];
   out.authorization = request[http::field::authorization];
   out.if_none_match = request[http::field::if_none_match];
+  out.user_agent = request[http::field::user_agent];
   out.body = request.body();
   out.remote_address = remote_address;
   return out;

@@ -119,6 +119,7 @@ std::string WriteToml(const Config& config) {
       {"password_address_per_minute", config.throttle_password_address_per_minute}};
   for (const auto& [key, value] : throttles) out += std::string(key) + " = " + std::to_string(value) + "\n";
   out += "capacity = " + std::to_string(config.throttle_capacity) + "\n";
+  out += "[revocation]\nmax_entries = " + std::to_string(config.revocation_max_entries) + "\n";
   out += "[tenant]\nid = " + TomlString(config.tenant_id) + "\n";
   out += "[roles]\nextra = [";
   for (std::size_t i = 0; i < config.extra_roles.size(); ++i) {
@@ -162,6 +163,7 @@ void CheckBounds(const Config& c, const std::string& path) {
     FUZZ_CHECK(rate >= 0 && rate <= 1000000);
   }
   FUZZ_CHECK(c.throttle_capacity >= 4 && c.throttle_capacity <= 16777216);
+  FUZZ_CHECK(c.revocation_max_entries >= 1 && c.revocation_max_entries <= 10000000);
   FUZZ_CHECK(c.issuer.empty() || c.issuer.starts_with("http://") || c.issuer.starts_with("https://"), c.issuer);
   FUZZ_CHECK(!c.data_dir.empty() && !c.keys_dir.empty() && !c.tenant_id.empty() && !c.admin_email.empty());
   FUZZ_CHECK(c.signing_algorithm == "RS256" || c.signing_algorithm == "ES256" || c.signing_algorithm == "EdDSA",

@@ -19,11 +19,12 @@
 // - exactly one of a ready response and deferred work;
 // - no 5xx, and only statuses the API documents;
 // - a body is strict JSON with finite numbers (empty only for 204), errors in
-//   the Error shape ({"code","message"}), on /api/v2/token in RFC 6749's
-//   ({"error","error_description"});
-// - the token endpoints answer with no-store, as does anything showing a
-//   secret; 401 carries WWW-Authenticate (Bearer on management routes, Basic
-//   on /api/v2/token exactly when Basic was used); 405 carries Allow; no
+//   the Error shape ({"code","message"}), on /api/v2/token, /oauth2/introspect
+//   and /oauth2/revoke in RFC 6749's ({"error","error_description"});
+// - the token, introspection and revocation endpoints answer with no-store,
+//   as does anything showing a secret; 401 carries WWW-Authenticate (Bearer
+//   on management routes, Basic on those three exactly when Basic was used);
+//   405 carries Allow; no
 //   header has CR, LF or NUL;
 // - without a token or secret in the input, nothing but discovery answers 2xx;
 //   without an administrator's token (or a harness-signed one), no
@@ -62,7 +63,10 @@
 #include "keymint/service/login_limiter.hpp"
 #include "keymint/service/roles.hpp"
 #include "keymint/service/service_account_service.hpp"
+#include "keymint/service/token_deny_list.hpp"
+#include "keymint/service/token_introspection.hpp"
 #include "keymint/service/token_service.hpp"
+#include "keymint/service/usage_service.hpp"
 #include "keymint/service/user_service.hpp"
 #include "keymint/store/store.hpp"
 #include "unit/test_support/fake_clock.hpp"
@@ -149,12 +153,22 @@ struct World {
   // have tests and fuzz-free unit coverage of their own).
   LoginLimiter limiter{UnthrottledLimits(), clock};
   TokenService tokens{store, keys, hasher, clock, recorder, limiter, TokenSettings{kIssuer, kAudience, 600}};
+  // Revocations are not undone between inputs (the deny list lives in
+  // memory as well as in the store), so the management API's authenticator
+  // does not consult it: an input revoking $KEY_TOKEN must not change how
+  // later inputs are judged. Introspection has one of its own, unbounded in
+  // practice so that a long run never fills it (a full list answers 503).
+  TokenDenyList deny_list{store, clock, SIZE_MAX};
   Authenticator authenticator{store, keys, clock, kIssuer, kAudience};
+  Authenticator revoking_authenticator{store, keys, clock, kIssuer, kAudience, &deny_list};
+  TokenIntrospection introspection{revoking_authenticator, keys, deny_list, clock, kIssuer};
+  UsageService usage{store, clock};
   AccessKeyService access_keys{store, hasher, clock, 20};
   UserService users{store, catalog, clock, limiter};
   ServiceAccountService service_accounts{store, hasher, catalog, clock};
-  std::unique_ptr<api::Router> router = api::MakeRouter(api::ApiServices{
-      tokens, authenticator, access_keys, users, service_accounts, keys, kIssuer, "1", 1735689600, std::nullopt});
+  std::unique_ptr<api::Router> router = api::MakeRouter(
+      api::ApiServices{tokens, authenticator, access_keys, users, service_accounts, keys, kIssuer, "1", 1735689600,
+                       std::nullopt, nullptr, nullptr, nullptr, nullptr, nullptr, &introspection, &usage});
 
   // The starting records, restored after every request that wrote.
   std::vector<UserRecord> base_users;
@@ -448,15 +462,19 @@ void CheckResponse(const api::Request& request, const api::Response& response, c
   const std::string_view path = url ? std::string_view(url->encoded_path()) : std::string_view();
   const bool v1_token = request.method == "POST" && path == "/api/v1/token";
   const bool v2_token = request.method == "POST" && path == "/api/v2/token";
+  // Introspection and revocation authenticate clients as /api/v2/token does
+  // and answer in its dialect: the same no-store, Basic challenge and error
+  // shape invariants hold for them.
+  const bool oauth_client = request.method == "POST" && (path == "/oauth2/introspect" || path == "/oauth2/revoke");
   const std::string* www_authenticate = FindHeader(response, "WWW-Authenticate");
-  if (v1_token || v2_token) {
+  if (v1_token || v2_token || oauth_client) {
     // API.md §3: both token endpoints send no-store on every answer.
     const std::string* cache_control = FindHeader(response, "Cache-Control");
     const std::string* pragma = FindHeader(response, "Pragma");
     FUZZ_CHECK(cache_control && *cache_control == "no-store" && pragma && *pragma == "no-cache", where);
   }
   if (response.status == 401) {
-    if (v2_token) {
+    if (v2_token || oauth_client) {
       // WWW-Authenticate: Basic exactly when the client used Basic.
       const bool basic = api::CredentialsForScheme(request.authorization, "basic").has_value();
       FUZZ_CHECK((www_authenticate != nullptr) == basic, where);
@@ -479,7 +497,8 @@ void CheckResponse(const api::Request& request, const api::Response& response, c
     const json::value body = fuzz::CheckJsonText(response.body);
     if (response.status >= 400) {
       FUZZ_CHECK(body.is_object(), where);
-      FUZZ_CHECK(v2_token ? IsOAuthErrorShape(body.get_object()) : IsErrorShape(body.get_object(), response.status),
+      FUZZ_CHECK(v2_token || oauth_client ? IsOAuthErrorShape(body.get_object())
+                                          : IsErrorShape(body.get_object(), response.status),
                  where);
     } else if (body.is_object()) {
       // A secret shown once must not be cached on the way.

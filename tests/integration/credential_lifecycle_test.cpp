@@ -245,6 +245,40 @@ TEST_CASE("An expired credential is refused at both token endpoints like a wrong
   CheckEverywhere(port, account_client_id, account_secret, false);
 }
 
+TEST_CASE("Introspection and revocation accept a secret in grace and refuse an expired credential",
+          "[integration][credential-lifecycle]") {
+  KeymintProcess server(WithEnv(Unthrottled()));
+  const uint16_t port = server.port();
+  const std::string admin = AdminToken(port);
+  const CreatedKey key = CreateAccessKey(port, admin, "resource-server");
+  const std::string token = ClientCredentialsToken(port, key.client_id, key.client_secret);
+  const auto call = [&](const char* path, const std::string& client_id, const std::string& secret) {
+    return PostForm(
+        port, path,
+        "client_id=" + FormEncode(client_id) + "&client_secret=" + FormEncode(secret) + "&token=" + FormEncode(token));
+  };
+  // The same client authentication as the token endpoints: a replaced secret
+  // in its grace period still authenticates, beside the new one.
+  const std::string fresh = Regenerate(port, JoinPath(kKeys, key.id), admin, "?graceSeconds=60");
+  CHECK(call("/oauth2/introspect", key.client_id, key.client_secret).status == 200);
+  CHECK(call("/oauth2/introspect", key.client_id, fresh).status == 200);
+
+  // An expired credential does not.
+  const HttpResponse created =
+      PostJson(port, kKeys, json::object{{"name", "short-lived"}, {"expiresAt", TimestampIn(2)}}, admin);
+  REQUIRE(created.status == 201);
+  const std::string client_id = StringField(AsObject(created.Json()), "clientId");
+  const std::string secret = StringField(AsObject(created.Json()), "clientSecret");
+  CHECK(call("/oauth2/introspect", client_id, secret).status == 200);
+  REQUIRE(WaitUntilRefused(port, client_id, secret));
+  for (const char* path : {"/oauth2/introspect", "/oauth2/revoke"}) {
+    const HttpResponse refused = call(path, client_id, secret);
+    INFO(path << ": " << refused.body);
+    CHECK(refused.status == 401);
+    CHECK(AsObject(refused.Json()).at("error") == "invalid_client");
+  }
+}
+
 TEST_CASE("Refusals of an expired credential count in the failure throttle as wrong secrets do",
           "[integration][credential-lifecycle]") {
   KeymintProcess server(

@@ -16,7 +16,9 @@
 #include "keymint/service/backup_service.hpp"
 #include "keymint/service/service_account_service.hpp"
 #include "keymint/service/signing_key_service.hpp"
+#include "keymint/service/token_introspection.hpp"
 #include "keymint/service/token_service.hpp"
+#include "keymint/service/usage_service.hpp"
 #include "keymint/service/user_service.hpp"
 
 namespace keymint::api {
@@ -46,6 +48,10 @@ struct ApiServices {
   AuditTrail* audit = nullptr;
   // Signing-key rotation; null where nobody rotates (unit tests): its routes answer 503.
   SigningKeyService* signing_keys = nullptr;
+  // POST /oauth2/introspect and /oauth2/revoke; null: they answer 503.
+  TokenIntrospection* introspection = nullptr;
+  // GET .../{id}/usage; null: they answer 503.
+  const UsageService* usage = nullptr;
 };
 
 // Which routes of the route table a router serves.

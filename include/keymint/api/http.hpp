@@ -18,6 +18,7 @@ struct Request {
   std::string_view body;
   std::string_view remote_address;  // the TCP peer's IP address, e.g. "127.0.0.1"; "" when unknown
   std::string_view if_none_match;   // If-None-Match header, "" when absent (the web page's revalidation)
+  std::string_view user_agent;      // User-Agent header, "" when absent (credential usage)
   // The views point into the transport's buffers and stay valid until the
   // response has been produced.
 };

@@ -72,7 +72,11 @@ struct Config {
   int throttle_password_address_burst = 30;
   int throttle_password_address_per_minute = 30;
   std::size_t throttle_capacity = 65536;  // slots per throttle, 8 bytes each
-  std::string config_path;                // the file actually read ("" when none)
+  // Revoked tokens kept on the deny list at once (KEYMINT_REVOCATION_MAX_ENTRIES /
+  // revocation.max_entries; 1..10000000): a revocation beyond it, with none
+  // expired, is refused (503), never an eviction.
+  std::size_t revocation_max_entries = 100000;
+  std::string config_path;  // the file actually read ("" when none)
 
   friend bool operator==(const Config&, const Config&) = default;
 };

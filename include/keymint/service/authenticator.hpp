@@ -19,7 +19,8 @@
 // version) reads as 0. An access key's token does not depend on the owner's
 // generation. The caller's
 // permissions then come from its roles in the store now, never from the
-// token's claims. Thread-safe.
+// token's claims. With a deny list, a token whose `jti` is on it (revoked,
+// README "Introspection and revocation") is refused too. Thread-safe.
 #pragma once
 
 #include <string>
@@ -30,6 +31,7 @@
 #include "keymint/common/result.hpp"
 #include "keymint/crypto/key_ring.hpp"
 #include "keymint/service/model.hpp"
+#include "keymint/service/token_deny_list.hpp"
 #include "keymint/store/store.hpp"
 
 namespace keymint {
@@ -38,7 +40,7 @@ class Authenticator {
  public:
   // Keeps references to everything it is given; all must outlive it.
   Authenticator(const Store& store, const crypto::KeyRing& keys, const Clock& clock, std::string issuer,
-                std::string audience);
+                std::string audience, const TokenDenyList* revoked = nullptr);
 
   // Every failure is Unauthenticated with a short reason.
   Result<Principal> Authenticate(std::string_view bearer_token) const;
@@ -49,6 +51,7 @@ class Authenticator {
   const Clock& clock_;
   const std::string issuer_;
   const std::string audience_;
+  const TokenDenyList* const revoked_;  // null: no deny list (nothing is revoked)
 };
 
 }  // namespace keymint

@@ -8,7 +8,13 @@
 // the store, so a clean stop loses nothing. A login recorded just before its
 // key or user is deleted may be written after the delete; that leaves a
 // last-login entry nothing reads (ids are random and never reused), which is
-// cheaper than making every exchange check for a racing delete. Thread-safe.
+// cheaper than making every exchange check for a racing delete.
+//
+// It also queues credential usage (README "Credential usage"): RecordExchange notes a
+// client-credentials exchange's last login and its usage under the same
+// shard lock, and the background thread folds the queued usage into the
+// stored records (credential_usage.hpp: WriteUsage) after the last logins,
+// with the same durability. Thread-safe.
 #pragma once
 
 #include <array>
@@ -31,6 +37,12 @@ class LastLoginRecorder {
   ~LastLoginRecorder();  // calls Stop()
 
   void Record(std::string_view id, int64_t at_ms);
+  // A client-credentials exchange of credential `id`: its last login and its
+  // usage (one token, the caller's address and User-Agent), in one lock.
+  void RecordExchange(std::string_view id, int64_t at_ms, std::string_view source, std::string_view user_agent);
+  // A refused exchange naming credential `id`'s client ID (its usage's last
+  // failed attempt).
+  void RecordFailedExchange(std::string_view id, int64_t at_ms);
   // Writes everything pending now (also used by Stop and by tests). On a store
   // failure the times are put back, to be written with the next flush.
   Status FlushPending();
@@ -48,10 +60,15 @@ class LastLoginRecorder {
     std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
   };
   using PendingMap = std::unordered_map<std::string, int64_t, IdHash, std::equal_to<>>;
+  using UsageMap = std::unordered_map<std::string, CredentialUsage, IdHash, std::equal_to<>>;
   struct Shard {
     mutable std::mutex mu;
     PendingMap pending;
+    UsageMap usage;  // usage deltas since the last flush
   };
+  Shard& ShardOf(std::string_view id);
+  static CredentialUsage& UsageOf(Shard& shard, std::string_view id);  // caller holds shard.mu
+  Status FlushUsage();                                                 // caller holds flush_mu_
   void Run();
 
   Store& store_;

@@ -59,8 +59,11 @@ class TokenService {
   // and, before any store lookup, for a kmsec_ secret that is not well
   // formed (crypto::IsMalformedClientSecret); ResourceExhausted while the
   // client ID or `source` (the caller's address, "" when unknown) is throttled.
+  // A successful exchange queues the credential's last login and usage
+  // (`source` and `user_agent`, the caller's User-Agent) with the recorder;
+  // a refused one naming a known client ID queues its failed attempt.
   Result<IssuedToken> ExchangeClientCredentials(std::string_view client_id, std::string_view secret,
-                                                std::string_view source = {}) const;
+                                                std::string_view source = {}, std::string_view user_agent = {}) const;
   // Unauthenticated("invalid username or password") for any mismatch;
   // ResourceExhausted while the username or `source` is throttled;
   // Unavailable when the password gate is full. Slow by design (password
@@ -70,9 +73,29 @@ class TokenService {
 
   const TokenSettings& settings() const { return settings_; }
 
+  // Client authentication for the endpoints that take a client's
+  // credentials but mint nothing (introspection, revocation): the checks
+  // (grace periods and expiry included), throttling and errors of
+  // ExchangeClientCredentials, through the same code, without the token.
+  // Returns the authenticated client ID.
+  Result<std::string> AuthenticateClient(std::string_view client_id, std::string_view secret,
+                                         std::string_view source = {}) const;
+
  private:
   struct Subject;
   Result<IssuedToken> Mint(const Subject& subject) const;
+  // A credential whose secret matched (the current one, or the replaced one
+  // during its grace period), enabled and unexpired: what both
+  // ExchangeClientCredentials and AuthenticateClient accept.
+  struct VerifiedClient {
+    CredentialRecord credential;
+    uint64_t generation = 0;  // what its tokens carry (one less for a secret in grace)
+    int64_t now_ms = 0;       // when it was checked
+  };
+  Result<VerifiedClient> VerifyClient(std::string_view client_id, std::string_view secret,
+                                      std::string_view source) const;
+  // Counts a failed client authentication in the throttle; the error to answer.
+  Error RefuseClient(std::string_view client_id, std::string_view source) const;
   // A password hash no password matches, checked when the username is
   // unknown so that the answer takes as long as for a wrong password. Made
   // on first use (one slow KDF run), not at construction.

@@ -1,6 +1,7 @@
 // The records keymint keeps. Plain values; the store serialises them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -92,6 +93,42 @@ struct AuditRecord {
   // Why it failed; on a success, what the change asked for beyond the
   // seed's members (e.g. "graceSeconds=3600"), "" for nothing. Never a secret.
   std::string detail;
+};
+
+// One UTC day of a credential's usage: the tokens minted that day.
+struct DailyTokenCount {
+  int64_t day = 0;  // days since 1970-01-01 (UTC)
+  uint64_t tokens = 0;
+
+  friend bool operator==(const DailyTokenCount&, const DailyTokenCount&) = default;
+};
+
+// How a credential has been used at the token endpoints (README "Credential usage"):
+// kept beside the credential, keyed by its id, and written outside
+// transactions like last logins. Bounded: at most kUsageDays day buckets,
+// one source, one user agent of at most kUsageUserAgentBytes.
+struct CredentialUsage {
+  static constexpr std::size_t kUsageDays = 30;
+  static constexpr std::size_t kUsageUserAgentBytes = 256;
+
+  std::string id;                     // the credential's id
+  uint64_t total_tokens = 0;          // since the credential was created (or usage was first recorded)
+  std::vector<DailyTokenCount> days;  // oldest first, days with tokens only
+  std::optional<int64_t> last_used_ms;
+  std::string last_source;                // the caller's address at last_used_ms; "" when unknown
+  std::string last_user_agent;            // its User-Agent, truncated; "" when none
+  std::optional<int64_t> last_failed_ms;  // the last refused exchange naming this client ID
+
+  friend bool operator==(const CredentialUsage&, const CredentialUsage&) = default;
+};
+
+// A revoked token on the deny list (README "Introspection and revocation"):
+// its `jti`, kept until its `exp`, after which the token is refused anyway.
+struct RevokedToken {
+  std::string jti;
+  int64_t expires_at_ms = 0;
+
+  friend bool operator==(const RevokedToken&, const RevokedToken&) = default;
 };
 
 }  // namespace keymint

@@ -47,6 +47,11 @@
 //   last login). Deleting a record deletes its last login. Flush() syncs them;
 //   so does destroying the store.
 //
+// Usage and revoked tokens
+//   Credential usage lives beside the records like last logins (and goes
+//   with its credential); revoked tokens' ids live in a table of their own
+//   until their expiry (see the methods).
+//
 // Thread-safe: any number of threads may call any method at once.
 #pragma once
 
@@ -284,8 +289,32 @@ class Store {
     return Error::Unavailable("this store does not support backups");
   }
 
+  // Credential usage (README "Credential usage"), keyed by credential id like last
+  // logins and like them written outside transactions and not synced
+  // (RecordUsage replaces each record it is given; Flush syncs them).
+  // Deleting a credential, or its owner, deletes its usage. GetUsage answers
+  // nullopt for a credential never used. A store that keeps no usage answers
+  // Internal.
+  virtual Result<std::optional<CredentialUsage>> GetUsage(std::string_view /*credential_id*/) const {
+    return NoUsage();
+  }
+  virtual Status RecordUsage(const std::vector<CredentialUsage>& /*usage*/) { return NoUsage(); }
+
+  // The deny list of revoked tokens (README "Introspection and revocation").
+  // AddRevokedToken is synced before it returns OK (a revocation survives a
+  // crash, as a management write does); adding a jti again replaces its
+  // expiry. ListRevokedTokens reads them all (the list is bounded by the
+  // caller). PruneRevokedTokens deletes those that expire at or before
+  // `now_ms` and returns how many. A store without a deny list answers
+  // Internal.
+  virtual Status AddRevokedToken(const RevokedToken& /*token*/) { return NoDenyList(); }
+  virtual Result<std::vector<RevokedToken>> ListRevokedTokens() const { return NoDenyList(); }
+  virtual Result<std::size_t> PruneRevokedTokens(int64_t /*now_ms*/) { return NoDenyList(); }
+
  private:
   static Error NoAuditLog() { return Error::Internal("this store keeps no audit log"); }
+  static Error NoUsage() { return Error::Internal("this store keeps no credential usage"); }
+  static Error NoDenyList() { return Error::Internal("this store keeps no revoked tokens"); }
 };
 
 // Opens (creating if needed) the RocksDB store in `dir`. Fails with

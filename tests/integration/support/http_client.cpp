@@ -92,6 +92,11 @@ HttpResponse SendFrom(const std::string& source, uint16_t port, const std::strin
   request.version(11);
   request.set(http::field::host, "127.0.0.1:" + std::to_string(port));
   request.set(http::field::user_agent, "keymint-integration-tests");
+  // A User-Agent of the test's own replaces the default (credential usage
+  // records the first one).
+  for (const auto& [name, value] : headers) {
+    if (beast::iequals(name, "User-Agent")) request.erase(http::field::user_agent);
+  }
   for (const auto& [name, value] : headers) request.insert(name, value);
   request.body() = body;
   request.prepare_payload();

@@ -869,5 +869,19 @@ TEST_CASE("The credential lifecycle's limits come from the file, the environment
   CHECK(config.max_lifetime_days == 0);
 }
 
+TEST_CASE("The deny list's bound is 100000 by default and set by environment or file, 1 to 10000000", "[config]") {
+  TempDir dir;
+  ScopedCwd cwd(dir.path());
+  CHECK(ServeConfig({}).revocation_max_entries == 100000);
+  CHECK(ServeConfig({"serve"}, {{"KEYMINT_REVOCATION_MAX_ENTRIES", "1"}}).revocation_max_entries == 1);
+  const std::string path = dir.Write("k.toml", "[revocation]\nmax_entries = 10000000\n");
+  CHECK(ServeConfig({"serve", "--config", path}).revocation_max_entries == 10000000);
+  CHECK(ServeConfig({"serve", "--config", path}, {{"KEYMINT_REVOCATION_MAX_ENTRIES", "7"}}).revocation_max_entries ==
+        7);
+  CHECK_THAT(ErrorOf({"serve"}, {{"KEYMINT_REVOCATION_MAX_ENTRIES", "0"}}), Contains("KEYMINT_REVOCATION_MAX_ENTRIES"));
+  const std::string too_many = dir.Write("big.toml", "[revocation]\nmax_entries = 10000001\n");
+  CHECK_THAT(ErrorOf({"serve", "--config", too_many}), Contains("revocation.max_entries"));
+}
+
 }  // namespace
 }  // namespace keymint

@@ -355,3 +355,26 @@ TEST_CASE("a mistyped or corrupt lifecycle field makes the credential undecodabl
     CHECK_FALSE(codec::DecodeCredential(Edited(encoded, [&](json::object& o) { o[member] = value; })).has_value());
   }
 }
+
+TEST_CASE("usage codec round-trips every member, absent times included", "[store]") {
+  keymint::CredentialUsage usage;
+  usage.id = "c1";
+  usage.total_tokens = 7;
+  usage.days = {{20000, 3}, {20001, 4}};
+  usage.last_used_ms = 1'728'000'123'456;
+  usage.last_source = "127.0.0.1";
+  usage.last_user_agent = "curl/8.0";
+  usage.last_failed_ms = 1'728'000'000'000;
+  auto decoded = codec::DecodeUsage(codec::EncodeUsage(usage));
+  REQUIRE(decoded);
+  CHECK(*decoded == usage);
+  usage.last_used_ms.reset();
+  usage.last_failed_ms.reset();
+  usage.days.clear();
+  decoded = codec::DecodeUsage(codec::EncodeUsage(usage));
+  REQUIRE(decoded);
+  CHECK(*decoded == usage);
+  CHECK_FALSE(codec::DecodeUsage(R"({"id":"c1","days":[[1,-2]],"source":"","userAgent":""})"));
+  CHECK_FALSE(codec::DecodeUsage(R"({"id":"c1","days":[[1]],"source":"","userAgent":""})"));
+  CHECK_FALSE(codec::DecodeUsage("not json"));
+}

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,13 @@ class ForwardingStore : public Store {
   Result<std::size_t> PruneAudit(int64_t before_ms, std::size_t max_entries) override {
     return inner_.PruneAudit(before_ms, max_entries);
   }
+  Result<std::optional<CredentialUsage>> GetUsage(std::string_view credential_id) const override {
+    return inner_.GetUsage(credential_id);
+  }
+  Status RecordUsage(const std::vector<CredentialUsage>& usage) override { return inner_.RecordUsage(usage); }
+  Status AddRevokedToken(const RevokedToken& token) override { return inner_.AddRevokedToken(token); }
+  Result<std::vector<RevokedToken>> ListRevokedTokens() const override { return inner_.ListRevokedTokens(); }
+  Result<std::size_t> PruneRevokedTokens(int64_t now_ms) override { return inner_.PruneRevokedTokens(now_ms); }
   Status Flush() override { return inner_.Flush(); }
 
  protected:
