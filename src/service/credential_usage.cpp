@@ -38,10 +38,19 @@ void AddExchange(CredentialUsage& usage, int64_t at_ms, std::string_view source,
   const int64_t day = UtcDay(at_ms);
   if (!usage.days.empty() && usage.days.back().day == day) {
     ++usage.days.back().tokens;
+  } else if (usage.days.empty() || usage.days.back().day < day) {
+    // A new latest day: the first exchange of a queued entry (each flush
+    // starts a fresh one) or the first after midnight. Appended in place,
+    // without MergeUsage's ordered map: this runs on the token path.
+    usage.days.push_back({day, 1});
+    const int64_t first = FirstKeptDay(day);
+    std::erase_if(usage.days, [first](const DailyTokenCount& d) { return d.day < first; });
   } else {
-    CredentialUsage first_of_day;
-    first_of_day.days.push_back({day, 1});
-    MergeUsage(usage, first_of_day);
+    // The clock stepped back past the latest day: the general merge keeps
+    // the days ordered.
+    CredentialUsage earlier;
+    earlier.days.push_back({day, 1});
+    MergeUsage(usage, earlier);
   }
   if (!usage.last_used_ms || *usage.last_used_ms <= at_ms) {
     usage.last_used_ms = at_ms;

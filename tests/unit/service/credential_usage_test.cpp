@@ -48,6 +48,22 @@ TEST_CASE("exchanges count per day; the window keeps the 30 days ending on the l
   CHECK(usage.days.back().day == UtcDay(kDecemberFirst) + 41);
 }
 
+TEST_CASE("an exchange dated before the latest day (the clock stepped back) keeps the days ordered", "[service]") {
+  CredentialUsage usage;
+  AddExchange(usage, kDecemberFirst + 5 * kDay, "10.0.0.1", "later");
+  AddExchange(usage, kDecemberFirst + 3 * kDay, "10.0.0.2", "earlier");
+  AddExchange(usage, kDecemberFirst + 5 * kDay + 1, "10.0.0.3", "latest");
+  CHECK(usage.total_tokens == 3);
+  REQUIRE(usage.days.size() == 2);
+  CHECK(usage.days[0] == DailyTokenCount{UtcDay(kDecemberFirst) + 3, 1});
+  CHECK(usage.days[1] == DailyTokenCount{UtcDay(kDecemberFirst) + 5, 2});
+  CHECK(usage.last_source == "10.0.0.3");  // the latest use, not the latest call
+  // An exchange older than the 30-day window is counted in the total only.
+  AddExchange(usage, kDecemberFirst - 40 * kDay, "10.0.0.4", "ancient");
+  CHECK(usage.total_tokens == 4);
+  CHECK(usage.days.size() == 2);
+}
+
 TEST_CASE("a reader sees only the 30 days ending today, on an injected clock", "[service]") {
   CredentialUsage usage;
   AddExchange(usage, kDecemberFirst, "", "");
