@@ -6,6 +6,21 @@
 #include "keymint/service/credential_usage.hpp"
 
 namespace keymint {
+namespace {
+
+// Notes that `id` logged in at `at_ms` in a shard's pending map (its lock
+// held), keeping the later of two times.
+template <class PendingMap>
+void KeepLaterLogin(PendingMap& pending, std::string_view id, int64_t at_ms) {
+  auto it = pending.find(id);
+  if (it == pending.end()) {
+    pending.emplace(std::string(id), at_ms);
+  } else if (it->second < at_ms) {
+    it->second = at_ms;
+  }
+}
+
+}  // namespace
 
 LastLoginRecorder::LastLoginRecorder(Store& store, std::chrono::milliseconds interval)
     : store_(store), interval_(interval), thread_([this] { Run(); }) {}
@@ -27,12 +42,7 @@ void LastLoginRecorder::RecordExchange(std::string_view id, int64_t at_ms, std::
                                        std::string_view user_agent) {
   Shard& shard = ShardOf(id);
   std::lock_guard lock(shard.mu);
-  auto it = shard.pending.find(id);
-  if (it == shard.pending.end()) {
-    shard.pending.emplace(std::string(id), at_ms);
-  } else if (it->second < at_ms) {
-    it->second = at_ms;
-  }
+  KeepLaterLogin(shard.pending, id, at_ms);
   AddExchange(UsageOf(shard, id), at_ms, source, user_agent);
 }
 
@@ -45,12 +55,7 @@ void LastLoginRecorder::RecordFailedExchange(std::string_view id, int64_t at_ms)
 void LastLoginRecorder::Record(std::string_view id, int64_t at_ms) {
   Shard& shard = ShardOf(id);
   std::lock_guard lock(shard.mu);
-  auto it = shard.pending.find(id);
-  if (it == shard.pending.end()) {
-    shard.pending.emplace(std::string(id), at_ms);
-  } else if (it->second < at_ms) {
-    it->second = at_ms;
-  }
+  KeepLaterLogin(shard.pending, id, at_ms);
 }
 
 Status LastLoginRecorder::FlushPending() {
