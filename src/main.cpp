@@ -96,7 +96,8 @@ keymint::api::Readiness ReadinessOf(const keymint::transport::HttpServer& server
 // `admin` is the admin listener, when there is one.
 void AddReadings(keymint::api::Metrics& metrics, const keymint::transport::HttpServer& server,
                  const std::optional<keymint::transport::HttpServer>& admin, const keymint::LastLoginRecorder& recorder,
-                 const keymint::Store& store, const keymint::AuditTrail& audit) {
+                 const keymint::Store& store, const keymint::AuditTrail& audit,
+                 const keymint::TokenDenyList& deny_list) {
   metrics.AddGauge("keymint_http_connections", "HTTP connections open now, on both listeners", [&server, &admin] {
     return static_cast<double>(server.connections() + (admin ? admin->connections() : 0));
   });
@@ -121,6 +122,8 @@ void AddReadings(keymint::api::Metrics& metrics, const keymint::transport::HttpS
   metrics.AddCounter("keymint_audit_failures_dropped_total",
                      "Failure entries over audit.failures_per_minute, counted instead of written to the audit log",
                      [&audit] { return static_cast<double>(audit.dropped()); });
+  metrics.AddGauge("keymint_revoked_tokens", "Revoked tokens on the deny list (bounded by revocation.max_entries)",
+                   [&deny_list] { return static_cast<double>(deny_list.size()); });
   metrics.AddCounter("keymint_log_lines_dropped_total",
                      "Request and log lines overwritten in the log queue because stderr fell behind",
                      [] { return static_cast<double>(keymint::log::Dropped()); });
@@ -234,7 +237,7 @@ int Serve(const Config& config) {
   });
   const api::Readiness readiness = ReadinessOf(server, **store);
   api::Metrics metrics(KEYMINT_VERSION);
-  AddReadings(metrics, server, admin_server, recorder, **store, audit);
+  AddReadings(metrics, server, admin_server, recorder, **store, audit, deny_list);
   // Built after Listen(): the default issuer names the bound port.
   const api::ApiServices services{tokens,
                                   authenticator,

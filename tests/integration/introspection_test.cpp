@@ -131,6 +131,8 @@ TEST_CASE("A revoked token is refused by the management API, also after a restar
     CHECK(server.Stop() == 0);
   }
   KeymintProcess server(options);
+  // Loaded from the store, and counted once though revoked twice.
+  CHECK(Get(server.port(), "/metrics").body.find("\nkeymint_revoked_tokens 1\n") != std::string::npos);
   CheckError(Get(server.port(), "/api/v1/access-keys", token), 401);
   CHECK(Get(server.port(), "/api/v1/access-keys", kept).status == 200);
   CheckInactive(Introspect(server.port(), key, token));

@@ -187,6 +187,8 @@ TEST_CASE("GET /metrics reports build info, open connections, the last-login que
   CHECK(samples.at("keymint_last_login_queue_depth") >= 0);
   REQUIRE(samples.count("keymint_audit_failures_dropped_total") == 1);
   CHECK(samples.at("keymint_audit_failures_dropped_total") == 0);
+  REQUIRE(samples.count("keymint_revoked_tokens") == 1);
+  CHECK(samples.at("keymint_revoked_tokens") == 0);
   REQUIRE(samples.count("keymint_log_lines_dropped_total") == 1);
   CHECK(samples.at("keymint_log_lines_dropped_total") == 0);
 }
