@@ -87,6 +87,14 @@ bool IsOptionalPath(std::string_view text) { return !HasControl(text); }
 
 bool IsAudience(std::string_view text) { return IsNonEmptyText(text) && text.size() <= kMaxUrlBytes; }
 
+// A libpq connection URI (README "Deployment: several replicas"); "" = the
+// embedded RocksDB store. libpq checks the rest when keymint connects.
+bool IsStoreUrl(std::string_view text) {
+  if (text.empty()) return true;
+  if (HasSpaceOrControl(text) || text.size() > kMaxUrlBytes) return false;
+  return text.starts_with("postgres://") || text.starts_with("postgresql://");
+}
+
 bool IsTenantId(std::string_view text) {
   return !text.empty() && text.size() <= kMaxTenantBytes && !HasSpaceOrControl(text);
 }
@@ -294,6 +302,36 @@ constexpr std::array kSettings = {
             .expected = "a non-empty directory path",
             .help = "RocksDB directory (default ./data)",
             .apply = StoreString<&Config::data_dir, IsNonEmptyText>},
+    Setting{.toml_path = "store.url",
+            .env = "KEYMINT_STORE",
+            .flag = "--store",
+            .flag_arg = "URL",
+            .kind = SettingKind::kString,
+            .expected = "a postgres:// or postgresql:// URL, or empty for the embedded store",
+            .help = "shared PostgreSQL-protocol store for several replicas (default: RocksDB in --data-dir)",
+            .secret = true,  // may carry a password
+            .apply = StoreString<&Config::store_url, IsStoreUrl>},
+    Setting{.toml_path = "store.connections",
+            .env = "KEYMINT_STORE_CONNECTIONS",
+            .kind = SettingKind::kInteger,
+            .min = 1,
+            .max = 256,
+            .help = "connections to the shared store (default 8)",
+            .apply = StoreInteger<&Config::store_connections>},
+    Setting{.toml_path = "store.cache_entries",
+            .env = "KEYMINT_STORE_CACHE_ENTRIES",
+            .kind = SettingKind::kInteger,
+            .min = 16,
+            .max = 10000000,
+            .help = "credentials and users a replica keeps in memory from the shared store (default 100000)",
+            .apply = StoreInteger<&Config::store_cache_entries>},
+    Setting{.toml_path = "store.max_staleness_ms",
+            .env = "KEYMINT_STORE_MAX_STALENESS_MS",
+            .kind = SettingKind::kInteger,
+            .min = 100,
+            .max = 60000,
+            .help = "how old a replica's view of a credential may be, in ms, 100-60000 (default 1000)",
+            .apply = StoreInteger<&Config::store_max_staleness_ms>},
     Setting{.toml_path = "keys.dir",
             .env = "KEYMINT_KEYS_DIR",
             .flag = "--keys-dir",
@@ -327,6 +365,15 @@ constexpr std::array kSettings = {
             .max = 86400,
             .help = "seconds a new signing key is published before it signs, 0-86400 (default 0)",
             .apply = StoreInteger<&Config::signing_publish_delay_seconds>},
+    Setting{
+        .toml_path = "signing.refresh_interval_ms",
+        .env = "KEYMINT_SIGNING_REFRESH_INTERVAL_MS",
+        .kind = SettingKind::kInteger,
+        .min = 0,
+        .max = 60000,
+        .help =
+            "how often, in ms, the keys directory is re-read for other replicas' rotations; 0 = never (default 1000)",
+        .apply = StoreInteger<&Config::signing_refresh_interval_ms>},
     Setting{.toml_path = "tokens.issuer",
             .env = "KEYMINT_ISSUER",
             .flag = "--issuer",

@@ -17,18 +17,27 @@
 namespace keymint {
 
 struct Config {
-  std::string listen_host = "127.0.0.1";            // flag --listen / KEYMINT_LISTEN / server.listen
-  uint16_t listen_port = 8080;                      //   "HOST:PORT"; port 0 picks a free port
-                                                    //   HOST: IPv4, "localhost" or "[IPv6]" (stored without brackets)
-  std::string admin_listen_host;                    // --admin-listen / KEYMINT_ADMIN_LISTEN / server.admin_listen:
-  uint16_t admin_listen_port = 0;                   //   /healthz, /readyz, /metrics only; host "" = not set
-  std::string data_dir = "./data";                  // --data-dir / KEYMINT_DATA_DIR / storage.data_dir
+  std::string listen_host = "127.0.0.1";  // flag --listen / KEYMINT_LISTEN / server.listen
+  uint16_t listen_port = 8080;            //   "HOST:PORT"; port 0 picks a free port
+                                          //   HOST: IPv4, "localhost" or "[IPv6]" (stored without brackets)
+  std::string admin_listen_host;          // --admin-listen / KEYMINT_ADMIN_LISTEN / server.admin_listen:
+  uint16_t admin_listen_port = 0;         //   /healthz, /readyz, /metrics only; host "" = not set
+  std::string data_dir = "./data";        // --data-dir / KEYMINT_DATA_DIR / storage.data_dir
+  // The shared store (--store / KEYMINT_STORE / store.url): a libpq URI of
+  // PostgreSQL, CockroachDB or YugabyteDB; "" = RocksDB in data_dir. The rest
+  // are KEYMINT_STORE_<NAME> / store.<name>.
+  std::string store_url;
+  int store_connections = 8;                        // 1..256
+  std::size_t store_cache_entries = 100000;         // 16..10,000,000
+  int64_t store_max_staleness_ms = 1000;            // 100..60000
   std::string keys_dir = "./keys";                  // --keys-dir / KEYMINT_KEYS_DIR / keys.dir
   std::string backup_dir;                           // --backup-dir / KEYMINT_BACKUP_DIR / backup.dir; "" = off
   std::string signing_algorithm = "RS256";          // --signing-algorithm / KEYMINT_SIGNING_ALGORITHM /
                                                     //   signing.algorithm: "RS256", "ES256" or "EdDSA"
   int64_t signing_publish_delay_seconds = 0;        // --signing-publish-delay / KEYMINT_SIGNING_PUBLISH_DELAY /
                                                     //   signing.publish_delay_seconds; 0..86400
+  int64_t signing_refresh_interval_ms = 1000;       // KEYMINT_SIGNING_REFRESH_INTERVAL_MS /
+                                                    //   signing.refresh_interval_ms; 0..60000, 0 = never
   std::string issuer;                               // --issuer / KEYMINT_ISSUER / tokens.issuer; "" = http://<listen>
   std::string audience;                             // KEYMINT_AUDIENCE / tokens.audience; "" = the issuer
   int64_t token_ttl_seconds = 3600;                 // KEYMINT_TOKEN_TTL / tokens.ttl_seconds; 1..86400

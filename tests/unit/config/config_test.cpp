@@ -883,5 +883,56 @@ TEST_CASE("The deny list's bound is 100000 by default and set by environment or 
   CHECK_THAT(ErrorOf({"serve", "--config", too_many}), Contains("revocation.max_entries"));
 }
 
+TEST_CASE("The shared store is off by default and named by --store, KEYMINT_STORE or store.url", "[config]") {
+  TempDir dir;
+  ScopedCwd cwd(dir.path());
+  const Config defaults = ServeConfig({});
+  CHECK(defaults.store_url.empty());
+  CHECK(defaults.store_connections == 8);
+  CHECK(defaults.store_cache_entries == 100000);
+  CHECK(defaults.store_max_staleness_ms == 1000);
+
+  const std::string url = "postgres://keymint@127.0.0.1:5432/keymint";
+  CHECK(ServeConfig({"serve", "--store", url}).store_url == url);
+  CHECK(ServeConfig({"serve"}, {{"KEYMINT_STORE", "postgresql://db.internal/keymint"}}).store_url ==
+        "postgresql://db.internal/keymint");
+  const std::string path = dir.Write("k.toml",
+                                     "[store]\nurl = \"postgres://a@b/c\"\nconnections = 3\ncache_entries = 16\n"
+                                     "max_staleness_ms = 250\n");
+  const Config from_file = ServeConfig({"serve", "--config", path});
+  CHECK(from_file.store_url == "postgres://a@b/c");
+  CHECK(from_file.store_connections == 3);
+  CHECK(from_file.store_cache_entries == 16);
+  CHECK(from_file.store_max_staleness_ms == 250);
+  CHECK(ServeConfig({"serve", "--config", path, "--store", url}).store_url == url);
+}
+
+TEST_CASE("A store URL that is not postgres is refused without echoing it: it may carry a password", "[config]") {
+  TempDir dir;
+  ScopedCwd cwd(dir.path());
+  for (const std::string bad :
+       {"mysql://root:hunter2@db/keymint", "postgres://root:hunter2@db/key mint", "hunter2", "file:///tmp/db"}) {
+    const std::string error = ErrorOf({"serve", "--store", bad});
+    CHECK_THAT(error, Contains("--store"));
+    CHECK_THAT(error, Contains("postgres://"));
+    CHECK(error.find("hunter2") == std::string::npos);
+  }
+  CHECK_THAT(ErrorOf({"serve"}, {{"KEYMINT_STORE_MAX_STALENESS_MS", "99"}}),
+             Contains("KEYMINT_STORE_MAX_STALENESS_MS"));
+  CHECK_THAT(ErrorOf({"serve"}, {{"KEYMINT_STORE_CONNECTIONS", "0"}}), Contains("KEYMINT_STORE_CONNECTIONS"));
+  CHECK_THAT(ErrorOf({"serve"}, {{"KEYMINT_STORE_CACHE_ENTRIES", "15"}}), Contains("KEYMINT_STORE_CACHE_ENTRIES"));
+}
+
+TEST_CASE("The keys directory is re-read every second by default; 0 turns that off", "[config]") {
+  TempDir dir;
+  ScopedCwd cwd(dir.path());
+  CHECK(ServeConfig({}).signing_refresh_interval_ms == 1000);
+  CHECK(ServeConfig({"serve"}, {{"KEYMINT_SIGNING_REFRESH_INTERVAL_MS", "0"}}).signing_refresh_interval_ms == 0);
+  const std::string path = dir.Write("k.toml", "[signing]\nrefresh_interval_ms = 60000\n");
+  CHECK(ServeConfig({"serve", "--config", path}).signing_refresh_interval_ms == 60000);
+  const std::string too_long = dir.Write("big.toml", "[signing]\nrefresh_interval_ms = 60001\n");
+  CHECK_THAT(ErrorOf({"serve", "--config", too_long}), Contains("signing.refresh_interval_ms"));
+}
+
 }  // namespace
 }  // namespace keymint
