@@ -92,10 +92,10 @@ class RecordCache {
   // the lookup holds anyway.
   struct Shard {
     std::mutex mutex;
-    std::list<Entry> entries;                                        // guarded by mutex
+    std::list<Entry> entries;                                            // guarded by mutex
     std::unordered_map<Key, std::list<Entry>::iterator, KeyHash> index;  // guarded by mutex
-    uint64_t generation = 0;                                         // guarded by mutex
-    std::size_t capacity = 0;                                        // constant after construction
+    uint64_t generation = 0;                                             // guarded by mutex
+    std::size_t capacity = 0;                                            // constant after construction
   };
 
   Shard& ShardOf(std::size_t hash);

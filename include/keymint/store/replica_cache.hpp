@@ -80,8 +80,8 @@ struct ReplicaCacheOptions {
 
 // Figures for /metrics. Counts run from construction.
 struct ReplicaCacheStatistics {
-  uint64_t hits = 0;    // cacheable reads answered from memory
-  uint64_t misses = 0;  // cacheable reads the store answered (not cached, or the cache was stale)
+  uint64_t hits = 0;     // cacheable reads answered from memory
+  uint64_t misses = 0;   // cacheable reads the store answered (not cached, or the cache was stale)
   uint64_t entries = 0;  // answers held now
   // Milliseconds since the last successful poll started; nullopt before the
   // first (Start). Above max_staleness, every read goes to the store.
@@ -96,6 +96,8 @@ class ReplicaCache final : public Store {
   // polled (the poll thread, or a writer after its own write; never two at
   // once); `reset` is true when the feed had a gap and everything was
   // forgotten, so that whoever keeps state from the store reloads it all.
+  // It runs with polls held off: it may read through the cache but must not
+  // write through it (a write polls, and would wait for itself).
   using ChangeObserver = std::function<void(const std::vector<Change>& changes, bool reset)>;
 
   // "Not found" answers for longer keys are not kept (see the top of the file).
@@ -181,8 +183,8 @@ class ReplicaCache final : public Store {
 
   // Polls run one at a time: the thread's and writers' own.
   std::mutex poll_mutex_;
-  bool started_ = false;     // guarded by poll_mutex_
-  uint64_t cursor_ = 0;      // guarded by poll_mutex_: the last change applied
+  bool started_ = false;       // guarded by poll_mutex_
+  uint64_t cursor_ = 0;        // guarded by poll_mutex_: the last change applied
   bool feed_failing_ = false;  // guarded by poll_mutex_: to log the first failure and the recovery only
   // When the last successful poll started (Clock ms); kNever before Start.
   static constexpr int64_t kNever = std::numeric_limits<int64_t>::min();

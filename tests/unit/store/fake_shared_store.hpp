@@ -220,9 +220,9 @@ class FakeSharedStore final : public SharedStore {
 
   Store& db_;
   mutable std::mutex mutex_;
-  std::mutex commit_mutex_;        // commits number their changes one at a time
-  std::vector<Change> feed_;       // guarded by mutex_; by seq
-  uint64_t latest_seq_ = 0;        // guarded by mutex_
+  std::mutex commit_mutex_;                   // commits number their changes one at a time
+  std::vector<Change> feed_;                  // guarded by mutex_; by seq
+  uint64_t latest_seq_ = 0;                   // guarded by mutex_
   mutable std::function<void()> after_read_;  // guarded by mutex_; taken by a const read
   std::atomic<bool> feed_down_{false};
   mutable std::atomic<int> point_reads_{0};

@@ -138,8 +138,7 @@ TEST_CASE("unknown client IDs, user ids and credential ids are remembered as unk
   }
 }
 
-TEST_CASE("a found GetCredential and kRead reads always go to the store: last logins are not in the feed",
-          "[store]") {
+TEST_CASE("a found GetCredential and kRead reads always go to the store: last logins are not in the feed", "[store]") {
   Replica replica;
   replica.Start();
   REQUIRE(replica.cache->RecordLastLogins({{replica.key.id, 5000}, {replica.ada.id, 6000}}).ok());
@@ -242,7 +241,7 @@ TEST_CASE("with the feed down the cache answers until max_staleness, then the st
   CHECK(replica.FindKey(replica.key.client_id)->secret_hash == regenerated.secret_hash);
   CHECK(replica.FindKey(replica.key.client_id)->secret_hash == regenerated.secret_hash);
   CHECK(replica.FindKey("no-such-client") == std::nullopt);
-  CHECK(replica.shared->point_reads() == 4);  // stale: every read went to the store...
+  CHECK(replica.shared->point_reads() == 4);             // stale: every read went to the store...
   CHECK(replica.cache->CacheStatistics().entries == 1);  // ...and kept nothing
   CHECK(replica.cache->CacheStatistics().failed_polls == 1);
   CHECK(replica.cache->CacheStatistics().freshness_age_ms == 1001);
@@ -389,8 +388,9 @@ TEST_CASE("Start fails while the feed cannot be read, and may be tried again", "
 TEST_CASE("Start reads from where the feed is: older changes evict nothing", "[store]") {
   Replica replica;  // the user and key are changes 1 and 2
   std::vector<Change> seen;
-  replica.cache->OnChanges(
-      [&](const std::vector<Change>& changes, bool /*reset*/) { seen.insert(seen.end(), changes.begin(), changes.end()); });
+  replica.cache->OnChanges([&](const std::vector<Change>& changes, bool /*reset*/) {
+    seen.insert(seen.end(), changes.begin(), changes.end());
+  });
   replica.Start();
   replica.Poll();
   CHECK(seen.empty());
