@@ -72,6 +72,9 @@ Status ReplicaCache::PollLocked() {
   for (;;) {
     ASSIGN_OR_RETURN(const std::vector<Change> changes, shared_->ChangesAfter(cursor_, kChangesPerRead));
     if (changes.empty()) break;
+    // A feed that answers changes already read breaks its contract; reading
+    // on would loop forever on the same batch with polls held off.
+    if (changes.back().seq <= cursor_) return Error::Internal("the change feed answered changes already read");
     // Seqs are gap-free in commit order: a first one beyond the next means
     // the ones between were pruned before this replica read them.
     const bool reset = changes.front().seq > cursor_ + 1;

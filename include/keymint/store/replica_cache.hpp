@@ -84,7 +84,8 @@ struct ReplicaCacheStatistics {
   uint64_t misses = 0;   // cacheable reads the store answered (not cached, or the cache was stale)
   uint64_t entries = 0;  // answers held now
   // Milliseconds since the last successful poll started; nullopt before the
-  // first (Start). Above max_staleness, every read goes to the store.
+  // first (Start). Above max_staleness (or negative: the clock went back),
+  // every read goes to the store.
   std::optional<int64_t> freshness_age_ms;
   uint64_t failed_polls = 0;  // polls that could not read the feed
   uint64_t resets = 0;        // gaps in the feed (pruned changes), after each of which everything was forgotten
