@@ -9,8 +9,8 @@ namespace {
 
 constexpr std::size_t kSecretHashKeyBytes = 32;  // 256 bits, HMAC-SHA-256's full strength
 
-std::string SecretHashKeyPath(const std::string& data_dir) {
-  return (std::filesystem::path(data_dir) / "secret-hash.key").string();
+std::string SecretHashKeyPath(const std::string& dir) {
+  return (std::filesystem::path(dir) / "secret-hash.key").string();
 }
 
 // Whether the store holds at least one credential of either kind.
@@ -29,8 +29,8 @@ Result<bool> HoldsCredentials(const Store& store) {
 
 std::string StoreDirectory(const std::string& data_dir) { return (std::filesystem::path(data_dir) / "db").string(); }
 
-Result<crypto::SecretHasher> OpenSecretHasher(const Store& store, const std::string& data_dir) {
-  const std::string path = SecretHashKeyPath(data_dir);
+Result<crypto::SecretHasher> OpenSecretHasher(const Store& store, const std::string& dir) {
+  const std::string path = SecretHashKeyPath(dir);
   // On an error (say, an unreadable directory) `exists` is false and
   // LoadOrCreateSecretFile reports it, naming the file.
   std::error_code ec;
@@ -44,6 +44,10 @@ Result<crypto::SecretHasher> OpenSecretHasher(const Store& store, const std::str
   }
   ASSIGN_OR_RETURN(std::string key, crypto::LoadOrCreateSecretFile(path, kSecretHashKeyBytes));
   return crypto::SecretHasher(std::move(key));
+}
+
+Status CopySecretHashKey(const std::string& data_dir, const std::string& dir) {
+  return crypto::CopySecretFile(SecretHashKeyPath(data_dir), SecretHashKeyPath(dir), kSecretHashKeyBytes);
 }
 
 }  // namespace keymint

@@ -16,4 +16,11 @@ namespace keymint::crypto {
 // wins and all return its bytes. Errors name the file.
 Result<std::string> LoadOrCreateSecretFile(const std::string& path, std::size_t size);
 
+// Copies the secret file `from` (exactly `size` bytes) to `to`, created as
+// LoadOrCreateSecretFile creates one. When `to` exists already it must hold
+// the same bytes: OK then, AlreadyExists (naming both) when it holds another
+// secret, which is left as it is. NotFound when `from` does not exist;
+// Unavailable when a file is corrupt or cannot be read or written.
+Status CopySecretFile(const std::string& from, const std::string& to, std::size_t size);
+
 }  // namespace keymint::crypto

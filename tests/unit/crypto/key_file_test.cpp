@@ -17,6 +17,9 @@
 #include "unit/test_support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
+using keymint::ErrorCode;
+using keymint::Status;
+using keymint::crypto::CopySecretFile;
 using keymint::crypto::LoadOrCreateSecretFile;
 using keymint::testing::LeaveTemporary;
 using keymint::testing::ModeOf;
@@ -81,4 +84,42 @@ TEST_CASE("threads racing to create the secret file all get the winner's bytes",
   REQUIRE(failures == 0);
   for (const std::string& secret : secrets) CHECK(secret == secrets[0]);
   CHECK(ReadAll(dir.Sub("secret-hash.key")) == secrets[0]);
+}
+
+TEST_CASE("CopySecretFile puts the same bytes at the destination, mode 0600", "[crypto]") {
+  TempDir dir("keyfile");
+  auto secret = LoadOrCreateSecretFile(dir.Sub("from.key"), 32);
+  REQUIRE(secret.ok());
+  REQUIRE(CopySecretFile(dir.Sub("from.key"), dir.Sub("to.key"), 32).ok());
+  CHECK(ReadAll(dir.Sub("to.key")) == *secret);
+  CHECK(ModeOf(dir.Sub("to.key")) == 0600);
+  // Again, onto the same bytes: nothing to do.
+  CHECK(CopySecretFile(dir.Sub("from.key"), dir.Sub("to.key"), 32).ok());
+}
+
+TEST_CASE("CopySecretFile refuses to replace another secret and leaves it", "[crypto]") {
+  TempDir dir("keyfile");
+  REQUIRE(LoadOrCreateSecretFile(dir.Sub("from.key"), 32).ok());
+  auto other = LoadOrCreateSecretFile(dir.Sub("to.key"), 32);
+  REQUIRE(other.ok());
+  Status copied = CopySecretFile(dir.Sub("from.key"), dir.Sub("to.key"), 32);
+  REQUIRE_FALSE(copied.ok());
+  CHECK(copied.error().code == ErrorCode::kAlreadyExists);
+  CHECK(copied.error().message.find(dir.Sub("to.key")) != std::string::npos);
+  CHECK(ReadAll(dir.Sub("to.key")) == *other);
+}
+
+TEST_CASE("CopySecretFile of a missing or short file fails and creates nothing", "[crypto]") {
+  TempDir dir("keyfile");
+  Status missing = CopySecretFile(dir.Sub("absent.key"), dir.Sub("to.key"), 32);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().code == ErrorCode::kNotFound);
+  {
+    std::ofstream out(dir.Sub("short.key"), std::ios::binary);
+    out << "short";
+  }
+  Status short_file = CopySecretFile(dir.Sub("short.key"), dir.Sub("to.key"), 32);
+  REQUIRE_FALSE(short_file.ok());
+  CHECK(short_file.error().code == ErrorCode::kUnavailable);
+  CHECK_FALSE(std::filesystem::exists(dir.Sub("to.key")));
 }

@@ -50,3 +50,24 @@ TEST_CASE("OpenSecretHasher refuses for a service account too", "[service]") {
   env.AddServiceAccount("pipeline", {"Viewer"});
   CHECK_FALSE(OpenSecretHasher(*env.store, env.dir.path()).ok());
 }
+
+TEST_CASE("CopySecretHashKey gives another directory the same key, and a hasher there hashes alike", "[service]") {
+  TempDir data("data-dir");
+  TempDir keys("keys-dir");
+  auto store = OpenStoreOrFail(StoreDirectory(data.path()));
+  auto original = OpenSecretHasher(*store, data.path());
+  REQUIRE(original.ok());
+  REQUIRE(keymint::CopySecretHashKey(data.path(), keys.path()).ok());
+  CHECK(ReadAll(keys.Sub("secret-hash.key")) == ReadAll(data.Sub("secret-hash.key")));
+  auto copy = OpenSecretHasher(*store, keys.path());
+  REQUIRE(copy.ok());
+  CHECK(copy->Hash("a client secret") == original->Hash("a client secret"));
+}
+
+TEST_CASE("CopySecretHashKey without a key in the data directory is NotFound", "[service]") {
+  TempDir data("data-dir");
+  TempDir keys("keys-dir");
+  auto copied = keymint::CopySecretHashKey(data.path(), keys.path());
+  REQUIRE_FALSE(copied.ok());
+  CHECK(copied.error().code == ErrorCode::kNotFound);
+}
