@@ -38,7 +38,9 @@ class TokenDenyList {
   TokenDenyList(Store& store, const Clock& clock, std::size_t max_entries);
 
   // Reads the revoked tokens from the store, dropping (and pruning from the
-  // store) those already expired. Call once, before serving.
+  // store) those already expired, in place of what the list held. Call it
+  // before serving, and again whenever another process sharing the store
+  // revoked a token (a replica learns of it from the change feed).
   Status Load();
 
   // Puts `jti` on the list until `expires_at_ms`: written (synced) to the
