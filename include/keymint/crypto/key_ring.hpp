@@ -131,12 +131,13 @@ class KeyRing final : public KeyLookup {
 
   // Generates a key of the ring's algorithm, writes it to the directory,
   // records it and publishes it as next (active at once with no publish
-  // delay). Returns its entry.
+  // delay), after what other processes recorded. Returns its entry.
   Result<KeyEntry> Rotate();
-  // Adopts every *.pem file in the directory that the ring does not hold
-  // yet, as Rotate adopts a generated one; refuses (and leaves out) files
-  // that are not a valid key of the ring's algorithm. Files removed from the
-  // directory are ignored (their keys leave when they retire).
+  // Takes in what other processes recorded, then adopts every *.pem file in
+  // the directory that is still not recorded, as Rotate adopts a generated
+  // one; refuses (and leaves out) files that are not a valid key of the
+  // ring's algorithm. Files removed from the directory are ignored (their
+  // keys leave when they retire).
   Result<RescanResult> Rescan();
   // Applies the transitions due now (key_states.hpp Advance), removing the
   // files of keys that left. Cheap when nothing is due.
