@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <latch>
 #include <string>
 #include <thread>
@@ -229,6 +230,27 @@ TEST_CASE("A key file without a record is left to its writer by Refresh and adop
   REQUIRE(again.ok());
   CHECK(again->adopted.empty());
   CHECK(again->refused.empty());
+  CheckAgree(a, b);
+}
+
+TEST_CASE("Without a state file the states in memory stand, and the next change records them again", "[crypto]") {
+  TempDir tmp("keyring-shared");
+  FakeClock clock;
+  KeyRing a = OpenReplica(tmp.path(), clock);
+  KeyRing b = OpenReplica(tmp.path(), clock);
+  REQUIRE(a.Refresh().ok());
+  const KeySet* before = &b.current();
+  std::filesystem::remove(tmp.Sub(kKeyStateFileName));
+  auto refreshed = b.Refresh();
+  REQUIRE(refreshed.ok());
+  CHECK_FALSE(*refreshed);
+  CHECK(&b.current() == before);
+
+  auto rotated = a.Rotate();
+  REQUIRE(rotated.ok());
+  CHECK(Recorded(tmp.path()).size() == 2);
+  REQUIRE(b.Refresh().ok());
+  CHECK(b.active().kid() == rotated->kid);
   CheckAgree(a, b);
 }
 
