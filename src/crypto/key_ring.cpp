@@ -22,6 +22,8 @@
 #include <utility>
 
 #include "crypto/atomic_file.hpp"
+#include "crypto/key_ring_directory.hpp"
+#include "crypto/key_ring_state_file.hpp"
 #include "crypto/secret_file.hpp"
 #include "keymint/crypto/random.hpp"
 
@@ -33,9 +35,6 @@ namespace fs = std::filesystem;
 constexpr std::size_t kMaxKeyFileSize = std::size_t{64} * 1024;
 // Names tried for a generated key, a second apart (see EnsureKeyOf).
 constexpr int kMaxNameAttempts = 3;
-// The states of the keys, beside them (a *.json, so never loaded as a key).
-constexpr const char* kStateFileName = "signing-keys.json";
-constexpr std::size_t kMaxStateFileSize = std::size_t{1024} * 1024;
 // A token is accepted up to this long past its exp (authenticator.cpp), and
 // one minted just as its key retired may carry an exp a moment later.
 constexpr int64_t kVerifierLeewayMs = 1000;
@@ -62,34 +61,25 @@ Status EnsureDirectory(const std::string& dir) {
   return Status::Ok();
 }
 
-// Names of the *.pem files in `dir`, sorted. Dot files are skipped as a shell
-// glob would (editor backups, Kubernetes secret-volume internals).
-Result<std::vector<std::string>> ListPemFiles(const std::string& dir) {
-  std::error_code ec;
-  fs::directory_iterator it(dir, ec);
-  if (ec) return Error::Unavailable("cannot list keys directory " + dir + ": " + ec.message());
-  std::vector<std::string> names;
-  for (; it != fs::directory_iterator(); it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name.size() > 4 && name.front() != '.' && name.ends_with(".pem")) names.push_back(name);
-  }
-  if (ec) return Error::Unavailable("cannot list keys directory " + dir + ": " + ec.message());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-Result<std::unique_ptr<SigningKey>> LoadKeyFile(const std::string& path) {
+// The key in `path`, or null when the file is gone.
+Result<std::shared_ptr<const SigningKey>> LoadKeyFileIfPresent(const std::string& path) {
   ASSIGN_OR_RETURN(auto pem, ReadSecretFile(path, kMaxKeyFileSize));
-  if (!pem) return Error::Unavailable("cannot read " + path + ": it was removed while keymint started");
+  if (!pem) return std::shared_ptr<const SigningKey>();
   Result<std::unique_ptr<SigningKey>> key = SigningKeyFromPem(*pem);
   OPENSSL_cleanse(pem->data(), pem->size());
   if (!key) return Error{key.error().code, path + ": " + key.error().message};
+  return std::shared_ptr<const SigningKey>(std::move(key).value());
+}
+
+Result<std::shared_ptr<const SigningKey>> LoadKeyFile(const std::string& path) {
+  ASSIGN_OR_RETURN(auto key, LoadKeyFileIfPresent(path));
+  if (!key) return Error::Unavailable("cannot read " + path + ": it was removed while keymint read the directory");
   return key;
 }
 
 // Every key in `dir`, in file-name order.
 Result<Keys> LoadKeys(const std::string& dir) {
-  ASSIGN_OR_RETURN(const auto names, ListPemFiles(dir));
+  ASSIGN_OR_RETURN(const auto names, ListKeyFiles(dir));
   Keys keys;
   std::unordered_set<std::string> kids;
   for (const std::string& name : names) {
@@ -208,63 +198,6 @@ KeyEntry EntryOf(const NamedKey& named) {
   return entry;
 }
 
-// The state file: {"keys":[{"file","kid","alg","state","createdAt",
-// "activateAt","retiredAt"}]}, times in Unix ms. Public data only.
-std::string EncodeStates(const std::vector<KeyEntry>& entries) {
-  boost::json::array keys;
-  for (const KeyEntry& entry : entries) {
-    keys.push_back(boost::json::object{{"file", entry.file},
-                                       {"kid", entry.kid},
-                                       {"alg", AlgorithmName(entry.algorithm)},
-                                       {"state", KeyStateName(entry.state)},
-                                       {"createdAt", entry.created_at},
-                                       {"activateAt", entry.activate_at},
-                                       {"retiredAt", entry.retired_at}});
-  }
-  return boost::json::serialize(boost::json::object{{"keys", std::move(keys)}}) + "\n";
-}
-
-Result<std::vector<KeyEntry>> DecodeStates(const std::string& path, const std::string& text) {
-  const Error corrupt = Error::Unavailable(path + " is corrupt; remove it to re-derive the key states");
-  boost::system::error_code ec;
-  const boost::json::value parsed = boost::json::parse(text, ec);
-  if (ec || !parsed.is_object()) return corrupt;
-  const boost::json::value* keys = parsed.as_object().if_contains("keys");
-  if (keys == nullptr || !keys->is_array()) return corrupt;
-  std::vector<KeyEntry> entries;
-  for (const boost::json::value& item : keys->as_array()) {
-    const boost::json::object* object = item.if_object();
-    if (object == nullptr) return corrupt;
-    auto text_of = [&](const char* name) -> std::string_view {
-      const boost::json::value* v = object->if_contains(name);
-      return v != nullptr && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
-    };
-    auto number_of = [&](const char* name) -> std::optional<int64_t> {
-      const boost::json::value* v = object->if_contains(name);
-      if (v == nullptr || !v->is_int64()) return std::nullopt;
-      return v->as_int64();
-    };
-    const auto algorithm = ParseSigningAlgorithm(text_of("alg"));
-    const auto state = ParseKeyState(text_of("state"));
-    const auto created = number_of("createdAt");
-    const auto activate = number_of("activateAt");
-    const auto retired = number_of("retiredAt");
-    if (text_of("file").empty() || text_of("kid").empty() || !algorithm || !state || !created || !activate ||
-        !retired) {
-      return corrupt;
-    }
-    entries.push_back(KeyEntry{std::string(text_of("file")), std::string(text_of("kid")), *algorithm, *state, *created,
-                               *activate, *retired});
-  }
-  return entries;
-}
-
-Result<std::vector<KeyEntry>> ReadStates(const std::string& path) {
-  ASSIGN_OR_RETURN(auto text, ReadSecretFile(path, kMaxStateFileSize));
-  if (!text) return std::vector<KeyEntry>{};
-  return DecodeStates(path, *text);
-}
-
 std::string BuildJwks(const std::vector<std::shared_ptr<const SigningKey>>& keys) {
   std::string jwks = R"({"keys":[)";
   for (const auto& key : keys) {
@@ -302,15 +235,22 @@ struct KeyRing::State {
   const Clock* clock = nullptr;
   KeyTimings timings;
 
-  // Serializes the changes (Rotate, Rescan, Advance); never taken by readers.
+  // Serializes the changes (Rotate, Rescan, Advance, Refresh) within this
+  // process; the directory's write lock serializes them across processes.
+  // Never taken by readers.
   mutable std::mutex mutex;
+  // The states as recorded in the state file (or, when it cannot be
+  // written, as kept in memory), in file-name order.
   std::vector<KeyEntry> entries;                                  // under mutex
   std::map<std::string, std::shared_ptr<const SigningKey>> keys;  // by file name; under mutex
+  // The directory as `entries` last reflected it: Refresh reads nothing
+  // while it is unchanged. Empty: look again.
+  std::optional<KeyDirectoryFingerprint> seen;  // under mutex
   // Every snapshot ever published, so that no reader's reference dangles.
   std::vector<std::unique_ptr<const KeySet>> snapshots;  // under mutex
   std::atomic<const KeySet*> current{nullptr};
 
-  std::string StatePath() const { return (fs::path(dir) / kStateFileName).string(); }
+  std::string StatePath() const { return (fs::path(dir) / kKeyStateFileName).string(); }
   int64_t Now() const { return clock->NowMillis(); }
 
   // Publishes `entries` as the new snapshot (under mutex).
@@ -323,20 +263,83 @@ struct KeyRing::State {
     set->entries_ = entries;
     set->active_header_ = EncodedJwtHeader(set->active());
     set->jwks_json_ = BuildJwks(set->keys_);
-    set->algorithms_ = AlgorithmsOf(set->keys_, algorithm);
+    set->algorithms_ = AlgorithmsOf(set->keys_, set->active().algorithm());
     current.store(set.get(), std::memory_order_release);
     snapshots.push_back(std::move(set));
   }
 
-  Status Persist() const { return ReplaceFileAtomically(StatePath(), EncodeStates(entries)); }
+  bool Published() const {
+    const KeySet* set = current.load(std::memory_order_relaxed);
+    return set != nullptr && set->entries_ == entries;
+  }
+
+  // Records `entries` in the state file (holding the write lock), and the
+  // directory as it is now as seen: nobody else writes while the lock is held,
+  // so this is exactly what `entries` describe.
+  Status RecordLocked(const KeyDirectoryWriteLock& write_lock) {
+    RETURN_IF_ERROR(WriteKeyStates(StatePath(), entries));
+    seen.reset();
+    if (!write_lock.held()) return Status::Ok();
+    if (auto fingerprint = FingerprintKeyDirectory(dir, StatePath()); fingerprint.ok()) seen = std::move(*fingerprint);
+    return Status::Ok();
+  }
+
+  // Takes in what another process recorded since this one last looked: the
+  // recorded states replace the ring's (loading the key files they name), and
+  // a snapshot is published when they differ from the current one. True when
+  // it published. Cheap (a stat and a listing) when nothing changed. Without
+  // a state file the states in memory stand; a key file without a record is
+  // left alone (its writer records it; Rescan adopts it). On failure the ring
+  // is left as it was (under mutex).
+  Result<bool> SyncLocked() {
+    ASSIGN_OR_RETURN(auto fingerprint, FingerprintKeyDirectory(dir, StatePath()));
+    if (seen && *seen == fingerprint) return false;
+    ASSIGN_OR_RETURN(auto recorded, ReadKeyStates(StatePath()));
+    if (!recorded) {
+      seen = std::move(fingerprint);
+      return false;
+    }
+    std::vector<KeyEntry> synced;
+    std::map<std::string, std::shared_ptr<const SigningKey>> synced_keys;
+    for (KeyEntry& entry : *recorded) {
+      std::shared_ptr<const SigningKey> key;
+      // Files are never rewritten, so a key already loaded under that name is the same key.
+      if (auto known = keys.find(entry.file); known != keys.end() && known->second->kid() == entry.kid) {
+        key = known->second;
+      } else {
+        const std::string path = (fs::path(dir) / entry.file).string();
+        ASSIGN_OR_RETURN(key, LoadKeyFileIfPresent(path));
+        // Gone: a key that left, its file removed just before its record (see
+        // AdvanceLocked); the next state file no longer names it.
+        if (!key) continue;
+        if (key->kid() != entry.kid) {
+          return Error::Unavailable(path + " does not hold the key " + StatePath() + " records for it");
+        }
+      }
+      entry.algorithm = key->algorithm();  // the file is the truth
+      synced_keys[entry.file] = std::move(key);
+      synced.push_back(std::move(entry));
+    }
+    std::sort(synced.begin(), synced.end(), [](const KeyEntry& a, const KeyEntry& b) { return a.file < b.file; });
+    if (std::count_if(synced.begin(), synced.end(), [](const KeyEntry& e) { return e.state == KeyState::kActive; }) !=
+        1) {
+      return Error::Unavailable(StatePath() + " does not record exactly one active key with its file");
+    }
+    entries = std::move(synced);
+    keys = std::move(synced_keys);
+    seen = std::move(fingerprint);
+    if (Published()) return false;
+    Publish();
+    return true;
+  }
 
   // Applies the due transitions; publishes, removes the files of keys that
   // left and records the states when anything changed, or when `changed`
-  // says the caller changed them (under mutex).
-  Status AdvanceLocked(bool changed = false) {
+  // says the caller changed them (under mutex, holding the write lock).
+  Status AdvanceLocked(const KeyDirectoryWriteLock& write_lock, bool changed = false) {
     const std::vector<KeyEntry> before = entries;
     const std::vector<KeyEntry> left = crypto::Advance(entries, Now(), timings);
-    if (!changed && left.empty() && SameStates(before)) return Status::Ok();
+    if (!changed && entries == before) return Status::Ok();
     Publish();
     // The file goes before the record: a crash in between leaves a record
     // without a file, which Open drops, never an unrecorded key file, which
@@ -346,25 +349,18 @@ struct KeyRing::State {
       fs::remove(fs::path(dir) / entry.file, ec);
       keys.erase(entry.file);
     }
-    return Persist();
-  }
-
-  bool SameStates(const std::vector<KeyEntry>& before) const {
-    if (before.size() != entries.size()) return false;
-    for (std::size_t i = 0; i < before.size(); ++i) {
-      if (before[i].state != entries[i].state) return false;
-    }
-    return true;
+    return RecordLocked(write_lock);
   }
 
   // Adds a loaded key as next, applies what is due (with no publish delay,
-  // its activation), publishes and records it (under mutex).
-  Result<KeyEntry> AdoptLocked(NamedKey named) {
+  // its activation), publishes and records it (under mutex, holding the
+  // write lock, synced).
+  Result<KeyEntry> AdoptLocked(const KeyDirectoryWriteLock& write_lock, NamedKey named) {
     KeyEntry entry = EntryOf(named);
     entry.created_at = Now();
     keys[named.file] = std::move(named.key);
     AddNext(entries, entry, entry.created_at, timings);
-    RETURN_IF_ERROR(AdvanceLocked(/*changed=*/true));
+    RETURN_IF_ERROR(AdvanceLocked(write_lock, /*changed=*/true));
     for (const KeyEntry& e : entries) {
       if (e.file == entry.file) return e;
     }
@@ -380,6 +376,9 @@ KeyRing::~KeyRing() = default;
 Result<KeyRing> KeyRing::Open(const std::string& dir, SigningAlgorithm algorithm, KeyRingOptions options) {
   static const SystemClock kSystemClock;
   RETURN_IF_ERROR(EnsureDirectory(dir));
+  // Held until the states are recorded: a replica starting while another
+  // rotates sees the rotation whole (key file and record) or not at all.
+  ASSIGN_OR_RETURN(const auto write_lock, KeyDirectoryWriteLock::Acquire(dir));
   ASSIGN_OR_RETURN(auto keys, LoadKeys(dir));
   ASSIGN_OR_RETURN(const bool generated, EnsureKeyOf(dir, algorithm, keys));
 
@@ -389,7 +388,8 @@ Result<KeyRing> KeyRing::Open(const std::string& dir, SigningAlgorithm algorithm
   state.algorithm = algorithm;
   state.clock = options.clock != nullptr ? options.clock : &kSystemClock;
   state.timings = {options.publish_delay_seconds * 1000, options.token_ttl_seconds * 1000 + kVerifierLeewayMs};
-  ASSIGN_OR_RETURN(auto recorded, ReadStates(state.StatePath()));
+  ASSIGN_OR_RETURN(auto before_reading, FingerprintKeyDirectory(dir, state.StatePath()));
+  ASSIGN_OR_RETURN(auto recorded, ReadKeyStates(state.StatePath()));
 
   std::vector<KeyEntry> found;
   for (NamedKey& named : keys) {
@@ -397,7 +397,8 @@ Result<KeyRing> KeyRing::Open(const std::string& dir, SigningAlgorithm algorithm
     state.keys[named.file] = std::move(named.key);
   }
   const int64_t now = state.Now();
-  state.entries = Reconcile(std::move(recorded), found, algorithm, now, state.timings);
+  state.entries =
+      Reconcile(std::move(recorded).value_or(std::vector<KeyEntry>{}), found, algorithm, now, state.timings);
   const std::vector<KeyEntry> left = crypto::Advance(state.entries, now, state.timings);
   const auto active = std::find_if(state.entries.begin(), state.entries.end(),
                                    [](const KeyEntry& e) { return e.state == KeyState::kActive; });
@@ -411,8 +412,11 @@ Result<KeyRing> KeyRing::Open(const std::string& dir, SigningAlgorithm algorithm
     fs::remove(fs::path(dir) / entry.file, ec);
     state.keys.erase(entry.file);
   }
-  if (Status persisted = state.Persist(); !persisted) {
+  if (Status persisted = state.RecordLocked(write_lock); !persisted) {
     ring.persist_warning_ = persisted.error().message + " (key states are kept in memory only)";
+    // Nothing was written: the directory is as read, and the states in
+    // memory stand until another process records some.
+    state.seen = std::move(before_reading);
   }
   ring.generated_ = generated;
   return ring;
@@ -424,27 +428,34 @@ int64_t KeyRing::publish_delay_seconds() const { return state_->timings.publish_
 
 Result<KeyEntry> KeyRing::Rotate() {
   State& state = *state_;
+  // Generated before any lock is taken: an RSA key takes a while.
   ASSIGN_OR_RETURN(auto key, GenerateSigningKey(state.algorithm));
+  const std::lock_guard lock(state.mutex);
+  ASSIGN_OR_RETURN(const auto write_lock, KeyDirectoryWriteLock::Acquire(state.dir));
+  // Another replica may have rotated meanwhile: this key goes after its.
+  RETURN_IF_ERROR(state.SyncLocked());
   std::string pem = key->PrivatePem();
   if (pem.empty()) return Error::Internal("cannot encode the generated key as PEM");
-  const std::lock_guard lock(state.mutex);
   const std::string name = RotatedKeyName();
   Result<NewFile> written = CreateFileAtomically((fs::path(state.dir) / name).string(), pem);
   OPENSSL_cleanse(pem.data(), pem.size());
   if (!written) return std::move(written).error();
   if (*written != NewFile::kCreated) return Error::Unavailable("cannot name a new key in " + state.dir);
-  return state.AdoptLocked({name, std::shared_ptr<const SigningKey>(std::move(key))});
+  return state.AdoptLocked(write_lock, {name, std::shared_ptr<const SigningKey>(std::move(key))});
 }
 
 Result<RescanResult> KeyRing::Rescan() {
   State& state = *state_;
   const std::lock_guard lock(state.mutex);
-  ASSIGN_OR_RETURN(const auto names, ListPemFiles(state.dir));
+  ASSIGN_OR_RETURN(const auto write_lock, KeyDirectoryWriteLock::Acquire(state.dir));
+  // A file another replica already recorded is taken in as recorded, not adopted again.
+  RETURN_IF_ERROR(state.SyncLocked());
+  ASSIGN_OR_RETURN(const auto names, ListKeyFiles(state.dir));
   RescanResult result;
   for (const std::string& name : names) {
     if (state.keys.contains(name)) continue;
     const std::string path = (fs::path(state.dir) / name).string();
-    Result<std::unique_ptr<SigningKey>> key = LoadKeyFile(path);
+    Result<std::shared_ptr<const SigningKey>> key = LoadKeyFile(path);
     if (!key) {
       result.refused.push_back(key.error().message);
       continue;
@@ -458,15 +469,28 @@ Result<RescanResult> KeyRing::Rescan() {
       result.refused.push_back(path + ": same key as another file in " + state.dir);
       continue;
     }
-    ASSIGN_OR_RETURN(auto adopted, state.AdoptLocked({name, std::shared_ptr<const SigningKey>(std::move(*key))}));
+    ASSIGN_OR_RETURN(auto adopted, state.AdoptLocked(write_lock, {name, std::move(*key)}));
     result.adopted.push_back(std::move(adopted));
   }
   return result;
 }
 
-Status KeyRing::Advance() {
+Result<bool> KeyRing::Refresh() {
   const std::lock_guard lock(state_->mutex);
-  return state_->AdvanceLocked();
+  return state_->SyncLocked();
+}
+
+Status KeyRing::Advance() {
+  State& state = *state_;
+  const std::lock_guard lock(state.mutex);
+  // Called on every tick of the timer: nothing but a comparison until something is due.
+  const std::optional<int64_t> next = crypto::NextChange(state.entries, state.timings);
+  if (!next || *next > state.Now()) return Status::Ok();
+  ASSIGN_OR_RETURN(const auto write_lock, KeyDirectoryWriteLock::Acquire(state.dir));
+  // Another replica may have applied it already: the transitions are
+  // functions of the recorded times, so it then has nothing left to do.
+  RETURN_IF_ERROR(state.SyncLocked());
+  return state.AdvanceLocked(write_lock);
 }
 
 std::optional<int64_t> KeyRing::NextChange() const {

@@ -1,12 +1,21 @@
 #include "keymint/service/signing_key_service.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 namespace keymint {
+namespace {
 
-SigningKeyService::SigningKeyService(crypto::KeyRing& keys, AuditTrail* audit) : keys_(keys), audit_(audit) {}
+constexpr std::chrono::seconds kRetryAfterFailure{1};
+
+}  // namespace
+
+SigningKeyService::SigningKeyService(crypto::KeyRing& keys, AuditTrail* audit,
+                                     std::chrono::milliseconds refresh_interval)
+    : keys_(keys), audit_(audit), refresh_interval_(std::max(refresh_interval, std::chrono::milliseconds(0))) {}
 
 SigningKeyService::~SigningKeyService() { Stop(); }
 
@@ -76,23 +85,63 @@ void SigningKeyService::Wake() {
   wake_.notify_all();
 }
 
+void SigningKeyService::Refresh() {
+  auto refreshed = keys_.Refresh();
+  if (!refreshed.ok()) {
+    if (refreshed.error().message != last_refresh_error_) {
+      last_refresh_error_ = refreshed.error().message;
+      std::fprintf(stderr,
+                   "keymint: signing keys not refreshed from the keys directory, still serving the last ones: %s\n",
+                   last_refresh_error_.c_str());
+    }
+    return;
+  }
+  if (!last_refresh_error_.empty()) {
+    last_refresh_error_.clear();
+    std::fprintf(stderr, "keymint: signing keys refreshed from the keys directory again\n");
+  }
+  if (*refreshed) {
+    std::fprintf(stderr, "keymint: signing keys changed in the keys directory; active kid %s\n",
+                 keys_.active().kid().c_str());
+  }
+}
+
 void SigningKeyService::RunTimer() {
+  using std::chrono::steady_clock;
+  const bool refreshing = refresh_interval_.count() > 0;
+  auto next_refresh = steady_clock::now() + refresh_interval_;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     const auto woken = [this] { return stopping_ || changed_; };
-    // The ring's clock is the wall clock outside tests, like system_clock.
+    // Wake for the next transition or the next refresh, whichever comes first.
+    std::optional<steady_clock::time_point> deadline;
     if (const auto next = keys_.NextChange()) {
-      wake_.wait_until(lock, std::chrono::system_clock::time_point(std::chrono::milliseconds(*next)), woken);
+      // The ring's clock is the wall clock outside tests, like system_clock.
+      const auto wall_now =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+      deadline = steady_clock::now() + (std::chrono::milliseconds(*next) - wall_now);
+    }
+    if (refreshing) deadline = deadline ? std::min(*deadline, next_refresh) : next_refresh;
+    if (deadline) {
+      wake_.wait_until(lock, *deadline, woken);
     } else {
       wake_.wait(lock, woken);
     }
     changed_ = false;
     if (stopping_) break;
     lock.unlock();
-    if (Status advanced = keys_.Advance(); !advanced) {
-      std::fprintf(stderr, "keymint: signing key states not recorded: %s\n", advanced.error().message.c_str());
+    if (refreshing && steady_clock::now() >= next_refresh) {
+      Refresh();
+      next_refresh = steady_clock::now() + refresh_interval_;
     }
+    const Status advanced = keys_.Advance();
     lock.lock();
+    if (!advanced) {
+      std::fprintf(stderr, "keymint: signing key states not recorded: %s\n", advanced.error().message.c_str());
+      // A transition that could not be applied is still due: try again a
+      // little later rather than at once, over and over.
+      wake_.wait_for(lock, kRetryAfterFailure, [this] { return stopping_; });
+    }
   }
 }
 

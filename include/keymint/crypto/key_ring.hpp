@@ -24,11 +24,23 @@
 // written with mode 0600, crash safe: the name appears only once the whole
 // file is on disk (a temporary dot file left by a crash is never loaded).
 //
+// Shared directory: several processes (replicas behind a load balancer) may
+// open the same directory. Once it exists the state file is the one record
+// they all follow: Refresh() takes in what another process recorded, so that
+// every replica publishes the same keys, states, times and active key, and a
+// byte-identical JWKS (keys in file-name order). Every change (Rotate,
+// Rescan, Advance, Open) re-reads the state file and writes it back under an
+// exclusive flock on `.signing-keys.lock` in the directory, so concurrent
+// changes on two replicas are both kept; the transitions are functions of the
+// recorded times, so two replicas applying the same one agree and the second
+// finds nothing left to do. The file system must support flock(2) across its
+// clients (a local disk; NFSv4 and most network volumes do).
+//
 // Thread-safety: the key set is published as an immutable snapshot (KeySet)
 // behind an atomic pointer, so reading it (the token path, verification, the
 // JWKS) takes no lock. Snapshots are kept until the ring is destroyed, so a
-// reference obtained from one stays valid; each rotation costs a few KB.
-// Rotate, Rescan and Advance serialize among themselves.
+// reference obtained from one stays valid; each change costs a few KB.
+// Rotate, Rescan, Advance and Refresh serialize among themselves.
 #pragma once
 
 #include <cstdint>
@@ -58,7 +70,8 @@ class KeySet {
   // `EncodedJwtHeader(active())`, computed once.
   const std::string& active_header() const { return active_header_; }
   const SigningKey* FindByKid(std::string_view kid) const;
-  // {"keys":[<public_jwk() of every key, in file order>]}.
+  // {"keys":[<public_jwk() of every key, in file order>]}: the same bytes on
+  // every replica that holds the same entries.
   const std::string& jwks_json() const { return jwks_json_; }
   // The algorithms of the published keys, each once, the active key's first.
   const std::vector<SigningAlgorithm>& algorithms() const { return algorithms_; }
@@ -118,16 +131,27 @@ class KeyRing final : public KeyLookup {
 
   // Generates a key of the ring's algorithm, writes it to the directory,
   // records it and publishes it as next (active at once with no publish
-  // delay). Returns its entry.
+  // delay), after what other processes recorded. Returns its entry.
   Result<KeyEntry> Rotate();
-  // Adopts every *.pem file in the directory that the ring does not hold
-  // yet, as Rotate adopts a generated one; refuses (and leaves out) files
-  // that are not a valid key of the ring's algorithm. Files removed from the
-  // directory are ignored (their keys leave when they retire).
+  // Takes in what other processes recorded, then adopts every *.pem file in
+  // the directory that is still not recorded, as Rotate adopts a generated
+  // one; refuses (and leaves out) files that are not a valid key of the
+  // ring's algorithm. Files removed from the directory are ignored (their
+  // keys leave when they retire).
   Result<RescanResult> Rescan();
   // Applies the transitions due now (key_states.hpp Advance), removing the
   // files of keys that left. Cheap when nothing is due.
   Status Advance();
+  // Takes in the changes other processes recorded in the directory since
+  // this ring last looked (see "Shared directory"): reads the state file and
+  // the key files it names, and publishes them as the new snapshot. True when
+  // it published one. Cheap when nothing changed (one stat(2) of the state
+  // file and one listing of the directory; no snapshot is published). Only
+  // reads, so it works on a read-only mount; without a state file the states
+  // in memory stand. A key file without a record is left to the process that
+  // wrote it (Rescan adopts it). On failure (an unreadable file, a file that
+  // does not hold the key its record names) the current snapshot stays.
+  Result<bool> Refresh();
   // When Advance next has something to do (Unix ms); nullopt when nothing is scheduled.
   std::optional<int64_t> NextChange() const;
 

@@ -37,6 +37,8 @@ struct KeyEntry {
   int64_t created_at = 0;
   int64_t activate_at = 0;  // next: when it becomes active
   int64_t retired_at = 0;   // retired: since when
+
+  bool operator==(const KeyEntry&) const = default;
 };
 
 struct KeyTimings {
