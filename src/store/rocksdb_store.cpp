@@ -173,9 +173,20 @@ class RocksDbStore final : public Store {
     return usage;
   }
 
-  Status RecordUsage(const std::vector<CredentialUsage>& usage) override {
+  Status UpdateUsage(const std::vector<CredentialUsage>& deltas, const UsageMerge& merge) override {
+    // One process owns the database: a lock of the store's makes each
+    // read-merge-write atomic against the others. Transactions, reads and
+    // last logins never take it.
+    std::lock_guard lock(usage_mu_);
     rocksdb::WriteBatch batch;
-    for (const auto& u : usage) batch.Put(layout::UsageKey(u.id), store_codec::EncodeUsage(u));
+    for (const auto& delta : deltas) {
+      ASSIGN_OR_RETURN(auto stored, GetUsage(delta.id));
+      CredentialUsage record;
+      if (stored) record = std::move(*stored);
+      record.id = delta.id;
+      merge(record, delta);
+      batch.Put(layout::UsageKey(record.id), store_codec::EncodeUsage(record));
+    }
     rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);  // not synced, as last logins
     if (!s.ok()) return StoreError(s, "record usage");
     return Status::Ok();
@@ -203,6 +214,7 @@ class RocksDbStore final : public Store {
   RecordReader committed_{source_};
   std::mutex transaction_mu_;
   std::mutex backup_mu_;
+  std::mutex usage_mu_;
 };
 
 }  // namespace
