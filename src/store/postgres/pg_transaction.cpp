@@ -142,9 +142,7 @@ Status PgTransaction::DeleteCredential(std::string_view id) {
 
 Status PgTransaction::AppendAudit(const AuditRecord& entry) {
   return Noted([&]() -> Status {
-    RETURN_IF_ERROR(UpsertAudit(conn_, entry));
-    wrote_ = true;  // the audit log is not in the change feed
-    return Status::Ok();
+    return UpsertAudit(conn_, entry);  // the audit log is not in the change feed
   }());
 }
 
@@ -163,9 +161,7 @@ Status PgTransaction::MergeUsage(const CredentialUsage& delta, const UsageMerge&
     if (stored) record = std::move(*stored);
     record.id = delta.id;
     merge(record, delta);
-    RETURN_IF_ERROR(WriteUsage(conn_, record));
-    wrote_ = true;  // usage is not in the change feed
-    return Status::Ok();
+    return WriteUsage(conn_, record);  // usage is not in the change feed
   }());
 }
 
@@ -175,7 +171,6 @@ Status PgTransaction::CheckUnique(bool taken, std::string_view what) {
 }
 
 void PgTransaction::Wrote(ChangeTable table, std::string_view id, std::string_view client_id) {
-  wrote_ = true;
   changes_.push_back(Change{0, table, std::string(id), std::string(client_id)});
 }
 

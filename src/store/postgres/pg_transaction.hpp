@@ -49,8 +49,6 @@ class PgTransaction final : public StoreTransaction {
   // Whether a failure was a serialisation failure or deadlock: the whole
   // transaction should run again.
   bool conflicted() const { return conflicted_; }
-  // Whether anything was written.
-  bool wrote() const { return wrote_; }
   // One entry per record created, updated or deleted, in the order of the
   // writes; their seq is 0 until the store numbers them.
   const std::vector<Change>& changes() const { return changes_; }
@@ -64,7 +62,6 @@ class PgTransaction final : public StoreTransaction {
   PgConnection& conn_;
   Status failure_;
   bool conflicted_ = false;
-  bool wrote_ = false;
   std::vector<Change> changes_;
 };
 

@@ -230,7 +230,8 @@ class PostgresStore final : public SharedStore {
       conflicted = tx.conflicted();
       return abort(std::move(status));
     }
-    if (!tx.wrote()) return abort(Status::Ok());  // nothing staged, nothing to commit
+    // A body that wrote nothing still commits, writing nothing: SERIALIZABLE
+    // vouches for what a transaction read only at its commit.
     if (Status numbered = store_postgres::NumberChanges(conn, tx.changes()); !numbered.ok()) {
       conflicted = IsConflict(conn.last_sqlstate());
       return abort(std::move(numbered));

@@ -2,8 +2,8 @@
 //
 // Every statement is in the SQL that PostgreSQL, CockroachDB and YugabyteDB
 // all accept: TEXT, BIGINT, BOOLEAN and BYTEA columns (BYTEA for record
-// bodies: a usage record keeps a User-Agent as sent, which need not be
-// UTF-8, and TEXT refuses such bytes), PRIMARY KEY and UNIQUE constraints,
+// bodies: record_codec's bytes, read back exactly as written, where TEXT
+// would refuse any byte sequence that is not UTF-8), PRIMARY KEY and UNIQUE constraints,
 // secondary indexes. Ids and other keys that lists are ordered by use the
 // "C" collation, so that they sort byte-wise as in the RocksDB store.
 #pragma once
