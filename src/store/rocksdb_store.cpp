@@ -5,6 +5,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <filesystem>
+#include <map>
 #include <mutex>
 
 #include "keymint/store/store.hpp"
@@ -178,15 +179,19 @@ class RocksDbStore final : public Store {
     // read-merge-write atomic against the others. Transactions, reads and
     // last logins never take it.
     std::lock_guard lock(usage_mu_);
-    rocksdb::WriteBatch batch;
+    // Merged records by id: a batch may hold several deltas for one credential.
+    std::map<std::string, CredentialUsage> merged;
     for (const auto& delta : deltas) {
-      ASSIGN_OR_RETURN(auto stored, GetUsage(delta.id));
-      CredentialUsage record;
-      if (stored) record = std::move(*stored);
-      record.id = delta.id;
-      merge(record, delta);
-      batch.Put(layout::UsageKey(record.id), store_codec::EncodeUsage(record));
+      auto it = merged.find(delta.id);
+      if (it == merged.end()) {
+        ASSIGN_OR_RETURN(auto stored, GetUsage(delta.id));
+        it = merged.emplace(delta.id, stored ? std::move(*stored) : CredentialUsage()).first;
+        it->second.id = delta.id;
+      }
+      merge(it->second, delta);
     }
+    rocksdb::WriteBatch batch;
+    for (const auto& [id, record] : merged) batch.Put(layout::UsageKey(id), store_codec::EncodeUsage(record));
     rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);  // not synced, as last logins
     if (!s.ok()) return StoreError(s, "record usage");
     return Status::Ok();

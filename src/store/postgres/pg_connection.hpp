@@ -22,6 +22,7 @@ inline constexpr std::string_view kSerializationFailure = "40001";
 inline constexpr std::string_view kDeadlockDetected = "40P01";
 inline constexpr std::string_view kUniqueViolation = "23505";
 inline constexpr std::string_view kDuplicateTable = "42P07";
+inline constexpr std::string_view kDuplicateObject = "42710";  // e.g. a table's row type, when two create it at once
 
 // Statement parameters. Strings go in binary format with their length, so
 // that any bytes (a binary record, a NUL) reach the server as they are;

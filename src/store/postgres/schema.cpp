@@ -61,8 +61,8 @@ const std::vector<Migration>& Migrations() {
 
 // Another process is creating or migrating the same database.
 bool SomeoneElseIsMigrating(const std::string& sqlstate) {
-  return sqlstate == kUniqueViolation || sqlstate == kDuplicateTable || sqlstate == kSerializationFailure ||
-         sqlstate == kDeadlockDetected;
+  return sqlstate == kUniqueViolation || sqlstate == kDuplicateTable || sqlstate == kDuplicateObject ||
+         sqlstate == kSerializationFailure || sqlstate == kDeadlockDetected;
 }
 
 void BackOff(int attempt) {
@@ -135,7 +135,7 @@ Status Migrate(ConnectionPool& pool) {
       last = std::move(status).error();
     }
     if (!contended || attempt + 1 == kAttempts) {
-      return Error::Unavailable("cannot migrate the schema of " + pool.server() + ": " + last.message);
+      return Error::Unavailable("cannot migrate the schema: " + last.message);  // the message names the server
     }
     BackOff(attempt);
   }

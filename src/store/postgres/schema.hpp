@@ -22,8 +22,8 @@ int64_t LatestSchemaVersion();
 // version in a transaction of its own that first claims the version by
 // inserting it into keymint_schema_migrations. Safe when several processes
 // open the same (even empty) database at once: a process that finds another
-// applying a version (a unique violation, an existing table, a serialisation
-// failure) rolls back, waits a little and looks again. Unavailable when the
+// applying a version (a unique violation, an existing table or type, a
+// serialisation failure) rolls back, waits a little and looks again. Unavailable when the
 // database holds a newer version than this build knows ("upgrade keymint"),
 // or when it cannot be read or written.
 Status Migrate(ConnectionPool& pool);

@@ -106,7 +106,7 @@ TEST_CASE("two replicas deleting different administrators at once: exactly one s
   }
 }
 
-TEST_CASE("a name raced by two replicas is taken once; the other gets AlreadyExists - Postgres", "[store]") {
+TEST_CASE("a name raced by two replicas is taken once and the other gets AlreadyExists - Postgres", "[store]") {
   KEYMINT_REQUIRE_POSTGRES(server);
   const std::string url = FreshDatabase(server, "race");
   auto a = OpenShared(url);
@@ -244,7 +244,10 @@ TEST_CASE("four processes opening one fresh database at once apply the schema on
         errors[i] = opened.error().message;
       }
     });
-    for (const auto& error : errors) CHECK(error.empty());
+    for (const auto& error : errors) {
+      INFO(error);
+      CHECK(error.empty());
+    }
     CHECK(QueryValue(url, "SELECT COUNT(*) FROM keymint_schema_migrations") == "1");
     CHECK(QueryValue(url, "SELECT MAX(version) FROM keymint_schema_migrations") == "1");
     CHECK(QueryValue(url, "SELECT COUNT(*) FROM keymint_change_counter") == "1");
@@ -344,7 +347,8 @@ TEST_CASE("the connection URL's password never appears in an error - Postgres", 
              Catch::Contains("PostgreSQL keymint@127.0.0.1") && Catch::Contains("no_such_database"));
 }
 
-TEST_CASE("hostile keys find nothing and cannot be stored; no backups; no engine figures - Postgres", "[store]") {
+TEST_CASE("hostile keys find nothing and cannot be stored, and there are no backups or engine figures - Postgres",
+          "[store]") {
   KEYMINT_REQUIRE_POSTGRES(server);
   auto store = OpenShared(FreshDatabase(server, "hostile"));
   const std::string bad("bad\xff\0id", 7);
