@@ -18,7 +18,7 @@ struct Migration {
 //   keymint_changes and keymint_change_counter: the change feed (see
 //   postgres_store.cpp for how the single counter row keeps it gap-free).
 const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> migrations = {
+  static const std::vector<Migration> kMigrations = {
       {1,
        {
            "CREATE TABLE keymint_users ("
@@ -56,7 +56,7 @@ const std::vector<Migration>& Migrations() {
            "INSERT INTO keymint_change_counter (singleton, seq) VALUES (TRUE, 0)",
        }},
   };
-  return migrations;
+  return kMigrations;
 }
 
 // Another process is creating or migrating the same database.
