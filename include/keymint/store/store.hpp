@@ -1,7 +1,8 @@
 // The persistent store: users, credentials, their indexes and last logins.
 //
-// This header is the contract every backend meets (RocksDB today, see
-// OpenRocksDbStore; tests/unit/store/store_conformance_*_test.cpp check it
+// This header is the contract every backend meets (RocksDB, see
+// OpenRocksDbStore; PostgreSQL, see postgres_store.hpp for what it does
+// differently; tests/unit/store/store_conformance_*_test.cpp check it
 // against each backend). API.md §8 is what it serves.
 //
 // Records and indexes
@@ -246,8 +247,9 @@ class Store {
   virtual Result<std::size_t> CountCredentialsOfKind(CredentialKind kind) const = 0;
 
   // Sets the last logins of users and credentials (by record id), replacing
-  // earlier times. Outside transactions and not synced: a crash may lose the
-  // latest ones.
+  // earlier times (a store several processes share keeps the later of the
+  // stored time and the new one). Outside transactions and not synced: a
+  // crash may lose the latest ones.
   virtual Status RecordLastLogins(const std::vector<LastLogin>& logins) = 0;
 
   // Audit log (README "Audit log"). AppendAudit writes one entry on its own,
