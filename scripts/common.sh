@@ -20,13 +20,15 @@ export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 # build the fuzz targets; clang-format and clang-tidy serve scripts/lint;
 # prometheus-cpp-dev (core) renders /metrics and promtool (prometheus) checks it;
 # chromium, nodejs and npm run the web page's browser tests (tests/e2e/);
-# libspdlog-dev writes the request log.
+# libspdlog-dev writes the request log; libpq-dev is the PostgreSQL store's
+# client library and postgresql the server its tests start (tests/support/postgres/).
 KEYMINT_PACKAGES=(
   g++ cmake ninja-build pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev librocksdb-dev libtomlplusplus-dev catch2
   clang libclang-rt-14-dev clang-format clang-tidy
   prometheus-cpp-dev prometheus libspdlog-dev
+  libpq-dev postgresql
   chromium nodejs npm
 )
 

@@ -97,17 +97,7 @@ std::vector<DailyTokenCount> RecentDays(const CredentialUsage& usage, int64_t no
 
 Status WriteUsage(Store& store, const std::vector<CredentialUsage>& deltas) {
   if (deltas.empty()) return Status::Ok();
-  std::vector<CredentialUsage> merged;
-  merged.reserve(deltas.size());
-  for (const auto& delta : deltas) {
-    ASSIGN_OR_RETURN(auto stored, store.GetUsage(delta.id));
-    CredentialUsage record;
-    if (stored) record = std::move(*stored);
-    record.id = delta.id;
-    MergeUsage(record, delta);
-    merged.push_back(std::move(record));
-  }
-  return store.RecordUsage(merged);
+  return store.UpdateUsage(deltas, MergeUsage);
 }
 
 }  // namespace keymint

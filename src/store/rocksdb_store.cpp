@@ -5,6 +5,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <filesystem>
+#include <map>
 #include <mutex>
 
 #include "keymint/store/store.hpp"
@@ -173,9 +174,24 @@ class RocksDbStore final : public Store {
     return usage;
   }
 
-  Status RecordUsage(const std::vector<CredentialUsage>& usage) override {
+  Status UpdateUsage(const std::vector<CredentialUsage>& deltas, const UsageMerge& merge) override {
+    // One process owns the database: a lock of the store's makes each
+    // read-merge-write atomic against the others. Transactions, reads and
+    // last logins never take it.
+    std::lock_guard lock(usage_mu_);
+    // Merged records by id: a batch may hold several deltas for one credential.
+    std::map<std::string, CredentialUsage> merged;
+    for (const auto& delta : deltas) {
+      auto it = merged.find(delta.id);
+      if (it == merged.end()) {
+        ASSIGN_OR_RETURN(auto stored, GetUsage(delta.id));
+        it = merged.emplace(delta.id, stored ? std::move(*stored) : CredentialUsage()).first;
+        it->second.id = delta.id;
+      }
+      merge(it->second, delta);
+    }
     rocksdb::WriteBatch batch;
-    for (const auto& u : usage) batch.Put(layout::UsageKey(u.id), store_codec::EncodeUsage(u));
+    for (const auto& [id, record] : merged) batch.Put(layout::UsageKey(id), store_codec::EncodeUsage(record));
     rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);  // not synced, as last logins
     if (!s.ok()) return StoreError(s, "record usage");
     return Status::Ok();
@@ -203,6 +219,7 @@ class RocksDbStore final : public Store {
   RecordReader committed_{source_};
   std::mutex transaction_mu_;
   std::mutex backup_mu_;
+  std::mutex usage_mu_;
 };
 
 }  // namespace

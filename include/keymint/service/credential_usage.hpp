@@ -38,12 +38,12 @@ void MergeUsage(CredentialUsage& into, const CredentialUsage& delta);
 // `now_ms` (today and the 29 before it), oldest first.
 std::vector<DailyTokenCount> RecentDays(const CredentialUsage& usage, int64_t now_ms);
 
-// Writes pending deltas: reads each credential's stored record, merges the
-// delta into it and writes them back as one unsynced batch
-// (Store::RecordUsage). Called by one writer at a time (the recorder's
-// flush), so no update is lost between the read and the write. A delta
-// for a credential deleted meanwhile leaves a record nothing reads (ids are
-// never reused), as a late last login does (last_login_recorder.hpp).
+// Writes pending deltas: the store folds each into its credential's stored
+// record with MergeUsage and writes them back as one unsynced batch
+// (Store::UpdateUsage), atomically against other writers, so that several
+// replicas flushing at once lose no update. A delta for a credential deleted
+// meanwhile leaves a record nothing reads (ids are never reused), as a late
+// last login does (last_login_recorder.hpp).
 Status WriteUsage(Store& store, const std::vector<CredentialUsage>& deltas);
 
 }  // namespace keymint

@@ -1,7 +1,8 @@
 // The persistent store: users, credentials, their indexes and last logins.
 //
-// This header is the contract every backend meets (RocksDB today, see
-// OpenRocksDbStore; tests/unit/store/store_conformance_*_test.cpp check it
+// This header is the contract every backend meets (RocksDB, see
+// OpenRocksDbStore; PostgreSQL, see postgres_store.hpp for what it does
+// differently; tests/unit/store/store_conformance_*_test.cpp check it
 // against each backend). API.md §8 is what it serves.
 //
 // Records and indexes
@@ -164,6 +165,10 @@ class StoreTransaction {
   virtual Status AppendAudit(const AuditRecord& entry) = 0;
 };
 
+// How Store::UpdateUsage folds a delta into a stored usage record: the
+// service layer's rules (MergeUsage), passed in so that the store knows none.
+using UsageMerge = std::function<void(CredentialUsage& stored, const CredentialUsage& delta)>;
+
 // The body of a transaction: reads and stages writes through the transaction,
 // then returns OK to commit them or an error to abort.
 //
@@ -242,8 +247,9 @@ class Store {
   virtual Result<std::size_t> CountCredentialsOfKind(CredentialKind kind) const = 0;
 
   // Sets the last logins of users and credentials (by record id), replacing
-  // earlier times. Outside transactions and not synced: a crash may lose the
-  // latest ones.
+  // earlier times (a store several processes share keeps the later of the
+  // stored time and the new one). Outside transactions and not synced: a
+  // crash may lose the latest ones.
   virtual Status RecordLastLogins(const std::vector<LastLogin>& logins) = 0;
 
   // Audit log (README "Audit log"). AppendAudit writes one entry on its own,
@@ -291,14 +297,22 @@ class Store {
 
   // Credential usage (README "Credential usage"), keyed by credential id like last
   // logins and like them written outside transactions and not synced
-  // (RecordUsage replaces each record it is given; Flush syncs them).
+  // (Flush syncs them). UpdateUsage folds each delta into its credential's
+  // stored record with `merge` (into a record holding only the delta's id
+  // when there is none) and writes the results back: atomically against
+  // every other UpdateUsage, in this process or in another sharing the
+  // store, so that no count is lost between the read and the write. `merge`
+  // may run more than once for a delta (a backend retries a conflict); it
+  // must only fold the delta into the record it is given.
   // Deleting a credential, or its owner, deletes its usage. GetUsage answers
   // nullopt for a credential never used. A store that keeps no usage answers
   // Internal.
   virtual Result<std::optional<CredentialUsage>> GetUsage(std::string_view /*credential_id*/) const {
     return NoUsage();
   }
-  virtual Status RecordUsage(const std::vector<CredentialUsage>& /*usage*/) { return NoUsage(); }
+  virtual Status UpdateUsage(const std::vector<CredentialUsage>& /*deltas*/, const UsageMerge& /*merge*/) {
+    return NoUsage();
+  }
 
   // The deny list of revoked tokens (README "Introspection and revocation").
   // AddRevokedToken is synced before it returns OK (a revocation survives a

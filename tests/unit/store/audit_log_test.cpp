@@ -1,5 +1,5 @@
 // The audit log's table: key order, page reads with filters, cursors and the
-// scan budget, and pruning, on a real RocksDB store.
+// scan budget, and pruning, on each backend (store_conformance.hpp).
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <memory>
@@ -8,7 +8,7 @@
 
 #include "keymint/store/store.hpp"
 #include "store/key_layout.hpp"
-#include "unit/test_support/temp_dir.hpp"
+#include "unit/store/store_conformance.hpp"
 
 namespace layout = keymint::store_layout;
 using keymint::AuditPage;
@@ -18,16 +18,12 @@ using keymint::ErrorCode;
 using keymint::Status;
 using keymint::Store;
 using keymint::StoreTransaction;
-using keymint::testing::TempDir;
+using keymint::testing::kNoPostgres;
+using keymint::testing::Postgres;
+using keymint::testing::RocksDb;
+using keymint::testing::ScratchStore;
 
 namespace {
-
-std::unique_ptr<Store> Open(const std::string& dir) {
-  auto opened = keymint::OpenRocksDbStore(dir);
-  INFO((opened.ok() ? std::string() : opened.error().message));
-  REQUIRE(opened.ok());
-  return std::move(opened).value();
-}
 
 AuditRecord Entry(std::string id, int64_t at_ms, std::string actor, std::string action, std::string target) {
   AuditRecord e;
@@ -105,9 +101,9 @@ TEST_CASE("audit key parsing refuses anything but an audit key", "[store]") {
   CHECK(layout::AuditKeyTime("al:" + digits + ":" + std::string(64, 'a')).has_value());
 }
 
-TEST_CASE("audit entries written in a transaction commit with it, or not at all", "[store]") {
-  TempDir dir("store");
-  auto store = Open(dir.Sub("db"));
+TEMPLATE_TEST_CASE("audit entries written in a transaction commit with it, or not at all", "[store]",
+                   KEYMINT_STORE_BACKENDS) {
+  KEYMINT_SCRATCH_STORE(store);
   REQUIRE(
       store->RunTransaction([](StoreTransaction& tx) { return tx.AppendAudit(Entry("kept", 5, "a", "x", "t")); }).ok());
   const Status aborted = store->RunTransaction([](StoreTransaction& tx) -> Status {
@@ -122,9 +118,9 @@ TEST_CASE("audit entries written in a transaction commit with it, or not at all"
   CHECK(page.entries[0].success);
 }
 
-TEST_CASE("audit pages come newest first and cursors continue where the last page stopped", "[store]") {
-  TempDir dir("store");
-  auto store = Open(dir.Sub("db"));
+TEMPLATE_TEST_CASE("audit pages come newest first and cursors continue where the last page stopped", "[store]",
+                   KEYMINT_STORE_BACKENDS) {
+  KEYMINT_SCRATCH_STORE(store);
   Fill(*store);
   AuditQuery query;
   query.limit = 4;
@@ -143,9 +139,9 @@ TEST_CASE("audit pages come newest first and cursors continue where the last pag
   CHECK(List(*store, query).next.empty());  // a full page with nothing after it
 }
 
-TEST_CASE("audit filters apply while scanning, inclusive time bounds included", "[store]") {
-  TempDir dir("store");
-  auto store = Open(dir.Sub("db"));
+TEMPLATE_TEST_CASE("audit filters apply while scanning, inclusive time bounds included", "[store]",
+                   KEYMINT_STORE_BACKENDS) {
+  KEYMINT_SCRATCH_STORE(store);
   Fill(*store);
   AuditQuery query;
   query.actor = "bob";
@@ -167,9 +163,8 @@ TEST_CASE("audit filters apply while scanning, inclusive time bounds included", 
   CHECK(IdsOf(List(*store, query)) == std::vector<std::string>{"e6"});
 }
 
-TEST_CASE("a page reads at most its scan budget and says where to go on", "[store]") {
-  TempDir dir("store");
-  auto store = Open(dir.Sub("db"));
+TEMPLATE_TEST_CASE("a page reads at most its scan budget and says where to go on", "[store]", KEYMINT_STORE_BACKENDS) {
+  KEYMINT_SCRATCH_STORE(store);
   Fill(*store);
   AuditQuery query;
   query.target = "t0";  // e8, e4, e0
@@ -187,9 +182,9 @@ TEST_CASE("a page reads at most its scan budget and says where to go on", "[stor
   CHECK(page.next.empty());
 }
 
-TEST_CASE("a page position that is not one the store returned is InvalidArgument", "[store]") {
-  TempDir dir("store");
-  auto store = Open(dir.Sub("db"));
+TEMPLATE_TEST_CASE("a page position that is not one the store returned is InvalidArgument", "[store]",
+                   KEYMINT_STORE_BACKENDS) {
+  KEYMINT_SCRATCH_STORE(store);
   Fill(*store);
   for (const std::string bad : {"x", "12:ab", "0000000000000000:", "0000000000000000:a b", "0000000000000000"}) {
     AuditQuery query;
@@ -201,9 +196,9 @@ TEST_CASE("a page position that is not one the store returned is InvalidArgument
   }
 }
 
-TEST_CASE("pruning deletes only entries older than the cut-off, in bounded batches", "[store]") {
-  TempDir dir("store");
-  auto store = Open(dir.Sub("db"));
+TEMPLATE_TEST_CASE("pruning deletes only entries older than the cut-off, in bounded batches", "[store]",
+                   KEYMINT_STORE_BACKENDS) {
+  KEYMINT_SCRATCH_STORE(store);
   Fill(*store);
   auto pruned = store->PruneAudit(1'004'000, 3);  // e0..e3 are older
   REQUIRE(pruned.ok());
@@ -217,12 +212,9 @@ TEST_CASE("pruning deletes only entries older than the cut-off, in bounded batch
   CHECK(IdsOf(List(*store, {})) == std::vector<std::string>{"e9", "e8", "e7", "e6", "e5", "e4"});
 }
 
-TEST_CASE("audit entries outlive the store being closed and reopened", "[store]") {
-  TempDir dir("store");
-  {
-    auto store = Open(dir.Sub("db"));
-    Fill(*store);
-  }
-  auto store = Open(dir.Sub("db"));
+TEMPLATE_TEST_CASE("audit entries outlive the store being closed and reopened", "[store]", KEYMINT_STORE_BACKENDS) {
+  KEYMINT_SCRATCH_STORE(store);
+  Fill(*store);
+  store.Reopen();
   CHECK(List(*store, {}).entries.size() == 10);
 }

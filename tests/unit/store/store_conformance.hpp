@@ -4,7 +4,10 @@
 //
 // Every test is a TEMPLATE_TEST_CASE over KEYMINT_STORE_BACKENDS and runs
 // once per backend, named after it ("... - RocksDb"). To add a backend, give
-// it a struct below and add that to the list.
+// it a struct below and add that to the list. A test opens its store with
+// KEYMINT_SCRATCH_STORE, which ends it (passing, with a message) when the
+// backend cannot run here. The "... - Postgres" tests need the CTest fixture
+// "postgres" (tests/CMakeLists.txt).
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -13,7 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "keymint/store/postgres_store.hpp"
 #include "keymint/store/store.hpp"
+#include "unit/store/postgres_test_server.hpp"
 #include "unit/test_support/store_writes.hpp"
 #include "unit/test_support/temp_dir.hpp"
 
@@ -23,10 +28,30 @@ namespace keymint::testing {
 // scratch directory the test owns and removes afterwards), creating it when
 // there is none; opening the same place again must find what was committed.
 struct RocksDb {
+  static bool Available() { return true; }
   static Result<std::unique_ptr<Store>> Open(const std::string& place) { return OpenRocksDbStore(place); }
 };
 
-#define KEYMINT_STORE_BACKENDS RocksDb
+// The store in a database of the tests' PostgreSQL server named after `place`.
+struct Postgres {
+  static bool Available() { return PostgresServerUrl().has_value(); }
+  static Result<std::unique_ptr<Store>> Open(const std::string& place) {
+    auto opened = OpenPostgresStore(EnsureDatabase(*PostgresServerUrl(), DatabaseNameFor(place)));
+    if (!opened.ok()) return std::move(opened).error();
+    return std::unique_ptr<Store>(std::move(opened).value());
+  }
+};
+
+#define KEYMINT_STORE_BACKENDS RocksDb, Postgres
+
+// Declares `name`, a ScratchStore of the test's backend (TestType), or
+// returns from the test when that backend cannot run here.
+#define KEYMINT_SCRATCH_STORE(name)   \
+  if (!TestType::Available()) {       \
+    std::printf("%s\n", kNoPostgres); \
+    return;                           \
+  }                                   \
+  ScratchStore name(TestType::Open)
 
 // A scratch store of one backend, which a test may close and open again.
 class ScratchStore {

@@ -12,7 +12,7 @@
 namespace keymint::testing {
 
 TEMPLATE_TEST_CASE("a created user is found by id and by email", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   Create(*store, ada);
 
@@ -33,7 +33,7 @@ TEMPLATE_TEST_CASE("a created user is found by id and by email", "[store]", KEYM
 }
 
 TEMPLATE_TEST_CASE("an unknown user id or email is nullopt, not an error", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   auto by_id = store->GetUser(Uuid(99));
   REQUIRE(by_id.ok());
   CHECK_FALSE(by_id->has_value());
@@ -43,7 +43,7 @@ TEMPLATE_TEST_CASE("an unknown user id or email is nullopt, not an error", "[sto
 }
 
 TEMPLATE_TEST_CASE("users are listed in creation order, not insertion or id order", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   Create(*store, MakeUser(1, "c@example.com", 3000));
   Create(*store, MakeUser(2, "a@example.com", 1000));
   Create(*store, MakeUser(3, "b@example.com", 2000));
@@ -55,7 +55,7 @@ TEMPLATE_TEST_CASE("users are listed in creation order, not insertion or id orde
 }
 
 TEMPLATE_TEST_CASE("an empty store lists no users and no credentials", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   auto users = store->ListUsers();
   REQUIRE(users.ok());
   CHECK(users->empty());
@@ -64,7 +64,7 @@ TEMPLATE_TEST_CASE("an empty store lists no users and no credentials", "[store]"
 }
 
 TEMPLATE_TEST_CASE("UpdateUser rewrites the record and keeps the email index", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   Create(*store, ada);
   ada.roles = {"System administrator", "Editor"};
@@ -86,7 +86,7 @@ TEMPLATE_TEST_CASE("UpdateUser rewrites the record and keeps the email index", "
 
 TEMPLATE_TEST_CASE("a created credential is found by id, by client ID and by name in its scope", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   Create(*store, ada);
   CredentialRecord key = MakeKey(10, ada, "ci", 2000);
@@ -129,7 +129,7 @@ TEMPLATE_TEST_CASE("a created credential is found by id, by client ID and by nam
 }
 
 TEMPLATE_TEST_CASE("a name is looked up only in its own scope and kind", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   UserRecord bob = MakeUser(2, "bob@example.com", 1000);
   Create(*store, ada);
@@ -157,7 +157,7 @@ TEMPLATE_TEST_CASE("a name is looked up only in its own scope and kind", "[store
 
 TEMPLATE_TEST_CASE("the same name coexists in two owners' scopes and the organisation's", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   UserRecord bob = MakeUser(2, "bob@example.com", 1000);
   Create(*store, ada);
@@ -182,7 +182,7 @@ TEMPLATE_TEST_CASE("the same name coexists in two owners' scopes and the organis
 
 TEMPLATE_TEST_CASE("ListCredentials by owner returns only that owner's keys in creation order", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   UserRecord bob = MakeUser(2, "bob@example.com", 1000);
   Create(*store, ada);
@@ -202,7 +202,7 @@ TEMPLATE_TEST_CASE("ListCredentials by owner returns only that owner's keys in c
 
 TEMPLATE_TEST_CASE("ListCredentials by kind returns every credential of that kind in creation order", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   UserRecord bob = MakeUser(2, "bob@example.com", 1000);
   Create(*store, ada);
@@ -218,7 +218,7 @@ TEMPLATE_TEST_CASE("ListCredentials by kind returns every credential of that kin
 
 TEMPLATE_TEST_CASE("ListCredentials with a client ID returns that credential only when it matches", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   UserRecord bob = MakeUser(2, "bob@example.com", 1000);
   Create(*store, ada);
@@ -258,7 +258,7 @@ TEMPLATE_TEST_CASE("ListCredentials with a client ID returns that credential onl
 }
 
 TEMPLATE_TEST_CASE("ListCredentials pages with offset and limit", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   UserRecord bob = MakeUser(2, "bob@example.com", 1000);
   Create(*store, ada);
@@ -290,7 +290,7 @@ TEMPLATE_TEST_CASE("ListCredentials pages with offset and limit", "[store]", KEY
 }
 
 TEMPLATE_TEST_CASE("CountCredentialsOfOwner counts only that owner's keys", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   UserRecord bob = MakeUser(2, "bob@example.com", 1000);
   Create(*store, ada);
@@ -307,7 +307,7 @@ TEMPLATE_TEST_CASE("CountCredentialsOfOwner counts only that owner's keys", "[st
 
 TEMPLATE_TEST_CASE("CountCredentialsOfKind counts each kind apart and follows deletes", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   Create(*store, ada);
   CHECK(store->CountCredentialsOfKind(CredentialKind::kServiceAccount).value() == 0);
@@ -325,7 +325,7 @@ TEMPLATE_TEST_CASE("CountCredentialsOfKind counts each kind apart and follows de
 
 TEMPLATE_TEST_CASE("UpdateCredential replaces the secret hash and the enabled flag", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   Create(*store, ada);
   CredentialRecord key = MakeKey(10, ada, "ci", 1000);
@@ -349,7 +349,7 @@ TEMPLATE_TEST_CASE("UpdateCredential replaces the secret hash and the enabled fl
 }
 
 TEMPLATE_TEST_CASE("DeleteCredential removes the record and every index", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   Create(*store, ada);
   CredentialRecord doomed = MakeKey(10, ada, "ci", 1000);
@@ -385,7 +385,7 @@ TEMPLATE_TEST_CASE("DeleteCredential removes the record and every index", "[stor
 }
 
 TEMPLATE_TEST_CASE("DeleteCredential of a service account removes its indexes", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   CredentialRecord account = MakeServiceAccount(20, "deployer", 1000);
   Create(*store, account);
   Delete(*store, account);
@@ -400,7 +400,7 @@ TEMPLATE_TEST_CASE("DeleteCredential of a service account removes its indexes", 
 
 TEMPLATE_TEST_CASE("DeleteUser removes the user, its email index and every credential it owns", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   UserRecord bob = MakeUser(2, "bob@example.com", 1100);
   Create(*store, ada);
@@ -451,7 +451,7 @@ TEMPLATE_TEST_CASE("DeleteUser removes the user, its email index and every crede
 
 TEMPLATE_TEST_CASE("recorded last logins show on every read of users and credentials", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   UserRecord bob = MakeUser(2, "bob@example.com", 1000);
   Create(*store, ada);
@@ -492,7 +492,7 @@ TEMPLATE_TEST_CASE("recorded last logins show on every read of users and credent
 }
 
 TEMPLATE_TEST_CASE("reads asked to skip the last login leave it unset", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   Create(*store, ada);
   CredentialRecord key = MakeKey(10, ada, "ci", 2000);
@@ -519,7 +519,7 @@ TEMPLATE_TEST_CASE("reads asked to skip the last login leave it unset", "[store]
 }
 
 TEMPLATE_TEST_CASE("reads in a transaction find what reads outside it find", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000, {"System administrator", "Viewer"});
   UserRecord bob = MakeUser(2, "bob@example.com", 1100, {"Viewer"});
   Create(*store, ada);
@@ -602,7 +602,7 @@ TEMPLATE_TEST_CASE("reads in a transaction find what reads outside it find", "[s
 
 TEMPLATE_TEST_CASE("committed writes and last logins survive closing and reopening the store", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   UserRecord gone = MakeUser(2, "gone@example.com", 1001);
   CredentialRecord key = MakeKey(10, ada, "ci", 2000);

@@ -43,7 +43,7 @@ std::size_t UserCount(const Store& store) { return store.ListUsers().value().siz
 }  // namespace
 
 TEMPLATE_TEST_CASE("a transaction's reads see its own staged writes", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000, {"System administrator"});
   CredentialRecord key = MakeKey(10, ada, "ci", 2000);
   CredentialRecord doomed = MakeServiceAccount(20, "doomed", 2001);
@@ -107,7 +107,7 @@ TEMPLATE_TEST_CASE("a transaction's reads see its own staged writes", "[store]",
 
 TEMPLATE_TEST_CASE("a body that stages writes and then fails leaves the store as it was", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   CredentialRecord kept = MakeKey(10, ada, "kept", 2000);
   Create(*store, ada);
@@ -141,7 +141,7 @@ TEMPLATE_TEST_CASE("a body that stages writes and then fails leaves the store as
 
 TEMPLATE_TEST_CASE("an aborted DeleteUser leaves the user and every credential they own", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   CredentialRecord k1 = MakeKey(10, ada, "k1", 2000);
   CredentialRecord k2 = MakeKey(11, ada, "k2", 2001);
@@ -163,7 +163,7 @@ TEMPLATE_TEST_CASE("an aborted DeleteUser leaves the user and every credential t
 
 TEMPLATE_TEST_CASE("after a failed operation nothing commits even when the body returns OK", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   Create(*store, ada);
   UserRecord bob = MakeUser(2, "bob@example.com", 1100);
@@ -182,7 +182,7 @@ TEMPLATE_TEST_CASE("after a failed operation nothing commits even when the body 
 }
 
 TEMPLATE_TEST_CASE("a body that stages nothing commits and changes nothing", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   Create(*store, ada);
   std::optional<UserRecord> seen;
@@ -196,7 +196,7 @@ TEMPLATE_TEST_CASE("a body that stages nothing commits and changes nothing", "[s
 }
 
 TEMPLATE_TEST_CASE("CreateUser refuses a taken id or email with AlreadyExists", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   Create(*store, ada);
   auto create = [&](const UserRecord& user) {
@@ -224,7 +224,7 @@ TEMPLATE_TEST_CASE("CreateUser refuses a taken id or email with AlreadyExists", 
 
 TEMPLATE_TEST_CASE("CreateCredential refuses a taken id, client ID or name in the same kind and scope", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   UserRecord bob = MakeUser(2, "bob@example.com", 1000);
   Create(*store, ada);
@@ -261,7 +261,7 @@ TEMPLATE_TEST_CASE("CreateCredential refuses a taken id, client ID or name in th
 }
 
 TEMPLATE_TEST_CASE("updating or deleting a record that does not exist is NotFound", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ghost = MakeUser(1, "ghost@example.com", 1000);
   CredentialRecord phantom = MakeServiceAccount(20, "phantom", 2000);
   auto code = [&](const TransactionBody& body) {
@@ -280,7 +280,7 @@ TEMPLATE_TEST_CASE("updating or deleting a record that does not exist is NotFoun
 
 TEMPLATE_TEST_CASE("an update that would change an immutable field is refused as Internal", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   UserRecord bob = MakeUser(2, "bob@example.com", 1000);
   Create(*store, ada);
@@ -326,7 +326,7 @@ TEMPLATE_TEST_CASE("an update that would change an immutable field is refused as
 }
 
 TEMPLATE_TEST_CASE("writes ignore last_login_ms", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   ada.last_login_ms = 1234;
   CredentialRecord key = MakeKey(10, ada, "ci", 2000);
@@ -344,7 +344,7 @@ TEMPLATE_TEST_CASE("writes ignore last_login_ms", "[store]", KEYMINT_STORE_BACKE
 
 TEMPLATE_TEST_CASE("concurrent count-then-create transactions stop exactly at the limit", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   Create(*store, ada);
   constexpr std::size_t kLimit = 20;
@@ -374,7 +374,7 @@ TEMPLATE_TEST_CASE("concurrent count-then-create transactions stop exactly at th
 
 TEMPLATE_TEST_CASE("of concurrent transactions creating the same name exactly one succeeds", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   constexpr int kThreads = 8;
   std::vector<std::optional<ErrorCode>> failures(kThreads);
 
@@ -403,7 +403,7 @@ TEMPLATE_TEST_CASE("of concurrent transactions creating the same name exactly on
 
 TEMPLATE_TEST_CASE("concurrent demotions of different administrators always leave one", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   constexpr int kThreads = 8;
   std::vector<UserRecord> admins;
   for (int i = 0; i < kThreads; ++i) {
@@ -439,7 +439,7 @@ TEMPLATE_TEST_CASE("concurrent demotions of different administrators always leav
 }
 
 TEMPLATE_TEST_CASE("concurrent read-modify-write transactions lose no update", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   Create(*store, ada);
   constexpr int kThreads = 8;
@@ -465,7 +465,7 @@ TEMPLATE_TEST_CASE("concurrent read-modify-write transactions lose no update", "
 
 TEMPLATE_TEST_CASE("reads and last logins outside a transaction are not blocked by one in progress", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   CredentialRecord key = MakeKey(10, ada, "ci", 2000);
   Create(*store, ada);

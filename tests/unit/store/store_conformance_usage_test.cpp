@@ -1,7 +1,9 @@
 // Store conformance: credential usage and the revoked-token deny list, as
 // every backend must keep them (keymint/store/store.hpp).
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "keymint/store/store.hpp"
@@ -23,11 +25,17 @@ CredentialUsage SampleUsage(const std::string& id) {
   return usage;
 }
 
+// A merge that replaces the stored record with the delta.
+void Replace(CredentialUsage& stored, const CredentialUsage& delta) { stored = delta; }
+
+// A merge that adds the delta's tokens to the stored record's.
+void AddTokens(CredentialUsage& stored, const CredentialUsage& delta) { stored.total_tokens += delta.total_tokens; }
+
 }  // namespace
 
 TEMPLATE_TEST_CASE("usage is kept by credential id, replaced on write, and deleted with its credential", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   const UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   const CredentialRecord key = MakeKey(10, ada, "ci", 2000);
   Create(*store, ada);
@@ -38,10 +46,10 @@ TEMPLATE_TEST_CASE("usage is kept by credential id, replaced on write, and delet
   CHECK_FALSE(none->has_value());
 
   CredentialUsage usage = SampleUsage(key.id);
-  REQUIRE(store->RecordUsage({usage}).ok());
+  REQUIRE(store->UpdateUsage({usage}, Replace).ok());
   CHECK(**store->GetUsage(key.id) == usage);
   usage.total_tokens = 8;
-  REQUIRE(store->RecordUsage({usage}).ok());
+  REQUIRE(store->UpdateUsage({usage}, Replace).ok());
   CHECK((*store->GetUsage(key.id))->total_tokens == 8);
   store.Reopen();
   CHECK(**store->GetUsage(key.id) == usage);
@@ -50,20 +58,68 @@ TEMPLATE_TEST_CASE("usage is kept by credential id, replaced on write, and delet
   CHECK_FALSE(store->GetUsage(key.id)->has_value());
 }
 
-TEMPLATE_TEST_CASE("deleting a user deletes the usage of the keys they own", "[store]", KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+TEMPLATE_TEST_CASE("usage updates merge each delta into the stored record, also for a credential never used", "[store]",
+                   KEYMINT_STORE_BACKENDS) {
+  KEYMINT_SCRATCH_STORE(store);
+  const UserRecord ada = MakeUser(1, "ada@example.com", 1000);
+  const CredentialRecord key = MakeKey(10, ada, "ci", 2000);
+  const CredentialRecord other = MakeKey(11, ada, "cd", 2001);
+  Create(*store, ada);
+  Create(*store, key);
+  Create(*store, other);
+
+  CredentialUsage delta;
+  delta.id = key.id;
+  delta.total_tokens = 2;
+  REQUIRE(store->UpdateUsage({delta}, AddTokens).ok());
+  CHECK((*store->GetUsage(key.id))->total_tokens == 2);
+  CredentialUsage other_delta = delta;
+  other_delta.id = other.id;
+  REQUIRE(store->UpdateUsage({delta, other_delta, delta}, AddTokens).ok());  // the same id twice: both count
+  CHECK((*store->GetUsage(key.id))->total_tokens == 6);
+  CHECK((*store->GetUsage(other.id))->total_tokens == 2);
+  CHECK((*store->GetUsage(other.id))->id == other.id);
+  REQUIRE(store->UpdateUsage({}, AddTokens).ok());
+}
+
+TEMPLATE_TEST_CASE("usage updates from many threads at once lose no count", "[store]", KEYMINT_STORE_BACKENDS) {
+  KEYMINT_SCRATCH_STORE(store);
   const UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   const CredentialRecord key = MakeKey(10, ada, "ci", 2000);
   Create(*store, ada);
   Create(*store, key);
-  REQUIRE(store->RecordUsage({SampleUsage(key.id)}).ok());
+  constexpr int kThreads = 4, kUpdates = 10;
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      CredentialUsage delta;
+      delta.id = key.id;
+      delta.total_tokens = 1;
+      for (int i = 0; i < kUpdates; ++i) {
+        if (!store->UpdateUsage({delta}, AddTokens).ok()) ++failed;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(failed == 0);
+  CHECK((*store->GetUsage(key.id))->total_tokens == kThreads * kUpdates);
+}
+
+TEMPLATE_TEST_CASE("deleting a user deletes the usage of the keys they own", "[store]", KEYMINT_STORE_BACKENDS) {
+  KEYMINT_SCRATCH_STORE(store);
+  const UserRecord ada = MakeUser(1, "ada@example.com", 1000);
+  const CredentialRecord key = MakeKey(10, ada, "ci", 2000);
+  Create(*store, ada);
+  Create(*store, key);
+  REQUIRE(store->UpdateUsage({SampleUsage(key.id)}, Replace).ok());
   Delete(*store, ada);
   CHECK_FALSE(store->GetUsage(key.id)->has_value());
 }
 
 TEMPLATE_TEST_CASE("revoked tokens are listed, pruned once expired, and survive a reopen", "[store]",
                    KEYMINT_STORE_BACKENDS) {
-  ScratchStore store(TestType::Open);
+  KEYMINT_SCRATCH_STORE(store);
   REQUIRE(store->AddRevokedToken({"jti-a", 1000}).ok());
   REQUIRE(store->AddRevokedToken({"jti-b", 5000}).ok());
   REQUIRE(store->AddRevokedToken({"jti-b", 6000}).ok());  // replaces the expiry

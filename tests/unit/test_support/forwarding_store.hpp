@@ -55,7 +55,9 @@ class ForwardingStore : public Store {
   Result<std::optional<CredentialUsage>> GetUsage(std::string_view credential_id) const override {
     return inner_.GetUsage(credential_id);
   }
-  Status RecordUsage(const std::vector<CredentialUsage>& usage) override { return inner_.RecordUsage(usage); }
+  Status UpdateUsage(const std::vector<CredentialUsage>& deltas, const UsageMerge& merge) override {
+    return inner_.UpdateUsage(deltas, merge);
+  }
   Status AddRevokedToken(const RevokedToken& token) override { return inner_.AddRevokedToken(token); }
   Result<std::vector<RevokedToken>> ListRevokedTokens() const override { return inner_.ListRevokedTokens(); }
   Result<std::size_t> PruneRevokedTokens(int64_t now_ms) override { return inner_.PruneRevokedTokens(now_ms); }
