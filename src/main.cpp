@@ -2,6 +2,7 @@
 // -> server, and the reverse on shutdown.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -24,11 +25,14 @@
 #include "keymint/service/login_limiter.hpp"
 #include "keymint/service/roles.hpp"
 #include "keymint/service/signing_key_service.hpp"
+#include "keymint/service/store_migration.hpp"
 #include "keymint/service/token_deny_list.hpp"
 #include "keymint/service/token_introspection.hpp"
 #include "keymint/service/token_service.hpp"
 #include "keymint/service/usage_service.hpp"
 #include "keymint/service/user_service.hpp"
+#include "keymint/store/postgres_store.hpp"
+#include "keymint/store/replica_cache.hpp"
 #include "keymint/store/store.hpp"
 #include "keymint/transport/server.hpp"
 
@@ -77,11 +81,22 @@ keymint::LoginLimits LimitsFrom(const keymint::Config& config) {
 // What GET /readyz checks. The store and the signing keys were opened before
 // the server was built, or keymint would not be running; what can change is
 // the store refusing writes after a background error, and draining.
-keymint::api::Readiness ReadinessOf(const keymint::transport::HttpServer& server, const keymint::Store& store) {
+keymint::api::Readiness ReadinessOf(const keymint::transport::HttpServer& server, const keymint::Store& store,
+                                    const keymint::ReplicaCache* cache, std::chrono::milliseconds max_staleness) {
   keymint::api::Readiness readiness;
-  readiness.Add("store", [&store]() -> keymint::Status {
+  readiness.Add("store", [&store, cache, max_staleness]() -> keymint::Status {
     if (store.Statistics().background_errors > 0) {
       return keymint::Error::Unavailable("the store refuses writes after a background error; restart keymint");
+    }
+    // A replica that has not read the shared store's change log for longer
+    // than the bound reads every record through to the store: while the
+    // store is down, that fails, so send traffic elsewhere.
+    if (cache != nullptr) {
+      const auto age = cache->CacheStatistics().freshness_age_ms;
+      if (!age || *age > max_staleness.count()) {
+        return keymint::Error::Unavailable("the shared store's change log has not been read for " +
+                                           (age ? std::to_string(*age) + " ms" : std::string("ever")));
+      }
     }
     return keymint::Status::Ok();
   });
@@ -96,8 +111,8 @@ keymint::api::Readiness ReadinessOf(const keymint::transport::HttpServer& server
 // `admin` is the admin listener, when there is one.
 void AddReadings(keymint::api::Metrics& metrics, const keymint::transport::HttpServer& server,
                  const std::optional<keymint::transport::HttpServer>& admin, const keymint::LastLoginRecorder& recorder,
-                 const keymint::Store& store, const keymint::AuditTrail& audit,
-                 const keymint::TokenDenyList& deny_list) {
+                 const keymint::Store& store, const keymint::AuditTrail& audit, const keymint::TokenDenyList& deny_list,
+                 const keymint::ReplicaCache* cache) {
   metrics.AddGauge("keymint_http_connections", "HTTP connections open now, on both listeners", [&server, &admin] {
     return static_cast<double>(server.connections() + (admin ? admin->connections() : 0));
   });
@@ -127,6 +142,52 @@ void AddReadings(keymint::api::Metrics& metrics, const keymint::transport::HttpS
   metrics.AddCounter("keymint_log_lines_dropped_total",
                      "Request and log lines overwritten in the log queue because stderr fell behind",
                      [] { return static_cast<double>(keymint::log::Dropped()); });
+  if (cache == nullptr) return;
+  const auto cached = [cache](uint64_t keymint::ReplicaCacheStatistics::*member) {
+    return [cache, member] { return static_cast<double>(cache->CacheStatistics().*member); };
+  };
+  using Cached = keymint::ReplicaCacheStatistics;
+  metrics.AddCounter("keymint_store_cache_hits_total", "Token-path reads this replica answered from memory",
+                     cached(&Cached::hits));
+  metrics.AddCounter("keymint_store_cache_misses_total", "Token-path reads this replica sent to the shared store",
+                     cached(&Cached::misses));
+  metrics.AddGauge("keymint_store_cache_entries", "Credentials and users this replica holds in memory",
+                   cached(&Cached::entries));
+  metrics.AddCounter("keymint_store_change_log_failed_reads_total",
+                     "Reads of the shared store's change log that failed", cached(&Cached::failed_polls));
+  metrics.AddCounter("keymint_store_cache_resets_total",
+                     "Times this replica fell behind the change log and forgot everything it held",
+                     cached(&Cached::resets));
+  metrics.AddGauge("keymint_store_change_log_age_seconds",
+                   "Seconds since this replica last read the shared store's change log (above "
+                   "store.max_staleness_ms it reads every record from the store)",
+                   [cache] {
+                     const auto age = cache->CacheStatistics().freshness_age_ms;
+                     return age ? static_cast<double>(*age) / 1000.0 : -1.0;
+                   });
+}
+
+// The store keymint serves from: RocksDB in the data directory, or a shared
+// database behind this replica's cache (`cache` is then set; Start it once
+// its observer is set).
+keymint::Result<std::unique_ptr<keymint::Store>> OpenServingStore(const keymint::Config& config,
+                                                                  const keymint::Clock& clock,
+                                                                  keymint::ReplicaCache*& cache) {
+  using namespace keymint;
+  cache = nullptr;
+  if (config.store_url.empty()) return OpenRocksDbStore(StoreDirectory(config.data_dir));
+  PostgresStoreOptions options;
+  options.connections = static_cast<std::size_t>(config.store_connections);
+  ASSIGN_OR_RETURN(auto shared, OpenPostgresStore(config.store_url, options));
+  ReplicaCacheOptions cache_options;
+  cache_options.max_entries = config.store_cache_entries;
+  cache_options.max_staleness = std::chrono::milliseconds(config.store_max_staleness_ms);
+  // A quarter of the bound: two polls in a row may fail, or be slow, before
+  // reads have to go to the store.
+  cache_options.poll_interval = cache_options.max_staleness / 4;
+  auto replica = std::make_unique<ReplicaCache>(std::move(shared), clock, cache_options);
+  cache = replica.get();
+  return std::unique_ptr<Store>(std::move(replica));
 }
 
 // A host as it appears in a URL: IPv6 in brackets.
@@ -171,12 +232,15 @@ int Serve(const Config& config) {
               << std::endl;
   }
 
-  auto store = OpenRocksDbStore(StoreDirectory(config.data_dir));
+  SystemClock clock;
+  ReplicaCache* cache = nullptr;
+  auto store = OpenServingStore(config, clock, cache);
   if (!store.ok()) return Fail(store.error().message);
-  auto hasher = OpenSecretHasher(**store, config.data_dir);
+  // With a shared store, the key client secrets are hashed under lives with
+  // the signing keys, in the directory every replica mounts.
+  auto hasher = OpenSecretHasher(**store, config.store_url.empty() ? config.data_dir : config.keys_dir);
   if (!hasher.ok()) return Fail(hasher.error().message);
 
-  SystemClock clock;
   RoleCatalog catalog(config.extra_roles);
   LoginLimiter limiter(LimitsFrom(config), clock);
   if (config.password_iterations < crypto::kPasswordIterations) {
@@ -206,7 +270,8 @@ int Serve(const Config& config) {
   // must still find one free.
   options.pool_threads = config.password_concurrency + config.password_queue + kManagementPoolThreads;
   // SIGHUP adopts a key file put in the keys directory as the next signing key.
-  SigningKeyService signing_keys(*keys, &audit);
+  // Replicas mounting one keys directory re-read it to follow each other's rotations.
+  SigningKeyService signing_keys(*keys, &audit, std::chrono::milliseconds(config.signing_refresh_interval_ms));
   options.on_hangup = [&signing_keys] { signing_keys.Rescan(); };
   RaiseOpenFileLimit(config.max_connections);
   transport::HttpServer server(options);
@@ -224,6 +289,20 @@ int Serve(const Config& config) {
                       {issuer, audience, config.token_ttl_seconds, config.password_iterations}, &audit);
   TokenDenyList deny_list(**store, clock, config.revocation_max_entries);
   if (Status s = deny_list.Load(); !s.ok()) return Fail(s.error().message);
+  if (cache != nullptr) {
+    // Another replica's revocation reaches this one through the change log.
+    cache->OnChanges([&deny_list](const std::vector<Change>& changes, bool reset) {
+      const bool revoked = reset || std::any_of(changes.begin(), changes.end(), [](const Change& change) {
+                             return change.table == ChangeTable::kRevokedToken;
+                           });
+      if (!revoked) return;
+      if (Status s = deny_list.Load(); !s.ok()) {
+        std::cerr << "keymint: reloading revoked tokens failed (retried at the next revocation): " << s.error().message
+                  << std::endl;
+      }
+    });
+    if (Status s = cache->Start(); !s.ok()) return Fail(s.error().message);
+  }
   Authenticator authenticator(**store, *keys, clock, issuer, audience, &deny_list);
   TokenIntrospection introspection(authenticator, *keys, deny_list, clock, issuer);
   UsageService usage(**store, clock);
@@ -235,9 +314,10 @@ int Serve(const Config& config) {
   AuditPruner audit_pruner(audit, kAuditPruneInterval, [](const std::string& problem) {
     std::cerr << "keymint: pruning the audit log failed (retried in an hour): " << problem << std::endl;
   });
-  const api::Readiness readiness = ReadinessOf(server, **store);
+  const api::Readiness readiness =
+      ReadinessOf(server, **store, cache, std::chrono::milliseconds(config.store_max_staleness_ms));
   api::Metrics metrics(KEYMINT_VERSION);
-  AddReadings(metrics, server, admin_server, recorder, **store, audit, deny_list);
+  AddReadings(metrics, server, admin_server, recorder, **store, audit, deny_list, cache);
   // Built after Listen(): the default issuer names the bound port.
   const api::ApiServices services{tokens,
                                   authenticator,
@@ -287,6 +367,7 @@ int Serve(const Config& config) {
 
   audit_pruner.Stop();
   recorder.Stop();  // writes pending last logins and syncs the store
+  if (cache != nullptr) cache->Stop();
   std::cerr << "keymint: stopped" << std::endl;
   return 0;
 }
@@ -317,6 +398,40 @@ int Restore(const keymint::RestoreOptions& options) {
   return 0;
 }
 
+// keymint migrate (README "Moving from the embedded store"). Exit 0 when
+// copied; 2, as for a bad command line, when the data directory holds no
+// store or the destination is not empty (nothing was written); 1 when the
+// copy fails part way.
+int Migrate(const keymint::MigrateOptions& options) {
+  using namespace keymint;
+  const std::string db_dir = StoreDirectory(options.from_data_dir);
+  std::error_code ec;
+  if (!std::filesystem::is_directory(db_dir, ec)) {
+    std::cerr << "keymint: " << options.from_data_dir << " holds no keymint store (no " << db_dir << ")" << std::endl;
+    return 2;
+  }
+  auto from = OpenRocksDbStore(db_dir);
+  if (!from.ok()) return Fail(from.error().message);
+  auto to = OpenPostgresStore(options.to_url);
+  if (!to.ok()) return Fail(to.error().message);
+  auto report = CopyStore(**from, **to, [](std::string_view line) { std::cout << "keymint: " << line << std::endl; });
+  if (!report.ok()) {
+    std::cerr << "keymint: " << report.error().message << std::endl;
+    return report.error().code == ErrorCode::kAlreadyExists ? 2 : 1;
+  }
+  std::cout << "keymint: migrated " << report->users << " users, " << report->access_keys << " access keys and "
+            << report->service_accounts << " service accounts" << std::endl;
+  if (options.keys_dir.empty()) {
+    std::cout << "keymint: copy " << options.from_data_dir
+              << "/secret-hash.key into the keys directory the replicas mount: every client secret is hashed under it"
+              << std::endl;
+    return 0;
+  }
+  if (Status s = CopySecretHashKey(options.from_data_dir, options.keys_dir); !s.ok()) return Fail(s.error().message);
+  std::cout << "keymint: copied secret-hash.key into " << options.keys_dir << std::endl;
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -337,6 +452,8 @@ int main(int argc, char** argv) try {
       return Serve(command->config);
     case keymint::Command::Kind::kRestore:
       return Restore(command->restore);
+    case keymint::Command::Kind::kMigrate:
+      return Migrate(command->migrate);
   }
   return 0;
 } catch (const std::exception& e) {

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "config/command_line.hpp"
+#include "config/migrate_command.hpp"
 #include "config/restore_command.hpp"
 #include "config/settings_table.hpp"
 
@@ -333,6 +334,7 @@ Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config& c
 
 Result<Command> Parse(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
   if (!args.empty() && args[0] == "restore") return config::ParseRestoreCommand(args);
+  if (!args.empty() && args[0] == "migrate") return config::ParseMigrateCommand(args, env);
   auto invocation = ParseArguments(args);
   if (!invocation) return std::move(invocation).error();
   Command command;
@@ -407,6 +409,7 @@ std::string UsageText() {
       "                [--signing-algorithm ALG] [--issuer URL] [--threads N]\n"
       "                [--tls-cert FILE --tls-key FILE]\n"
       "  keymint restore --from DIR --data-dir DIR [--backup-id N] [--force]\n"
+      "  keymint migrate --from-data-dir DIR --to URL [--keys-dir DIR]\n"
       "  keymint --help | --version\n"
       "\n"
       "Commands:\n"
@@ -414,6 +417,9 @@ std::string UsageText() {
       "  restore                   restore a backup (POST /api/v1/backups) from --from into --data-dir,\n"
       "                            the newest unless --backup-id N; refuses a data directory that is\n"
       "                            not empty unless --force. Copy secret-hash.key and keys/ yourself.\n"
+      "  migrate                   copy the embedded store in --from-data-dir into the empty shared\n"
+      "                            store --to URL (or KEYMINT_STORE), with keymint stopped; with\n"
+      "                            --keys-dir, also copy secret-hash.key there for the replicas.\n"
       "  help, --help, -h          print this text (also `keymint serve --help`)\n"
       "  --version                 print the version\n"
       "\n"

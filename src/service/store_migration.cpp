@@ -14,6 +14,9 @@ constexpr std::size_t kBatch = 500;
 constexpr std::size_t kCredentialPage = 10000;
 constexpr std::size_t kAuditPage = 1000;
 
+// The destination holds no usage yet: each record arrives whole.
+void ReplaceUsage(CredentialUsage& stored, const CredentialUsage& copied) { stored = copied; }
+
 void Tell(const std::function<void(std::string_view)>& progress, const std::string& line) {
   if (progress) progress(line);
 }
@@ -62,7 +65,7 @@ Status CopyCredentials(const Store& from, Store& to, CredentialKind kind, std::s
       if (used) usage.push_back(std::move(*used));
     }
     if (!logins.empty()) RETURN_IF_ERROR(to.RecordLastLogins(logins));
-    if (!usage.empty()) RETURN_IF_ERROR(to.RecordUsage(usage));
+    if (!usage.empty()) RETURN_IF_ERROR(to.UpdateUsage(usage, ReplaceUsage));
     copied += page.size();
     report.last_logins += logins.size();
     report.usage_records += usage.size();

@@ -41,7 +41,9 @@ Result<std::vector<BackupRecord>> ReplicaCache::ListBackups(const std::string& b
 Result<std::optional<CredentialUsage>> ReplicaCache::GetUsage(std::string_view credential_id) const {
   return shared_->GetUsage(credential_id);
 }
-Status ReplicaCache::RecordUsage(const std::vector<CredentialUsage>& usage) { return shared_->RecordUsage(usage); }
+Status ReplicaCache::UpdateUsage(const std::vector<CredentialUsage>& deltas, const UsageMerge& merge) {
+  return shared_->UpdateUsage(deltas, merge);
+}
 Result<std::vector<RevokedToken>> ReplicaCache::ListRevokedTokens() const { return shared_->ListRevokedTokens(); }
 // Pruning drops only expired revocations, which refuse nothing any more: no
 // change to learn of.

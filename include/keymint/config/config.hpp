@@ -102,11 +102,23 @@ struct RestoreOptions {
   friend bool operator==(const RestoreOptions&, const RestoreOptions&) = default;
 };
 
+// `keymint migrate --from-data-dir DIR --to URL [--keys-dir DIR]`: copy the
+// embedded store into an empty shared one (README "Deployment: several
+// replicas"). --to may come from KEYMINT_STORE instead.
+struct MigrateOptions {
+  std::string from_data_dir;  // the embedded store's data directory (its db/ and secret-hash.key)
+  std::string to_url;         // the shared store: postgres://...
+  std::string keys_dir;       // where replicas' keys are: secret-hash.key is copied there; "" = not copied
+
+  friend bool operator==(const MigrateOptions&, const MigrateOptions&) = default;
+};
+
 // What `keymint` was asked to do.
 struct Command {
-  enum class Kind { kServe, kHelp, kVersion, kRestore } kind = Kind::kServe;
+  enum class Kind { kServe, kHelp, kVersion, kRestore, kMigrate } kind = Kind::kServe;
   Config config;           // kServe
   RestoreOptions restore;  // kRestore
+  MigrateOptions migrate;  // kMigrate
 };
 
 // Parses `args` (argv without argv[0]) and the environment `env` (name to
@@ -116,7 +128,8 @@ struct Command {
 // its source; never throws. An empty environment variable counts as unset.
 // `keymint`, `keymint serve ...` -> kServe; `--help`, `-h`, `help` and
 // `serve --help` -> kHelp; `--version` -> kVersion (neither reads settings);
-// `restore ...` -> kRestore (reads only its own flags; `restore --help` -> kHelp).
+// `restore ...` -> kRestore (reads only its own flags; `restore --help` -> kHelp);
+// `migrate ...` -> kMigrate (its own flags, and KEYMINT_STORE for --to).
 Result<Command> ParseCommandLine(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
 
 // The process environment as a map (for ParseCommandLine).

@@ -156,7 +156,7 @@ class ReplicaCache final : public Store {
   Result<BackupRecord> CreateBackup(const std::string& backup_dir) override;
   Result<std::vector<BackupRecord>> ListBackups(const std::string& backup_dir) const override;
   Result<std::optional<CredentialUsage>> GetUsage(std::string_view credential_id) const override;
-  Status RecordUsage(const std::vector<CredentialUsage>& usage) override;
+  Status UpdateUsage(const std::vector<CredentialUsage>& deltas, const UsageMerge& merge) override;
   Result<std::vector<RevokedToken>> ListRevokedTokens() const override;
   Result<std::size_t> PruneRevokedTokens(int64_t now_ms) override;
 

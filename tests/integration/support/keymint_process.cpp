@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <chrono>
@@ -17,6 +18,8 @@
 #include <sstream>
 #include <string_view>
 #include <thread>
+
+#include "shared_store.hpp"
 
 #ifndef KEYMINT_BINARY
 #error "KEYMINT_BINARY must name the keymint executable"
@@ -199,6 +202,16 @@ KeymintProcess::KeymintProcess(ProcessOptions options) {
 
   std::vector<std::string> args = {"serve",      "--listen", "127.0.0.1:0", "--data-dir", data_dir_,
                                    "--keys-dir", keys_dir_,  "--threads",   "2"};
+  // The suite's run over the shared store: a database per data directory,
+  // unless the test names a store itself.
+  const bool names_store =
+      std::find(options.extra_args.begin(), options.extra_args.end(), "--store") != options.extra_args.end();
+  if (SuiteUsesSharedStore() && !names_store) {
+    const auto server = TestPostgresUrl();
+    if (!server) FAIL("the shared-store run of the suite found no PostgreSQL server URL (postgres: start failed?)");
+    shared_store_server_ = *server;
+    args.insert(args.end(), {"--store", DatabaseFor(shared_store_server_, data_dir_)});
+  }
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   pid_ = Spawn(KEYMINT_BINARY, args, options.env, work_dir_, work_dir_ + "/stdout.log", stderr_path_);
   if (pid_ < 0) {
@@ -232,7 +245,10 @@ KeymintProcess::~KeymintProcess() { Cleanup(); }
 
 void KeymintProcess::Cleanup() {
   if (pid_ > 0) Stop();
-  if (own_data_dir_) RemoveTree(data_dir_);
+  if (own_data_dir_) {
+    RemoveTree(data_dir_);
+    if (!shared_store_server_.empty()) DropDatabaseFor(shared_store_server_, data_dir_);
+  }
   if (own_keys_dir_) RemoveTree(keys_dir_);
   RemoveTree(work_dir_);
   own_data_dir_ = own_keys_dir_ = false;

@@ -73,6 +73,7 @@ class KeymintProcess {
   uint16_t port_ = 0;
   std::string data_dir_, keys_dir_, work_dir_, stderr_path_;
   bool own_data_dir_ = false, own_keys_dir_ = false;
+  std::string shared_store_server_;  // the PostgreSQL server of the suite's shared-store run, "" when not
 };
 
 // Runs `keymint <args>` to completion with the given environment (same rules

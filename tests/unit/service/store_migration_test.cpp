@@ -98,7 +98,9 @@ Source Fill(Store& store) {
   source.usage.last_source = "10.0.0.7";
   source.usage.last_user_agent = "curl/8.0";
   source.usage.last_failed_ms = 7050;
-  REQUIRE(store.RecordUsage({source.usage}).ok());
+  REQUIRE(
+      store.UpdateUsage({source.usage}, [](CredentialUsage& stored, const CredentialUsage& delta) { stored = delta; })
+          .ok());
 
   for (int n = 0; n < 1502; ++n) {
     AuditRecord entry;

@@ -196,7 +196,9 @@ class FakeSharedStore final : public SharedStore {
   Result<std::optional<CredentialUsage>> GetUsage(std::string_view credential_id) const override {
     return db_.GetUsage(credential_id);
   }
-  Status RecordUsage(const std::vector<CredentialUsage>& usage) override { return db_.RecordUsage(usage); }
+  Status UpdateUsage(const std::vector<CredentialUsage>& deltas, const UsageMerge& merge) override {
+    return db_.UpdateUsage(deltas, merge);
+  }
   Result<std::vector<RevokedToken>> ListRevokedTokens() const override { return db_.ListRevokedTokens(); }
   Result<std::size_t> PruneRevokedTokens(int64_t now_ms) override { return db_.PruneRevokedTokens(now_ms); }
   Status Flush() override { return db_.Flush(); }
