@@ -232,6 +232,17 @@ int Serve(const Config& config) {
               << std::endl;
   }
 
+  if (!config.store_url.empty() && !config.backup_dir.empty()) {
+    return Fail(
+        "backup.dir backs up the embedded store; a shared store (store.url) is backed up with the "
+        "database's own tools (pg_dump, CockroachDB BACKUP)");
+  }
+  if (!config.store_url.empty() && config.issuer.empty()) {
+    std::cerr << "keymint: warning: with a shared store set tokens.issuer (--issuer) to the URL clients use, the "
+                 "same on every replica: the default names this replica's own address, and replicas refuse each "
+                 "other's tokens"
+              << std::endl;
+  }
   SystemClock clock;
   ReplicaCache* cache = nullptr;
   auto store = OpenServingStore(config, clock, cache);

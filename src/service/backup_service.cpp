@@ -12,7 +12,7 @@ Status BackupService::CheckEnabled() const {
   if (backup_dir_.empty()) {
     return Error::NotFound(
         "backups are off: no backup directory is configured (backup.dir, --backup-dir, "
-        "KEYMINT_BACKUP_DIR)");
+        "KEYMINT_BACKUP_DIR; a shared store is backed up with the database's own tools)");
   }
   return Status::Ok();
 }

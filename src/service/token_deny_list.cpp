@@ -6,16 +6,18 @@ TokenDenyList::TokenDenyList(Store& store, const Clock& clock, std::size_t max_e
     : store_(store), clock_(clock), max_entries_(max_entries) {}
 
 Status TokenDenyList::Load() {
-  std::lock_guard write(write_mu_);
+  // Not under write_mu_: a replica reloads from the change feed's observer,
+  // which may run inside Add (the store write polls the feed). Nothing is
+  // lost without it: a revocation is never undone, so what the store holds
+  // is merged into what memory holds, and only expiry removes an entry.
   const int64_t now_ms = clock_.NowMillis();
   ASSIGN_OR_RETURN(auto stored, store_.ListRevokedTokens());
   RETURN_IF_ERROR(store_.PruneRevokedTokens(now_ms));
-  Entries loaded;
-  for (auto& token : stored) {
-    if (token.expires_at_ms > now_ms) loaded.emplace(std::move(token.jti), token.expires_at_ms);
-  }
   std::unique_lock lock(entries_mu_);
-  entries_ = std::move(loaded);
+  for (auto& token : stored) {
+    if (token.expires_at_ms > now_ms) entries_.emplace(std::move(token.jti), token.expires_at_ms);
+  }
+  std::erase_if(entries_, [&](const auto& entry) { return entry.second <= now_ms; });
   count_.store(entries_.size(), std::memory_order_release);
   return Status::Ok();
 }

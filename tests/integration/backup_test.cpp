@@ -70,7 +70,8 @@ CommandResult Restore(const std::vector<std::string>& more) {
   return RunKeymint(args);
 }
 
-TEST_CASE("A backup taken while tokens are minted restores: every key mints and every user logs in", "[backup]") {
+TEST_CASE("A backup taken while tokens are minted restores: every key mints and every user logs in",
+          "[backup][rocksdb]") {
   ScopedTempDir data, keys, backups;
   std::vector<CreatedUser> users;
   std::vector<CreatedKey> keys_made;
@@ -130,7 +131,7 @@ TEST_CASE("A backup taken while tokens are minted restores: every key mints and 
   PasswordToken(port, kAdminEmail, kAdminPassword);
 }
 
-TEST_CASE("Backups are incremental and listed oldest first for an admin", "[backup]") {
+TEST_CASE("Backups are incremental and listed oldest first for an admin", "[backup][rocksdb]") {
   ScopedTempDir backups;
   KeymintProcess server(WithBackupDir(backups.path));
   const uint16_t port = server.port();
@@ -152,7 +153,7 @@ TEST_CASE("Backups are incremental and listed oldest first for an admin", "[back
                                                                second.at("fileCount").to_number<int64_t>()));
 }
 
-TEST_CASE("Only an admin may back up or list backups", "[backup]") {
+TEST_CASE("Only an admin may back up or list backups", "[backup][rocksdb]") {
   ScopedTempDir backups;
   KeymintProcess server(WithBackupDir(backups.path));
   const uint16_t port = server.port();
@@ -173,7 +174,7 @@ TEST_CASE("Without a backup directory both endpoints answer 404 naming the setti
   CHECK_THAT(CheckError(Get(server.port(), "/api/v1/backups", admin), 404), Contains("KEYMINT_BACKUP_DIR"));
 }
 
-TEST_CASE("Backups requested at once each succeed or get 409, and every success is listed", "[backup]") {
+TEST_CASE("Backups requested at once each succeed or get 409, and every success is listed", "[backup][rocksdb]") {
   ScopedTempDir backups;
   KeymintProcess server(WithBackupDir(backups.path));
   const uint16_t port = server.port();
@@ -190,7 +191,7 @@ TEST_CASE("Backups requested at once each succeed or get 409, and every success 
   for (const json::value& backup : listed) CHECK(backup.at("verified") == true);
 }
 
-TEST_CASE("keymint restore refuses a data directory that is not empty unless --force", "[backup]") {
+TEST_CASE("keymint restore refuses a data directory that is not empty unless --force", "[backup][rocksdb]") {
   ScopedTempDir backups, target;
   {
     KeymintProcess server(WithBackupDir(backups.path));
@@ -218,7 +219,7 @@ TEST_CASE("keymint restore refuses a data directory that is not empty unless --f
   PasswordToken(restored.port(), kAdminEmail, kAdminPassword);
 }
 
-TEST_CASE("keymint restore with a bad --backup-id exits 2 and writes nothing", "[backup]") {
+TEST_CASE("keymint restore with a bad --backup-id exits 2 and writes nothing", "[backup][rocksdb]") {
   ScopedTempDir backups, target;
   {
     KeymintProcess server(WithBackupDir(backups.path));

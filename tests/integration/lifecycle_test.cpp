@@ -243,7 +243,7 @@ TEST_CASE("the generated signing key file is private to the owner", "[integratio
 }
 
 TEST_CASE("a missing secret-hash key with stored client credentials stops start-up instead of replacing it",
-          "[integration]") {
+          "[integration][rocksdb]") {
   const ScopedTempDir data_dir, keys_dir;
   ProcessOptions options;
   options.data_dir = data_dir.path;

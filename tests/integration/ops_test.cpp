@@ -194,7 +194,7 @@ TEST_CASE("GET /metrics reports build info, open connections, the last-login que
 }
 
 TEST_CASE("GET /metrics reports the RocksDB block cache and pending compaction, moved by token lookups",
-          "[integration][ops]") {
+          "[integration][ops][rocksdb]") {
   ScopedTempDir data, keys;
   ProcessOptions options;
   options.data_dir = data.path;

@@ -31,7 +31,8 @@ struct Replicas {
   static kt::ProcessOptions Options(const std::string& keys_dir, const std::string& url) {
     kt::ProcessOptions options;
     options.keys_dir = keys_dir;
-    options.extra_args = {"--store", url};
+    // Behind one load balancer, replicas share the issuer clients see.
+    options.extra_args = {"--store", url, "--issuer", "http://keymint.replicas.test"};
     return options;
   }
 
@@ -171,4 +172,13 @@ TEST_CASE("Two replicas deleting the last two administrators at once leave one",
     }
   }
   CHECK(kt::Get(b, "/api/v1/users", holder_token).status == 200);
+}
+
+TEST_CASE("A shared store with a backup directory is refused at start: the database has its own backups",
+          "[replicas]") {
+  kt::ScopedTempDir backups;
+  const kt::CommandResult result = kt::RunKeymint(
+      {"serve", "--listen", "127.0.0.1:0", "--store", "postgres://127.0.0.1:1/none", "--backup-dir", backups.path});
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.output, Catch::Matchers::Contains("pg_dump"));
 }

@@ -67,7 +67,8 @@ json::array KeysCreatedBy(uint16_t port, const std::string& admin_token, const s
   return AsArray(AsObject(response.Json()).at("accessKeys"));
 }
 
-TEST_CASE("keymint serves what keymint_seed writes into fresh directories: the seeded keys mint tokens", "[bench]") {
+TEST_CASE("keymint serves what keymint_seed writes into fresh directories: the seeded keys mint tokens",
+          "[bench][rocksdb]") {
   const ScopedTempDir data_dir, keys_dir, work;
   const std::string out = work.path + "/credentials.txt";
   const ProgramResult seeded = Seed(data_dir.path, keys_dir.path, {"--keys", "50", "--out", out});
@@ -117,7 +118,7 @@ TEST_CASE("keymint serves what keymint_seed writes into fresh directories: the s
   CheckError(PostJson(port, "/api/v1/access-keys", NameBody("one-more"), second_user), 400);
 }
 
-TEST_CASE("keymint_seed gives its users the roles it is told, and their tokens carry them", "[bench]") {
+TEST_CASE("keymint_seed gives its users the roles it is told, and their tokens carry them", "[bench][rocksdb]") {
   const ScopedTempDir data_dir, keys_dir, work;
   const std::string out = work.path + "/credentials.txt";
   Seed(data_dir.path, keys_dir.path,

@@ -37,10 +37,11 @@ class TokenDenyList {
   // until Load().
   TokenDenyList(Store& store, const Clock& clock, std::size_t max_entries);
 
-  // Reads the revoked tokens from the store, dropping (and pruning from the
-  // store) those already expired, in place of what the list held. Call it
-  // before serving, and again whenever another process sharing the store
-  // revoked a token (a replica learns of it from the change feed).
+  // Reads the revoked tokens from the store into the list, dropping (and
+  // pruning from the store) those already expired. Call it before serving,
+  // and again whenever another process sharing the store revoked a token (a
+  // replica learns of it from the change feed); it may run while an Add is
+  // in progress on the same thread.
   Status Load();
 
   // Puts `jti` on the list until `expires_at_ms`: written (synced) to the

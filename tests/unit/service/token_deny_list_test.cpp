@@ -3,7 +3,11 @@
 #include "keymint/service/token_deny_list.hpp"
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <functional>
+#include <future>
 
+#include "unit/test_support/forwarding_store.hpp"
 #include "unit/test_support/service_env.hpp"
 
 namespace keymint {
@@ -12,6 +16,20 @@ namespace {
 using testing::ServiceEnv;
 
 constexpr int64_t kMinute = 60'000;
+
+// A shared store's replica cache: after its own write it polls the change
+// feed, whose observer reloads the deny list, on the writer's thread.
+class ReloadingStore final : public testing::ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  std::function<void()> after_add;
+
+  Status AddRevokedToken(const RevokedToken& token) override {
+    RETURN_IF_ERROR(ForwardingStore::AddRevokedToken(token));
+    if (after_add) after_add();
+    return Status::Ok();
+  }
+};
 
 }  // namespace
 
@@ -76,6 +94,34 @@ TEST_CASE("a full list refuses with Unavailable and evicts nothing, unless entri
   CHECK(list.Contains("c"));
   CHECK(list.size() == 2);
   CHECK(env.store->ListRevokedTokens()->size() == 2);
+}
+
+TEST_CASE("Load may run inside Add, as a replica's own revocation reloads the list", "[service]") {
+  ServiceEnv env;
+  ReloadingStore store(*env.store);
+  TokenDenyList list(store, env.clock, 10);
+  REQUIRE(list.Load().ok());
+  // Another replica's revocation, already in the store.
+  REQUIRE(env.store->AddRevokedToken({"elsewhere", env.clock.NowMillis() + kMinute}).ok());
+  store.after_add = [&list] { REQUIRE(list.Load().ok()); };
+  auto added = std::async(std::launch::async, [&] { return list.Add("here", env.clock.NowMillis() + kMinute); });
+  REQUIRE(added.wait_for(std::chrono::seconds(10)) == std::future_status::ready);  // no deadlock
+  REQUIRE(added.get().ok());
+  CHECK(list.Contains("here"));
+  CHECK(list.Contains("elsewhere"));
+  CHECK(list.size() == 2);
+}
+
+TEST_CASE("Load merges the store into the list: an entry only memory holds stays until it expires", "[service]") {
+  ServiceEnv env;
+  TokenDenyList list(*env.store, env.clock, 10);
+  REQUIRE(list.Add("kept", env.clock.NowMillis() + kMinute).ok());
+  REQUIRE(env.store->PruneRevokedTokens(env.clock.NowMillis() + 2 * kMinute).ok());  // gone from the store
+  REQUIRE(list.Load().ok());
+  CHECK(list.Contains("kept"));
+  env.clock.Set(env.clock.NowMillis() + kMinute);
+  REQUIRE(list.Load().ok());
+  CHECK(list.size() == 0);
 }
 
 }  // namespace keymint
