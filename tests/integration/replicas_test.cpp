@@ -113,7 +113,6 @@ TEST_CASE("A secret regenerated on one replica is refused on the other within st
   std::this_thread::sleep_until(regenerated + kMaxStaleness);
   CHECK(Exchange(b, key, key.client_secret) == 401);
   CHECK(Exchange(b, key, fresh) == 200);
-  CHECK(took <= kMaxStaleness + milliseconds(500));
 }
 
 TEST_CASE("A key deleted or a user disabled on one replica stops minting on the other within the bound",
