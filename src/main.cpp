@@ -299,21 +299,29 @@ int Serve(const Config& config) {
   TokenService tokens(**store, *keys, *hasher, clock, recorder, limiter,
                       {issuer, audience, config.token_ttl_seconds, config.password_iterations}, &audit);
   TokenDenyList deny_list(**store, clock, config.revocation_max_entries);
-  if (Status s = deny_list.Load(); !s.ok()) return Fail(s.error().message);
   if (cache != nullptr) {
     // Another replica's revocation reaches this one through the change log.
-    cache->OnChanges([&deny_list](const std::vector<Change>& changes, bool reset) {
+    // A reload that fails is retried at every poll (the cache stays on the
+    // batch), so a revocation cannot be missed for want of one read.
+    cache->OnChanges([&deny_list](const std::vector<Change>& changes, bool reset) -> Status {
       const bool revoked = reset || std::any_of(changes.begin(), changes.end(), [](const Change& change) {
                              return change.table == ChangeTable::kRevokedToken;
                            });
-      if (!revoked) return;
-      if (Status s = deny_list.Load(); !s.ok()) {
-        std::cerr << "keymint: reloading revoked tokens failed (retried at the next revocation): " << s.error().message
-                  << std::endl;
-      }
+      return revoked ? deny_list.Load() : Status::Ok();
     });
+    // Started before the first load: a revocation committed in between is
+    // then in the feed the cache reads from, not lost between the two.
     if (Status s = cache->Start(); !s.ok()) return Fail(s.error().message);
   }
+  // Stops the cache's poll thread before what its observer touches goes,
+  // however Serve returns from here on.
+  struct CacheStopper {
+    ReplicaCache* cache;
+    ~CacheStopper() {
+      if (cache != nullptr) cache->Stop();
+    }
+  } cache_stopper{cache};
+  if (Status s = deny_list.Load(); !s.ok()) return Fail(s.error().message);
   Authenticator authenticator(**store, *keys, clock, issuer, audience, &deny_list);
   TokenIntrospection introspection(authenticator, *keys, deny_list, clock, issuer);
   UsageService usage(**store, clock);
@@ -378,7 +386,6 @@ int Serve(const Config& config) {
 
   audit_pruner.Stop();
   recorder.Stop();  // writes pending last logins and syncs the store
-  if (cache != nullptr) cache->Stop();
   std::cerr << "keymint: stopped" << std::endl;
   return 0;
 }

@@ -15,7 +15,7 @@ Status TokenDenyList::Load() {
   RETURN_IF_ERROR(store_.PruneRevokedTokens(now_ms));
   std::unique_lock lock(entries_mu_);
   for (auto& token : stored) {
-    if (token.expires_at_ms > now_ms) entries_.emplace(std::move(token.jti), token.expires_at_ms);
+    if (token.expires_at_ms > now_ms) entries_.insert_or_assign(std::move(token.jti), token.expires_at_ms);
   }
   std::erase_if(entries_, [&](const auto& entry) { return entry.second <= now_ms; });
   count_.store(entries_.size(), std::memory_order_release);
@@ -29,8 +29,10 @@ Status TokenDenyList::Add(std::string_view jti, int64_t expires_at_ms) {
     std::shared_lock lock(entries_mu_);
     if (entries_.contains(jti)) return Status::Ok();
   }
-  if (entries_.size() >= max_entries_ && PruneMemory(now_ms) > 0) (void)store_.PruneRevokedTokens(now_ms);
-  if (entries_.size() >= max_entries_) {
+  // count_, not entries_.size(): a replica's Load changes the entries under
+  // entries_mu_ alone.
+  if (size() >= max_entries_ && PruneMemory(now_ms) > 0) (void)store_.PruneRevokedTokens(now_ms);
+  if (size() >= max_entries_) {
     return Error::Unavailable("the revocation list is full (revocation.max_entries = " + std::to_string(max_entries_) +
                               "); retry once revoked tokens have expired");
   }

@@ -78,9 +78,9 @@ Status ReplicaCache::PollLocked() {
     // Seqs are gap-free in commit order: a first one beyond the next means
     // the ones between were pruned before this replica read them.
     const bool reset = changes.front().seq > cursor_ + 1;
-    Apply(changes, reset);
+    RETURN_IF_ERROR(Apply(changes, reset));
     // Applied batches stay applied when a later read fails: the cursor
-    // follows what has been evicted, no further.
+    // follows what has been evicted and observed, no further.
     cursor_ = changes.back().seq;
     if (changes.size() < kChangesPerRead) break;
   }
@@ -88,7 +88,7 @@ Status ReplicaCache::PollLocked() {
   return Status::Ok();
 }
 
-void ReplicaCache::Apply(const std::vector<Change>& changes, bool reset) {
+Status ReplicaCache::Apply(const std::vector<Change>& changes, bool reset) {
   if (reset) {
     resets_.fetch_add(1, std::memory_order_relaxed);
     cache_->Clear();
@@ -108,7 +108,7 @@ void ReplicaCache::Apply(const std::vector<Change>& changes, bool reset) {
       }
     }
   }
-  if (observer_) observer_(changes, reset);
+  return observer_ ? observer_(changes, reset) : Status::Ok();
 }
 
 void ReplicaCache::CatchUpWithOwnWrite() {

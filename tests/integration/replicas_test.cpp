@@ -133,6 +133,29 @@ TEST_CASE("A key deleted or a user disabled on one replica stops minting on the 
   CHECK(Exchange(b, key, key.client_secret) == 401);
 }
 
+TEST_CASE("A token revoked on one replica is refused by the other within the bound", "[postgres][replicas]") {
+  auto replicas = StartReplicas();
+  if (!replicas) return;
+  const uint16_t a = replicas->a.port(), b = replicas->b.port();
+  const std::string admin = kt::AdminToken(a);
+  const kt::CreatedUser user = kt::CreateUser(a, admin, "revoking@example.com");
+  const kt::CreatedKey key = kt::CreateAccessKey(a, user.token, "revoking");
+  const std::string token = kt::ClientCredentialsToken(b, key.client_id, key.client_secret);
+  REQUIRE(kt::Get(b, kKeys, token).status == 200);
+
+  const std::string client =
+      "client_id=" + kt::FormEncode(key.client_id) + "&client_secret=" + kt::FormEncode(key.client_secret);
+  REQUIRE(kt::PostForm(a, "/oauth2/revoke", client + "&token=" + kt::FormEncode(token)).status == 200);
+  const Clock::time_point revoked = Clock::now();
+  CHECK(kt::Get(a, kKeys, token).status == 401);  // at once where it was done
+  std::this_thread::sleep_until(revoked + kMaxStaleness);
+  CHECK(kt::Get(b, kKeys, token).status == 401);
+  const kt::HttpResponse introspected =
+      kt::PostForm(b, "/oauth2/introspect", client + "&token=" + kt::FormEncode(token));
+  REQUIRE(introspected.status == 200);
+  CHECK(introspected.Json().as_object().at("active") == false);
+}
+
 TEST_CASE("lastLogin of a key used on one replica shows on the other", "[postgres][replicas]") {
   auto replicas = StartReplicas();
   if (!replicas) return;

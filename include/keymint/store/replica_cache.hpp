@@ -98,8 +98,11 @@ class ReplicaCache final : public Store {
   // once); `reset` is true when the feed had a gap and everything was
   // forgotten, so that whoever keeps state from the store reloads it all.
   // It runs with polls held off: it may read through the cache but must not
-  // write through it (a write polls, and would wait for itself).
-  using ChangeObserver = std::function<void(const std::vector<Change>& changes, bool reset)>;
+  // write through it (a write polls, and would wait for itself). An error
+  // fails the poll without moving past the batch: the next poll reads it
+  // again (evicting is idempotent) and calls the observer again, and the
+  // cache goes stale after max_staleness meanwhile, as when the feed is down.
+  using ChangeObserver = std::function<Status(const std::vector<Change>& changes, bool reset)>;
 
   // "Not found" answers for longer keys are not kept (see the top of the file).
   static constexpr std::size_t kMaxMissingKeyBytes = 128;
@@ -171,7 +174,7 @@ class ReplicaCache final : public Store {
   // The poll itself; poll_mutex_ held.
   Status PollLocked();
   // Evicts what one batch touched (everything, after a gap) and tells the observer.
-  void Apply(const std::vector<Change>& changes, bool reset);
+  Status Apply(const std::vector<Change>& changes, bool reset);
   // After a write of this replica's own: poll, or forget everything.
   void CatchUpWithOwnWrite();
   void RunPollThread();

@@ -69,7 +69,16 @@ int64_t PgResult::Affected() const {
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& url, const std::string& server,
                                                             const std::string& password) {
-  PGconn* raw = PQconnectdb(url.c_str());
+  // Defaults the URL may override (it is expanded last): a server that
+  // cannot be reached, or that stops answering mid-query (a partition, a
+  // crashed host), fails the call within seconds instead of holding a
+  // pooled connection, and the writers waiting on it, for the kernel's
+  // default of minutes to hours.
+  static constexpr const char* kKeywords[] = {
+      "connect_timeout",  "keepalives",       "keepalives_idle", "keepalives_interval",
+      "keepalives_count", "tcp_user_timeout", "dbname",          nullptr};
+  const char* values[] = {"10", "1", "10", "3", "3", "30000", url.c_str(), nullptr};
+  PGconn* raw = PQconnectdbParams(kKeywords, values, /*expand_dbname=*/1);
   std::unique_ptr<PgConnection> conn(new PgConnection(raw, server, password));
   if (raw == nullptr || PQstatus(raw) != CONNECTION_OK) {
     return Error::Unavailable("cannot connect to " + server + ": " + Scrubbed(ConnectionMessage(raw), password));

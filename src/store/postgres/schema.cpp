@@ -16,19 +16,30 @@ struct Migration {
 
 // V1: the tables of store.hpp and change_feed.hpp.
 //   keymint_changes and keymint_change_counter: the change feed (see
-//   postgres_store.cpp for how the single counter row keeps it gap-free).
+//   change_log.hpp for how the single counter row keeps it gap-free).
+//
+// Every statement may run again without harm (IF NOT EXISTS, ON CONFLICT DO
+// NOTHING): on engines whose DDL is not transactional (YugabyteDB by
+// default) a process that died half way through a version leaves tables
+// without the version's row, and the next one completes it.
+//
+// Columns use the database's default collation: CockroachDB refuses a
+// column collated "C". Lists are ordered by (created_ms, id) where ids are
+// UUIDs, whose lowercase hex and dashes at fixed places sort alike under
+// any collation; the audit log's paging compares and orders ids under one
+// collation, so its pages are consistent whatever that is.
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1,
        {
-           "CREATE TABLE keymint_users ("
-           " id TEXT COLLATE \"C\" PRIMARY KEY,"
+           "CREATE TABLE IF NOT EXISTS keymint_users ("
+           " id TEXT PRIMARY KEY,"
            " email TEXT NOT NULL UNIQUE,"
            " created_ms BIGINT NOT NULL,"
            " record BYTEA NOT NULL)",
-           "CREATE INDEX keymint_users_created ON keymint_users (created_ms, id)",
-           "CREATE TABLE keymint_credentials ("
-           " id TEXT COLLATE \"C\" PRIMARY KEY,"
+           "CREATE INDEX IF NOT EXISTS keymint_users_created ON keymint_users (created_ms, id)",
+           "CREATE TABLE IF NOT EXISTS keymint_credentials ("
+           " id TEXT PRIMARY KEY,"
            " client_id TEXT NOT NULL UNIQUE,"
            " kind TEXT NOT NULL,"
            " scope TEXT NOT NULL,"
@@ -37,23 +48,23 @@ const std::vector<Migration>& Migrations() {
            " created_ms BIGINT NOT NULL,"
            " record BYTEA NOT NULL,"
            " UNIQUE (kind, scope, name))",
-           "CREATE INDEX keymint_credentials_owner ON keymint_credentials (owner_id, created_ms, id)",
-           "CREATE INDEX keymint_credentials_kind ON keymint_credentials (kind, created_ms, id)",
-           "CREATE TABLE keymint_last_logins (id TEXT PRIMARY KEY, at_ms BIGINT NOT NULL)",
-           "CREATE TABLE keymint_usage (credential_id TEXT PRIMARY KEY, record BYTEA NOT NULL)",
-           "CREATE TABLE keymint_audit ("
+           "CREATE INDEX IF NOT EXISTS keymint_credentials_owner ON keymint_credentials (owner_id, created_ms, id)",
+           "CREATE INDEX IF NOT EXISTS keymint_credentials_kind ON keymint_credentials (kind, created_ms, id)",
+           "CREATE TABLE IF NOT EXISTS keymint_last_logins (id TEXT PRIMARY KEY, at_ms BIGINT NOT NULL)",
+           "CREATE TABLE IF NOT EXISTS keymint_usage (credential_id TEXT PRIMARY KEY, record BYTEA NOT NULL)",
+           "CREATE TABLE IF NOT EXISTS keymint_audit ("
            " at_ms BIGINT NOT NULL,"
-           " id TEXT COLLATE \"C\" NOT NULL,"
+           " id TEXT NOT NULL,"
            " record BYTEA NOT NULL,"
            " PRIMARY KEY (at_ms, id))",
-           "CREATE TABLE keymint_revoked_tokens (jti TEXT COLLATE \"C\" PRIMARY KEY, expires_ms BIGINT NOT NULL)",
-           "CREATE TABLE keymint_changes ("
+           "CREATE TABLE IF NOT EXISTS keymint_revoked_tokens (jti TEXT PRIMARY KEY, expires_ms BIGINT NOT NULL)",
+           "CREATE TABLE IF NOT EXISTS keymint_changes ("
            " seq BIGINT PRIMARY KEY,"
            " table_name TEXT NOT NULL,"
            " id TEXT NOT NULL,"
            " client_id TEXT NOT NULL)",
-           "CREATE TABLE keymint_change_counter (singleton BOOLEAN PRIMARY KEY, seq BIGINT NOT NULL)",
-           "INSERT INTO keymint_change_counter (singleton, seq) VALUES (TRUE, 0)",
+           "CREATE TABLE IF NOT EXISTS keymint_change_counter (singleton BOOLEAN PRIMARY KEY, seq BIGINT NOT NULL)",
+           "INSERT INTO keymint_change_counter (singleton, seq) VALUES (TRUE, 0) ON CONFLICT (singleton) DO NOTHING",
        }},
   };
   return kMigrations;

@@ -267,6 +267,24 @@ TEST_CASE("a database migrated by a newer keymint is refused: upgrade keymint - 
   CHECK_THAT(opened.error().message, Catch::Contains("upgrade keymint") && Catch::Contains("999"));
 }
 
+TEST_CASE("a version left half applied (DDL that is not transactional) is completed by the next open - Postgres",
+          "[store]") {
+  KEYMINT_REQUIRE_POSTGRES(server);
+  const std::string url = FreshDatabase(server, "half");
+  // What a process that died after V1's first statements leaves on an engine
+  // that commits DDL at once: some tables, no version row.
+  QueryValue(url, "CREATE TABLE keymint_schema_migrations (version BIGINT PRIMARY KEY, applied_ms BIGINT NOT NULL)");
+  QueryValue(url,
+             "CREATE TABLE keymint_users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, created_ms BIGINT NOT "
+             "NULL, record BYTEA NOT NULL)");
+  QueryValue(url, "CREATE TABLE keymint_change_counter (singleton BOOLEAN PRIMARY KEY, seq BIGINT NOT NULL)");
+  QueryValue(url, "INSERT INTO keymint_change_counter (singleton, seq) VALUES (TRUE, 0)");
+  auto store = OpenShared(url);
+  CHECK(QueryValue(url, "SELECT MAX(version) FROM keymint_schema_migrations") == "1");
+  Create(*store, MakeUser(1, "ada@example.com", 1000));
+  CHECK(store->LatestChangeSeq().value() == 1);
+}
+
 TEST_CASE("last logins from several replicas keep the later time - Postgres", "[store]") {
   KEYMINT_REQUIRE_POSTGRES(server);
   const std::string url = FreshDatabase(server, "logins");

@@ -201,7 +201,10 @@ TEST_CASE("a user's roles changed on another replica are seen after the next pol
 TEST_CASE("a gap in the feed forgets everything and tells the observer to reset", "[store]") {
   Replica replica;
   std::vector<std::pair<std::vector<Change>, bool>> seen;
-  replica.cache->OnChanges([&](const std::vector<Change>& changes, bool reset) { seen.emplace_back(changes, reset); });
+  replica.cache->OnChanges([&](const std::vector<Change>& changes, bool reset) {
+    seen.emplace_back(changes, reset);
+    return Status::Ok();
+  });
   replica.Start();
   REQUIRE(replica.FindKey(replica.key.client_id));
   REQUIRE(replica.FindUser(replica.ada.id));
@@ -312,6 +315,7 @@ TEST_CASE("a token revoked on this replica reaches the observer at once", "[stor
   replica.cache->OnChanges([&](const std::vector<Change>& changes, bool reset) {
     CHECK_FALSE(reset);
     seen.insert(seen.end(), changes.begin(), changes.end());
+    return Status::Ok();
   });
   replica.Start();
   REQUIRE(replica.cache->AddRevokedToken({"jti-1", 9000}).ok());
@@ -327,6 +331,7 @@ TEST_CASE("the observer is called after the batch's keys are evicted, one call p
   replica.cache->OnChanges([&](const std::vector<Change>& changes, bool /*reset*/) {
     batch_sizes.push_back(changes.size());
     entries_seen.push_back(replica.cache->CacheStatistics().entries);
+    return Status::Ok();
   });
   replica.Start();
   REQUIRE(replica.FindKey(replica.key.client_id));
@@ -390,6 +395,7 @@ TEST_CASE("Start reads from where the feed is: older changes evict nothing", "[s
   std::vector<Change> seen;
   replica.cache->OnChanges([&](const std::vector<Change>& changes, bool /*reset*/) {
     seen.insert(seen.end(), changes.begin(), changes.end());
+    return Status::Ok();
   });
   replica.Start();
   replica.Poll();
@@ -476,4 +482,33 @@ TEST_CASE("with real threads, a key regenerated elsewhere is refused within max_
 }
 
 }  // namespace
+}  // namespace keymint::testing
+
+namespace keymint::testing {
+
+TEST_CASE("an observer that fails holds the cursor: the batch is read and observed again", "[store]") {
+  Replica replica;
+  int calls = 0;
+  bool fail = true;
+  std::vector<Change> observed;
+  replica.cache->OnChanges([&](const std::vector<Change>& changes, bool /*reset*/) -> Status {
+    ++calls;
+    if (fail) return Error::Unavailable("the deny list could not be reloaded");
+    observed.insert(observed.end(), changes.begin(), changes.end());
+    return Status::Ok();
+  });
+  replica.Start();
+  replica.shared->Append(ChangeTable::kRevokedToken, "jti-elsewhere");
+  CHECK_FALSE(replica.cache->PollNow().ok());
+  CHECK_FALSE(replica.cache->PollNow().ok());
+  CHECK(calls == 2);
+  CHECK(replica.cache->CacheStatistics().failed_polls == 2);
+  fail = false;
+  REQUIRE(replica.cache->PollNow().ok());
+  REQUIRE(observed.size() == 1);
+  CHECK(observed[0].id == "jti-elsewhere");
+  REQUIRE(replica.cache->PollNow().ok());
+  CHECK(calls == 3);  // read once it succeeded
+}
+
 }  // namespace keymint::testing
