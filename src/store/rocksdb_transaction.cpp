@@ -3,6 +3,7 @@
 #include "store/key_layout.hpp"
 #include "store/record_codec.hpp"
 #include "store/rocksdb_error.hpp"
+#include "store/update_rules.hpp"
 
 namespace keymint::store_rocksdb {
 namespace layout = store_layout;
@@ -56,9 +57,7 @@ Status RocksDbTransaction::UpdateUser(const UserRecord& user) {
   return Noted([&]() -> Status {
     ASSIGN_OR_RETURN(auto stored, reader_.GetUser(user.id, LastLoginField::kSkip));
     if (!stored) return Error::NotFound("store: no user with id " + user.id);
-    if (stored->email != user.email || stored->created_at_ms != user.created_at_ms) {
-      return Error::Internal("store: a user's email and creation time cannot change (user " + user.id + ")");
-    }
+    RETURN_IF_ERROR(store_rules::CheckUserUpdate(*stored, user));
     staged_.Put(layout::UserKey(user.id), store_codec::EncodeUser(user));
     return Status::Ok();
   }());
@@ -122,12 +121,7 @@ Status RocksDbTransaction::UpdateCredential(const CredentialRecord& c) {
   return Noted([&]() -> Status {
     ASSIGN_OR_RETURN(auto stored, reader_.GetCredential(c.id, LastLoginField::kSkip));
     if (!stored) return Error::NotFound("store: no credential with id " + c.id);
-    if (stored->kind != c.kind || stored->name != c.name || stored->owner_id != c.owner_id ||
-        stored->client_id != c.client_id || stored->created_at_ms != c.created_at_ms) {
-      return Error::Internal(
-          "store: a credential's kind, name, owner, client ID and creation time cannot change (credential " + c.id +
-          ")");
-    }
+    RETURN_IF_ERROR(store_rules::CheckCredentialUpdate(*stored, c));
     staged_.Put(layout::CredentialKey(c.id), store_codec::EncodeCredential(c));
     return Status::Ok();
   }());

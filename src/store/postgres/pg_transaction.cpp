@@ -1,6 +1,7 @@
 #include "store/postgres/pg_transaction.hpp"
 
 #include "store/postgres/pg_records.hpp"
+#include "store/update_rules.hpp"
 
 namespace keymint::store_postgres {
 
@@ -52,9 +53,7 @@ Status PgTransaction::UpdateUser(const UserRecord& user) {
   return Noted([&]() -> Status {
     ASSIGN_OR_RETURN(auto stored, ReadUser(conn_, user.id, LastLoginField::kSkip));
     if (!stored) return Error::NotFound("store: no user with id " + user.id);
-    if (stored->email != user.email || stored->created_at_ms != user.created_at_ms) {
-      return Error::Internal("store: a user's email and creation time cannot change (user " + user.id + ")");
-    }
+    RETURN_IF_ERROR(store_rules::CheckUserUpdate(*stored, user));
     RETURN_IF_ERROR(WriteUserRecord(conn_, user));
     Wrote(ChangeTable::kUser, user.id);
     return Status::Ok();
@@ -118,12 +117,7 @@ Status PgTransaction::UpdateCredential(const CredentialRecord& c) {
   return Noted([&]() -> Status {
     ASSIGN_OR_RETURN(auto stored, ReadCredential(conn_, c.id, LastLoginField::kSkip));
     if (!stored) return Error::NotFound("store: no credential with id " + c.id);
-    if (stored->kind != c.kind || stored->name != c.name || stored->owner_id != c.owner_id ||
-        stored->client_id != c.client_id || stored->created_at_ms != c.created_at_ms) {
-      return Error::Internal(
-          "store: a credential's kind, name, owner, client ID and creation time cannot change (credential " + c.id +
-          ")");
-    }
+    RETURN_IF_ERROR(store_rules::CheckCredentialUpdate(*stored, c));
     RETURN_IF_ERROR(WriteCredentialRecord(conn_, c));
     Wrote(ChangeTable::kCredential, c.id, c.client_id);
     return Status::Ok();

@@ -56,19 +56,6 @@ std::string QueryValue(const std::string& url, const std::string& sql) {
   return PQntuples(result.get()) > 0 ? PQgetvalue(result.get(), 0, 0) : "";
 }
 
-template <typename Work>
-void RunConcurrently(int threads, Work work) {
-  std::latch start(threads);
-  std::vector<std::thread> running;
-  for (int i = 0; i < threads; ++i) {
-    running.emplace_back([&, i] {
-      start.arrive_and_wait();
-      work(i);
-    });
-  }
-  for (auto& t : running) t.join();
-}
-
 const std::string kAdmin = "System administrator";
 
 }  // namespace

@@ -12,8 +12,10 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <latch>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "keymint/store/postgres_store.hpp"
@@ -158,6 +160,20 @@ inline CredentialQuery KindQuery(CredentialKind kind) {
   CredentialQuery query;
   query.kind = kind;
   return query;
+}
+
+// Runs `work(i)` for i in [0, threads) on that many threads, released at once.
+template <typename Work>
+void RunConcurrently(int threads, Work work) {
+  std::latch start(threads);
+  std::vector<std::thread> running;
+  for (int i = 0; i < threads; ++i) {
+    running.emplace_back([&, i] {
+      start.arrive_and_wait();
+      work(i);
+    });
+  }
+  for (auto& t : running) t.join();
 }
 
 }  // namespace keymint::testing

@@ -20,20 +20,6 @@
 namespace keymint::testing {
 namespace {
 
-// Runs `work(i)` for i in [0, threads) on that many threads, released at once.
-template <typename Work>
-void RunConcurrently(int threads, Work work) {
-  std::latch start(threads);
-  std::vector<std::thread> running;
-  for (int i = 0; i < threads; ++i) {
-    running.emplace_back([&, i] {
-      start.arrive_and_wait();
-      work(i);
-    });
-  }
-  for (auto& t : running) t.join();
-}
-
 // Widens the window between a body's check and its write, so that a backend
 // that does not isolate transactions lets another one in.
 void Dawdle() { std::this_thread::sleep_for(std::chrono::milliseconds(1)); }
