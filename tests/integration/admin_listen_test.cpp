@@ -119,6 +119,12 @@ TEST_CASE("The admin address answers /readyz 503 while the main listener drains,
   const uint16_t admin = AdminPort(keymint);
   StalledClient stalled(keymint.port());
   REQUIRE(stalled.FillUntilStalled());
+  // A server slowed down (a sanitizer build, a busy machine) can pause
+  // reading for 0.5 s without being stuck on a write: give it a second, then
+  // fill again, so that the stall is the server's blocked write and the
+  // drain has a request in flight to wait for.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  REQUIRE(stalled.FillUntilStalled());
 
   int exit_status = -1;
   std::thread stopper([&keymint, &exit_status] { exit_status = keymint.Stop(); });  // SIGTERM, then waits
