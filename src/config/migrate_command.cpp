@@ -11,13 +11,6 @@ namespace {
 
 Error Invalid(std::string message) { return Error::InvalidArgument(std::move(message)); }
 
-// The same rule as store.url, except that empty is not allowed: a migration
-// needs a destination.
-bool IsShareableStoreUrl(std::string_view url) {
-  return (url.starts_with("postgres://") || url.starts_with("postgresql://")) &&
-         url.find_first_of(" \t\r\n") == std::string_view::npos;
-}
-
 }  // namespace
 
 Result<Command> ParseMigrateCommand(const std::vector<std::string>& args,
@@ -58,7 +51,7 @@ Result<Command> ParseMigrateCommand(const std::vector<std::string>& args,
   if (options.to_url.empty()) {
     return Invalid("keymint migrate needs --to URL (or KEYMINT_STORE), the postgres:// store to copy into");
   }
-  if (!IsShareableStoreUrl(options.to_url)) {
+  if (!IsSharedStoreUrl(options.to_url)) {
     return Invalid(std::string("invalid ") + (from_environment ? "KEYMINT_STORE" : "--to") +
                    ": expected a postgres:// or postgresql:// URL, got a value that is not shown");
   }

@@ -87,13 +87,7 @@ bool IsOptionalPath(std::string_view text) { return !HasControl(text); }
 
 bool IsAudience(std::string_view text) { return IsNonEmptyText(text) && text.size() <= kMaxUrlBytes; }
 
-// A libpq connection URI (README "Deployment: several replicas"); "" = the
-// embedded RocksDB store. libpq checks the rest when keymint connects.
-bool IsStoreUrl(std::string_view text) {
-  if (text.empty()) return true;
-  if (HasSpaceOrControl(text) || text.size() > kMaxUrlBytes) return false;
-  return text.starts_with("postgres://") || text.starts_with("postgresql://");
-}
+bool IsStoreUrl(std::string_view text) { return text.empty() || IsSharedStoreUrl(text); }
 
 bool IsTenantId(std::string_view text) {
   return !text.empty() && text.size() <= kMaxTenantBytes && !HasSpaceOrControl(text);
@@ -571,6 +565,11 @@ constexpr std::array kForbiddenKeys = {
 };
 
 }  // namespace
+
+bool IsSharedStoreUrl(std::string_view text) {
+  if (HasSpaceOrControl(text) || text.size() > kMaxUrlBytes) return false;
+  return text.starts_with("postgres://") || text.starts_with("postgresql://");
+}
 
 std::span<const Setting> Settings() { return kSettings; }
 

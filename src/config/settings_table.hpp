@@ -78,4 +78,9 @@ std::string ExpectedGot(const Setting& setting, std::string_view shown);
 // escaped and long text cut short, so an error message stays on one line.
 std::string Quote(std::string_view text);
 
+// A libpq connection URI of a shared store (README "Deployment: several
+// replicas"): postgres:// or postgresql://, without spaces or control
+// characters, at most 2048 bytes. libpq checks the rest when keymint connects.
+bool IsSharedStoreUrl(std::string_view text);
+
 }  // namespace keymint::config
