@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -31,6 +32,7 @@
 #include "keymint/service/token_service.hpp"
 #include "keymint/service/usage_service.hpp"
 #include "keymint/service/user_service.hpp"
+#include "keymint/store/local_store_cache.hpp"
 #include "keymint/store/postgres_store.hpp"
 #include "keymint/store/replica_cache.hpp"
 #include "keymint/store/store.hpp"
@@ -112,7 +114,7 @@ keymint::api::Readiness ReadinessOf(const keymint::transport::HttpServer& server
 void AddReadings(keymint::api::Metrics& metrics, const keymint::transport::HttpServer& server,
                  const std::optional<keymint::transport::HttpServer>& admin, const keymint::LastLoginRecorder& recorder,
                  const keymint::Store& store, const keymint::AuditTrail& audit, const keymint::TokenDenyList& deny_list,
-                 const keymint::ReplicaCache* cache) {
+                 const keymint::ReplicaCache* cache, const keymint::LocalStoreCache* local_cache) {
   metrics.AddGauge("keymint_http_connections", "HTTP connections open now, on both listeners", [&server, &admin] {
     return static_cast<double>(server.connections() + (admin ? admin->connections() : 0));
   });
@@ -140,19 +142,27 @@ void AddReadings(keymint::api::Metrics& metrics, const keymint::transport::HttpS
   metrics.AddGauge("keymint_revoked_tokens", "Revoked tokens on the deny list (bounded by revocation.max_entries)",
                    [&deny_list] { return static_cast<double>(deny_list.size()); });
   metrics.AddCounter("keymint_log_lines_dropped_total",
-                     "Request and log lines overwritten in the log queue because stderr fell behind",
+                     "Request and log lines dropped because stderr fell behind (or was closed)",
                      [] { return static_cast<double>(keymint::log::Dropped()); });
+  // hits, misses and entries of whichever cache is in front of the store
+  std::function<keymint::StoreCacheStatistics()> counts;
+  if (cache != nullptr) counts = [cache] { return keymint::StoreCacheStatistics(cache->CacheStatistics()); };
+  if (local_cache != nullptr) counts = [local_cache] { return local_cache->CacheStatistics(); };
+  if (counts) {
+    const auto count = [counts](uint64_t keymint::StoreCacheStatistics::*member) {
+      return [counts, member] { return static_cast<double>(counts().*member); };
+    };
+    using Counts = keymint::StoreCacheStatistics;
+    metrics.AddCounter("keymint_store_cache_hits_total", "Token-path reads answered from memory", count(&Counts::hits));
+    metrics.AddCounter("keymint_store_cache_misses_total", "Token-path reads sent to the store",
+                       count(&Counts::misses));
+    metrics.AddGauge("keymint_store_cache_entries", "Credentials and users held in memory", count(&Counts::entries));
+  }
   if (cache == nullptr) return;
   const auto cached = [cache](uint64_t keymint::ReplicaCacheStatistics::*member) {
     return [cache, member] { return static_cast<double>(cache->CacheStatistics().*member); };
   };
   using Cached = keymint::ReplicaCacheStatistics;
-  metrics.AddCounter("keymint_store_cache_hits_total", "Token-path reads this replica answered from memory",
-                     cached(&Cached::hits));
-  metrics.AddCounter("keymint_store_cache_misses_total", "Token-path reads this replica sent to the shared store",
-                     cached(&Cached::misses));
-  metrics.AddGauge("keymint_store_cache_entries", "Credentials and users this replica holds in memory",
-                   cached(&Cached::entries));
   metrics.AddCounter("keymint_store_change_log_failed_reads_total",
                      "Reads of the shared store's change log that failed", cached(&Cached::failed_polls));
   metrics.AddCounter("keymint_store_cache_resets_total",
@@ -172,10 +182,19 @@ void AddReadings(keymint::api::Metrics& metrics, const keymint::transport::HttpS
 // its observer is set).
 keymint::Result<std::unique_ptr<keymint::Store>> OpenServingStore(const keymint::Config& config,
                                                                   const keymint::Clock& clock,
-                                                                  keymint::ReplicaCache*& cache) {
+                                                                  keymint::ReplicaCache*& cache,
+                                                                  keymint::LocalStoreCache*& local_cache) {
   using namespace keymint;
   cache = nullptr;
-  if (config.store_url.empty()) return OpenRocksDbStore(StoreDirectory(config.data_dir));
+  local_cache = nullptr;
+  if (config.store_url.empty()) {
+    ASSIGN_OR_RETURN(auto embedded, OpenRocksDbStore(StoreDirectory(config.data_dir)));
+    if (config.store_cache_entries == 0) return embedded;
+    auto local =
+        std::make_unique<LocalStoreCache>(std::move(embedded), static_cast<std::size_t>(config.store_cache_entries));
+    local_cache = local.get();
+    return std::unique_ptr<Store>(std::move(local));
+  }
   PostgresStoreOptions options;
   options.connections = static_cast<std::size_t>(config.store_connections);
   ASSIGN_OR_RETURN(auto shared, OpenPostgresStore(config.store_url, options));
@@ -245,7 +264,8 @@ int Serve(const Config& config) {
   }
   SystemClock clock;
   ReplicaCache* cache = nullptr;
-  auto store = OpenServingStore(config, clock, cache);
+  LocalStoreCache* local_cache = nullptr;
+  auto store = OpenServingStore(config, clock, cache, local_cache);
   if (!store.ok()) return Fail(store.error().message);
   // With a shared store, the key client secrets are hashed under lives with
   // the signing keys, in the directory every replica mounts.
@@ -336,7 +356,7 @@ int Serve(const Config& config) {
   const api::Readiness readiness =
       ReadinessOf(server, **store, cache, std::chrono::milliseconds(config.store_max_staleness_ms));
   api::Metrics metrics(KEYMINT_VERSION);
-  AddReadings(metrics, server, admin_server, recorder, **store, audit, deny_list, cache);
+  AddReadings(metrics, server, admin_server, recorder, **store, audit, deny_list, cache, local_cache);
   // Built after Listen(): the default issuer names the bound port.
   const api::ApiServices services{tokens,
                                   authenticator,

@@ -127,7 +127,11 @@ class Worker {
       Dispatch();
     }
     Sweep();
-    io_.run();
+    if (settings_.busy_poll) {
+      while (!io_.stopped()) io_.poll();
+    } else {
+      io_.run();
+    }
   }
 
   // --- called by connections ---

@@ -44,6 +44,11 @@ struct RunSettings {
   // A fresh connection (and, with TLS, a full handshake) for every request,
   // its time counted in the request's latency.
   bool new_connection = false;
+  // Client threads spin (poll without sleeping) instead of waiting in
+  // epoll_wait: a server on the same machine then never has to wake a
+  // sleeping client thread on another core when it answers. Only for client
+  // threads that have cores of their own.
+  bool busy_poll = false;
 };
 
 // Counters one client thread writes and any thread may read at any time.

@@ -59,6 +59,7 @@ int Run(const Options& o) {
     settings.tls = std::move(tls).value();
   }
   settings.new_connection = o.new_connection;
+  settings.busy_poll = o.busy_poll;
 
   std::vector<Credential> credentials;
   if (!o.credentials_file.empty()) {

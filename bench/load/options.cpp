@@ -58,6 +58,10 @@ Load
   --warmup S            seconds of load before measuring (default 2)
   --timeout S           a request unanswered this long counts as an error (default 10)
   --seed N              seed of the Poisson schedule (default random)
+  --busy-poll           client threads spin on their sockets instead of sleeping, so a
+                        server on the same machine never pays to wake them on another
+                        core (on a virtual machine a cross-core wake-up is a hypervisor
+                        exit); give each client thread a core of its own (taskset)
 
 Output
   --json                print the report as one JSON object on stdout
@@ -165,6 +169,10 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args, std::stri
     }
     if (flag == "--new-connection") {
       o.new_connection = true;
+      continue;
+    }
+    if (flag == "--busy-poll") {
+      o.busy_poll = true;
       continue;
     }
     if (i + 1 >= args.size()) return Usage(flag + ": unknown flag or missing value (see --help)");

@@ -33,6 +33,7 @@ struct Options {
   std::string cacert;           // --cacert: verify the server against this PEM file ("" = the system's CAs)
   bool insecure = false;        // --insecure: do not verify the server at all
   bool new_connection = false;  // --new-connection: a fresh connection (and TLS handshake) per request
+  bool busy_poll = false;       // --busy-poll: client threads spin instead of sleeping
 
   Mode mode = Mode::kV2Basic;
   std::string form = "grant_type=client_credentials";

@@ -1,27 +1,49 @@
 #include "keymint/common/log.hpp"
 
-#include <spdlog/async.h>
-#include <spdlog/async_logger.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/logger.h>
+#include <spdlog/sinks/base_sink.h>
+#include <unistd.h>
 
 #include <array>
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <utility>
+
+#include "common/batched_writer.hpp"
 
 namespace keymint::log {
 namespace {
 
 // Set by Start and cleared by Stop while no other thread logs, so readers
 // need no lock; the atomics make a stray late reader see null, not garbage.
-std::atomic<spdlog::async_logger*> g_logger{nullptr};
+std::atomic<spdlog::logger*> g_logger{nullptr};
 std::atomic<int> g_level{static_cast<int>(Level::kOff)};
-std::shared_ptr<spdlog::details::thread_pool> g_pool;
-std::shared_ptr<spdlog::async_logger> g_owner;
+std::unique_ptr<internal::BatchedWriter> g_writer;
+std::shared_ptr<spdlog::logger> g_owner;
 
-// The time is taken when the line is queued, formatted by the writer thread.
 // spdlog names the warn level "warning".
 constexpr const char* kPattern = R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})";
+
+// Formats each line on the calling thread (spdlog's pattern formatter keeps
+// the broken-down time of the current second, so this is a few copies) and
+// hands it to the batched writer, which does the I/O.
+class BatchingSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit BatchingSink(internal::BatchedWriter& writer) : writer_(writer) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    formatted_.clear();
+    formatter_->format(msg, formatted_);
+    writer_.Append(std::string_view(formatted_.data(), formatted_.size()));
+  }
+  void flush_() override {}
+
+ private:
+  internal::BatchedWriter& writer_;
+  spdlog::memory_buf_t formatted_;  // guarded by base_sink's mutex
+};
 
 spdlog::level::level_enum ToSpdlog(Level level) {
   switch (level) {
@@ -58,14 +80,12 @@ std::optional<Level> ParseLevel(std::string_view name) {
 
 void Start(Level level) {
   if (g_owner || level == Level::kOff) return;  // off: no thread at all
-  // One writer thread: lines leave in the order they were queued.
-  g_pool = std::make_shared<spdlog::details::thread_pool>(kQueueSlots, 1);
-  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-  // overrun_oldest rather than block: when stderr cannot keep up (a stalled
-  // pipe, a slow terminal) the oldest queued lines are lost, never a request
-  // delayed; Dropped() counts them.
-  g_owner = std::make_shared<spdlog::async_logger>("keymint", std::move(sink), g_pool,
-                                                   spdlog::async_overflow_policy::overrun_oldest);
+  // One writer thread: lines leave in the order they were queued. When stderr
+  // cannot keep up (a stalled pipe, a slow terminal) new lines are dropped
+  // once kMaxQueuedBytes wait, never a request delayed; Dropped() counts them.
+  g_writer = std::make_unique<internal::BatchedWriter>(
+      internal::BatchedWriter::Options{.fd = STDERR_FILENO, .max_pending_bytes = kMaxQueuedBytes});
+  g_owner = std::make_shared<spdlog::logger>("keymint", std::make_shared<BatchingSink>(*g_writer));
   g_owner->set_pattern(kPattern, spdlog::pattern_time_type::utc);
   g_owner->set_level(ToSpdlog(level));
   g_logger.store(g_owner.get());
@@ -75,9 +95,9 @@ void Start(Level level) {
 void Stop() {
   g_level.store(static_cast<int>(Level::kOff));
   g_logger.store(nullptr);
-  // The pool's destructor writes what is still queued, then joins its thread.
   g_owner.reset();
-  g_pool.reset();
+  if (g_writer) g_writer->Stop();  // writes what is still queued, then joins its thread
+  g_writer.reset();
 }
 
 bool Enabled(Level level) {
@@ -86,7 +106,7 @@ bool Enabled(Level level) {
 
 void Write(Level level, std::string_view fields) {
   if (!Enabled(level)) return;
-  spdlog::async_logger* logger = g_logger.load(std::memory_order_acquire);
+  spdlog::logger* logger = g_logger.load(std::memory_order_acquire);
   if (logger == nullptr) return;
   logger->log(ToSpdlog(level), spdlog::string_view_t(fields.data(), fields.size()));
 }
@@ -98,6 +118,6 @@ void Message(Level level, std::string_view message) {
   Write(level, fields);
 }
 
-uint64_t Dropped() { return g_pool ? static_cast<uint64_t>(g_pool->overrun_counter()) : 0; }
+uint64_t Dropped() { return g_writer ? g_writer->dropped() : 0; }
 
 }  // namespace keymint::log

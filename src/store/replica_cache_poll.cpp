@@ -5,7 +5,7 @@
 
 #include "keymint/common/log.hpp"
 #include "keymint/store/replica_cache.hpp"
-#include "store/record_cache.hpp"
+#include "store/cached_reads.hpp"
 
 namespace keymint {
 
@@ -91,17 +91,17 @@ Status ReplicaCache::PollLocked() {
 Status ReplicaCache::Apply(const std::vector<Change>& changes, bool reset) {
   if (reset) {
     resets_.fetch_add(1, std::memory_order_relaxed);
-    cache_->Clear();
+    reads_->records().Clear();
   } else {
     for (const Change& change : changes) {
       switch (change.table) {
         case ChangeTable::kUser:
-          cache_->Evict(Key{KeyKind::kUserById, change.id});
+          reads_->records().Evict(Key{KeyKind::kUserById, change.id});
           break;
         case ChangeTable::kCredential:
-          cache_->Evict(Key{KeyKind::kCredentialByClientId, change.client_id});
+          reads_->records().Evict(Key{KeyKind::kCredentialByClientId, change.client_id});
           // A credential created under an id someone looked up before.
-          cache_->Evict(Key{KeyKind::kMissingCredentialId, change.id});
+          reads_->records().Evict(Key{KeyKind::kMissingCredentialId, change.id});
           break;
         case ChangeTable::kRevokedToken:  // not cached here: the observer's
           break;
@@ -118,7 +118,7 @@ void ReplicaCache::CatchUpWithOwnWrite() {
   }
   // When the feed cannot tell what the write touched, forgetting everything
   // still shows it: every read after this refills from the store.
-  if (!PollNow().ok()) cache_->Clear();
+  if (!PollNow().ok()) reads_->records().Clear();
 }
 
 }  // namespace keymint

@@ -1,5 +1,6 @@
-// The process's log: JSON lines on stderr, written by one background thread
-// (spdlog's async logger) so that no request waits on log I/O. Every line is
+// The process's log: JSON lines on stderr, formatted by spdlog and written in
+// batches by one background thread, so that no request waits on log I/O and
+// a request costs no wake-up or system call of its own. Every line is
 // an object {"time":"<RFC 3339 UTC>","level":"...",<fields>}; callers supply
 // the fields as already-escaped JSON members (see AppendJsonString).
 //
@@ -21,10 +22,10 @@ enum class Level { kTrace, kDebug, kInfo, kWarn, kError, kOff };
 // "trace", "debug", "info", "warn", "error" or "off"; nullopt otherwise.
 std::optional<Level> ParseLevel(std::string_view name);
 
-// Queue slots of the async logger. When the queue is full the oldest line is
-// overwritten (counted by Dropped) rather than the writer blocking: a stalled
-// stderr must slow nobody's token.
-inline constexpr std::size_t kQueueSlots = 8192;
+// Bytes of lines that may wait for stderr. Beyond this a new line is dropped
+// (counted by Dropped) rather than the caller blocking: a stalled stderr must
+// slow nobody's token.
+inline constexpr std::size_t kMaxQueuedBytes = 4 << 20;
 
 // Starts the background writer with lines below `level` discarded at the
 // call site.
@@ -39,7 +40,7 @@ bool Enabled(Level level);
 void Write(Level level, std::string_view fields);
 // Queues {"msg":"<message>"}, escaped.
 void Message(Level level, std::string_view message);
-// Lines overwritten in a full queue since Start.
+// Lines dropped since Start (the queue full, or stderr closed).
 uint64_t Dropped();
 
 // Appends `text` to `out` as a JSON string with its quotes. Control

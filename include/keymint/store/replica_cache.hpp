@@ -56,13 +56,13 @@
 
 #include "keymint/common/clock.hpp"
 #include "keymint/store/change_feed.hpp"
+#include "keymint/store/local_store_cache.hpp"
 #include "keymint/store/store.hpp"
 
 namespace keymint {
 
 namespace store_cache {
-class RecordCache;
-enum class KeyKind : uint8_t;
+class CachedReads;
 }  // namespace store_cache
 
 struct ReplicaCacheOptions {
@@ -78,11 +78,9 @@ struct ReplicaCacheOptions {
   std::chrono::milliseconds poll_interval{250};
 };
 
-// Figures for /metrics. Counts run from construction.
-struct ReplicaCacheStatistics {
-  uint64_t hits = 0;     // cacheable reads answered from memory
-  uint64_t misses = 0;   // cacheable reads the store answered (not cached, or the cache was stale)
-  uint64_t entries = 0;  // answers held now
+// Figures for /metrics. Counts run from construction. hits, misses and
+// entries: StoreCacheStatistics; misses include reads while the cache was stale.
+struct ReplicaCacheStatistics : StoreCacheStatistics {
   // Milliseconds since the last successful poll started; nullopt before the
   // first (Start). Above max_staleness (or negative: the clock went back),
   // every read goes to the store.
@@ -166,11 +164,6 @@ class ReplicaCache final : public Store {
  private:
   // Whether the cache may answer now (the freshness rule above).
   bool Fresh() const;
-  // A cacheable read: from memory when fresh and cached; else from the
-  // store through `read`, keeping the answer when `keep` says so.
-  template <typename Record, typename ReadStore, typename Keep>
-  Result<std::optional<Record>> CachedRead(store_cache::KeyKind kind, std::string_view key, const ReadStore& read,
-                                           const Keep& keep) const;
   // The poll itself; poll_mutex_ held.
   Status PollLocked();
   // Evicts what one batch touched (everything, after a gap) and tells the observer.
@@ -182,7 +175,7 @@ class ReplicaCache final : public Store {
   const std::unique_ptr<SharedStore> shared_;
   const Clock& clock_;
   const ReplicaCacheOptions options_;
-  const std::unique_ptr<store_cache::RecordCache> cache_;
+  const std::unique_ptr<store_cache::CachedReads> reads_;
   ChangeObserver observer_;  // set before Start, then only read
 
   // Polls run one at a time: the thread's and writers' own.
@@ -194,8 +187,6 @@ class ReplicaCache final : public Store {
   static constexpr int64_t kNever = std::numeric_limits<int64_t>::min();
   std::atomic<int64_t> last_poll_started_ms_{kNever};
 
-  mutable std::atomic<uint64_t> hits_{0};
-  mutable std::atomic<uint64_t> misses_{0};
   std::atomic<uint64_t> failed_polls_{0};
   std::atomic<uint64_t> resets_{0};
 

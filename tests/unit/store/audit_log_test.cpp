@@ -19,6 +19,7 @@ using keymint::Status;
 using keymint::Store;
 using keymint::StoreTransaction;
 using keymint::testing::kNoPostgres;
+using keymint::testing::CachedRocksDb;
 using keymint::testing::Postgres;
 using keymint::testing::RocksDb;
 using keymint::testing::ScratchStore;

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "keymint/store/local_store_cache.hpp"
 #include "keymint/store/postgres_store.hpp"
 #include "keymint/store/store.hpp"
 #include "unit/store/postgres_test_server.hpp"
@@ -44,7 +45,18 @@ struct Postgres {
   }
 };
 
-#define KEYMINT_STORE_BACKENDS RocksDb, Postgres
+// The embedded store behind the cache keymint serves it through
+// (keymint/store/local_store_cache.hpp), which must behave as the store does.
+struct CachedRocksDb {
+  static bool Available() { return true; }
+  static Result<std::unique_ptr<Store>> Open(const std::string& place) {
+    auto opened = OpenRocksDbStore(place);
+    if (!opened.ok()) return std::move(opened).error();
+    return std::unique_ptr<Store>(std::make_unique<LocalStoreCache>(std::move(opened).value(), 1000));
+  }
+};
+
+#define KEYMINT_STORE_BACKENDS RocksDb, CachedRocksDb, Postgres
 
 // Declares `name`, a ScratchStore of the test's backend (TestType), or
 // returns from the test when that backend cannot run here.
