@@ -10,13 +10,17 @@
 // - an accepted configuration is within every documented bound, its strings
 //   carry no control characters, and written back as TOML by an independent
 //   writer it reads back to the same Config.
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "config/settings_table.hpp"
 #include "fuzz/fuzz_support.hpp"
 #include "keymint/config/config.hpp"
 
@@ -85,26 +89,119 @@ std::string TomlString(std::string_view text) {
   return out + "\"";
 }
 
+// "HOST:PORT", an IPv6 host in brackets.
+std::string HostPort(const std::string& host, uint16_t port) {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+// YYYY-MM-DD of a midnight UTC in seconds (the config reads only 4-digit years).
+std::string Date(int64_t seconds) {
+  const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{seconds / 86400}}};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()));
+  return text;
+}
+
+// Every key WriteToml writes (when its value is set). CheckWriterCoversTable
+// holds it against the settings table, so a new setting the writer does not
+// know fails the first input, not whichever one happens to set it.
+constexpr std::string_view kWrittenKeys[] = {"server.listen",
+                                             "server.admin_listen",
+                                             "server.threads",
+                                             "server.body_limit_bytes",
+                                             "server.header_limit_bytes",
+                                             "server.request_timeout_seconds",
+                                             "server.max_connections",
+                                             "server.max_connections_per_address",
+                                             "tls.cert",
+                                             "tls.key",
+                                             "log.level",
+                                             "storage.data_dir",
+                                             "store.url",
+                                             "store.connections",
+                                             "store.cache_entries",
+                                             "store.max_staleness_ms",
+                                             "keys.dir",
+                                             "backup.dir",
+                                             "signing.algorithm",
+                                             "signing.publish_delay_seconds",
+                                             "signing.refresh_interval_ms",
+                                             "tokens.issuer",
+                                             "tokens.audience",
+                                             "tokens.ttl_seconds",
+                                             "admin.email",
+                                             "access_keys.max_per_user",
+                                             "credentials.max_grace_seconds",
+                                             "credentials.max_lifetime_days",
+                                             "passwords.iterations",
+                                             "audit.retention_days",
+                                             "audit.failures_per_minute",
+                                             "passwords.concurrency",
+                                             "passwords.queue",
+                                             "passwords.queue_wait_ms",
+                                             "throttle.client_id_burst",
+                                             "throttle.client_id_per_minute",
+                                             "throttle.client_address_burst",
+                                             "throttle.client_address_per_minute",
+                                             "throttle.username_burst",
+                                             "throttle.username_per_minute",
+                                             "throttle.password_address_burst",
+                                             "throttle.password_address_per_minute",
+                                             "throttle.capacity",
+                                             "revocation.max_entries",
+                                             "tenant.id",
+                                             "deprecation.date",
+                                             "deprecation.sunset_date",
+                                             "roles.extra"};
+
+void CheckWriterCoversTable() {
+  for (const keymint::config::Setting& setting : keymint::config::Settings()) {
+    if (setting.toml_path.empty()) continue;
+    FUZZ_CHECK(std::find(std::begin(kWrittenKeys), std::end(kWrittenKeys), setting.toml_path) != std::end(kWrittenKeys),
+               "WriteToml does not write " + std::string(setting.toml_path));
+  }
+}
+
 // The file that should read back to `config` (admin_password is environment-only).
 std::string WriteToml(const Config& config) {
-  const bool ipv6 = config.listen_host.find(':') != std::string::npos;
-  const std::string host = ipv6 ? "[" + config.listen_host + "]" : config.listen_host;
-  std::string out = "[server]\nlisten = " + TomlString(host + ":" + std::to_string(config.listen_port)) + "\n";
+  std::string out = "[server]\nlisten = " + TomlString(HostPort(config.listen_host, config.listen_port)) + "\n";
+  if (!config.admin_listen_host.empty()) {
+    out += "admin_listen = " + TomlString(HostPort(config.admin_listen_host, config.admin_listen_port)) + "\n";
+  }
   if (config.threads != 0) out += "threads = " + std::to_string(config.threads) + "\n";
   out += "body_limit_bytes = " + std::to_string(config.body_limit_bytes) + "\n";
   out += "header_limit_bytes = " + std::to_string(config.header_limit_bytes) + "\n";
   out += "request_timeout_seconds = " + std::to_string(config.request_timeout_seconds) + "\n";
   out += "max_connections = " + std::to_string(config.max_connections) + "\n";
   out += "max_connections_per_address = " + std::to_string(config.max_connections_per_address) + "\n";
+  out += "[tls]\n";
+  if (!config.tls_cert.empty()) out += "cert = " + TomlString(config.tls_cert) + "\n";
+  if (!config.tls_key.empty()) out += "key = " + TomlString(config.tls_key) + "\n";
+  out += "[log]\nlevel = " + TomlString(config.log_level) + "\n";
   out += "[storage]\ndata_dir = " + TomlString(config.data_dir) + "\n";
+  out += "[store]\n";
+  if (!config.store_url.empty()) out += "url = " + TomlString(config.store_url) + "\n";
+  out += "connections = " + std::to_string(config.store_connections) + "\n";
+  out += "cache_entries = " + std::to_string(config.store_cache_entries) + "\n";
+  out += "max_staleness_ms = " + std::to_string(config.store_max_staleness_ms) + "\n";
   out += "[keys]\ndir = " + TomlString(config.keys_dir) + "\n";
+  if (!config.backup_dir.empty()) out += "[backup]\ndir = " + TomlString(config.backup_dir) + "\n";
   out += "[signing]\nalgorithm = " + TomlString(config.signing_algorithm) + "\n";
+  out += "publish_delay_seconds = " + std::to_string(config.signing_publish_delay_seconds) + "\n";
+  out += "refresh_interval_ms = " + std::to_string(config.signing_refresh_interval_ms) + "\n";
   out += "[tokens]\nttl_seconds = " + std::to_string(config.token_ttl_seconds) + "\n";
   if (!config.issuer.empty()) out += "issuer = " + TomlString(config.issuer) + "\n";
   if (!config.audience.empty()) out += "audience = " + TomlString(config.audience) + "\n";
   out += "[admin]\nemail = " + TomlString(config.admin_email) + "\n";
   out += "[access_keys]\nmax_per_user = " + std::to_string(config.max_keys_per_user) + "\n";
-  out += "[passwords]\nconcurrency = " + std::to_string(config.password_concurrency) + "\n";
+  out += "[credentials]\nmax_grace_seconds = " + std::to_string(config.max_grace_seconds) + "\n";
+  out += "max_lifetime_days = " + std::to_string(config.max_lifetime_days) + "\n";
+  out += "[audit]\nretention_days = " + std::to_string(config.audit_retention_days) + "\n";
+  out += "failures_per_minute = " + std::to_string(config.audit_failures_per_minute) + "\n";
+  out += "[passwords]\niterations = " + std::to_string(config.password_iterations) + "\n";
+  out += "concurrency = " + std::to_string(config.password_concurrency) + "\n";
   out += "queue = " + std::to_string(config.password_queue) + "\n";
   out += "queue_wait_ms = " + std::to_string(config.password_queue_wait_ms) + "\n";
   out += "[throttle]\n";
@@ -121,6 +218,8 @@ std::string WriteToml(const Config& config) {
   out += "capacity = " + std::to_string(config.throttle_capacity) + "\n";
   out += "[revocation]\nmax_entries = " + std::to_string(config.revocation_max_entries) + "\n";
   out += "[tenant]\nid = " + TomlString(config.tenant_id) + "\n";
+  out += "[deprecation]\ndate = " + TomlString(Date(config.deprecation_date)) + "\n";
+  if (config.sunset_date) out += "sunset_date = " + TomlString(Date(*config.sunset_date)) + "\n";
   out += "[roles]\nextra = [";
   for (std::size_t i = 0; i < config.extra_roles.size(); ++i) {
     out += (i == 0 ? "" : ", ") + TomlString(config.extra_roles[i]);
@@ -174,6 +273,8 @@ void CheckBounds(const Config& c, const std::string& path) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
+  static const bool covered = (CheckWriterCoversTable(), true);
+  (void)covered;
   const auto pieces = keymint::fuzz::Split(std::string_view(reinterpret_cast<const char*>(data), size), '\0');
   const std::string path = Dir().Sub("keymint.toml");
   keymint::fuzz::WriteFile(path, pieces[0]);
