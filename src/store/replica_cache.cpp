@@ -1,6 +1,5 @@
 // ReplicaCache's reads and writes. The feed's side (Start, the polls) is in
-// replica_cache_poll.cpp; the methods it only forwards in
-// replica_cache_forwarding.cpp.
+// replica_cache_poll.cpp; the methods it only forwards are ForwardingStore's.
 #include "keymint/store/replica_cache.hpp"
 
 #include <utility>
@@ -12,7 +11,8 @@ namespace keymint {
 static_assert(ReplicaCache::kMaxMissingKeyBytes == store_cache::CachedReads::kMaxMissingKeyBytes);
 
 ReplicaCache::ReplicaCache(std::unique_ptr<SharedStore> shared, const Clock& clock, ReplicaCacheOptions options)
-    : shared_(std::move(shared)),
+    : ForwardingStore(*shared),  // shared_ then owns it; the object does not move
+      shared_(std::move(shared)),
       clock_(clock),
       options_(options),
       reads_(std::make_unique<store_cache::CachedReads>(options.max_entries)) {}

@@ -56,6 +56,7 @@
 
 #include "keymint/common/clock.hpp"
 #include "keymint/store/change_feed.hpp"
+#include "keymint/store/forwarding_store.hpp"
 #include "keymint/store/local_store_cache.hpp"
 #include "keymint/store/store.hpp"
 
@@ -89,7 +90,7 @@ struct ReplicaCacheStatistics : StoreCacheStatistics {
   uint64_t resets = 0;        // gaps in the feed (pruned changes), after each of which everything was forgotten
 };
 
-class ReplicaCache final : public Store {
+class ReplicaCache final : public ForwardingStore {
  public:
   // Called after each batch of changes has been evicted, on the thread that
   // polled (the poll thread, or a writer after its own write; never two at
@@ -139,27 +140,9 @@ class ReplicaCache final : public Store {
   // Store: writes that change the feed, followed by a poll.
   Status RunTransaction(const TransactionBody& body) override;
   Status AddRevokedToken(const RevokedToken& token) override;
-  // Store: the rest, forwarded as they are.
-  Result<std::optional<UserRecord>> FindUserByEmail(std::string_view email) const override;
-  Result<std::vector<UserRecord>> ListUsers() const override;
-  Result<std::optional<CredentialRecord>> FindCredentialByName(CredentialKind kind, std::string_view scope,
-                                                               std::string_view name) const override;
-  Result<std::vector<CredentialRecord>> ListCredentials(const CredentialQuery& query) const override;
-  Result<std::size_t> CountCredentialsOfOwner(std::string_view owner_id) const override;
-  Result<std::size_t> CountCredentialsOfKind(CredentialKind kind) const override;
-  Status RecordLastLogins(const std::vector<LastLogin>& logins) override;
-  Status AppendAudit(const AuditRecord& entry) override;
-  Result<AuditPage> ListAudit(const AuditQuery& query) const override;
-  Result<std::size_t> PruneAudit(int64_t before_ms, std::size_t max_entries) override;
-  Status Flush() override;
-  Status Compact() override;
-  StoreStatistics Statistics() const override;
-  Result<BackupRecord> CreateBackup(const std::string& backup_dir) override;
-  Result<std::vector<BackupRecord>> ListBackups(const std::string& backup_dir) const override;
-  Result<std::optional<CredentialUsage>> GetUsage(std::string_view credential_id) const override;
-  Status UpdateUsage(const std::vector<CredentialUsage>& deltas, const UsageMerge& merge) override;
-  Result<std::vector<RevokedToken>> ListRevokedTokens() const override;
-  Result<std::size_t> PruneRevokedTokens(int64_t now_ms) override;
+  // Every other method is ForwardingStore's: to the shared store as it is
+  // (PruneRevokedTokens too: it drops only expired revocations, which refuse
+  // nothing any more, so there is no change to learn of).
 
  private:
   // Whether the cache may answer now (the freshness rule above).
