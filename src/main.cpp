@@ -177,9 +177,10 @@ void AddReadings(keymint::api::Metrics& metrics, const keymint::transport::HttpS
                    });
 }
 
-// The store keymint serves from: RocksDB in the data directory, or a shared
-// database behind this replica's cache (`cache` is then set; Start it once
-// its observer is set).
+// The store keymint serves from: RocksDB in the data directory behind the
+// exact local cache of the token path's reads (`local_cache` is then set), or
+// a shared database behind this replica's cache (`cache` is then set; Start
+// it once its observer is set).
 keymint::Result<std::unique_ptr<keymint::Store>> OpenServingStore(const keymint::Config& config,
                                                                   const keymint::Clock& clock,
                                                                   keymint::ReplicaCache*& cache,
