@@ -95,6 +95,10 @@ TEST_CASE("https URLs, their verification and a new connection per request are r
   CHECK_FALSE(plain->options.tls);
   CHECK(plain->options.port == "80");
   CHECK(plain->options.new_connection);
+  CHECK_FALSE(plain->options.busy_poll);
+  auto busy = Parse({"--url", "http://h", "--credentials", "c", "--busy-poll"});
+  REQUIRE(busy.ok());
+  CHECK(busy->options.busy_poll);
 }
 
 TEST_CASE("create takes the admin's password from the flag or the environment", "[load]") {
