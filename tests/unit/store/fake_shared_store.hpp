@@ -1,5 +1,6 @@
-// A SharedStore for the replica cache's tests: the records live in a real
-// store (RocksDB in a scratch directory), the change feed in memory.
+// A SharedStore for the caches' tests: the records live in a real store
+// (RocksDB in a scratch directory), the change feed in memory. The local
+// cache's tests use it for its read counting and hooks alone.
 //
 // Commits through it (RunTransaction, AddRevokedToken, and CommitElsewhere
 // for "another replica") append what they wrote to the feed, as a shared

@@ -5,45 +5,17 @@
 #include "keymint/store/local_store_cache.hpp"
 
 #include <catch2/catch.hpp>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 
 #include "store/cached_reads.hpp"
+#include "unit/store/fake_shared_store.hpp"
 #include "unit/store/store_conformance.hpp"
-#include "unit/test_support/forwarding_store.hpp"
 #include "unit/test_support/temp_dir.hpp"
 
 namespace keymint::testing {
 namespace {
-
-// Counts the point reads that reach the store, and can run a hook in the
-// middle of one (after the store has answered, before the cache sees it).
-class CountingStore final : public ForwardingStore {
- public:
-  using ForwardingStore::ForwardingStore;
-
-  Result<std::optional<CredentialRecord>> FindCredentialByClientId(std::string_view client_id,
-                                                                   LastLoginField field) const override {
-    ++reads;
-    auto answer = ForwardingStore::FindCredentialByClientId(client_id, field);
-    if (during_read) std::exchange(during_read, nullptr)();
-    return answer;
-  }
-  Result<std::optional<UserRecord>> GetUser(std::string_view id, LastLoginField field) const override {
-    ++reads;
-    return ForwardingStore::GetUser(id, field);
-  }
-  Result<std::optional<CredentialRecord>> GetCredential(std::string_view id) const override {
-    ++reads;
-    return ForwardingStore::GetCredential(id);
-  }
-
-  mutable int reads = 0;
-  mutable std::function<void()> during_read;
-};
 
 // A user and their key in RocksDB, behind the cache.
 struct Fixture {
@@ -51,7 +23,9 @@ struct Fixture {
     auto opened = OpenRocksDbStore(dir.Sub("db"));
     REQUIRE(opened.ok());
     db = std::move(opened).value();
-    auto counting = std::make_unique<CountingStore>(*db);
+    // The fake shared store counts the point reads that reach RocksDB and can
+    // run a hook in the middle of one; its change feed goes unread here.
+    auto counting = std::make_unique<FakeSharedStore>(*db);
     store = counting.get();
     cache = std::make_unique<LocalStoreCache>(std::move(counting), 100);
     REQUIRE(cache
@@ -82,7 +56,7 @@ struct Fixture {
 
   TempDir dir{"local-store-cache"};
   std::unique_ptr<Store> db;
-  CountingStore* store = nullptr;  // owned by cache
+  FakeSharedStore* store = nullptr;  // owned by cache
   std::unique_ptr<LocalStoreCache> cache;
   UserRecord ada = MakeUser(1, "ada@example.com", 1000);
   CredentialRecord key = MakeKey(10, ada, "ci", 2000);
@@ -98,7 +72,7 @@ TEST_CASE("LocalStoreCache reads a credential and its owner from the store once,
     REQUIRE(owner);
     CHECK(owner->roles == f.ada.roles);
   }
-  CHECK(f.store->reads == 2);
+  CHECK(f.store->point_reads() == 2);
   const StoreCacheStatistics statistics = f.cache->CacheStatistics();
   CHECK(statistics.hits == 4);
   CHECK(statistics.misses == 2);
@@ -117,7 +91,7 @@ TEST_CASE("LocalStoreCache sends reads of last logins, and found credentials by 
     REQUIRE(*by_id);
     CHECK((*by_id)->last_login_ms == 5000);
   }
-  CHECK(f.store->reads == 4);
+  CHECK(f.store->point_reads() == 4);
   CHECK(f.cache->CacheStatistics().entries == 0);
 }
 
@@ -132,7 +106,7 @@ TEST_CASE("LocalStoreCache remembers unknown keys, but not long ones", "[store]"
     CHECK_FALSE(*missing);
     CHECK_FALSE(f.FindKey(long_id));
   }
-  CHECK(f.store->reads == 3 + 2);  // the long key both times
+  CHECK(f.store->point_reads() == 3 + 2);  // the long key both times
   CHECK(f.cache->CacheStatistics().entries == 3);
 }
 
@@ -168,18 +142,18 @@ TEST_CASE("LocalStoreCache: once a write returns, no read answers what it replac
 TEST_CASE("LocalStoreCache forgets everything after a failed transaction too", "[store]") {
   Fixture f;
   REQUIRE(f.FindKey(f.key.client_id));
-  const int reads = f.store->reads;
+  const int reads = f.store->point_reads();
   CHECK_FALSE(f.cache->RunTransaction([](StoreTransaction&) { return Status(Error::AlreadyExists("refused")); }).ok());
   CHECK(f.cache->CacheStatistics().entries == 0);
   REQUIRE(f.FindKey(f.key.client_id));
-  CHECK(f.store->reads == reads + 1);
+  CHECK(f.store->point_reads() == reads + 1);
 }
 
 TEST_CASE("LocalStoreCache keeps nothing from a read that a write overtook", "[store]") {
   Fixture f;
   // The store answers the old secret; before the cache can keep it, a
   // regeneration commits and returns (another request's thread, in life).
-  f.store->during_read = [&] { REQUIRE(f.Regenerate('n').ok()); };
+  f.store->RunOnceAfterNextRead([&] { REQUIRE(f.Regenerate('n').ok()); });
   const auto raced = f.FindKey(f.key.client_id);
   REQUIRE(raced);
   CHECK(raced->secret_hash != BinaryHash('n'));  // what the store said when asked
