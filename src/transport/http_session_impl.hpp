@@ -139,6 +139,24 @@ void BasicHttpSession<Stream>::OnContinueSent(beast::error_code ec, std::size_t 
 
 template <class Stream>
 void BasicHttpSession<Stream>::ReadBody() {
+  // A small body nearly always arrives in the same segment as its header:
+  // parse what is already buffered here, and go back to the socket only for
+  // the rest. An async_read that finds everything buffered still completes
+  // through a posted handler, a scheduler round trip on every token request.
+  // The parser enforces the same limits either way.
+  parser_->eager(true);
+  beast::error_code ec;
+  while (!parser_->is_done() && buffer_.size() != 0) {
+    const std::size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == http::error::need_more) {
+      ec = {};
+      break;
+    }
+    if (ec || used == 0) break;
+  }
+  if (ec) return OnReadError(ec);
+  if (parser_->is_done()) return OnRead({}, 0);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&BasicHttpSession::OnRead, this->shared_from_this()));
 }
@@ -296,7 +314,7 @@ void BasicHttpSession<Stream>::OnLingerRead(beast::error_code ec, std::size_t by
 
 template <class Stream>
 void BasicHttpSession<Stream>::PrepareAnswer(const http::request_header<>* header, const api::Response& response) {
-  const std::string_view incoming = header ? std::string_view((*header)["X-Request-Id"]) : std::string_view();
+  const std::string_view incoming = header ? RequestIdOf(*header) : std::string_view();
   if (IsValidRequestId(incoming)) {
     request_id_.assign(incoming);
   } else {

@@ -1,5 +1,7 @@
 #include "transport/wire.hpp"
 
+#include <array>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/status.hpp>
 #include <string>
 #include <string_view>
@@ -13,14 +15,19 @@ namespace {
 
 bool StatusForbidsBody(int status) { return (status >= 100 && status < 200) || status == 204 || status == 304; }
 
+// RFC 9110 §5.6.2 tchar, as a table: checked for every header of every response.
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0x21; c < 0x7f; ++c) table[c] = true;
+  for (const char c : std::string_view("\"(),/:;<=>?@[\\]{}")) table[static_cast<unsigned char>(c)] = false;
+  return table;
+}();
+
 // RFC 9110 §5.6.2: a field name is a token.
 bool IsToken(std::string_view name) {
   if (name.empty()) return false;
   for (const char c : name) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f || std::string_view("\"(),/:;<=>?@[\\]{}").find(c) != std::string_view::npos) {
-      return false;
-    }
+    if (!kTokenChars[static_cast<unsigned char>(c)]) return false;
   }
   return true;
 }
@@ -40,13 +47,48 @@ api::Request ToApiRequest(const WireRequest& request, std::string_view remote_ad
   api::Request out;
   out.method = request.method_string();
   out.target = request.target();
-  out.content_type = request[http::field::content_type];
-  out.authorization = request[http::field::authorization];
-  out.if_none_match = request[http::field::if_none_match];
-  out.user_agent = request[http::field::user_agent];
+  // One pass over the fields instead of a lookup per field; the first of a
+  // repeated field counts, as with Beast's operator[].
+  bool content_type = false;
+  bool authorization = false;
+  bool if_none_match = false;
+  bool user_agent = false;
+  const auto take = [](bool& seen, std::string_view& to, boost::beast::string_view value) {
+    if (seen) return;
+    seen = true;
+    to = std::string_view(value.data(), value.size());
+  };
+  for (const auto& field : request) {
+    switch (field.name()) {
+      case http::field::content_type:
+        take(content_type, out.content_type, field.value());
+        break;
+      case http::field::authorization:
+        take(authorization, out.authorization, field.value());
+        break;
+      case http::field::if_none_match:
+        take(if_none_match, out.if_none_match, field.value());
+        break;
+      case http::field::user_agent:
+        take(user_agent, out.user_agent, field.value());
+        break;
+      default:
+        break;
+    }
+  }
   out.body = request.body();
   out.remote_address = remote_address;
   return out;
+}
+
+std::string_view RequestIdOf(const http::fields& fields) {
+  for (const auto& field : fields) {
+    if (field.name() == http::field::unknown && boost::beast::iequals(field.name_string(), "X-Request-Id")) {
+      const auto value = field.value();
+      return {value.data(), value.size()};
+    }
+  }
+  return {};
 }
 
 WireResponse ToWireResponse(api::Response response, unsigned version, bool keep_alive, std::string_view request_id) {

@@ -19,6 +19,10 @@ using WireRequest = boost::beast::http::request<boost::beast::http::string_body>
 // and unchanged.
 api::Request ToApiRequest(const WireRequest& request, std::string_view remote_address);
 
+// The first X-Request-Id field's value, "" when there is none. Not one of
+// Beast's known fields, so only the names of unknown fields are compared.
+std::string_view RequestIdOf(const boost::beast::http::fields& fields);
+
 // Beast's encoding of the HTTP versions: major * 10 + minor.
 inline constexpr unsigned kHttp10 = 10;
 inline constexpr unsigned kHttp11 = 11;

@@ -27,6 +27,15 @@ TEST_CASE("AppendJsonString escapes quotes, backslashes and control characters",
   CHECK(Json("\",\"status\":200,\"x\":\"") == R"("\",\"status\":200,\"x\":\"")");
 }
 
+TEST_CASE("AppendJsonString copies the plain runs between escapes exactly", "[log]") {
+  CHECK(Json("\"") == R"("\"")");
+  CHECK(Json("ab\"cd\\\\ef") == R"("ab\"cd\\\\ef")");
+  CHECK(Json("x\x01y") == R"("x\u0001y")");
+  CHECK(Json("/a b\xC3\xA9" "c\xFF" "d\n") == "\"/a b\xC3\xA9" "c\xEF\xBF\xBD" "d\\u000a\"");
+  const std::string long_plain(300, 'p');
+  CHECK(Json(long_plain + "\"" + long_plain) == "\"" + long_plain + "\\\"" + long_plain + "\"");
+}
+
 TEST_CASE("AppendJsonString keeps well-formed UTF-8 and replaces every ill-formed byte", "[log]") {
   CHECK(Json("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\x91") == "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\x91\"");
   const std::string replacement = "\xEF\xBF\xBD";

@@ -149,6 +149,38 @@ TEST_CASE("two requests are answered on one keep-alive connection", "[transport]
   CHECK(second.body == "POST|/echo|||again");
 }
 
+TEST_CASE("requests sent together in one write are answered in order, each with its own body", "[transport]") {
+  FakeRouter router;
+  RunningServer server(router);
+  TestClient client(server.port());
+
+  client.SendRaw(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nfirst"
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nsecond"
+      "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+
+  CHECK(client.ReadResponse().body == "POST|/echo|||first");
+  CHECK(client.ReadResponse().body == "POST|/echo|||second");
+  CHECK(client.ReadResponse().body == R"({"hello":"world"})");
+}
+
+TEST_CASE("a body that arrives after its header, in pieces, is read whole", "[transport]") {
+  FakeRouter router;
+  RunningServer server(router);
+  TestClient client(server.port());
+
+  client.SendRaw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhel");
+  std::this_thread::sleep_for(50ms);
+  client.SendRaw("lo ");
+  std::this_thread::sleep_for(50ms);
+  client.SendRaw("world");
+
+  const ClientResponse response = client.ReadResponse();
+  CHECK(response.status == 200);
+  CHECK(response.body == "POST|/echo|||hello world");
+  CHECK(client.Request("POST", "/echo", "next").body == "POST|/echo|||next");
+}
+
 TEST_CASE("a request with Connection: close is answered and the connection closed", "[transport]") {
   FakeRouter router;
   RunningServer server(router);

@@ -80,6 +80,25 @@ TEST_CASE("ToWireResponse leaves out a header that would split the response", "[
   CHECK(parsed["X-Fine"] == "tab\tand spaces are allowed");
 }
 
+TEST_CASE("ToWireResponse sends a header name only when it is an HTTP token", "[transport]") {
+  // RFC 9110 §5.6.2: every visible character but the delimiters.
+  for (const char delimiter : std::string_view("\"(),/:;<=>?@[\\]{}")) {
+    api::Response response;
+    response.AddHeader(std::string("X-A") + delimiter + "B", "x");
+    const WireResponse wire = ToWireResponse(response, 11, true);
+    CAPTURE(delimiter);
+    CHECK(wire.head.find("X-A") == std::string::npos);
+  }
+  for (const std::string& name : {std::string("X-\x7f"), std::string("X-\xc3\xa9"), std::string("X-\x01")}) {
+    api::Response response;
+    response.AddHeader(name, "x");
+    CHECK(ToWireResponse(response, 11, true).head.find("X-") == std::string::npos);
+  }
+  api::Response response;
+  response.AddHeader("X-!#$%&'*+-.^_`|~09az", "kept");
+  CHECK(Parsed(ToWireResponse(response, 11, true))["X-!#$%&'*+-.^_`|~09az"] == "kept");
+}
+
 TEST_CASE("ToWireResponse drops body and Content-Type where HTTP forbids a body", "[transport]") {
   const int status = GENERATE(204, 304);
   api::Response response;
@@ -154,6 +173,36 @@ TEST_CASE("ToApiRequest gives empty views for absent headers", "[transport]") {
   CHECK(view.content_type.empty());
   CHECK(view.authorization.empty());
   CHECK(view.body.empty());
+}
+
+TEST_CASE("ToApiRequest takes the first of a repeated header, whatever its letter case", "[transport]") {
+  WireRequest request;
+  request.method(http::verb::post);
+  request.target("/");
+  request.insert("authorization", "Basic first");
+  request.insert("AUTHORIZATION", "Basic second");
+  request.insert("user-agent", "agent/1");
+  request.insert("Content-type", "text/plain");
+  request.insert("If-None-Match", "\"v1\"");
+  request.insert("Content-Type", "application/json");
+
+  const api::Request view = ToApiRequest(request, "");
+
+  CHECK(view.authorization == "Basic first");
+  CHECK(view.user_agent == "agent/1");
+  CHECK(view.content_type == "text/plain");
+  CHECK(view.if_none_match == "\"v1\"");
+}
+
+TEST_CASE("RequestIdOf finds X-Request-Id in any letter case, the first of several", "[transport]") {
+  http::fields fields;
+  CHECK(RequestIdOf(fields).empty());
+  fields.insert("X-Request-Ident", "not-it");
+  fields.insert(http::field::user_agent, "x-request-id");
+  CHECK(RequestIdOf(fields).empty());
+  fields.insert("x-REQUEST-id", "abc-1");
+  fields.insert("X-Request-Id", "abc-2");
+  CHECK(RequestIdOf(fields) == "abc-1");
 }
 
 }  // namespace
