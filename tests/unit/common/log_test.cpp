@@ -31,7 +31,12 @@ TEST_CASE("AppendJsonString copies the plain runs between escapes exactly", "[lo
   CHECK(Json("\"") == R"("\"")");
   CHECK(Json("ab\"cd\\\\ef") == R"("ab\"cd\\\\ef")");
   CHECK(Json("x\x01y") == R"("x\u0001y")");
-  CHECK(Json("/a b\xC3\xA9" "c\xFF" "d\n") == "\"/a b\xC3\xA9" "c\xEF\xBF\xBD" "d\\u000a\"");
+  CHECK(Json("/a b\xC3\xA9"
+             "c\xFF"
+             "d\n") ==
+        "\"/a b\xC3\xA9"
+        "c\xEF\xBF\xBD"
+        "d\\u000a\"");
   const std::string long_plain(300, 'p');
   CHECK(Json(long_plain + "\"" + long_plain) == "\"" + long_plain + "\\\"" + long_plain + "\"");
 }
