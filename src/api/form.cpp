@@ -59,14 +59,15 @@ std::optional<std::string> FormValue(std::string_view body, std::string_view nam
 std::optional<Result<BasicCredentials>> ParseBasicAuthorization(std::string_view header) {
   auto encoded = CredentialsForScheme(header, "basic");
   if (!encoded) return std::nullopt;
-  const Error malformed = Error::InvalidArgument("malformed Basic credentials");
+  // Made only when needed: this runs for every token request with Basic.
+  const auto malformed = [] { return Result<BasicCredentials>(Error::InvalidArgument("malformed Basic credentials")); };
   auto decoded = crypto::Base64Decode(*encoded);
-  if (!decoded) return Result<BasicCredentials>(malformed);
+  if (!decoded) return malformed();
   auto colon = decoded->find(':');
-  if (colon == std::string::npos) return Result<BasicCredentials>(malformed);
+  if (colon == std::string::npos) return malformed();
   auto id = DecodeComponent(std::string_view(*decoded).substr(0, colon));
   auto secret = DecodeComponent(std::string_view(*decoded).substr(colon + 1));
-  if (!id || !secret || id->empty()) return Result<BasicCredentials>(malformed);
+  if (!id || !secret || id->empty()) return malformed();
   return Result<BasicCredentials>(BasicCredentials{std::move(*id), std::move(*secret)});
 }
 

@@ -1,17 +1,14 @@
 #include "keymint/service/token_service.hpp"
 
-#include <boost/json.hpp>
-
 #include "keymint/crypto/client_secret.hpp"
 #include "keymint/crypto/jws.hpp"
 #include "keymint/crypto/password_hash.hpp"
 #include "keymint/crypto/random.hpp"
 #include "keymint/service/client_credentials.hpp"
+#include "service/token_claims.hpp"
 #include "service/validation.hpp"
 
 namespace keymint {
-namespace json = boost::json;
-
 namespace {
 constexpr const char* kBadClient = "invalid client credentials";
 constexpr const char* kBadPassword = "invalid username or password";
@@ -156,29 +153,20 @@ Result<IssuedToken> TokenService::ExchangePassword(std::string_view username, st
 
 Result<IssuedToken> TokenService::Mint(const Subject& subject) const {
   const int64_t now = clock_.NowMillis() / 1000;
-  // The claims object is small; a stack buffer holds it without touching the heap.
-  unsigned char buffer[2048];
-  json::monotonic_resource arena(buffer, sizeof buffer);
-  json::object claims(&arena);
-  claims.reserve(11);
-  claims.emplace("iss", settings_.issuer);
-  claims.emplace("sub", subject.id);
-  claims.emplace("aud", settings_.audience);
-  claims.emplace("iat", now);
-  claims.emplace("nbf", now);
-  claims.emplace("exp", now + settings_.ttl_seconds);
-  claims.emplace("jti", crypto::NewTokenId());
-  if (subject.client_id) claims.emplace("client_id", *subject.client_id);
-  json::array roles(&arena);
-  roles.reserve(subject.roles.size());
-  for (const auto& role : subject.roles) roles.emplace_back(role);
-  claims.emplace("roles", std::move(roles));
-  claims.emplace("preferred_username", subject.username);
-  claims.emplace("gen", subject.generation);
-
+  const std::string token_id = crypto::NewTokenId();
+  const std::string claims = TokenClaimsJson({.issuer = settings_.issuer,
+                                              .subject = subject.id,
+                                              .audience = settings_.audience,
+                                              .issued_at = now,
+                                              .expires_at = now + settings_.ttl_seconds,
+                                              .token_id = token_id,
+                                              .client_id = subject.client_id,
+                                              .roles = &subject.roles,
+                                              .username = subject.username,
+                                              .generation = subject.generation});
   // One snapshot for header and signature: a rotation may publish another at any moment.
   const crypto::KeySet& keys = keys_.current();
-  ASSIGN_OR_RETURN(auto jwt, crypto::SignJws(keys.active(), keys.active_header(), json::serialize(claims)));
+  ASSIGN_OR_RETURN(auto jwt, crypto::SignJws(keys.active(), keys.active_header(), claims));
   return IssuedToken{std::move(jwt), settings_.ttl_seconds};
 }
 
