@@ -17,6 +17,9 @@ const urls::encoding_opts kFormEncoding{/*space_as_plus=*/true};
 
 // Percent-decodes one form-urlencoded component.
 std::optional<std::string> DecodeComponent(std::string_view text) {
+  // Without '%' or '+' there is nothing to decode or validate: the usual
+  // client ID and secret, on every token request.
+  if (text.find_first_of("%+") == std::string_view::npos) return std::string(text);
   auto pct = urls::make_pct_string_view(text);  // validates the escapes
   if (!pct) return std::nullopt;
   return pct->decode(kFormEncoding);
