@@ -1,12 +1,10 @@
-// AppendJsonString (declared in keymint/common/log.hpp): what makes a log
-// line valid JSON whatever a client put in its path or User-Agent.
-#include <cstdint>
-#include <string>
-#include <string_view>
+// What makes a log line or a token's claims valid JSON whatever a client or
+// an administrator put in a path, a User-Agent or a name.
+#include "keymint/common/json_string.hpp"
 
-#include "keymint/common/log.hpp"
+#include <charconv>
 
-namespace keymint::log {
+namespace keymint {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
@@ -42,6 +40,13 @@ std::size_t Utf8SequenceLength(std::string_view text) {
 
 // Printable ASCII other than the quote and the backslash: copied as is.
 bool IsPlain(unsigned char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+
+template <class Integer>
+void AppendDecimal(std::string& out, Integer value) {
+  char digits[24];  // int64 and uint64 take at most 20
+  const auto result = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, result.ptr);
+}
 
 }  // namespace
 
@@ -83,4 +88,7 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
-}  // namespace keymint::log
+void AppendJsonInteger(std::string& out, int64_t value) { AppendDecimal(out, value); }
+void AppendJsonInteger(std::string& out, uint64_t value) { AppendDecimal(out, value); }
+
+}  // namespace keymint

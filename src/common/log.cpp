@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "common/batched_writer.hpp"
+#include "keymint/common/json_string.hpp"
 
 namespace keymint::log {
 namespace {

@@ -1,29 +1,20 @@
 #include "service/token_claims.hpp"
 
-#include <charconv>
-
-#include "keymint/common/log.hpp"
+#include "keymint/common/json_string.hpp"
 
 namespace keymint {
 namespace {
 
-template <class Integer>
-void AppendInteger(std::string& out, Integer value) {
-  char digits[24];
-  const auto result = std::to_chars(digits, digits + sizeof digits, value);
-  out.append(digits, result.ptr);
-}
-
 // `,"name":` then the escaped string.
 void AppendStringMember(std::string& out, std::string_view name, std::string_view value) {
   out.append(",\"").append(name).append("\":");
-  log::AppendJsonString(out, value);
+  AppendJsonString(out, value);
 }
 
 template <class Integer>
 void AppendIntegerMember(std::string& out, std::string_view name, Integer value) {
   out.append(",\"").append(name).append("\":");
-  AppendInteger(out, value);
+  AppendJsonInteger(out, value);
 }
 
 }  // namespace
@@ -32,7 +23,7 @@ std::string TokenClaimsJson(const TokenClaims& claims) {
   std::string out;
   out.reserve(256 + claims.issuer.size() + claims.audience.size() + claims.username.size());
   out.append("{\"iss\":");
-  log::AppendJsonString(out, claims.issuer);
+  AppendJsonString(out, claims.issuer);
   AppendStringMember(out, "sub", claims.subject);
   AppendStringMember(out, "aud", claims.audience);
   AppendIntegerMember(out, "iat", claims.issued_at);
@@ -44,7 +35,7 @@ std::string TokenClaimsJson(const TokenClaims& claims) {
   if (claims.roles != nullptr) {
     for (std::size_t i = 0; i < claims.roles->size(); ++i) {
       if (i != 0) out.push_back(',');
-      log::AppendJsonString(out, (*claims.roles)[i]);
+      AppendJsonString(out, (*claims.roles)[i]);
     }
   }
   out.push_back(']');

@@ -3,7 +3,7 @@
 // and serialised: this runs for every token, and the object, its duplicate-
 // key checks and the serialiser cost more than the rest of the claims' work.
 // The output is the same JSON (same members, same order); strings are escaped
-// as the log's JSON strings are (keymint/common/log.hpp: AppendJsonString).
+// as the request log's are (keymint/common/json_string.hpp).
 #pragma once
 
 #include <cstdint>

@@ -1,25 +1,18 @@
 #include "transport/request_log.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 
-#include "keymint/common/log.hpp"
+#include "keymint/common/json_string.hpp"
 
 namespace keymint::transport {
 namespace {
 
-void AppendInteger(std::string& out, int64_t value) {
-  char digits[24];
-  const auto result = std::to_chars(digits, digits + sizeof digits, value);
-  out.append(digits, result.ptr);
-}
-
 void AppendMember(std::string& out, std::string_view name, std::string_view value) {
   out.push_back(',');
-  log::AppendJsonString(out, name);
+  AppendJsonString(out, name);
   out.push_back(':');
-  log::AppendJsonString(out, value);
+  AppendJsonString(out, value);
 }
 
 }  // namespace
@@ -29,18 +22,18 @@ std::string_view PathOf(std::string_view target) { return target.substr(0, targe
 void FormatRequestLine(const RequestLogEntry& entry, std::string& out) {
   out.clear();
   out.append("\"request_id\":");
-  log::AppendJsonString(out, entry.request_id);
+  AppendJsonString(out, entry.request_id);
   AppendMember(out, "remote", entry.remote_address);
   AppendMember(out, "method", entry.method);
   AppendMember(out, "path", PathOf(entry.target));
   out.append(",\"status\":");
-  AppendInteger(out, entry.status);
+  AppendJsonInteger(out, int64_t{entry.status});
   // Milliseconds with three decimals, written from integer microseconds so
   // that no floating-point formatting runs per request.
   const int64_t micros =
       std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::microseconds>(entry.duration).count());
   out.append(",\"duration_ms\":");
-  AppendInteger(out, micros / 1000);
+  AppendJsonInteger(out, micros / 1000);
   const auto fraction = static_cast<int>(micros % 1000);
   out.push_back('.');
   out.push_back(static_cast<char>('0' + fraction / 100));

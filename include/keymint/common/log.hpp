@@ -2,7 +2,7 @@
 // batches by one background thread, so that no request waits on log I/O and
 // a request costs no wake-up or system call of its own. Every line is
 // an object {"time":"<RFC 3339 UTC>","level":"...",<fields>}; callers supply
-// the fields as already-escaped JSON members (see AppendJsonString).
+// the fields as already-escaped JSON members (keymint/common/json_string.hpp).
 //
 // Thread-safety: Start and Stop are called once each, from main, while no
 // other thread logs. Enabled, Write, Message and Dropped are thread-safe and
@@ -42,10 +42,5 @@ void Write(Level level, std::string_view fields);
 void Message(Level level, std::string_view message);
 // Lines dropped since Start (the queue full, or stderr closed).
 uint64_t Dropped();
-
-// Appends `text` to `out` as a JSON string with its quotes. Control
-// characters, quotes and backslashes are escaped; bytes that are not valid
-// UTF-8 become U+FFFD, so the line stays valid JSON whatever a client sent.
-void AppendJsonString(std::string& out, std::string_view text);
 
 }  // namespace keymint::log

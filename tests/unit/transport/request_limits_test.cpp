@@ -110,6 +110,36 @@ TEST_CASE("a trailer named like an earlier header field does not displace Author
   CHECK(client.ReadResponse().body == "auth=Bearer real|type=|peer=127.0.0.1|body=ok");
 }
 
+// The body arrives in the same write as its header, so the session parses it
+// from what it has buffered instead of reading again: the refusals must be
+// the same there.
+TEST_CASE("a chunked body sent with its header is refused at body_limit, and when malformed", "[transport]") {
+  EchoRouter router;
+  auto options = TestOptions();
+  options.body_limit = 1024;
+  RunningServer server(router, options);
+
+  SECTION("over the limit: 413") {
+    TestClient client(server.port());
+    client.SendRaw(std::string(kChunkedHead) + "800\r\n" + std::string(0x800, 'x') + "\r\n0\r\n\r\n");
+    CheckRefusedAndClosed(client, client.ReadResponse(), 413);
+  }
+  SECTION("a chunk size that is not hex: 400") {
+    TestClient client(server.port());
+    client.SendRaw(std::string(kChunkedHead) + "zz\r\nabc\r\n0\r\n\r\n");
+    CheckRefusedAndClosed(client, client.ReadResponse(), 400);
+  }
+  SECTION("within the limit, in two chunks: answered, and the connection serves on") {
+    TestClient client(server.port());
+    client.SendRaw(std::string(kChunkedHead) + "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+    const ClientResponse response = client.ReadResponse();
+    CHECK(response.status == 200);
+    CHECK(response.body.ends_with("|body=abcde"));
+    CHECK(response.keep_alive);
+    CHECK(client.Request("POST", "/echo", "next").status == 200);
+  }
+}
+
 TEST_CASE("a chunked body with a header Authorization keeps that one", "[transport]") {
   EchoRouter router;
   RunningServer server(router);
