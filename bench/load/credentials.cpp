@@ -10,7 +10,22 @@
 
 namespace keymint::load {
 
+namespace {
+
+// Spaces and tabs around a field are the file's layout, never part of a
+// client ID or a secret (keymint's have none, and neither do RFC 6749's
+// client_secret_basic values once decoded).
+std::string_view Trimmed(std::string_view text) {
+  const std::size_t first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+}  // namespace
+
 Result<std::vector<Credential>> ParseCredentials(std::string_view text) {
+  // A byte-order mark, as some editors write at the start of a UTF-8 file.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::vector<Credential> credentials;
   std::size_t line_number = 0;
   while (!text.empty()) {
@@ -19,12 +34,16 @@ Result<std::vector<Credential>> ParseCredentials(std::string_view text) {
     std::string_view line = text.substr(0, end);
     text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    line = Trimmed(line);
     if (line.empty() || line.front() == '#') continue;
     const std::size_t comma = line.find(',');
-    if (comma == std::string_view::npos || comma == 0 || comma + 1 == line.size()) {
+    const std::string_view client_id = Trimmed(line.substr(0, comma));
+    const std::string_view secret =
+        comma == std::string_view::npos ? std::string_view() : Trimmed(line.substr(comma + 1));
+    if (client_id.empty() || secret.empty()) {
       return Error::InvalidArgument("credentials line " + std::to_string(line_number) + ": expected clientId,secret");
     }
-    credentials.push_back({std::string(line.substr(0, comma)), std::string(line.substr(comma + 1)), {}});
+    credentials.push_back({std::string(client_id), std::string(secret), {}});
   }
   if (credentials.empty()) return Error::InvalidArgument("no credentials in the file");
   return credentials;

@@ -51,7 +51,7 @@ Result<Reply> Call(const Options& options, http::verb method, const std::string&
                    const json::value* body) {
   try {
     http::request<http::string_body> request(method, target, 11);
-    request.set(http::field::host, options.host + ":" + options.port);
+    request.set(http::field::host, options.Authority());
     request.set(http::field::user_agent, "keymint-bench");
     if (!token.empty()) request.set(http::field::authorization, "Bearer " + token);
     if (body != nullptr) {
@@ -83,7 +83,7 @@ Result<Reply> Call(const Options& options, http::verb method, const std::string&
     if (ec) reply.body = nullptr;
     return reply;
   } catch (const boost::system::system_error& e) {
-    return Error::Unavailable(std::string(http::to_string(method)) + " " + target + ": " + e.what());
+    return Error::Unavailable(std::string(http::to_string(method)) + " " + target + ": " + e.code().message());
   }
 }
 

@@ -1,5 +1,6 @@
 #include "load/load_run.hpp"
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -16,6 +17,7 @@
 #include <optional>
 #include <thread>
 
+#include "load/options.hpp"
 #include "load/tls.hpp"
 
 namespace keymint::load {
@@ -68,6 +70,9 @@ class Connection {
   bool busy() const { return busy_; }
   TimePoint start() const { return start_; }
   TimePoint sent() const { return sent_; }
+  const std::string* request() const { return request_; }
+  // Drops the request waiting for this connection to open (the caller counted it).
+  void DropRequest() { busy_ = false; }
 
  private:
   void OnConnect(uint64_t epoch, beast::error_code ec);
@@ -100,18 +105,30 @@ class Worker {
         requests_(requests),
         next_request_(first_request % requests.size()),
         counters_(counters),
+        minted_(requests.size(), false),
         pacer_(io_),
-        sweeper_(io_) {
+        sweeper_(io_),
+        closer_(io_) {
     if (rate > 0) schedule_.emplace(rate, settings.arrivals, seed);
     for (int i = 0; i < connections; ++i) connections_.push_back(std::make_unique<Connection>(*this, io_));
   }
 
-  // Connects all; returns the first error (empty when all connected).
+  // Connects all (with TLS, handshakes too) within the timeout; returns the
+  // first error (empty when all connected).
   std::string ConnectAll(const tcp::resolver::results_type& endpoints) {
     endpoints_ = endpoints;
     connecting_ = true;
+    net::steady_timer deadline(io_, settings_.timeout);
+    deadline.async_wait([this](beast::error_code ec) {
+      if (ec) return;  // everything connected in time
+      if (connect_error_.empty()) connect_error_ = "no answer within the timeout (--timeout)";
+      for (auto& connection : connections_) connection->Abort();
+    });
     for (auto& connection : connections_) connection->Connect();
-    io_.run();
+    while (connects_done_ < connections_.size() && io_.run_one() > 0) {
+    }
+    deadline.cancel();
+    io_.run();  // the cancelled deadline's handler
     io_.restart();
     connecting_ = false;
     return connect_error_;
@@ -123,6 +140,10 @@ class Worker {
     if (schedule_) {
       next_arrival_ = timeline_.start + schedule_->Next();
       Pace();
+      closer_.expires_at(timeline_.window_end);
+      closer_.async_wait([this](beast::error_code ec) {
+        if (!ec && !stopping_) CountWaitingAtClose();
+      });
     } else {
       Dispatch();
     }
@@ -134,6 +155,13 @@ class Worker {
     }
   }
 
+  // Ends the run now, from any thread; what is in flight is not counted.
+  void Interrupt() {
+    net::post(io_, [this] { Stop(/*give_up=*/false); });
+  }
+
+  const std::vector<bool>& minted() const { return minted_; }
+
   // --- called by connections ---
   const tcp::resolver::results_type& endpoints() const { return endpoints_; }
   std::size_t max_answer_bytes() const { return kMaxAnswerBytes; }
@@ -144,10 +172,18 @@ class Worker {
 
   void Connected(Connection& connection, beast::error_code ec) {
     if (connecting_) {
+      ++connects_done_;
       if (ec && connect_error_.empty()) connect_error_ = ec.message();
       return;
     }
     if (ec) {
+      counters_.refused_reconnects.fetch_add(1, kRelaxed);
+      // A request waiting for this connection fails now, as a connection
+      // error, rather than waiting out the timeout.
+      if (connection.busy()) {
+        Failed(connection);
+        connection.DropRequest();
+      }
       // The server is gone or refusing: try again shortly rather than spin.
       auto timer = std::make_shared<net::steady_timer>(io_, std::chrono::milliseconds(100));
       timer->async_wait([this, timer, &connection](beast::error_code) {
@@ -165,10 +201,16 @@ class Worker {
   void Answered(Connection& connection, unsigned status, bool has_token) {
     const TimePoint now = Clock::now();
     counters_.answers.fetch_add(1, kRelaxed);
+    const bool minted = status == 200 && has_token;
+    if (minted) {
+      minted_[static_cast<std::size_t>(connection.request() - requests_.data())] = true;
+      if (timeline_.InWindow(now)) counters_.ok_within_window.fetch_add(1, kRelaxed);
+    }
     if (timeline_.InWindow(connection.start())) {
+      counters_.answered.fetch_add(1, kRelaxed);
       counters_.latency.Record(Nanos(now - connection.start()));
       counters_.service_time.Record(Nanos(now - connection.sent()));
-      if (status == 200 && has_token) {
+      if (minted) {
         counters_.ok.fetch_add(1, kRelaxed);
       } else if (status == 200) {
         counters_.no_token.fetch_add(1, kRelaxed);
@@ -218,6 +260,7 @@ class Worker {
   void Pace() {
     const TimePoint now = Clock::now();
     while (next_arrival_ <= now && next_arrival_ < timeline_.window_end) {
+      if (timeline_.InWindow(next_arrival_)) counters_.scheduled.fetch_add(1, kRelaxed);
       backlog_.push_back(next_arrival_);
       next_arrival_ = timeline_.start + schedule_->Next();
     }
@@ -236,14 +279,35 @@ class Worker {
     if (now >= timeline_.hard_stop) return Stop(/*give_up=*/true);
     for (auto& connection : connections_) {
       if (connection->busy() && now - connection->sent() >= settings_.timeout) {
-        if (timeline_.InWindow(connection->start())) counters_.timeouts.fetch_add(1, kRelaxed);
+        GiveUp(connection->start(), now, counters_.timeouts);
         connection->Reset();
       }
     }
+    // A run whose connections are all down (reconnecting to a server that has
+    // gone) gets no answer to end it: it ends here, with the window.
+    MaybeFinish();
+    if (stopping_) return;
     sweeper_.expires_after(kSweepInterval);
     sweeper_.async_wait([this](beast::error_code ec) {
       if (!ec && !stopping_) Sweep();
     });
+  }
+
+  // A request of the window given up at `now`: counted in `reason`, and in the
+  // latency at its age (a lower bound of what it would have taken).
+  void GiveUp(TimePoint start, TimePoint now, std::atomic<uint64_t>& reason) {
+    if (!timeline_.InWindow(start)) return;
+    reason.fetch_add(1, kRelaxed);
+    counters_.latency.Record(Nanos(now - start));
+  }
+
+  // Open loop, when the window closes: how many of its requests are still
+  // waiting for a connection (the server is behind the schedule).
+  void CountWaitingAtClose() {
+    Pace();  // every arrival before the close is in the backlog
+    uint64_t waiting = 0;
+    for (const TimePoint start : backlog_) waiting += timeline_.InWindow(start) ? 1 : 0;
+    counters_.waiting_at_close.store(waiting, kRelaxed);
   }
 
   void MaybeFinish() {
@@ -259,18 +323,16 @@ class Worker {
     if (stopping_) return;
     stopping_ = true;
     if (give_up) {
-      for (const TimePoint start : backlog_) {
-        if (timeline_.InWindow(start)) counters_.unsent.fetch_add(1, kRelaxed);
-      }
+      const TimePoint now = Clock::now();
+      for (const TimePoint start : backlog_) GiveUp(start, now, counters_.unsent);
       for (auto& connection : connections_) {
-        if (connection->busy() && timeline_.InWindow(connection->start())) {
-          counters_.timeouts.fetch_add(1, kRelaxed);
-        }
+        if (connection->busy()) GiveUp(connection->start(), now, counters_.timeouts);
       }
     }
     backlog_.clear();
     pacer_.cancel();
     sweeper_.cancel();
+    closer_.cancel();
     for (auto& connection : connections_) connection->Abort();
   }
 
@@ -279,8 +341,10 @@ class Worker {
   std::size_t next_request_;
   LiveCounters& counters_;
   net::io_context io_{1};
+  std::vector<bool> minted_;  // by request index (see RunResult::minted)
   net::steady_timer pacer_;
   net::steady_timer sweeper_;
+  net::steady_timer closer_;  // open loop: fires at the window's close
   std::optional<ArrivalSchedule> schedule_;
   tcp::resolver::results_type endpoints_;
   std::vector<std::unique_ptr<Connection>> connections_;
@@ -289,6 +353,7 @@ class Worker {
   TimePoint next_arrival_{};
   Timeline timeline_{};
   bool connecting_ = false;
+  std::size_t connects_done_ = 0;  // while connecting: connections that succeeded or failed
   bool pacing_done_ = false;
   bool stopping_ = false;
   std::string connect_error_;
@@ -339,8 +404,11 @@ void Connection::Send(const std::string& request, TimePoint start) {
   request_ = &request;
   start_ = start;
   // With --new-connection the connection is made now, inside the request's
-  // latency; OnConnect sends.
-  if (!connected_) return Connect();
+  // latency; OnConnect sends. Until then the timeout runs from here.
+  if (!connected_) {
+    sent_ = Clock::now();
+    return Connect();
+  }
   sent_ = Clock::now();
   parser_.emplace();
   parser_->body_limit(worker_.max_answer_bytes());
@@ -429,7 +497,7 @@ Result<RunResult> RunLoad(const RunSettings& settings, const std::vector<std::st
     net::io_context io;
     endpoints = tcp::resolver(io).resolve(settings.host, settings.port);
   } catch (const boost::system::system_error& e) {
-    return Error::Unavailable("cannot resolve " + settings.host + ": " + e.what());
+    return Error::Unavailable("cannot resolve " + settings.host + ": " + e.code().message());
   }
 
   const int threads = settings.threads;
@@ -474,9 +542,14 @@ Result<RunResult> RunLoad(const RunSettings& settings, const std::vector<std::st
   go.count_down();
 
   auto next_tick = timeline.start + std::chrono::seconds(1);
+  std::optional<TimePoint> interrupted_at;
   while (!aborted && running.load() > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     const TimePoint now = Clock::now();
+    if (!interrupted_at && settings.stop_requested != nullptr && settings.stop_requested->load()) {
+      interrupted_at = now;
+      for (auto& worker : workers) worker->Interrupt();
+    }
     if (now < next_tick || !on_progress) continue;
     next_tick += std::chrono::seconds(1);
     Progress progress{std::chrono::duration<double>(now - timeline.start).count(), now < timeline.window_start, 0, 0,
@@ -494,19 +567,36 @@ Result<RunResult> RunLoad(const RunSettings& settings, const std::vector<std::st
   }
   for (auto& thread : pool) thread.join();
   if (aborted) {
-    return Error::Unavailable("cannot connect to " + settings.host + ":" + settings.port + ": " + connect_error);
+    return Error::Unavailable("cannot connect to " + JoinHostPort(settings.host, settings.port) + ": " + connect_error);
   }
 
   RunResult result;
   result.measured_seconds = std::chrono::duration<double>(settings.duration).count();
+  if (interrupted_at) {
+    result.interrupted = true;
+    const double until_then = std::chrono::duration<double>(*interrupted_at - timeline.window_start).count();
+    result.measured_seconds = std::clamp(until_then, 0.0, result.measured_seconds);
+  }
+  result.minted.assign(requests.size(), false);
+  for (const auto& worker : workers) {
+    const std::vector<bool>& minted = worker->minted();
+    for (std::size_t i = 0; i < minted.size(); ++i) {
+      if (minted[i]) result.minted[i] = true;
+    }
+  }
   const auto add_error = [&result](const std::string& name, uint64_t n) {
     if (n > 0) result.errors[name] += n;
   };
   for (const auto& c : counters) {
     result.latency.Add(c->latency);
     result.service_time.Add(c->service_time);
+    result.answered += c->answered.load();
     result.ok += c->ok.load();
+    result.ok_within_window += c->ok_within_window.load();
+    result.scheduled += c->scheduled.load();
+    result.waiting_at_close += c->waiting_at_close.load();
     result.reconnects += c->reconnects.load();
+    result.refused_reconnects += c->refused_reconnects.load();
     for (std::size_t status = 0; status < c->by_status.size(); ++status) {
       add_error(status == 0 ? std::string("other-status") : std::to_string(status), c->by_status[status].load());
     }

@@ -49,34 +49,63 @@ struct RunSettings {
   // sleeping client thread on another core when it answers. Only for client
   // threads that have cores of their own.
   bool busy_poll = false;
+  // When this becomes true (a signal handler sets it), the run ends early: the
+  // report covers the window up to then.
+  const std::atomic<bool>* stop_requested = nullptr;
 };
 
 // Counters one client thread writes and any thread may read at any time.
-// Everything but `answers` is about requests whose start (scheduled send time
-// in an open loop, actual send time in a closed one) falls in the measured window.
+// Unless said otherwise they are about requests whose start (scheduled send
+// time in an open loop, actual send time in a closed one) falls in the
+// measured window.
 struct LiveCounters {
-  LatencyHistogram latency;       // from the request's start to its whole answer
-  LatencyHistogram service_time;  // from the actual send (differs from latency only in an open loop)
-  std::atomic<uint64_t> ok{0};    // 200 with a token
+  // From the request's start to its whole answer; a request given up (timed
+  // out, or never sent when the run ended) is in it at the time it was given
+  // up, a lower bound, so that the percentiles show a server that stalls.
+  LatencyHistogram latency;
+  LatencyHistogram service_time;                       // from the actual send to the answer (answered requests only)
+  std::atomic<uint64_t> answered{0};                   // answers of any status
+  std::atomic<uint64_t> ok{0};                         // 200 with a token
+  std::atomic<uint64_t> ok_within_window{0};           // 200 with a token that *arrived* in the window
   std::array<std::atomic<uint64_t>, 600> by_status{};  // other answers, by HTTP status
   std::atomic<uint64_t> no_token{0};                   // 200 without the token member
   std::atomic<uint64_t> timeouts{0};                   // no answer within the timeout
-  std::atomic<uint64_t> connection_errors{0};          // connection lost with the request unanswered
+  std::atomic<uint64_t> connection_errors{0};          // connection lost or refused with the request unanswered
   std::atomic<uint64_t> unsent{0};                     // scheduled but never sent: the server fell behind
+  std::atomic<uint64_t> scheduled{0};                  // open loop: requests the schedule put in the window
+  std::atomic<uint64_t> waiting_at_close{0};           // open loop: of those, not yet sent when the window closed
   std::atomic<uint64_t> answers{0};                    // every answer, warm-up included (for the live rate)
   std::atomic<uint64_t> reconnects{0};                 // connections the server closed and we reopened
+  std::atomic<uint64_t> refused_reconnects{0};         // reopening failed (any time in the run)
 };
 
 struct RunResult {
   LatencyHistogram latency;
   LatencyHistogram service_time;
+  uint64_t answered = 0;
   uint64_t ok = 0;
-  std::map<std::string, uint64_t> errors;  // "401", "timeout", "connection", "unsent", "no-token"
+  uint64_t ok_within_window = 0;
+  std::map<std::string, uint64_t> errors;  // "401", "timeout", "connection", "unsent", "no-token", "other-status"
+  uint64_t scheduled = 0;
+  uint64_t waiting_at_close = 0;
   uint64_t reconnects = 0;
-  double measured_seconds = 0;
+  uint64_t refused_reconnects = 0;
+  double measured_seconds = 0;  // the window's length, or up to the interruption
+  bool interrupted = false;     // stop_requested ended the run
+  // minted[i]: requests[i] (one per credential) got a 200 with a token at
+  // least once, warm-up included.
+  std::vector<bool> minted;
 
   uint64_t error_count() const;
-  double tokens_per_second() const { return measured_seconds > 0 ? static_cast<double>(ok) / measured_seconds : 0; }
+  // Tokens answered within the window, per second of it: what the server
+  // served, even when an open loop offered more.
+  double tokens_per_second() const {
+    return measured_seconds > 0 ? static_cast<double>(ok_within_window) / measured_seconds : 0;
+  }
+  // Open loop: at the window's close more than 1% of its requests had not
+  // even been sent, waiting for a connection: the server did not keep up
+  // with the offered rate.
+  bool fell_behind() const { return waiting_at_close > 0 && waiting_at_close * 100 >= scheduled; }
 };
 
 // What the progress callback sees once a second.

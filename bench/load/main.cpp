@@ -1,9 +1,11 @@
 // keymint-bench: a load generator for OAuth 2.0 client-credentials token
 // endpoints, keymint's and any other server's. See --help and the README's
 // "Load testing" section.
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +28,7 @@ using namespace keymint::load;
 
 constexpr int kExitErrors = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "keymint-bench: %s\n", message.c_str());
@@ -51,6 +54,41 @@ RunSettings SettingsFrom(const Options& o) {
   return settings;
 }
 
+// Set by SIGINT or SIGTERM: the run stops, reports what it measured and
+// deletes the credentials it created. A second signal ends the process at once.
+std::atomic<bool> g_stop_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+
+void RequestStop(int /*signal*/) { g_stop_requested.store(true); }
+
+void CatchStopSignals() {
+  struct sigaction action {};
+  action.sa_handler = RequestStop;
+  action.sa_flags = SA_RESETHAND;  // the next one gets the default action
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+void Warn(const std::string& message) { std::fprintf(stderr, "keymint-bench: %s\n", message.c_str()); }
+
+// The credentials whose lastLogin is checked after the run: those that got a
+// token in it (a token exchange is what updates lastLogin), all of them with
+// --create, the first N with --check-last-login N.
+std::vector<Credential> CredentialsToCheck(const Options& o, const std::vector<Credential>& credentials,
+                                           const RunResult& result) {
+  const std::size_t wanted = o.create > 0 ? credentials.size() : static_cast<std::size_t>(o.check_last_login);
+  std::vector<Credential> checked;
+  for (std::size_t i = 0; i < credentials.size() && checked.size() < wanted; ++i) {
+    if (result.minted[i]) checked.push_back(credentials[i]);
+  }
+  if (checked.size() < wanted && !checked.empty()) {
+    Warn("lastLogin is checked for the " + std::to_string(checked.size()) + " credentials that got a token, not " +
+         std::to_string(wanted) + " (a longer run uses more of them)");
+  }
+  return checked;
+}
+
 int Run(const Options& o) {
   RunSettings settings = SettingsFrom(o);
   if (o.tls) {
@@ -60,6 +98,8 @@ int Run(const Options& o) {
   }
   settings.new_connection = o.new_connection;
   settings.busy_poll = o.busy_poll;
+  settings.stop_requested = &g_stop_requested;
+  CatchStopSignals();
 
   std::vector<Credential> credentials;
   if (!o.credentials_file.empty()) {
@@ -72,6 +112,12 @@ int Run(const Options& o) {
     auto made = admin->Create(o.create, o.create_kind);
     if (!made) return Fail(made.error().message);
     credentials = std::move(made).value();
+    if (g_stop_requested.load()) {  // interrupted while creating them: clean up, no run
+      if (auto deleted = admin->Delete(credentials, o.create_kind); !deleted.ok()) {
+        Warn("cleaning up: " + deleted.error().message);
+      }
+      return kExitInterrupted;
+    }
   }
 
   const bool show_progress =
@@ -98,39 +144,39 @@ int Run(const Options& o) {
     // A fresh login: the first token may have expired during a long run.
     auto admin = KeymintAdmin::LogIn(o);
     if (!admin) {
-      std::fprintf(stderr, "keymint-bench: cannot log in again to check and clean up: %s\n",
-                   admin.error().message.c_str());
+      Warn("cannot log in again to check and clean up: " + admin.error().message);
       exit_code = kExitUsage;
     } else {
-      // Every credential was used once the run sent at least one request per credential.
-      const std::size_t check_count =
-          o.create > 0 ? credentials.size()
-                       : std::min<std::size_t>(credentials.size(), static_cast<std::size_t>(o.check_last_login));
-      const std::vector<Credential> checked(credentials.begin(),
-                                            credentials.begin() + static_cast<std::ptrdiff_t>(check_count));
-      context.last_login_checked = checked.size();
-      if (result && result->latency.count() >= credentials.size()) {
+      const std::vector<Credential> checked =
+          result ? CredentialsToCheck(o, credentials, *result) : std::vector<Credential>();
+      if (result && checked.empty()) {
+        Warn("lastLogin not checked: no credential got a token");
+        exit_code = kExitErrors;
+      } else if (!checked.empty()) {
+        context.last_login_checked = checked.size();
         auto updated = admin->CountLoggedInSince(checked, o.create_kind, started);
-        if (updated) {
+        if (!updated) {
+          Warn("cannot read lastLogin: " + updated.error().message +
+               (o.create == 0 ? " (--check-last-login looks up access keys)" : ""));
+          exit_code = kExitErrors;
+        } else {
           context.last_login_updated = *updated;
           if (*updated < checked.size()) {
-            std::fprintf(stderr, "keymint-bench: only %zu of %zu credentials show a lastLogin from this run\n",
-                         *updated, checked.size());
+            Warn("only " + std::to_string(*updated) + " of " + std::to_string(checked.size()) +
+                 " credentials show a lastLogin from this run");
             exit_code = kExitErrors;
           }
-        } else {
-          std::fprintf(stderr, "keymint-bench: cannot read lastLogin: %s\n", updated.error().message.c_str());
         }
       }
       if (o.create == 0) {
         // Not ours to delete.
       } else if (!o.keep_created_file.empty()) {
         if (auto written = WriteCredentialsFile(o.keep_created_file, credentials); !written.ok()) {
-          std::fprintf(stderr, "keymint-bench: %s\n", written.error().message.c_str());
+          Warn(written.error().message);
           exit_code = kExitUsage;
         }
       } else if (auto deleted = admin->Delete(credentials, o.create_kind); !deleted.ok()) {
-        std::fprintf(stderr, "keymint-bench: cleaning up: %s\n", deleted.error().message.c_str());
+        Warn("cleaning up: " + deleted.error().message);
       }
     }
   }
@@ -139,9 +185,18 @@ int Run(const Options& o) {
   const std::string report = o.json ? JsonReport(context, *result) : TextReport(context, *result);
   std::fputs(report.c_str(), stdout);
   std::fflush(stdout);
+  if (result->interrupted) return kExitInterrupted;
   if (result->error_count() > 0 && !o.allow_errors) {
-    std::fprintf(stderr, "keymint-bench: %llu measured requests did not get a 200 with a token\n",
-                 static_cast<unsigned long long>(result->error_count()));
+    Warn(std::to_string(result->error_count()) + " measured requests did not get a 200 with a token");
+    exit_code = std::max(exit_code, kExitErrors);
+  }
+  if (result->fell_behind() && !o.allow_errors) {
+    Warn("the server fell behind the offered rate: " + std::to_string(result->waiting_at_close) + " of " +
+         std::to_string(result->scheduled) + " requests were still waiting to be sent when the window closed");
+    exit_code = std::max(exit_code, kExitErrors);
+  }
+  if (result->answered == 0 && result->error_count() == 0) {
+    Warn("nothing was measured: no request started in the window (a longer -d, or a higher --rate)");
     exit_code = std::max(exit_code, kExitErrors);
   }
   return exit_code;

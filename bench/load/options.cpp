@@ -1,5 +1,6 @@
 #include "load/options.hpp"
 
+#include <algorithm>
 #include <boost/url/parse.hpp>
 #include <charconv>
 #include <cmath>
@@ -16,7 +17,7 @@ usage: keymint-bench --url URL (--credentials FILE | --create N --admin-email EM
 What to send
   --url URL             keymint's base URL, http[s]://HOST:PORT[/PREFIX] (the mode adds
                         /api/v1/token or /api/v2/token), or with --mode form the token
-                        endpoint's own URL.
+                        endpoint's own URL. An IPv6 host goes in brackets: http://[::1]:8080
   --cacert FILE         https: verify the server against this PEM certificate (default:
                         the system's CAs)
   --insecure            https: do not verify the server
@@ -30,7 +31,7 @@ What to send
 
 Credentials (requests go round-robin over them)
   --credentials FILE    one "clientId,secret" per line; blank lines and lines starting
-                        with '#' are skipped
+                        with '#' are skipped, spaces around the fields dropped
   --create N            create N credentials through keymint's API before the run and
                         delete them after it
   --create-kind KIND    access-key (default; keymint allows 20 per user) or service-account
@@ -38,8 +39,9 @@ Credentials (requests go round-robin over them)
                         from --admin-password or $KEYMINT_BENCH_ADMIN_PASSWORD
   --keep-created FILE   keep the created credentials and write them to FILE
   --check-last-login N  with --credentials: afterwards, look up the first N access keys
-                        as --admin-email (administration API) and check that each shows a
-                        lastLogin from this run (--create checks every key it made)
+                        that got a token in the run, as --admin-email (administration
+                        API), and check that each shows a lastLogin from this run
+                        (--create checks every key it made that got a token)
 
 Load
   -c, --connections N   keep-alive connections (default 16)
@@ -56,22 +58,30 @@ Load
   --arrivals KIND       open-loop gaps: poisson (default) or uniform
   -d, --duration S      seconds measured (default 10)
   --warmup S            seconds of load before measuring (default 2)
-  --timeout S           a request unanswered this long counts as an error (default 10)
-  --seed N              seed of the Poisson schedule (default random)
+  --timeout S           a request unanswered this long after its send, or a connection
+                        (with its TLS handshake) not made in this long, is an error
+                        (default 10); the run ends at most this long after the window
+  --seed N              seed of the Poisson schedule (default 0: drawn at random)
   --busy-poll           client threads spin on their sockets instead of sleeping, so a
                         server on the same machine never pays to wake them on another
                         core (on a virtual machine a cross-core wake-up is a hypervisor
                         exit); give each client thread a core of its own (taskset)
 
 Output
+  tokens/s counts the tokens that arrived within the window. Latency is over the
+  requests that started in it; one given up (timed out or never sent) counts at its
+  age then. An open loop that ends its window with over 1% of its requests still
+  waiting for a connection "fell behind" the offered rate, and says so.
   --json                print the report as one JSON object on stdout
   --progress WHEN       auto (default: when stderr is a terminal), on or off: a live line
                         with the rate, errors and p99 so far
-  --allow-errors        exit 0 even if some answers were not 200
+  --allow-errors        exit 0 even if some answers were not 200 or the loop fell behind
 
 Exit status: 0 when every measured answer was a 200 with an access token; 1 when any
-was not (or timed out, or was never sent because the server fell behind the offered
-rate); 2 on a usage or set-up error.
+was not (or timed out, or was never sent), when an open loop fell behind, when nothing
+was measured, or when the lastLogin check failed; 2 on a usage or set-up error (a
+server it cannot connect to before the run); 130 when stopped by Ctrl-C or SIGTERM,
+after its report of the window so far and deleting what --create made.
 
 Example: keymint-bench --url http://127.0.0.1:8080 --create 20 --admin-email admin@keymint.local \
            --mode v2-basic -c 32 --rate 2000 -d 30
@@ -107,11 +117,58 @@ Status ParseUrl(std::string_view text, Options& options) {
   }
   options.tls = url.scheme() == "https";
   if (url.host().empty()) return Usage("--url: no host in " + std::string(text));
+  if (url.has_userinfo()) return Usage("--url: credentials go in --credentials, not in the URL");
   if (url.has_query() || url.has_fragment()) return Usage("--url: no query or fragment, please");
+  int port = options.tls ? 443 : 80;
+  if (url.has_port() && !ParseInt(url.port(), 1, 65535, port)) {
+    return Usage("--url: the port must be a number from 1 to 65535, not \"" + std::string(url.port()) + "\"");
+  }
   options.url = std::string(text);
-  options.host = url.host_address();
-  options.port = url.has_port() ? std::string(url.port()) : options.tls ? "443" : "80";
+  options.host = url.host_address();  // an IPv6 literal without its brackets, for the resolver
+  options.port = std::to_string(port);
   options.path = std::string(url.encoded_path());
+  return {};
+}
+
+// The flags that take no value.
+bool SetSwitch(std::string_view flag, Options& o) {
+  if (flag == "--json") {
+    o.json = true;
+  } else if (flag == "--allow-errors") {
+    o.allow_errors = true;
+  } else if (flag == "--insecure") {
+    o.insecure = true;
+  } else if (flag == "--new-connection") {
+    o.new_connection = true;
+  } else if (flag == "--busy-poll") {
+    o.busy_poll = true;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// Combinations that parse but would not do what was asked: refused rather
+// than silently ignored.
+Status CheckCombination(const Options& o, const std::vector<std::string>& given) {
+  const auto was_given = [&given](std::string_view flag) {
+    return std::find(given.begin(), given.end(), flag) != given.end();
+  };
+  if (was_given("--form") && o.mode != Mode::kForm) return Usage("--form goes with --mode form");
+  for (std::string_view flag : {"--arrivals", "--seed"}) {
+    if (was_given(flag) && !o.open_loop()) return Usage(std::string(flag) + " goes with --rate (the open loop)");
+  }
+  if (o.mode != Mode::kForm) {
+    std::string_view path = o.path;
+    while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+    for (std::string_view endpoint : {"/api/v1/token", "/api/v2/token"}) {
+      if (path.size() >= endpoint.size() && path.substr(path.size() - endpoint.size()) == endpoint) {
+        return Usage("--url: give keymint's base URL; --mode " + std::string(ModeName(o.mode)) + " adds " +
+                     std::string(o.mode == Mode::kV1 ? "/api/v1/token" : "/api/v2/token") +
+                     " (or use --mode form for a token endpoint's own URL)");
+      }
+    }
+  }
   return {};
 }
 
@@ -142,41 +199,44 @@ std::string Options::TokenPath() const {
   return ApiPath(mode == Mode::kV1 ? "/api/v1/token" : "/api/v2/token");
 }
 
+std::string JoinHostPort(std::string_view host, std::string_view port) {
+  const bool ipv6 = host.find(':') != std::string_view::npos;
+  return (ipv6 ? "[" + std::string(host) + "]" : std::string(host)) + ":" + std::string(port);
+}
+
+std::string Options::Authority() const {
+  const std::string joined = JoinHostPort(host, port);
+  const bool default_port = port == (tls ? "443" : "80");
+  return default_port ? joined.substr(0, joined.size() - port.size() - 1) : joined;
+}
+
+std::string Options::TokenUrl() const { return (tls ? "https://" : "http://") + Authority() + TokenPath(); }
+
 std::string_view HelpText() { return kHelp; }
 
 Result<Command> ParseCommandLine(const std::vector<std::string>& args, std::string_view env_password) {
   Command command;
   Options& o = command.options;
   bool seen_url = false;
+  std::vector<std::string> given;  // the flags with a value
   for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& flag = args[i];
+    std::string flag = args[i];
     if (flag == "-h" || flag == "--help") {
       command.help = true;
       return command;
     }
-    // Flags without a value.
-    if (flag == "--json") {
-      o.json = true;
-      continue;
+    if (SetSwitch(flag, o)) continue;
+    // --flag=VALUE as well as --flag VALUE.
+    std::string value;
+    if (const std::size_t equals = flag.find('='); flag.rfind("--", 0) == 0 && equals != std::string::npos) {
+      value = flag.substr(equals + 1);
+      flag.resize(equals);
+      if (SetSwitch(flag, o)) return Usage(flag + " takes no value");
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return Usage(flag + ": unknown flag or missing value (see --help)");
     }
-    if (flag == "--allow-errors") {
-      o.allow_errors = true;
-      continue;
-    }
-    if (flag == "--insecure") {
-      o.insecure = true;
-      continue;
-    }
-    if (flag == "--new-connection") {
-      o.new_connection = true;
-      continue;
-    }
-    if (flag == "--busy-poll") {
-      o.busy_poll = true;
-      continue;
-    }
-    if (i + 1 >= args.size()) return Usage(flag + ": unknown flag or missing value (see --help)");
-    const std::string& value = args[++i];
     const auto bad = [&](std::string_view expected) { return Usage(flag + ": expected " + std::string(expected)); };
     if (flag == "--url") {
       RETURN_IF_ERROR(ParseUrl(value, o));
@@ -222,7 +282,7 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args, std::stri
     } else if (flag == "-t" || flag == "--threads") {
       if (!ParseInt(value, 1, 256, o.threads)) return bad("a count from 1 to 256");
     } else if (flag == "--rate") {
-      if (!ParseSeconds(value, 0, o.rate) || o.rate <= 0) return bad("requests per second, above 0");
+      if (!ParseSeconds(value, 0, o.rate) || o.rate <= 0) return bad("requests per second, above 0 (at most 1e7)");
     } else if (flag == "--arrivals") {
       if (value == "poisson") {
         o.arrivals = ArrivalProcess::kPoisson;
@@ -232,11 +292,11 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args, std::stri
         return bad("poisson or uniform");
       }
     } else if (flag == "-d" || flag == "--duration") {
-      if (!ParseSeconds(value, 0, o.duration_s) || o.duration_s <= 0) return bad("seconds, above 0");
+      if (!ParseSeconds(value, 0, o.duration_s) || o.duration_s <= 0) return bad("seconds, above 0 (at most 1e7)");
     } else if (flag == "--warmup") {
-      if (!ParseSeconds(value, 0, o.warmup_s)) return bad("seconds, 0 or more");
+      if (!ParseSeconds(value, 0, o.warmup_s)) return bad("seconds, 0 or more (at most 1e7)");
     } else if (flag == "--timeout") {
-      if (!ParseSeconds(value, 0, o.timeout_s) || o.timeout_s <= 0) return bad("seconds, above 0");
+      if (!ParseSeconds(value, 0, o.timeout_s) || o.timeout_s <= 0) return bad("seconds, above 0 (at most 1e7)");
     } else if (flag == "--seed") {
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), o.seed);
       if (ec != std::errc() || end != value.data() + value.size()) return bad("a non-negative integer");
@@ -253,6 +313,7 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args, std::stri
     } else {
       return Usage(flag + ": unknown flag (see --help)");
     }
+    given.push_back(flag);
   }
 
   if (!seen_url) return Usage("--url is required (see --help)");
@@ -273,6 +334,7 @@ Result<Command> ParseCommandLine(const std::vector<std::string>& args, std::stri
   if (o.threads > o.connections) return Usage("--threads cannot exceed --connections");
   if (!o.tls && (o.insecure || !o.cacert.empty())) return Usage("--cacert and --insecure go with an https:// --url");
   if (o.insecure && !o.cacert.empty()) return Usage("give at most one of --cacert and --insecure");
+  RETURN_IF_ERROR(CheckCombination(o, given));
   return command;
 }
 

@@ -60,6 +60,11 @@ struct Options {
   bool allow_errors = false;
 
   bool open_loop() const { return rate > 0; }
+  // HOST[:PORT] as it goes in a Host header and a URL: an IPv6 literal in
+  // brackets, the port left out when it is the scheme's default.
+  std::string Authority() const;
+  // The URL every token request goes to, e.g. "http://127.0.0.1:8080/api/v2/token".
+  std::string TokenUrl() const;
   // The request target each request is sent to (e.g. "/api/v2/token").
   std::string TokenPath() const;
   // `api_path` (e.g. "/api/v1/access-keys") under --url's path prefix.
@@ -70,6 +75,9 @@ struct Command {
   bool help = false;
   Options options;
 };
+
+// "host:port", with an IPv6 literal in brackets ("[::1]:8080").
+std::string JoinHostPort(std::string_view host, std::string_view port);
 
 // Parses argv[1..]. `env_password` is $KEYMINT_BENCH_ADMIN_PASSWORD (or "").
 // Errors name the flag and say what was expected.

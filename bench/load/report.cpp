@@ -1,7 +1,11 @@
 #include "load/report.hpp"
 
 #include <boost/json.hpp>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
+
+#include "keymint/common/json_string.hpp"
 
 namespace keymint::load {
 
@@ -55,26 +59,92 @@ json::object LatencyJson(const LatencyHistogram& h) {
 
 std::string ArrivalsName(ArrivalProcess process) { return process == ArrivalProcess::kPoisson ? "poisson" : "uniform"; }
 
+// JSON text with numbers as people write them (400, 0.25), where
+// boost::json::serialize writes 4E2 and 2.5E-1: the same values, but this
+// report is read by people as often as by scripts.
+void AppendReadable(std::string& out, const json::value& value) {
+  switch (value.kind()) {
+    case json::kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, member] : value.get_object()) {
+        if (!first) out += ',';
+        first = false;
+        AppendJsonString(out, key);
+        out += ':';
+        AppendReadable(out, member);
+      }
+      out += '}';
+      return;
+    }
+    case json::kind::array: {
+      out += '[';
+      bool first = true;
+      for (const json::value& element : value.get_array()) {
+        if (!first) out += ',';
+        first = false;
+        AppendReadable(out, element);
+      }
+      out += ']';
+      return;
+    }
+    case json::kind::string:
+      return AppendJsonString(out, value.get_string());
+    case json::kind::int64:
+      return AppendJsonInteger(out, value.get_int64());
+    case json::kind::uint64:
+      return AppendJsonInteger(out, value.get_uint64());
+    case json::kind::double_: {
+      if (!std::isfinite(value.get_double())) {
+        out += "null";
+        return;
+      }
+      char text[32];
+      const auto [end, ec] = std::to_chars(text, text + sizeof text, value.get_double());  // shortest round trip
+      out.append(text, ec == std::errc() ? end : text);
+      return;
+    }
+    case json::kind::bool_:
+      out += value.get_bool() ? "true" : "false";
+      return;
+    case json::kind::null:
+      out += "null";
+      return;
+  }
+}
+
+std::string BehindLine(const RunResult& result) {
+  return Grouped(result.waiting_at_close) + " of the window's " + Grouped(result.scheduled) +
+         " requests were still waiting to be sent when it closed: the server fell behind the offered rate "
+         "(tokens/s is what it answered within the window; the latency includes the queue)";
+}
+
 }  // namespace
 
 std::string TextReport(const ReportContext& context, const RunResult& result) {
   const Options& o = context.options;
-  std::string text = "keymint-bench: " + std::string(ModeName(o.mode)) + ", POST " + (o.tls ? "https://" : "http://") +
-                     o.host + ":" + o.port + o.TokenPath() + "\n";
+  std::string text = "keymint-bench: " + std::string(ModeName(o.mode)) + ", POST " + o.TokenUrl() + "\n";
   text += "  " + std::to_string(o.connections) + " connections" + (o.new_connection ? " (a new one per request)" : "") +
           ", " + std::to_string(o.threads) + " thread" + (o.threads == 1 ? "" : "s") + ", " +
           Grouped(context.credentials) + " credentials, ";
-  text += o.open_loop() ? "open loop at " + Format("%.0f", o.rate) + "/s (" + ArrivalsName(o.arrivals) + ")"
+  text += o.open_loop() ? "open loop at " + Format("%g", o.rate) + "/s (" + ArrivalsName(o.arrivals) + ")"
                         : std::string("closed loop");
   text += ", " + Format("%g", o.warmup_s) + " s warm-up, " + Format("%g", o.duration_s) + " s measured\n";
+  if (result.interrupted) {
+    text += "  interrupted   after " + Format("%.1f", result.measured_seconds) + " s of the measured window\n";
+  }
   text += "  tokens/s      " + Format("%.1f", result.tokens_per_second()) + "\n";
   text += "  latency (ms)  " + LatencyLine(result.latency) + (o.open_loop() ? "  (from scheduled send)" : "") + "\n";
   if (o.open_loop()) text += "  service (ms)  " + LatencyLine(result.service_time) + "  (from actual send)\n";
-  text += "  answers       " + Grouped(result.latency.count()) + " (" + Grouped(result.ok) + " ok)\n";
+  text += "  answers       " + Grouped(result.answered) + " (" + Grouped(result.ok) + " ok)\n";
+  if (result.fell_behind()) text += "  behind        " + BehindLine(result) + "\n";
   std::string errors;
   for (const auto& [name, count] : result.errors) errors += (errors.empty() ? "" : ", ") + name + ": " + Grouped(count);
   text += "  errors        " + (errors.empty() ? std::string("none") : errors) + "\n";
   if (result.reconnects > 0) text += "  reconnects    " + Grouped(result.reconnects) + "\n";
+  if (result.refused_reconnects > 0) {
+    text += "  refused       " + Grouped(result.refused_reconnects) + " attempts to reconnect failed\n";
+  }
   if (context.last_login_updated) {
     text += "  lastLogin     " + Grouped(*context.last_login_updated) + " of " + Grouped(context.last_login_checked) +
             " credentials updated during the run\n";
@@ -86,7 +156,7 @@ std::string JsonReport(const ReportContext& context, const RunResult& result) {
   const Options& o = context.options;
   json::object report;
   report["mode"] = ModeName(o.mode);
-  report["url"] = (o.tls ? "https://" : "http://") + o.host + ":" + o.port + o.TokenPath();
+  report["url"] = o.TokenUrl();
   report["connections"] = o.connections;
   if (o.new_connection) report["new_connection_per_request"] = true;
   report["threads"] = o.threads;
@@ -95,11 +165,18 @@ std::string JsonReport(const ReportContext& context, const RunResult& result) {
   if (o.open_loop()) {
     report["offered_rate"] = o.rate;
     report["arrivals"] = ArrivalsName(o.arrivals);
+    report["scheduled"] = result.scheduled;
+    report["waiting_at_close"] = result.waiting_at_close;
+    report["fell_behind"] = result.fell_behind();
   }
   report["warmup_seconds"] = o.warmup_s;
   report["duration_seconds"] = o.duration_s;
+  if (result.interrupted) {
+    report["interrupted"] = true;
+    report["measured_seconds"] = result.measured_seconds;
+  }
   report["tokens_per_second"] = result.tokens_per_second();
-  report["answers"] = result.latency.count();
+  report["answers"] = result.answered;
   report["ok"] = result.ok;
   report["latency_ms"] = LatencyJson(result.latency);
   if (o.open_loop()) report["service_time_ms"] = LatencyJson(result.service_time);
@@ -107,17 +184,25 @@ std::string JsonReport(const ReportContext& context, const RunResult& result) {
   for (const auto& [name, count] : result.errors) errors[name] = count;
   report["errors"] = std::move(errors);
   report["reconnects"] = result.reconnects;
+  report["refused_reconnects"] = result.refused_reconnects;
   if (context.last_login_updated) {
     report["last_login_updated"] = *context.last_login_updated;
     report["last_login_checked"] = context.last_login_checked;
   }
-  return json::serialize(report) + "\n";
+  std::string text;
+  AppendReadable(text, report);
+  return text + "\n";
 }
 
 std::string ProgressLine(const Progress& progress, double answers_per_second) {
   std::string line = Format("%6.1f s", progress.elapsed_seconds) + "  " + Format("%9.0f", answers_per_second) +
                      " answers/s  " + Grouped(progress.errors) + " errors  ";
-  line += progress.warming_up ? std::string("(warming up)") : "p99 " + Format("%.2f", Millis(progress.p99_ns)) + " ms";
+  if (progress.warming_up) {
+    line += "(warming up)";
+  } else {
+    // Nothing measured yet (the window has just begun): no p99 to show.
+    line += progress.p99_ns == 0 ? std::string("p99 -") : "p99 " + Format("%.2f", Millis(progress.p99_ns)) + " ms";
+  }
   return line;
 }
 

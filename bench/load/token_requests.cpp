@@ -27,7 +27,7 @@ std::string BasicAuthorization(const Credential& credential) {
 
 std::string RequestBytes(const Options& options, const Credential& credential) {
   http::request<http::string_body> request(http::verb::post, options.TokenPath(), 11);
-  request.set(http::field::host, options.port == "80" ? options.host : options.host + ":" + options.port);
+  request.set(http::field::host, options.Authority());
   request.set(http::field::user_agent, "keymint-bench");
   request.set(http::field::accept, "application/json");
   switch (options.mode) {

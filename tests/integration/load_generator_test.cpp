@@ -3,14 +3,19 @@
 // it is told, errors and bad set-ups give the documented exit codes, and the
 // credentials it creates are checked (lastLogin) and cleaned up.
 #ifdef KEYMINT_BENCH_BINARY
+#include <netinet/in.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/fixtures.hpp"
@@ -253,6 +258,164 @@ TEST_CASE("keymint-bench drives https with keep-alive and with a new handshake p
   insecure.insert(insecure.end(), create.begin(), create.end());
   CHECK(Bench(insecure).exit_code == 0);
   CHECK(Bench({"--url", "http://127.0.0.1:1", "--insecure", "--credentials", "x"}).exit_code == kExitUsage);
+}
+
+// A TCP port on 127.0.0.1 that completes connections (the kernel does, from
+// the listen backlog) but never reads or answers: a server that hangs.
+class SilentListener {
+ public:
+  SilentListener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd_ >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(fd_, 64) == 0);
+    socklen_t length = sizeof address;
+    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentListener() { ::close(fd_); }
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  uint16_t port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+};
+
+TEST_CASE("keymint-bench reports what was answered when an open loop offers more than the server can take", "[bench]") {
+  KeymintProcess server;
+  const CreatedKey key = CreateAccessKey(server.port(), AdminToken(server.port()), "overload");
+  ScopedTempDir dir;
+  const std::string file = WriteFile(dir.path, key.client_id + "," + key.client_secret + "\n");
+  // One connection cannot carry 20,000 RS256 tokens a second on any machine:
+  // most of the window's requests are still queued when it closes.
+  const ProgramResult run = Bench({"--url", BaseUrl(server.port()), "--credentials", file, "-c", "1", "--rate", "20000",
+                                   "--arrivals", "uniform", "--warmup", "0", "-d", "0.5", "--timeout", "2", "--json"});
+  CHECK(run.exit_code == kExitErrors);
+  CHECK(run.err.find("fell behind") != std::string::npos);
+  const json::object report = Report(run);
+  CHECK(report.at("fell_behind").as_bool());
+  const double scheduled = report.at("scheduled").to_number<double>();
+  CHECK(scheduled == Approx(10'000).margin(2));
+  CHECK(report.at("waiting_at_close").to_number<double>() > scheduled / 2);
+  // tokens/s counts the answers that arrived within the 0.5 s window.
+  const double tokens_per_second = report.at("tokens_per_second").to_number<double>();
+  CHECK(tokens_per_second > 0);
+  CHECK(tokens_per_second < 10'000);
+  CHECK(tokens_per_second * 0.5 <= report.at("ok").to_number<double>() + 1);
+  // Requests never sent before the run gave up are errors, and in the latency
+  // at their age: the p99 shows the queue, not a healthy service time.
+  CHECK(report.at("errors").as_object().at("unsent").as_int64() > 0);
+  CHECK(report.at("latency_ms").as_object().at("p99").to_number<double>() > 1000);
+}
+
+TEST_CASE("keymint-bench gives up a server that never completes the TLS handshake", "[bench][tls]") {
+  SilentListener silent;
+  ScopedTempDir dir;
+  const std::string file = WriteFile(dir.path, "id,secret\n");
+  const auto started = std::chrono::steady_clock::now();
+  const ProgramResult run = RunProgram(KEYMINT_BENCH_BINARY,
+                                       {"--url", "https://127.0.0.1:" + std::to_string(silent.port()), "--insecure",
+                                        "--credentials", file, "-c", "2", "--timeout", "1", "-d", "0.5"},
+                                       {}, seconds(30));
+  INFO("stderr: " << run.err);
+  CHECK(run.exit_code == kExitUsage);
+  CHECK(run.err.find("cannot connect") != std::string::npos);
+  CHECK(run.err.find("timeout") != std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - started < seconds(20));  // not killed at RunProgram's limit
+}
+
+TEST_CASE("keymint-bench counts a server gone mid-run as connection errors and still ends with the window", "[bench]") {
+  KeymintProcess server;
+  const CreatedKey key = CreateAccessKey(server.port(), AdminToken(server.port()), "vanishing");
+  ScopedTempDir dir;
+  const std::string file = WriteFile(dir.path, key.client_id + "," + key.client_secret + "\n");
+  std::thread stopper([&server] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    server.Stop();
+  });
+  const auto started = std::chrono::steady_clock::now();
+  // A 30 s timeout: a request left waiting for it would hold the run for 30 s.
+  const ProgramResult run = Bench({"--url", BaseUrl(server.port()), "--credentials", file, "-c", "2", "--warmup", "0",
+                                   "-d", "3", "--timeout", "30", "--json"});
+  const auto took = std::chrono::steady_clock::now() - started;
+  stopper.join();
+  CHECK(run.exit_code == kExitErrors);
+  const json::object report = Report(run);
+  CHECK(report.at("ok").as_int64() > 0);
+  const json::object& errors = report.at("errors").as_object();
+  CHECK(errors.contains("connection"));
+  CHECK_FALSE(errors.contains("timeout"));
+  CHECK(report.at("refused_reconnects").as_int64() > 0);
+  CHECK(took < seconds(20));
+}
+
+TEST_CASE("keymint-bench stopped with Ctrl-C reports what it measured and deletes the keys it made", "[bench]") {
+  KeymintProcess server;
+  const ProgramResult run = RunProgram(KEYMINT_BENCH_BINARY,
+                                       {"--url", BaseUrl(server.port()), "--create", "3", "--admin-email", kAdminEmail,
+                                        "-c", "2", "--warmup", "0.2", "-d", "60", "--json"},
+                                       {{"KEYMINT_BENCH_ADMIN_PASSWORD", kAdminPassword}}, seconds(60),
+                                       ProgramSignal{std::chrono::milliseconds(2500), SIGINT});
+  CHECK(run.exit_code == 130);
+  const json::object report = Report(run);
+  CHECK(report.at("interrupted").as_bool());
+  const double measured = report.at("measured_seconds").to_number<double>();
+  CHECK(measured > 0);
+  CHECK(measured < 60);
+  CHECK(report.at("ok").as_int64() > 0);
+  CHECK(report.at("tokens_per_second").to_number<double>() > 0);
+  CHECK(report.at("last_login_updated").as_int64() == 3);
+  CHECK(ListAccessKeys(server.port(), AdminToken(server.port())).empty());
+}
+
+TEST_CASE("keymint-bench --check-last-login checks the keys a short run used, and fails when it cannot", "[bench]") {
+  KeymintProcess server;
+  const std::string token = AdminToken(server.port());
+  ScopedTempDir dir;
+  std::string lines;
+  for (const char* name : {"one", "two", "three"}) {
+    const CreatedKey key = CreateAccessKey(server.port(), token, name);
+    lines += key.client_id + "," + key.client_secret + "\n";
+  }
+  const std::string file = WriteFile(dir.path, lines);
+  // Two requests in the window (at 0 s and 0.5 s): fewer than the file's three keys.
+  const ProgramResult run =
+      Bench({"--url", BaseUrl(server.port()), "--credentials", file, "--check-last-login", "3", "--admin-email",
+             kAdminEmail, "-c", "1", "--rate", "2", "--arrivals", "uniform", "--warmup", "0", "-d", "1", "--json"});
+  CHECK(run.exit_code == 0);
+  const json::object report = Report(run);
+  REQUIRE(report.contains("last_login_checked"));
+  CHECK(report.at("last_login_checked").as_int64() == 2);
+  CHECK(report.at("last_login_updated").as_int64() == 2);
+
+  // Service accounts are not access keys: the check cannot find them, and says so with exit 1.
+  const std::string accounts = dir.path + "/accounts.txt";
+  REQUIRE(Bench({"--url", BaseUrl(server.port()), "--create", "2", "--create-kind", "service-account", "--admin-email",
+                 kAdminEmail, "--keep-created", accounts, "-c", "1", "--warmup", "0", "-d", "0.3"})
+              .exit_code == 0);
+  const ProgramResult unreadable =
+      Bench({"--url", BaseUrl(server.port()), "--credentials", accounts, "--check-last-login", "2", "--admin-email",
+             kAdminEmail, "-c", "1", "--warmup", "0", "-d", "0.3", "--json"});
+  CHECK(unreadable.exit_code == kExitErrors);
+  CHECK(unreadable.err.find("cannot read lastLogin") != std::string::npos);
+}
+
+TEST_CASE("keymint-bench exits 1 when its window measured nothing", "[bench]") {
+  KeymintProcess server;
+  const CreatedKey key = CreateAccessKey(server.port(), AdminToken(server.port()), "idle");
+  ScopedTempDir dir;
+  const std::string file = WriteFile(dir.path, key.client_id + "," + key.client_secret + "\n");
+  // Uniform arrivals at 0.4/s come at 0 s and 2.5 s: none in the window from 0.5 s to 1.5 s.
+  const ProgramResult run = Bench({"--url", BaseUrl(server.port()), "--credentials", file, "-c", "1", "--rate", "0.4",
+                                   "--arrivals", "uniform", "--warmup", "0.5", "-d", "1"});
+  CHECK(run.exit_code == kExitErrors);
+  CHECK(run.err.find("nothing was measured") != std::string::npos);
+  CHECK(run.out.find("open loop at 0.4/s") != std::string::npos);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string_view>
 #include <thread>
@@ -273,9 +274,11 @@ std::string KeymintProcess::StderrText() const {
   return ReadWholeFile(stderr_path_);
 }
 
-ProgramResult RunProgram(const std::string& binary, const std::vector<std::string>& args,
-                         const std::map<std::string, std::string>& env, std::chrono::seconds timeout,
-                         bool merge_output) {
+namespace {
+
+ProgramResult RunProgramWith(const std::string& binary, const std::vector<std::string>& args,
+                             const std::map<std::string, std::string>& env, std::chrono::seconds timeout,
+                             bool merge_output, std::optional<ProgramSignal> signal) {
   const std::string work_dir = MakeTempDir();
   const std::string out_path = work_dir + "/stdout.log";
   const std::string err_path = merge_output ? out_path : work_dir + "/stderr.log";
@@ -285,12 +288,31 @@ ProgramResult RunProgram(const std::string& binary, const std::vector<std::strin
     FAIL("fork failed: " << std::strerror(errno));
   }
   int decoded = 0;
+  bool ended = false;
+  if (signal) {
+    ended = WaitFor(pid, signal->after, &decoded);
+    if (!ended) ::kill(pid, signal->signal_number);
+  }
   // A command that should end but keeps running (for instance a server that
   // ignored a bad setting) is killed at the timeout.
-  if (!WaitFor(pid, timeout, &decoded)) decoded = TerminateAndReap(pid, SIGKILL, std::chrono::seconds(10));
+  if (!ended && !WaitFor(pid, timeout, &decoded)) decoded = TerminateAndReap(pid, SIGKILL, std::chrono::seconds(10));
   ProgramResult result{decoded, ReadWholeFile(out_path), merge_output ? std::string() : ReadWholeFile(err_path)};
   RemoveTree(work_dir);
   return result;
+}
+
+}  // namespace
+
+ProgramResult RunProgram(const std::string& binary, const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env, std::chrono::seconds timeout,
+                         bool merge_output) {
+  return RunProgramWith(binary, args, env, timeout, merge_output, std::nullopt);
+}
+
+ProgramResult RunProgram(const std::string& binary, const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env, std::chrono::seconds timeout,
+                         ProgramSignal signal) {
+  return RunProgramWith(binary, args, env, timeout, /*merge_output=*/false, signal);
 }
 
 CommandResult RunKeymint(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {

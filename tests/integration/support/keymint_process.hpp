@@ -97,6 +97,16 @@ ProgramResult RunProgram(const std::string& binary, const std::vector<std::strin
                          const std::map<std::string, std::string>& env, std::chrono::seconds timeout,
                          bool merge_output = false);
 
+// RunProgram, with `signal_number` sent to the program `after` it started
+// (unless it has ended by then), e.g. SIGINT for a user's Ctrl-C.
+struct ProgramSignal {
+  std::chrono::milliseconds after;
+  int signal_number;
+};
+ProgramResult RunProgram(const std::string& binary, const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env, std::chrono::seconds timeout,
+                         ProgramSignal signal);
+
 // mkdtemp under $TMPDIR (or /tmp); the caller removes it (RemoveTree).
 std::string MakeTempDir();
 void RemoveTree(const std::string& path);

@@ -21,6 +21,16 @@ TEST_CASE("a credentials file: comments, blank lines, CRLF and commas in secrets
   CHECK((*parsed)[2].secret == "s3");
 }
 
+TEST_CASE("a credentials file: lines of spaces, spaces around the fields and a byte-order mark", "[load]") {
+  auto parsed = ParseCredentials("\xEF\xBB\xBFid-1,secret-1\n   \n\t\nid-2 , secret-2\t\r\n  # indented comment\n");
+  REQUIRE(parsed.ok());
+  REQUIRE(parsed->size() == 2);
+  CHECK((*parsed)[0].client_id == "id-1");
+  CHECK((*parsed)[1].client_id == "id-2");
+  CHECK((*parsed)[1].secret == "secret-2");
+  CHECK_FALSE(ParseCredentials("id-1,   \n").ok());  // a secret of spaces is no secret
+}
+
 TEST_CASE("a bad credentials line is named by number, never quoted", "[load]") {
   for (const char* text : {"id-1,ok\nno-comma-top-secret\n", "id-1,ok\n,top-secret\n", "id-1,ok\nid-2,\n"}) {
     auto parsed = ParseCredentials(text);

@@ -50,15 +50,34 @@ TEST_CASE("each mode sends to its path, under the URL's prefix", "[load]") {
 }
 
 TEST_CASE("open-loop and output flags are read", "[load]") {
-  auto parsed = Parse({"--url",      "http://h:1",  "--credentials",
-                       "c",          "--rate",      "1500.5",
-                       "--arrivals", "uniform",     "-c",
-                       "32",         "-t",          "2",
-                       "-d",         "30",          "--warmup",
-                       "0",          "--timeout",   "1.5",
-                       "--seed",     "7",           "--json",
-                       "--progress", "off",         "--allow-errors",
-                       "--form",     "grant_type=x"});
+  auto parsed = Parse({"--url",
+                       "http://h:1",
+                       "--credentials",
+                       "c",
+                       "--rate",
+                       "1500.5",
+                       "--arrivals",
+                       "uniform",
+                       "-c",
+                       "32",
+                       "-t",
+                       "2",
+                       "-d",
+                       "30",
+                       "--warmup",
+                       "0",
+                       "--timeout",
+                       "1.5",
+                       "--seed",
+                       "7",
+                       "--json",
+                       "--progress",
+                       "off",
+                       "--allow-errors",
+                       "--form",
+                       "grant_type=x",
+                       "--mode",
+                       "form"});
   REQUIRE(parsed.ok());
   const Options& o = parsed->options;
   CHECK(o.open_loop());
@@ -144,6 +163,66 @@ TEST_CASE("bad command lines are refused with the flag named", "[load]") {
   CHECK(ErrorOf({"--url", "http://h:1", "--create", "2", "--admin-email", "a", "--admin-password", "p",
                  "--check-last-login", "3"})
             .find("--credentials") != std::string::npos);
+}
+
+TEST_CASE("a port outside 1-65535, an empty port and credentials in the URL are refused", "[load]") {
+  for (const char* url : {"http://127.0.0.1:99999", "http://127.0.0.1:65536", "http://127.0.0.1:0",
+                          "http://127.0.0.1:", "https://h:-1"}) {
+    INFO(url);
+    CHECK(ErrorOf({"--url", url, "--credentials", "c"}).find("port") != std::string::npos);
+  }
+  CHECK(ErrorOf({"--url", "http://user:pw@h:1", "--credentials", "c"}).find("--credentials") != std::string::npos);
+  auto highest = Parse({"--url", "http://h:65535", "--credentials", "c"});
+  REQUIRE(highest.ok());
+  CHECK(highest->options.port == "65535");
+}
+
+TEST_CASE("a keymint mode's URL that already names a token endpoint is refused with the way out", "[load]") {
+  for (const char* url : {"http://h:1/api/v2/token", "http://h:1/keymint/api/v1/token/"}) {
+    INFO(url);
+    const std::string error = ErrorOf({"--url", url, "--credentials", "c"});
+    CHECK(error.find("base URL") != std::string::npos);
+    CHECK(error.find("--mode form") != std::string::npos);
+  }
+  CHECK(Parse({"--url", "http://h:1/api/v2/token", "--credentials", "c", "--mode", "form"}).ok());
+}
+
+TEST_CASE("--flag=VALUE is read like --flag VALUE", "[load]") {
+  auto parsed = Parse({"--url=http://h:1/p", "--credentials=c.txt", "-c", "3", "--rate=25", "--mode=v1"});
+  REQUIRE(parsed.ok());
+  CHECK(parsed->options.port == "1");
+  CHECK(parsed->options.credentials_file == "c.txt");
+  CHECK(parsed->options.rate == 25);
+  CHECK(parsed->options.mode == Mode::kV1);
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "--json=yes"}).find("takes no value") !=
+        std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "--rate="}).find("--rate") != std::string::npos);
+}
+
+TEST_CASE("flags that would be ignored are refused instead", "[load]") {
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "--form", "grant_type=x"}).find("--mode form") !=
+        std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "--arrivals", "uniform"}).find("--rate") !=
+        std::string::npos);
+  CHECK(ErrorOf({"--url", "http://h:1", "--credentials", "c", "--seed", "3"}).find("--rate") != std::string::npos);
+  CHECK(
+      Parse({"--url", "http://h:1", "--credentials", "c", "--rate", "5", "--seed", "3", "--arrivals", "uniform"}).ok());
+}
+
+TEST_CASE("the authority brackets an IPv6 literal and leaves out the scheme's default port", "[load]") {
+  auto v6 = Parse({"--url", "http://[::1]:8080/k", "--credentials", "c"});
+  REQUIRE(v6.ok());
+  CHECK(v6->options.host == "::1");  // what the resolver takes
+  CHECK(v6->options.Authority() == "[::1]:8080");
+  CHECK(v6->options.TokenUrl() == "http://[::1]:8080/k/api/v2/token");
+  auto https = Parse({"--url", "https://auth.example.com", "--credentials", "c"});
+  REQUIRE(https.ok());
+  CHECK(https->options.Authority() == "auth.example.com");
+  auto https_on_80 = Parse({"--url", "https://auth.example.com:80", "--credentials", "c"});
+  REQUIRE(https_on_80.ok());
+  CHECK(https_on_80->options.Authority() == "auth.example.com:80");
+  CHECK(JoinHostPort("::1", "9") == "[::1]:9");
+  CHECK(JoinHostPort("h", "9") == "h:9");
 }
 
 TEST_CASE("help wins over everything else and documents every flag", "[load]") {

@@ -13,7 +13,9 @@ RunResult SampleResult() {
   RunResult result;
   for (uint64_t ms = 1; ms <= 100; ++ms) result.latency.Record(ms * 1'000'000);
   result.service_time = result.latency;
+  result.answered = 100;
   result.ok = 98;
+  result.ok_within_window = 98;
   result.errors = {{"401", 1}, {"timeout", 1}};
   result.measured_seconds = 2;
   return result;
@@ -70,6 +72,61 @@ TEST_CASE("the text report says what ran and what went wrong", "[load]") {
 TEST_CASE("the progress line shows the rate, errors and p99", "[load]") {
   CHECK(ProgressLine({3.0, false, 900, 2, 3'100'000}, 300) == "   3.0 s        300 answers/s  2 errors  p99 3.10 ms");
   CHECK(ProgressLine({1.0, true, 10, 0, 0}, 10).find("warming up") != std::string::npos);
+  // The window has begun but nothing in it was answered yet: no p99 of 0.00 ms.
+  CHECK(ProgressLine({2.0, false, 10, 0, 0}, 10).find("p99 -") != std::string::npos);
+}
+
+TEST_CASE("tokens/s is what was answered within the window, not what was offered", "[load]") {
+  // An open loop offered 50/s for 2 s (100 requests) to a server that answered
+  // 40 of them within the window and the rest afterwards, from the queue.
+  RunResult behind = SampleResult();
+  behind.errors.clear();
+  behind.ok = 100;
+  behind.ok_within_window = 40;
+  behind.scheduled = 100;
+  behind.waiting_at_close = 55;
+  CHECK(behind.tokens_per_second() == 20);
+  CHECK(behind.fell_behind());
+  const Options o = SampleOptions(true);
+  const std::string text = TextReport({o, 1, std::nullopt, 0}, behind);
+  CHECK(text.find("tokens/s      20.0") != std::string::npos);
+  CHECK(text.find("55 of the window's 100 requests were still waiting") != std::string::npos);
+  const json::object report = json::parse(JsonReport({o, 1, std::nullopt, 0}, behind)).as_object();
+  CHECK(report.at("fell_behind").as_bool());
+  CHECK(report.at("waiting_at_close").as_int64() == 55);
+  CHECK(report.at("scheduled").as_int64() == 100);
+
+  // A queue of under 1% at the close is a schedule's ordinary burst, not falling behind.
+  behind.waiting_at_close = 0;
+  CHECK_FALSE(behind.fell_behind());
+  behind.scheduled = 10'000;
+  behind.waiting_at_close = 99;
+  CHECK_FALSE(behind.fell_behind());
+  CHECK(TextReport({o, 1, std::nullopt, 0}, behind).find("behind") == std::string::npos);
+}
+
+TEST_CASE("an interrupted run says so and is measured up to the interruption", "[load]") {
+  RunResult cut = SampleResult();
+  cut.interrupted = true;
+  cut.measured_seconds = 0.5;
+  const Options o = SampleOptions(false);
+  CHECK(TextReport({o, 1, std::nullopt, 0}, cut).find("interrupted   after 0.5 s") != std::string::npos);
+  const json::object report = json::parse(JsonReport({o, 1, std::nullopt, 0}, cut)).as_object();
+  CHECK(report.at("interrupted").as_bool());
+  CHECK(report.at("measured_seconds").to_number<double>() == 0.5);
+  CHECK(report.at("tokens_per_second").to_number<double>() == 196);
+}
+
+TEST_CASE("the JSON report writes numbers as people do, and a fractional rate is shown as given", "[load]") {
+  Options o = SampleOptions(true);
+  o.rate = 0.4;
+  const std::string text = JsonReport({o, 1, std::nullopt, 0}, SampleResult());
+  CHECK(text.find("\"offered_rate\":0.4,") != std::string::npos);
+  CHECK(text.find("\"tokens_per_second\":49,") != std::string::npos);
+  CHECK(text.find("\"max\":100,") != std::string::npos);
+  CHECK(text.find('E') == std::string::npos);
+  CHECK(json::parse(text).as_object().at("offered_rate").as_double() == 0.4);
+  CHECK(TextReport({o, 1, std::nullopt, 0}, SampleResult()).find("open loop at 0.4/s") != std::string::npos);
 }
 
 }  // namespace

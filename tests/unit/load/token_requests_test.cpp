@@ -63,6 +63,17 @@ TEST_CASE("v2 post requests put the credentials in the form", "[load]") {
   CHECK(request.find(http::field::authorization) == request.end());
 }
 
+TEST_CASE("the Host header brackets an IPv6 literal and leaves out the default port", "[load]") {
+  Options v6 = Base(Mode::kV2Basic);
+  v6.host = "::1";
+  CHECK(Parsed(BuildTokenRequests(v6, {{"id", "s", {}}}).front())[http::field::host] == "[::1]:8080");
+  Options https = Base(Mode::kV2Basic);
+  https.tls = true;
+  https.host = "auth.example.com";
+  https.port = "443";
+  CHECK(Parsed(BuildTokenRequests(https, {{"id", "s", {}}}).front())[http::field::host] == "auth.example.com");
+}
+
 TEST_CASE("form mode posts the given body to the URL's own path", "[load]") {
   Options o = Base(Mode::kForm);
   o.port = "80";
