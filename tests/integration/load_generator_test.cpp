@@ -59,6 +59,12 @@ std::string WriteFile(const std::string& dir, const std::string& text) {
   return path;
 }
 
+// A new access key of the admin's, written as the one line of a credentials file in `dir`.
+std::string OneKeyFile(const KeymintProcess& server, const ScopedTempDir& dir, const std::string& name) {
+  const CreatedKey key = CreateAccessKey(server.port(), AdminToken(server.port()), name);
+  return WriteFile(dir.path, key.client_id + "," + key.client_secret + "\n");
+}
+
 TEST_CASE("keymint-bench mints tokens in every keymint mode and cleans up the keys it made", "[bench]") {
   KeymintProcess server;
   for (const char* mode : {"v1", "v2-basic", "v2-post"}) {
@@ -118,9 +124,8 @@ TEST_CASE("keymint-bench --keep-created keeps the keys and writes them for --cre
 
 TEST_CASE("keymint-bench's open loop offers the rate it is given, on schedule", "[bench]") {
   KeymintProcess server;
-  const CreatedKey key = CreateAccessKey(server.port(), AdminToken(server.port()), "open-loop");
   ScopedTempDir dir;
-  const std::string file = WriteFile(dir.path, key.client_id + "," + key.client_secret + "\n");
+  const std::string file = OneKeyFile(server, dir, "open-loop");
   // Uniform arrivals at 200/s: exactly 200 scheduled starts fall in the 1 s window.
   const ProgramResult run =
       Bench(ShortRun(server.port(), {"--credentials", file, "--rate", "200", "--arrivals", "uniform", "--mode", "v1"}));
@@ -144,9 +149,8 @@ double ChildrenCpuSeconds() {
 
 TEST_CASE("keymint-bench --busy-poll spins between answers and keeps its schedule", "[bench]") {
   KeymintProcess server;
-  const CreatedKey key = CreateAccessKey(server.port(), AdminToken(server.port()), "busy-poll");
   ScopedTempDir dir;
-  const std::string file = WriteFile(dir.path, key.client_id + "," + key.client_secret + "\n");
+  const std::string file = OneKeyFile(server, dir, "busy-poll");
   // 50 requests/s leave a sleeping client idle nearly all the time; a
   // spinning one uses its core for the whole 1.2 s (at least a quarter of it
   // even on a machine busy with other tests). keymint itself is not reaped
@@ -288,9 +292,8 @@ class SilentListener {
 
 TEST_CASE("keymint-bench reports what was answered when an open loop offers more than the server can take", "[bench]") {
   KeymintProcess server;
-  const CreatedKey key = CreateAccessKey(server.port(), AdminToken(server.port()), "overload");
   ScopedTempDir dir;
-  const std::string file = WriteFile(dir.path, key.client_id + "," + key.client_secret + "\n");
+  const std::string file = OneKeyFile(server, dir, "overload");
   // One connection cannot carry 20,000 RS256 tokens a second on any machine:
   // most of the window's requests are still queued when it closes.
   const ProgramResult run = Bench({"--url", BaseUrl(server.port()), "--credentials", file, "-c", "1", "--rate", "20000",
@@ -331,9 +334,8 @@ TEST_CASE("keymint-bench gives up a server that never completes the TLS handshak
 
 TEST_CASE("keymint-bench counts a server gone mid-run as connection errors and still ends with the window", "[bench]") {
   KeymintProcess server;
-  const CreatedKey key = CreateAccessKey(server.port(), AdminToken(server.port()), "vanishing");
   ScopedTempDir dir;
-  const std::string file = WriteFile(dir.path, key.client_id + "," + key.client_secret + "\n");
+  const std::string file = OneKeyFile(server, dir, "vanishing");
   std::thread stopper([&server] {
     std::this_thread::sleep_for(std::chrono::milliseconds(1200));
     server.Stop();
@@ -407,9 +409,8 @@ TEST_CASE("keymint-bench --check-last-login checks the keys a short run used, an
 
 TEST_CASE("keymint-bench exits 1 when its window measured nothing", "[bench]") {
   KeymintProcess server;
-  const CreatedKey key = CreateAccessKey(server.port(), AdminToken(server.port()), "idle");
   ScopedTempDir dir;
-  const std::string file = WriteFile(dir.path, key.client_id + "," + key.client_secret + "\n");
+  const std::string file = OneKeyFile(server, dir, "idle");
   // Uniform arrivals at 0.4/s come at 0 s and 2.5 s: none in the window from 0.5 s to 1.5 s.
   const ProgramResult run = Bench({"--url", BaseUrl(server.port()), "--credentials", file, "-c", "1", "--rate", "0.4",
                                    "--arrivals", "uniform", "--warmup", "0.5", "-d", "1"});
