@@ -70,9 +70,18 @@ class Connection {
   bool busy() const { return busy_; }
   TimePoint start() const { return start_; }
   TimePoint sent() const { return sent_; }
+  // The request's timeout runs from here: its first send (or, with
+  // --new-connection, the start of its connection), whatever resends follow.
+  TimePoint timeout_from() const { return timeout_from_; }
   const std::string* request() const { return request_; }
   // Drops the request waiting for this connection to open (the caller counted it).
   void DropRequest() { busy_ = false; }
+  // A connect (or TLS handshake) is in progress, since connect_started().
+  bool connecting() const { return connecting_; }
+  TimePoint connect_started() const { return connect_started_; }
+  // The last attempt to open this connection failed (the server is gone or refusing).
+  bool down() const { return down_; }
+  void set_down(bool down) { down_ = down; }
 
  private:
   void OnConnect(uint64_t epoch, beast::error_code ec);
@@ -90,9 +99,13 @@ class Connection {
   const std::string* request_ = nullptr;
   TimePoint start_{};
   TimePoint sent_{};
+  TimePoint timeout_from_{};
+  TimePoint connect_started_{};
   uint64_t epoch_ = 0;
   bool busy_ = false;
   bool connected_ = false;
+  bool connecting_ = false;
+  bool down_ = false;
   bool retried_ = false;        // the request in flight was already resent once
   uint64_t answered_here_ = 0;  // answers on this socket
 };
@@ -120,7 +133,7 @@ class Worker {
     connecting_ = true;
     net::steady_timer deadline(io_, settings_.timeout);
     deadline.async_wait([this](beast::error_code ec) {
-      if (ec) return;  // everything connected in time
+      if (ec || connects_done_ == connections_.size()) return;  // everything connected in time
       if (connect_error_.empty()) connect_error_ = "no answer within the timeout (--timeout)";
       for (auto& connection : connections_) connection->Abort();
     });
@@ -177,20 +190,26 @@ class Worker {
       return;
     }
     if (ec) {
-      counters_.refused_reconnects.fetch_add(1, kRelaxed);
+      counters_.failed_reconnects.fetch_add(1, kRelaxed);
+      connection.set_down(true);
       // A request waiting for this connection fails now, as a connection
       // error, rather than waiting out the timeout.
       if (connection.busy()) {
         Failed(connection);
         connection.DropRequest();
       }
+      MaybeFinish();
       // The server is gone or refusing: try again shortly rather than spin.
+      // With --new-connection the next request connects, inside its own latency.
       auto timer = std::make_shared<net::steady_timer>(io_, std::chrono::milliseconds(100));
       timer->async_wait([this, timer, &connection](beast::error_code) {
-        if (!stopping_) connection.Connect();
+        if (stopping_) return;
+        if (settings_.new_connection) return Idle(connection);
+        connection.Connect();
       });
       return;
     }
+    connection.set_down(false);
     // With --new-connection every request connects; that is the load, not a
     // server closing on us.
     if (!settings_.new_connection) counters_.reconnects.fetch_add(1, kRelaxed);
@@ -278,8 +297,14 @@ class Worker {
     const TimePoint now = Clock::now();
     if (now >= timeline_.hard_stop) return Stop(/*give_up=*/true);
     for (auto& connection : connections_) {
-      if (connection->busy() && now - connection->sent() >= settings_.timeout) {
+      if (connection->busy() && now - connection->timeout_from() >= settings_.timeout) {
         GiveUp(connection->start(), now, counters_.timeouts);
+        connection->Reset();
+      } else if (!connection->busy() && connection->connecting() &&
+                 now - connection->connect_started() >= settings_.timeout) {
+        // A reconnect that hangs (a server that takes the connection but never
+        // answers the handshake): start again rather than lose the connection.
+        counters_.failed_reconnects.fetch_add(1, kRelaxed);
         connection->Reset();
       }
     }
@@ -312,7 +337,16 @@ class Worker {
 
   void MaybeFinish() {
     if (stopping_ || Clock::now() < timeline_.window_end) return;
-    if (schedule_ && (!pacing_done_ || !backlog_.empty())) return;
+    if (schedule_ && (!pacing_done_ || !backlog_.empty())) {
+      // The backlog drains only through a connection; when every one failed
+      // its last attempt to reconnect (the server is gone), the rest is
+      // given up now rather than at the hard stop.
+      if (pacing_done_ &&
+          std::all_of(connections_.begin(), connections_.end(), [](const auto& c) { return c->down(); })) {
+        Stop(/*give_up=*/true);
+      }
+      return;
+    }
     for (auto& connection : connections_) {
       if (connection->busy()) return;
     }
@@ -362,6 +396,8 @@ class Worker {
 void Connection::Connect() {
   const uint64_t epoch = ++epoch_;
   connected_ = false;
+  connecting_ = true;
+  connect_started_ = Clock::now();
   answered_here_ = 0;
   buffer_.clear();
   if (net::ssl::context* context = worker_.tls()) {
@@ -384,14 +420,19 @@ void Connection::Connect() {
 
 void Connection::OnConnect(uint64_t epoch, beast::error_code ec) {
   if (epoch != epoch_) return;
+  connecting_ = false;
   if (!ec) {
     connected_ = true;
     beast::error_code ignored;
     Socket().set_option(tcp::no_delay(true), ignored);
   }
+  // A request that was waiting for this connection (see Send and Lost) is
+  // sent here. One that was not may now get a request from the worker,
+  // through Send, which writes it itself: it must not be written twice.
+  const bool request_waiting = busy_;
   worker_.Connected(*this, ec);
-  if (!ec && busy_) {  // send the request waiting for this connection (see Send and Lost)
-    sent_ = std::chrono::steady_clock::now();
+  if (!ec && request_waiting && busy_) {
+    sent_ = Clock::now();
     parser_.emplace();
     parser_->body_limit(worker_.max_answer_bytes());
     Write(epoch);
@@ -405,11 +446,12 @@ void Connection::Send(const std::string& request, TimePoint start) {
   start_ = start;
   // With --new-connection the connection is made now, inside the request's
   // latency; OnConnect sends. Until then the timeout runs from here.
+  timeout_from_ = Clock::now();
   if (!connected_) {
-    sent_ = Clock::now();
+    sent_ = timeout_from_;
     return Connect();
   }
-  sent_ = Clock::now();
+  sent_ = timeout_from_;
   parser_.emplace();
   parser_->body_limit(worker_.max_answer_bytes());
   Write(epoch_);
@@ -477,6 +519,7 @@ void Connection::Reset() {
 void Connection::Abort() {
   ++epoch_;
   connected_ = false;
+  connecting_ = false;
   beast::error_code ignored;
   Socket().close(ignored);
 }
@@ -571,6 +614,7 @@ Result<RunResult> RunLoad(const RunSettings& settings, const std::vector<std::st
   }
 
   RunResult result;
+  result.connections = static_cast<uint64_t>(settings.connections);
   result.measured_seconds = std::chrono::duration<double>(settings.duration).count();
   if (interrupted_at) {
     result.interrupted = true;
@@ -596,7 +640,7 @@ Result<RunResult> RunLoad(const RunSettings& settings, const std::vector<std::st
     result.scheduled += c->scheduled.load();
     result.waiting_at_close += c->waiting_at_close.load();
     result.reconnects += c->reconnects.load();
-    result.refused_reconnects += c->refused_reconnects.load();
+    result.failed_reconnects += c->failed_reconnects.load();
     for (std::size_t status = 0; status < c->by_status.size(); ++status) {
       add_error(status == 0 ? std::string("other-status") : std::to_string(status), c->by_status[status].load());
     }

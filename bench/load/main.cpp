@@ -12,6 +12,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "load/credentials.hpp"
@@ -54,20 +55,28 @@ RunSettings SettingsFrom(const Options& o) {
   return settings;
 }
 
-// Set by SIGINT or SIGTERM: the run stops, reports what it measured and
-// deletes the credentials it created. A second signal ends the process at once.
+// Set by the first SIGINT or SIGTERM: the run stops, reports what it
+// measured and deletes the credentials it created. A second one ends the
+// process at once.
 std::atomic<bool> g_stop_requested{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
 
-void RequestStop(int /*signal*/) { g_stop_requested.store(true); }
-
-void CatchStopSignals() {
-  struct sigaction action {};
-  action.sa_handler = RequestStop;
-  action.sa_flags = SA_RESETHAND;  // the next one gets the default action
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
+// The two signals are blocked in every thread but one that waits for them
+// (sigwait), so none interrupts a system call: a blocking read of an admin
+// call cut by EINTR would lose the id of a key the server had just created.
+// Call before any other thread starts (they inherit the mask).
+void WatchStopSignals() {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::thread([stop_signals] {
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    g_stop_requested.store(true);
+    sigwait(&stop_signals, &received);
+    std::_Exit(kExitInterrupted);
+  }).detach();
 }
 
 void Warn(const std::string& message) { std::fprintf(stderr, "keymint-bench: %s\n", message.c_str()); }
@@ -99,7 +108,6 @@ int Run(const Options& o) {
   settings.new_connection = o.new_connection;
   settings.busy_poll = o.busy_poll;
   settings.stop_requested = &g_stop_requested;
-  CatchStopSignals();
 
   std::vector<Credential> credentials;
   if (!o.credentials_file.empty()) {
@@ -196,7 +204,9 @@ int Run(const Options& o) {
     exit_code = std::max(exit_code, kExitErrors);
   }
   if (result->answered == 0 && result->error_count() == 0) {
-    Warn("nothing was measured: no request started in the window (a longer -d, or a higher --rate)");
+    Warn(std::string("nothing was measured: no request started in the window ") +
+         (o.open_loop() ? "(a longer -d, or a higher --rate)"
+                        : "(every connection was still waiting for an answer from the warm-up: a longer -d)"));
     exit_code = std::max(exit_code, kExitErrors);
   }
   return exit_code;
@@ -213,5 +223,6 @@ int main(int argc, char** argv) {
     std::fwrite(HelpText().data(), 1, HelpText().size(), stdout);
     return 0;
   }
+  WatchStopSignals();
   return Run(command->options);
 }

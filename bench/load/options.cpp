@@ -58,8 +58,8 @@ Load
   --arrivals KIND       open-loop gaps: poisson (default) or uniform
   -d, --duration S      seconds measured (default 10)
   --warmup S            seconds of load before measuring (default 2)
-  --timeout S           a request unanswered this long after its send, or a connection
-                        (with its TLS handshake) not made in this long, is an error
+  --timeout S           a request unanswered this long after its send is an error, and
+                        a connect (TLS handshake included) not made in this long fails
                         (default 10); the run ends at most this long after the window
   --seed N              seed of the Poisson schedule (default 0: drawn at random)
   --busy-poll           client threads spin on their sockets instead of sleeping, so a
@@ -70,8 +70,9 @@ Load
 Output
   tokens/s counts the tokens that arrived within the window. Latency is over the
   requests that started in it; one given up (timed out or never sent) counts at its
-  age then. An open loop that ends its window with over 1% of its requests still
-  waiting for a connection "fell behind" the offered rate, and says so.
+  age then. An open loop that ends its window with over 1% of its requests, and over
+  one per connection, still waiting for a connection "fell behind" the offered rate,
+  and says so.
   --json                print the report as one JSON object on stdout
   --progress WHEN       auto (default: when stderr is a terminal), on or off: a live line
                         with the rate, errors and p99 so far
@@ -157,6 +158,15 @@ Status CheckCombination(const Options& o, const std::vector<std::string>& given)
   if (was_given("--form") && o.mode != Mode::kForm) return Usage("--form goes with --mode form");
   for (std::string_view flag : {"--arrivals", "--seed"}) {
     if (was_given(flag) && !o.open_loop()) return Usage(std::string(flag) + " goes with --rate (the open loop)");
+  }
+  if (was_given("--seed") && o.arrivals != ArrivalProcess::kPoisson) {
+    return Usage("--seed seeds Poisson arrivals; uniform ones have no randomness");
+  }
+  if (was_given("--create-kind") && o.create == 0) return Usage("--create-kind goes with --create");
+  if (o.create == 0 && o.check_last_login == 0) {
+    for (std::string_view flag : {"--admin-email", "--admin-password"}) {
+      if (was_given(flag)) return Usage(std::string(flag) + " goes with --create or --check-last-login");
+    }
   }
   if (o.mode != Mode::kForm) {
     std::string_view path = o.path;

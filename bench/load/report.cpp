@@ -23,6 +23,15 @@ constexpr Percentile kPercentiles[] = {
 
 double Millis(uint64_t ns) { return static_cast<double>(ns) / 1e6; }
 
+// A number as people write it, never in exponent notation (100000, 0.25,
+// 1234567): the shortest such text that reads back as the same double.
+std::string Plain(double value) {
+  if (!std::isfinite(value)) return "null";
+  char text[400];  // the longest fixed-notation double
+  const auto [end, ec] = std::to_chars(text, text + sizeof text, value, std::chars_format::fixed);
+  return std::string(text, ec == std::errc() ? end : text);
+}
+
 std::string Format(const char* format, double value) {
   char text[64];
   std::snprintf(text, sizeof text, format, value);
@@ -59,9 +68,9 @@ json::object LatencyJson(const LatencyHistogram& h) {
 
 std::string ArrivalsName(ArrivalProcess process) { return process == ArrivalProcess::kPoisson ? "poisson" : "uniform"; }
 
-// JSON text with numbers as people write them (400, 0.25), where
-// boost::json::serialize writes 4E2 and 2.5E-1: the same values, but this
-// report is read by people as often as by scripts.
+// JSON text with numbers as people write them (400, 0.25, 100000), where
+// boost::json::serialize writes 4E2, 2.5E-1 and 1E5: the same values, but
+// this report is read by people as often as by scripts.
 void AppendReadable(std::string& out, const json::value& value) {
   switch (value.kind()) {
     case json::kind::object: {
@@ -94,16 +103,9 @@ void AppendReadable(std::string& out, const json::value& value) {
       return AppendJsonInteger(out, value.get_int64());
     case json::kind::uint64:
       return AppendJsonInteger(out, value.get_uint64());
-    case json::kind::double_: {
-      if (!std::isfinite(value.get_double())) {
-        out += "null";
-        return;
-      }
-      char text[32];
-      const auto [end, ec] = std::to_chars(text, text + sizeof text, value.get_double());  // shortest round trip
-      out.append(text, ec == std::errc() ? end : text);
+    case json::kind::double_:
+      out += Plain(value.get_double());
       return;
-    }
     case json::kind::bool_:
       out += value.get_bool() ? "true" : "false";
       return;
@@ -127,7 +129,7 @@ std::string TextReport(const ReportContext& context, const RunResult& result) {
   text += "  " + std::to_string(o.connections) + " connections" + (o.new_connection ? " (a new one per request)" : "") +
           ", " + std::to_string(o.threads) + " thread" + (o.threads == 1 ? "" : "s") + ", " +
           Grouped(context.credentials) + " credentials, ";
-  text += o.open_loop() ? "open loop at " + Format("%g", o.rate) + "/s (" + ArrivalsName(o.arrivals) + ")"
+  text += o.open_loop() ? "open loop at " + Plain(o.rate) + "/s (" + ArrivalsName(o.arrivals) + ")"
                         : std::string("closed loop");
   text += ", " + Format("%g", o.warmup_s) + " s warm-up, " + Format("%g", o.duration_s) + " s measured\n";
   if (result.interrupted) {
@@ -142,8 +144,8 @@ std::string TextReport(const ReportContext& context, const RunResult& result) {
   for (const auto& [name, count] : result.errors) errors += (errors.empty() ? "" : ", ") + name + ": " + Grouped(count);
   text += "  errors        " + (errors.empty() ? std::string("none") : errors) + "\n";
   if (result.reconnects > 0) text += "  reconnects    " + Grouped(result.reconnects) + "\n";
-  if (result.refused_reconnects > 0) {
-    text += "  refused       " + Grouped(result.refused_reconnects) + " attempts to reconnect failed\n";
+  if (result.failed_reconnects > 0) {
+    text += "  reconnecting  " + Grouped(result.failed_reconnects) + " attempts failed (refused or timed out)\n";
   }
   if (context.last_login_updated) {
     text += "  lastLogin     " + Grouped(*context.last_login_updated) + " of " + Grouped(context.last_login_checked) +
@@ -184,7 +186,7 @@ std::string JsonReport(const ReportContext& context, const RunResult& result) {
   for (const auto& [name, count] : result.errors) errors[name] = count;
   report["errors"] = std::move(errors);
   report["reconnects"] = result.reconnects;
-  report["refused_reconnects"] = result.refused_reconnects;
+  report["failed_reconnects"] = result.failed_reconnects;
   if (context.last_login_updated) {
     report["last_login_updated"] = *context.last_login_updated;
     report["last_login_checked"] = context.last_login_checked;

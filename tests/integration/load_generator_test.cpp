@@ -4,14 +4,17 @@
 // credentials it creates are checked (lastLogin) and cleaned up.
 #ifdef KEYMINT_BENCH_BINARY
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <string>
@@ -264,11 +267,12 @@ TEST_CASE("keymint-bench drives https with keep-alive and with a new handshake p
   CHECK(Bench({"--url", "http://127.0.0.1:1", "--insecure", "--credentials", "x"}).exit_code == kExitUsage);
 }
 
-// A TCP port on 127.0.0.1 that completes connections (the kernel does, from
-// the listen backlog) but never reads or answers: a server that hangs.
-class SilentListener {
+// A listening TCP socket on 127.0.0.1. Left alone it is a server that hangs:
+// the kernel completes connections from the listen backlog, and nothing
+// ever reads or answers.
+class LoopbackListener {
  public:
-  SilentListener() {
+  LoopbackListener() {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     REQUIRE(fd_ >= 0);
     sockaddr_in address{};
@@ -280,14 +284,87 @@ class SilentListener {
     REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
     port_ = ntohs(address.sin_port);
   }
-  ~SilentListener() { ::close(fd_); }
-  SilentListener(const SilentListener&) = delete;
-  SilentListener& operator=(const SilentListener&) = delete;
+  ~LoopbackListener() { ::close(fd_); }
+  LoopbackListener(const LoopbackListener&) = delete;
+  LoopbackListener& operator=(const LoopbackListener&) = delete;
+  int fd() const { return fd_; }
   uint16_t port() const { return port_; }
 
  private:
   int fd_ = -1;
   uint16_t port_ = 0;
+};
+
+// A token endpoint that answers each connection's request with a token and
+// "Connection: close", then closes it, one connection at a time. It counts
+// the requests, and the connections that carried more than one: a client
+// must send one request on such a connection, once.
+class ClosingTokenServer {
+ public:
+  ClosingTokenServer() : thread_([this] { Serve(); }) {}
+  ~ClosingTokenServer() {
+    stopping_ = true;
+    ::shutdown(listener_.fd(), SHUT_RDWR);  // wakes accept
+    thread_.join();
+  }
+  ClosingTokenServer(const ClosingTokenServer&) = delete;
+  ClosingTokenServer& operator=(const ClosingTokenServer&) = delete;
+  uint16_t port() const { return listener_.port(); }
+  int requests() const { return requests_; }
+  int connections_with_more() const { return connections_with_more_; }
+
+ private:
+  void Serve() {
+    while (!stopping_) {
+      const int fd = ::accept(listener_.fd(), nullptr, nullptr);
+      if (fd < 0) continue;
+      std::string received;
+      if (ReadRequest(fd, received)) {
+        ++requests_;
+        static constexpr std::string_view kAnswer =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 56\r\nConnection: close\r\n\r\n"
+            "{\"access_token\":\"x\",\"token_type\":\"Bearer\",\"expires_in\":60}";
+        (void)!::send(fd, kAnswer.data(), kAnswer.size(), MSG_NOSIGNAL);
+        // Anything after the request, now or before the client closes, is more.
+        pollfd readable{fd, POLLIN, 0};
+        char byte = 0;
+        if (!received.empty() || (::poll(&readable, 1, 500) > 0 && ::recv(fd, &byte, 1, 0) > 0)) {
+          ++connections_with_more_;
+        }
+      }
+      ::close(fd);
+    }
+  }
+
+  // Reads one request (header and Content-Length body) from `fd`; leaves in
+  // `rest` whatever came after it.
+  static bool ReadRequest(int fd, std::string& rest) {
+    std::string buffer;
+    char chunk[4096];
+    std::size_t end = std::string::npos;
+    while ((end = buffer.find("\r\n\r\n")) == std::string::npos) {
+      const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+      if (n <= 0) return false;
+      buffer.append(chunk, static_cast<std::size_t>(n));
+    }
+    std::string header = buffer.substr(0, end);
+    for (char& c : header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::size_t length_at = header.find("content-length:");
+    const std::size_t body = length_at == std::string::npos ? 0 : std::stoul(header.substr(length_at + 15));
+    while (buffer.size() < end + 4 + body) {
+      const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+      if (n <= 0) return false;
+      buffer.append(chunk, static_cast<std::size_t>(n));
+    }
+    rest = buffer.substr(end + 4 + body);
+    return true;
+  }
+
+  LoopbackListener listener_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> requests_{0};
+  std::atomic<int> connections_with_more_{0};
+  std::thread thread_;  // last: starts once the members above exist
 };
 
 TEST_CASE("keymint-bench reports what was answered when an open loop offers more than the server can take", "[bench]") {
@@ -309,7 +386,9 @@ TEST_CASE("keymint-bench reports what was answered when an open loop offers more
   const double tokens_per_second = report.at("tokens_per_second").to_number<double>();
   CHECK(tokens_per_second > 0);
   CHECK(tokens_per_second < 10'000);
-  CHECK(tokens_per_second * 0.5 <= report.at("ok").to_number<double>() + 1);
+  // The window's requests answered after it (from the queue, until the run
+  // gave up 2 s later) are ok, but not in tokens/s.
+  CHECK(tokens_per_second * 0.5 < report.at("ok").to_number<double>());
   // Requests never sent before the run gave up are errors, and in the latency
   // at their age: the p99 shows the queue, not a healthy service time.
   CHECK(report.at("errors").as_object().at("unsent").as_int64() > 0);
@@ -317,7 +396,7 @@ TEST_CASE("keymint-bench reports what was answered when an open loop offers more
 }
 
 TEST_CASE("keymint-bench gives up a server that never completes the TLS handshake", "[bench][tls]") {
-  SilentListener silent;
+  LoopbackListener silent;
   ScopedTempDir dir;
   const std::string file = WriteFile(dir.path, "id,secret\n");
   const auto started = std::chrono::steady_clock::now();
@@ -352,7 +431,7 @@ TEST_CASE("keymint-bench counts a server gone mid-run as connection errors and s
   const json::object& errors = report.at("errors").as_object();
   CHECK(errors.contains("connection"));
   CHECK_FALSE(errors.contains("timeout"));
-  CHECK(report.at("refused_reconnects").as_int64() > 0);
+  CHECK(report.at("failed_reconnects").as_int64() > 0);
   CHECK(took < seconds(20));
 }
 
@@ -362,7 +441,7 @@ TEST_CASE("keymint-bench stopped with Ctrl-C reports what it measured and delete
                                        {"--url", BaseUrl(server.port()), "--create", "3", "--admin-email", kAdminEmail,
                                         "-c", "2", "--warmup", "0.2", "-d", "60", "--json"},
                                        {{"KEYMINT_BENCH_ADMIN_PASSWORD", kAdminPassword}}, seconds(60),
-                                       ProgramSignal{std::chrono::milliseconds(2500), SIGINT});
+                                       ProgramSignal{std::chrono::milliseconds(4000), SIGINT});
   CHECK(run.exit_code == 130);
   const json::object report = Report(run);
   CHECK(report.at("interrupted").as_bool());
@@ -417,6 +496,36 @@ TEST_CASE("keymint-bench exits 1 when its window measured nothing", "[bench]") {
   CHECK(run.exit_code == kExitErrors);
   CHECK(run.err.find("nothing was measured") != std::string::npos);
   CHECK(run.out.find("open loop at 0.4/s") != std::string::npos);
+}
+
+TEST_CASE("keymint-bench counts a request that timed out in the latency, at its age", "[bench]") {
+  LoopbackListener silent;  // takes the connections, never answers
+  ScopedTempDir dir;
+  const std::string file = WriteFile(dir.path, "id,secret\n");
+  const ProgramResult run = Bench({"--url", "http://127.0.0.1:" + std::to_string(silent.port()), "--credentials", file,
+                                   "-c", "2", "--warmup", "0", "-d", "1", "--timeout", "0.5", "--json"});
+  CHECK(run.exit_code == kExitErrors);
+  const json::object report = Report(run);
+  CHECK(report.at("answers").as_int64() == 0);
+  CHECK(report.at("errors").as_object().at("timeout").as_int64() >= 2);
+  // Every request in the latency is one given up after 0.5 s.
+  const json::object& latency = report.at("latency_ms").as_object();
+  CHECK(latency.at("p50").to_number<double>() >= 500);
+  CHECK(latency.at("max").to_number<double>() < 5000);
+}
+
+TEST_CASE("keymint-bench sends one request, once, on a connection the server closes after each answer", "[bench]") {
+  ClosingTokenServer server;
+  ScopedTempDir dir;
+  const std::string file = WriteFile(dir.path, "id,secret\n");
+  const ProgramResult run = Bench({"--url", "http://127.0.0.1:" + std::to_string(server.port()) + "/token", "--mode",
+                                   "form", "--credentials", file, "-c", "1", "--warmup", "0", "-d", "0.5", "--json"});
+  CHECK(run.exit_code == 0);
+  const json::object report = Report(run);
+  CHECK(report.at("ok").as_int64() > 0);
+  CHECK(report.at("reconnects").as_int64() > 0);
+  CHECK(server.requests() > 0);
+  CHECK(server.connections_with_more() == 0);
 }
 
 }  // namespace

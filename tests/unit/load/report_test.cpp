@@ -96,12 +96,22 @@ TEST_CASE("tokens/s is what was answered within the window, not what was offered
   CHECK(report.at("waiting_at_close").as_int64() == 55);
   CHECK(report.at("scheduled").as_int64() == 100);
 
-  // A queue of under 1% at the close is a schedule's ordinary burst, not falling behind.
+  // A queue of 1% or less at the close, or no more than one request per
+  // connection, is a schedule's ordinary burst, not falling behind.
   behind.waiting_at_close = 0;
   CHECK_FALSE(behind.fell_behind());
   behind.scheduled = 10'000;
-  behind.waiting_at_close = 99;
+  behind.waiting_at_close = 100;
   CHECK_FALSE(behind.fell_behind());
+  behind.waiting_at_close = 101;
+  CHECK(behind.fell_behind());
+  behind.scheduled = 100;
+  behind.connections = 4;
+  behind.waiting_at_close = 4;
+  CHECK_FALSE(behind.fell_behind());
+  behind.waiting_at_close = 5;
+  CHECK(behind.fell_behind());
+  behind.waiting_at_close = 0;
   CHECK(TextReport({o, 1, std::nullopt, 0}, behind).find("behind") == std::string::npos);
 }
 
@@ -117,16 +127,44 @@ TEST_CASE("an interrupted run says so and is measured up to the interruption", "
   CHECK(report.at("tokens_per_second").to_number<double>() == 196);
 }
 
-TEST_CASE("the JSON report writes numbers as people do, and a fractional rate is shown as given", "[load]") {
+// The JSON text outside its strings and literals: its numbers and punctuation.
+std::string NumbersAndPunctuation(const std::string& json_text) {
+  std::string outside;
+  bool in_string = false;
+  for (const char c : json_text) {
+    if (c == '"') in_string = !in_string;  // the report's strings hold no escaped quotes
+    if (!in_string && c != '"') outside += c;
+  }
+  for (const std::string literal : {"true", "false", "null"}) {
+    for (std::size_t at = outside.find(literal); at != std::string::npos; at = outside.find(literal)) {
+      outside.erase(at, literal.size());
+    }
+  }
+  return outside;
+}
+
+TEST_CASE("the reports write numbers as people do, never in exponent notation", "[load]") {
   Options o = SampleOptions(true);
   o.rate = 0.4;
   const std::string text = JsonReport({o, 1, std::nullopt, 0}, SampleResult());
   CHECK(text.find("\"offered_rate\":0.4,") != std::string::npos);
   CHECK(text.find("\"tokens_per_second\":49,") != std::string::npos);
   CHECK(text.find("\"max\":100,") != std::string::npos);
-  CHECK(text.find('E') == std::string::npos);
+  CHECK(NumbersAndPunctuation(text).find_first_of("eE") == std::string::npos);
   CHECK(json::parse(text).as_object().at("offered_rate").as_double() == 0.4);
   CHECK(TextReport({o, 1, std::nullopt, 0}, SampleResult()).find("open loop at 0.4/s") != std::string::npos);
+
+  RunResult fast = SampleResult();
+  fast.ok_within_window = 600'000;  // 300,000 tokens/s over the 2 s
+  for (const double rate : {100'000.0, 1'234'567.0}) {
+    INFO("rate " << rate);
+    o.rate = rate;
+    const std::string json_text = JsonReport({o, 1, std::nullopt, 0}, fast);
+    CHECK(json::parse(json_text).as_object().at("offered_rate").to_number<double>() == rate);
+    CHECK(NumbersAndPunctuation(json_text).find_first_of("eE") == std::string::npos);
+    CHECK(json_text.find("\"tokens_per_second\":300000,") != std::string::npos);
+  }
+  CHECK(TextReport({o, 1, std::nullopt, 0}, fast).find("open loop at 1234567/s") != std::string::npos);
 }
 
 }  // namespace
