@@ -164,8 +164,10 @@ Status KeymintAdmin::Delete(const std::vector<Credential>& credentials, CreateKi
     if (credential.record_id.empty()) continue;
     auto reply = Call(*options_, http::verb::delete_, options_->ApiPath(Collection(kind)) + "/" + credential.record_id,
                       token_, nullptr);
-    if (first.ok() && !reply) first = std::move(reply).error();
-    if (first.ok() && reply && reply->status != 204 && reply->status != 404) {
+    if (!first.ok()) continue;  // the first failure is the one reported
+    if (!reply) {
+      first = std::move(reply).error();
+    } else if (reply->status != 204 && reply->status != 404) {
       first = Error::Unavailable(Refusal("deleting " + credential.client_id, *reply));
     }
   }

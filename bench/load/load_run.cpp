@@ -34,7 +34,7 @@ namespace {
 
 constexpr auto kRelaxed = std::memory_order_relaxed;
 constexpr auto kSweepInterval = std::chrono::milliseconds(50);
-constexpr std::size_t kMaxAnswerBytes = 1024 * 1024;
+constexpr std::size_t kMaxAnswerBytes = std::size_t{1} << 20;
 
 uint64_t Nanos(Clock::duration d) {
   return static_cast<uint64_t>(std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(d).count()));
@@ -563,6 +563,7 @@ Result<RunResult> RunLoad(const RunSettings& settings, const std::vector<std::st
   Timeline timeline;
   std::atomic<int> running{threads};
   std::vector<std::thread> pool;
+  pool.reserve(static_cast<std::size_t>(threads));
   for (int i = 0; i < threads; ++i) {
     pool.emplace_back([&, i] {
       const std::string error = workers[static_cast<std::size_t>(i)]->ConnectAll(endpoints);

@@ -214,7 +214,7 @@ int Run(const Options& o) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   const std::vector<std::string> args(argv + 1, argv + argc);
   const char* env_password = std::getenv("KEYMINT_BENCH_ADMIN_PASSWORD");
   auto command = ParseCommandLine(args, env_password != nullptr ? env_password : "");
@@ -225,4 +225,8 @@ int main(int argc, char** argv) {
   }
   WatchStopSignals();
   return Run(command->options);
+} catch (const std::exception& e) {
+  // Nothing in the tool is expected to throw (errors are Results); if a
+  // library does, say what it was rather than abort.
+  return Fail(std::string("unexpected error: ") + e.what());
 }
