@@ -122,12 +122,12 @@ Result<KeymintAdmin> KeymintAdmin::LogIn(const Options& options) {
   return KeymintAdmin(options, std::move(token));
 }
 
-Result<std::vector<Credential>> KeymintAdmin::Create(int count, CreateKind kind) {
+Result<std::vector<Credential>> KeymintAdmin::Create(int count, CreateKind kind, const std::atomic<bool>& stop) {
   // A random tag keeps two runs (or a run and a leftover) from colliding on names.
   std::string tag;
   for (const char c : crypto::RandomUrlSafe(6)) tag += static_cast<char>(std::isalnum(c) ? std::tolower(c) : 'x');
   std::vector<Credential> made;
-  for (int i = 0; i < count; ++i) {
+  for (int i = 0; i < count && !stop.load(); ++i) {
     json::object body{{"name", "bench-" + tag + "-" + std::to_string(i)}};
     if (kind == CreateKind::kServiceAccount) body["roles"] = json::array{"Viewer"};
     const json::value value = std::move(body);

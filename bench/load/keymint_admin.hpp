@@ -3,6 +3,7 @@
 // lastLogin afterwards, delete them.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -19,8 +20,9 @@ class KeymintAdmin {
   static Result<KeymintAdmin> LogIn(const Options& options);
 
   // Creates `count` access keys or service accounts (role Viewer) named
-  // bench-<random>-<n>. On failure deletes what it made and says why.
-  Result<std::vector<Credential>> Create(int count, CreateKind kind);
+  // bench-<random>-<n>, fewer if `stop` becomes true meanwhile. On failure
+  // deletes what it made and says why.
+  Result<std::vector<Credential>> Create(int count, CreateKind kind, const std::atomic<bool>& stop);
   // Deletes them (those with a record_id); the first failure is reported, the rest still tried.
   Status Delete(const std::vector<Credential>& credentials, CreateKind kind);
   // How many of them show a lastLogin at or after `since` (RFC 3339 UTC with

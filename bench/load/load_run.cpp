@@ -79,9 +79,14 @@ class Connection {
   // A connect (or TLS handshake) is in progress, since connect_started().
   bool connecting() const { return connecting_; }
   TimePoint connect_started() const { return connect_started_; }
-  // The last attempt to open this connection failed (the server is gone or refusing).
+  // The last attempt to open this connection failed (the server is gone or
+  // refusing), and every attempt since down_since().
   bool down() const { return down_; }
-  void set_down(bool down) { down_ = down; }
+  TimePoint down_since() const { return down_since_; }
+  void set_down(bool down) {
+    if (down && !down_) down_since_ = Clock::now();
+    down_ = down;
+  }
 
  private:
   void OnConnect(uint64_t epoch, beast::error_code ec);
@@ -101,6 +106,7 @@ class Connection {
   TimePoint sent_{};
   TimePoint timeout_from_{};
   TimePoint connect_started_{};
+  TimePoint down_since_{};
   uint64_t epoch_ = 0;
   bool busy_ = false;
   bool connected_ = false;
@@ -257,6 +263,13 @@ class Worker {
   }
 
   void Dispatch() {
+    SendWaiting();
+    MaybeFinish();
+  }
+
+  // Hands waiting requests (open loop: the backlog; closed: a new one while
+  // the window lasts) to idle connections.
+  void SendWaiting() {
     if (schedule_) {
       while (!backlog_.empty() && !idle_.empty()) {
         Connection* connection = idle_.front();
@@ -272,11 +285,10 @@ class Worker {
         connection->Send(NextRequest(), now);
       }
     }
-    MaybeFinish();
   }
 
-  // Moves every arrival that is due into the backlog, then sleeps until the next.
-  void Pace() {
+  // Moves every arrival that is due into the backlog.
+  void TakeDueArrivals() {
     const TimePoint now = Clock::now();
     while (next_arrival_ <= now && next_arrival_ < timeline_.window_end) {
       if (timeline_.InWindow(next_arrival_)) counters_.scheduled.fetch_add(1, kRelaxed);
@@ -284,6 +296,11 @@ class Worker {
       next_arrival_ = timeline_.start + schedule_->Next();
     }
     if (next_arrival_ >= timeline_.window_end) pacing_done_ = true;
+  }
+
+  // Queues the arrivals that are due and sends what it can, then sleeps until the next.
+  void Pace() {
+    TakeDueArrivals();
     Dispatch();
     if (pacing_done_) return;
     pacer_.expires_at(next_arrival_);
@@ -329,20 +346,24 @@ class Worker {
   // Open loop, when the window closes: how many of its requests are still
   // waiting for a connection (the server is behind the schedule).
   void CountWaitingAtClose() {
-    Pace();  // every arrival before the close is in the backlog
+    TakeDueArrivals();  // every arrival before the close is in the backlog
+    SendWaiting();      // what an idle connection takes now is not waiting
     uint64_t waiting = 0;
     for (const TimePoint start : backlog_) waiting += timeline_.InWindow(start) ? 1 : 0;
     counters_.waiting_at_close.store(waiting, kRelaxed);
+    MaybeFinish();  // after the count: giving up clears the backlog
   }
 
   void MaybeFinish() {
     if (stopping_ || Clock::now() < timeline_.window_end) return;
     if (schedule_ && (!pacing_done_ || !backlog_.empty())) {
-      // The backlog drains only through a connection; when every one failed
-      // its last attempt to reconnect (the server is gone), the rest is
-      // given up now rather than at the hard stop.
-      if (pacing_done_ &&
-          std::all_of(connections_.begin(), connections_.end(), [](const auto& c) { return c->down(); })) {
+      // The backlog drains only through a connection; when every one has
+      // failed to reconnect for a while (the server is gone, not restarting),
+      // the rest is given up now rather than at the hard stop.
+      const TimePoint now = Clock::now();
+      const Clock::duration grace = std::min<Clock::duration>(settings_.timeout, std::chrono::seconds(1));
+      if (pacing_done_ && std::all_of(connections_.begin(), connections_.end(),
+                                      [&](const auto& c) { return c->down() && now - c->down_since() >= grace; })) {
         Stop(/*give_up=*/true);
       }
       return;

@@ -74,6 +74,7 @@ void WatchStopSignals() {
     int received = 0;
     sigwait(&stop_signals, &received);
     g_stop_requested.store(true);
+    std::fputs("\nkeymint-bench: stopping (again to quit at once, leaving what it created)\n", stderr);
     sigwait(&stop_signals, &received);
     std::_Exit(kExitInterrupted);
   }).detach();
@@ -98,6 +99,27 @@ std::vector<Credential> CredentialsToCheck(const Options& o, const std::vector<C
   return checked;
 }
 
+// With --create: the credentials are written to --keep-created's file, or
+// deleted. Returns an exit code (0, or kExitUsage when the file cannot be written).
+int PutAwayCreated(const Options& o, KeymintAdmin& admin, const std::vector<Credential>& credentials) {
+  if (o.create == 0 || credentials.empty()) return 0;
+  if (!o.keep_created_file.empty()) {
+    if (auto written = WriteCredentialsFile(o.keep_created_file, credentials); !written.ok()) {
+      Warn(written.error().message);
+      return kExitUsage;
+    }
+  } else if (auto deleted = admin.Delete(credentials, o.create_kind); !deleted.ok()) {
+    Warn("cleaning up: " + deleted.error().message);
+  }
+  return 0;
+}
+
+void PrintReport(const ReportContext& context, const RunResult& result) {
+  const std::string report = context.options.json ? JsonReport(context, result) : TextReport(context, result);
+  std::fputs(report.c_str(), stdout);
+  std::fflush(stdout);
+}
+
 int Run(const Options& o) {
   RunSettings settings = SettingsFrom(o);
   if (o.tls) {
@@ -117,13 +139,11 @@ int Run(const Options& o) {
   } else {
     auto admin = KeymintAdmin::LogIn(o);
     if (!admin) return Fail(admin.error().message);
-    auto made = admin->Create(o.create, o.create_kind);
+    auto made = admin->Create(o.create, o.create_kind, g_stop_requested);
     if (!made) return Fail(made.error().message);
     credentials = std::move(made).value();
-    if (g_stop_requested.load()) {  // interrupted while creating them: clean up, no run
-      if (auto deleted = admin->Delete(credentials, o.create_kind); !deleted.ok()) {
-        Warn("cleaning up: " + deleted.error().message);
-      }
+    if (g_stop_requested.load()) {  // stopped while creating them: no run
+      (void)PutAwayCreated(o, *admin, credentials);
       return kExitInterrupted;
     }
   }
@@ -147,6 +167,20 @@ int Run(const Options& o) {
   if (show_progress) std::fputs("\r\x1b[K", stderr);
 
   ReportContext context{o, credentials.size(), std::nullopt, 0};
+  if (result && result->interrupted) {
+    // Stopped: the report of the window so far first, then what it created
+    // is put away; no lastLogin check (a second signal would lose the keys).
+    PrintReport(context, *result);
+    if (o.create > 0) {
+      auto admin = KeymintAdmin::LogIn(o);
+      if (!admin) {
+        Warn("cannot log in again to clean up: " + admin.error().message);
+      } else {
+        (void)PutAwayCreated(o, *admin, credentials);
+      }
+    }
+    return kExitInterrupted;
+  }
   int exit_code = 0;
   if (o.create > 0 || o.check_last_login > 0) {
     // A fresh login: the first token may have expired during a long run.
@@ -176,24 +210,12 @@ int Run(const Options& o) {
           }
         }
       }
-      if (o.create == 0) {
-        // Not ours to delete.
-      } else if (!o.keep_created_file.empty()) {
-        if (auto written = WriteCredentialsFile(o.keep_created_file, credentials); !written.ok()) {
-          Warn(written.error().message);
-          exit_code = kExitUsage;
-        }
-      } else if (auto deleted = admin->Delete(credentials, o.create_kind); !deleted.ok()) {
-        Warn("cleaning up: " + deleted.error().message);
-      }
+      exit_code = std::max(exit_code, PutAwayCreated(o, *admin, credentials));
     }
   }
   if (!result) return Fail(result.error().message);
 
-  const std::string report = o.json ? JsonReport(context, *result) : TextReport(context, *result);
-  std::fputs(report.c_str(), stdout);
-  std::fflush(stdout);
-  if (result->interrupted) return kExitInterrupted;
+  PrintReport(context, *result);
   if (result->error_count() > 0 && !o.allow_errors) {
     Warn(std::to_string(result->error_count()) + " measured requests did not get a 200 with a token");
     exit_code = std::max(exit_code, kExitErrors);
@@ -205,8 +227,9 @@ int Run(const Options& o) {
   }
   if (result->answered == 0 && result->error_count() == 0) {
     Warn(std::string("nothing was measured: no request started in the window ") +
-         (o.open_loop() ? "(a longer -d, or a higher --rate)"
-                        : "(every connection was still waiting for an answer from the warm-up: a longer -d)"));
+         (result->failed_reconnects > 0 ? "(the connections were lost and could not be reopened)"
+          : o.open_loop()               ? "(a longer -d, or a higher --rate)"
+                          : "(every connection was still waiting for an answer from the warm-up: a longer -d)"));
     exit_code = std::max(exit_code, kExitErrors);
   }
   return exit_code;
