@@ -19,6 +19,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "support/fixtures.hpp"
@@ -411,20 +412,29 @@ TEST_CASE("keymint-bench gives up a server that never completes the TLS handshak
   CHECK(std::chrono::steady_clock::now() - started < seconds(20));  // not killed at RunProgram's limit
 }
 
-TEST_CASE("keymint-bench counts a server gone mid-run as connection errors and still ends with the window", "[bench]") {
-  KeymintProcess server;
-  ScopedTempDir dir;
-  const std::string file = OneKeyFile(server, dir, "vanishing");
+// Runs keymint-bench with `args` while `server` is stopped 1.2 s into the
+// run (a server that goes away mid-run); returns the run and how long it took.
+std::pair<ProgramResult, std::chrono::steady_clock::duration> BenchWhileServerStops(
+    KeymintProcess& server, const std::vector<std::string>& args) {
   std::thread stopper([&server] {
     std::this_thread::sleep_for(std::chrono::milliseconds(1200));
     server.Stop();
   });
   const auto started = std::chrono::steady_clock::now();
-  // A 30 s timeout: a request left waiting for it would hold the run for 30 s.
-  const ProgramResult run = Bench({"--url", BaseUrl(server.port()), "--credentials", file, "-c", "2", "--warmup", "0",
-                                   "-d", "3", "--timeout", "30", "--json"});
+  ProgramResult run = Bench(args);
   const auto took = std::chrono::steady_clock::now() - started;
   stopper.join();
+  return {std::move(run), took};
+}
+
+TEST_CASE("keymint-bench counts a server gone mid-run as connection errors and still ends with the window", "[bench]") {
+  KeymintProcess server;
+  ScopedTempDir dir;
+  const std::string file = OneKeyFile(server, dir, "vanishing");
+  // A 30 s timeout: a request left waiting for it would hold the run for 30 s.
+  const auto [run, took] =
+      BenchWhileServerStops(server, {"--url", BaseUrl(server.port()), "--credentials", file, "-c", "2", "--warmup", "0",
+                                     "-d", "3", "--timeout", "30", "--json"});
   CHECK(run.exit_code == kExitErrors);
   const json::object report = Report(run);
   CHECK(report.at("ok").as_int64() > 0);
@@ -439,16 +449,10 @@ TEST_CASE("keymint-bench's open loop gives up a server gone for good instead of 
   KeymintProcess server;
   ScopedTempDir dir;
   const std::string file = OneKeyFile(server, dir, "gone");
-  std::thread stopper([&server] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-    server.Stop();
-  });
-  const auto started = std::chrono::steady_clock::now();
   // A 30 s timeout: the backlog left when the server went would hold the run until 33 s.
-  const ProgramResult run = Bench({"--url", BaseUrl(server.port()), "--credentials", file, "-c", "2", "--rate", "100",
-                                   "--warmup", "0", "-d", "3", "--timeout", "30", "--json"});
-  const auto took = std::chrono::steady_clock::now() - started;
-  stopper.join();
+  const auto [run, took] =
+      BenchWhileServerStops(server, {"--url", BaseUrl(server.port()), "--credentials", file, "-c", "2", "--rate", "100",
+                                     "--warmup", "0", "-d", "3", "--timeout", "30", "--json"});
   CHECK(run.exit_code == kExitErrors);
   const json::object report = Report(run);
   CHECK(report.at("ok").as_int64() > 0);
