@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
@@ -29,7 +30,7 @@ using namespace keymint::load;
 
 constexpr int kExitErrors = 1;
 constexpr int kExitUsage = 2;
-constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
+constexpr int kExitInterrupted = 130;  // what a shell shows for SIGINT; see DieOf
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "keymint-bench: %s\n", message.c_str());
@@ -59,6 +60,21 @@ RunSettings SettingsFrom(const Options& o) {
 // measured and deletes the credentials it created. A second one ends the
 // process at once.
 std::atomic<bool> g_stop_requested{false};
+std::atomic<int> g_stop_signal{0};  // which of the two it was
+
+// Ends the process by `signal_number` itself, as if it had never been
+// caught: a shell running keymint-bench in a loop sees the command was
+// interrupted and stops too, which an ordinary exit status (even 130) does
+// not tell it.
+[[noreturn]] void DieOf(int signal_number) {
+  std::signal(signal_number, SIG_DFL);
+  sigset_t only;
+  sigemptyset(&only);
+  sigaddset(&only, signal_number);
+  pthread_sigmask(SIG_UNBLOCK, &only, nullptr);
+  raise(signal_number);  // sent to this thread, where it is now unblocked: the default action ends the process
+  std::_Exit(kExitInterrupted);
+}
 
 // The two signals are blocked in every thread but one that waits for them
 // (sigwait), so none interrupts a system call: a blocking read of an admin
@@ -73,10 +89,11 @@ void WatchStopSignals() {
   std::thread([stop_signals] {
     int received = 0;
     sigwait(&stop_signals, &received);
+    g_stop_signal.store(received);
     g_stop_requested.store(true);
     std::fputs("\nkeymint-bench: stopping (again to quit at once, leaving what it created)\n", stderr);
     sigwait(&stop_signals, &received);
-    std::_Exit(kExitInterrupted);
+    DieOf(received);
   }).detach();
 }
 
@@ -247,7 +264,12 @@ int main(int argc, char** argv) try {
     return 0;
   }
   WatchStopSignals();
-  return Run(command->options);
+  const int exit_code = Run(command->options);
+  if (g_stop_requested.load()) {  // stopped: the report and the clean-up are done
+    std::fflush(stdout);
+    DieOf(g_stop_signal.load());
+  }
+  return exit_code;
 } catch (const std::exception& e) {
   // Nothing in the tool is expected to throw (errors are Results); if a
   // library does, say what it was rather than abort.

@@ -60,7 +60,9 @@ Load
   --warmup S            seconds of load before measuring (default 2)
   --timeout S           a request unanswered this long after its send is an error, and
                         a connect (TLS handshake included) not made in this long fails
-                        (default 10); the run ends at most this long after the window
+                        (default 10); the run ends at most this long after the window.
+                        Each call to keymint's API (--create, the lastLogin check) must
+                        be answered within it too
   --seed N              seed of the Poisson schedule (default 0: drawn at random)
   --busy-poll           client threads spin on their sockets instead of sleeping, so a
                         server on the same machine never pays to wake them on another
@@ -81,8 +83,9 @@ Output
 Exit status: 0 when every measured answer was a 200 with an access token; 1 when any
 was not (or timed out, or was never sent), when an open loop fell behind, when nothing
 was measured, or when the lastLogin check failed; 2 on a usage or set-up error (a
-server it cannot connect to before the run); 130 when stopped by Ctrl-C or SIGTERM,
-after its report of the window so far and deleting what --create made.
+server it cannot connect to before the run). Stopped by Ctrl-C or SIGTERM, it reports
+the window so far, deletes what --create made and ends by that signal (a shell shows
+130 or 143, and a shell loop stops).
 
 Example: keymint-bench --url http://127.0.0.1:8080 --create 20 --admin-email admin@keymint.local \
            --mode v2-basic -c 32 --rate 2000 -d 30
