@@ -468,11 +468,8 @@ void Connection::Send(const std::string& request, TimePoint start) {
   // With --new-connection the connection is made now, inside the request's
   // latency; OnConnect sends. Until then the timeout runs from here.
   timeout_from_ = Clock::now();
-  if (!connected_) {
-    sent_ = timeout_from_;
-    return Connect();
-  }
   sent_ = timeout_from_;
+  if (!connected_) return Connect();
   parser_.emplace();
   parser_->body_limit(worker_.max_answer_bytes());
   Write(epoch_);

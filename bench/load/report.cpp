@@ -131,7 +131,7 @@ std::string TextReport(const ReportContext& context, const RunResult& result) {
           Grouped(context.credentials) + " credentials, ";
   text += o.open_loop() ? "open loop at " + Plain(o.rate) + "/s (" + ArrivalsName(o.arrivals) + ")"
                         : std::string("closed loop");
-  text += ", " + Format("%g", o.warmup_s) + " s warm-up, " + Format("%g", o.duration_s) + " s measured\n";
+  text += ", " + Plain(o.warmup_s) + " s warm-up, " + Plain(o.duration_s) + " s measured\n";
   if (result.interrupted) {
     text += "  interrupted   after " + Format("%.1f", result.measured_seconds) + " s of the measured window\n";
   }

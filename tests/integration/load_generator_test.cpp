@@ -322,9 +322,10 @@ class ClosingTokenServer {
       std::string received;
       if (ReadRequest(fd, received)) {
         ++requests_;
-        static constexpr std::string_view kAnswer =
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 56\r\nConnection: close\r\n\r\n"
-            "{\"access_token\":\"x\",\"token_type\":\"Bearer\",\"expires_in\":60}";
+        static const std::string kBody = R"({"access_token":"x","token_type":"Bearer","expires_in":60})";
+        static const std::string kAnswer =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(kBody.size()) +
+            "\r\nConnection: close\r\n\r\n" + kBody;
         (void)!::send(fd, kAnswer.data(), kAnswer.size(), MSG_NOSIGNAL);
         // Anything after the request, now or before the client closes, is more.
         pollfd readable{fd, POLLIN, 0};
@@ -557,8 +558,8 @@ TEST_CASE("keymint-bench counts a request that timed out in the latency, at its 
   LoopbackListener silent;  // takes the connections, never answers
   ScopedTempDir dir;
   const std::string file = WriteFile(dir.path, "id,secret\n");
-  const ProgramResult run = Bench({"--url", "http://127.0.0.1:" + std::to_string(silent.port()), "--credentials", file,
-                                   "-c", "2", "--warmup", "0", "-d", "1", "--timeout", "0.5", "--json"});
+  const ProgramResult run = Bench({"--url", BaseUrl(silent.port()), "--credentials", file, "-c", "2", "--warmup", "0",
+                                   "-d", "1", "--timeout", "0.5", "--json"});
   CHECK(run.exit_code == kExitErrors);
   const json::object report = Report(run);
   CHECK(report.at("answers").as_int64() == 0);
@@ -573,8 +574,8 @@ TEST_CASE("keymint-bench sends one request, once, on a connection the server clo
   ClosingTokenServer server;
   ScopedTempDir dir;
   const std::string file = WriteFile(dir.path, "id,secret\n");
-  const ProgramResult run = Bench({"--url", "http://127.0.0.1:" + std::to_string(server.port()) + "/token", "--mode",
-                                   "form", "--credentials", file, "-c", "1", "--warmup", "0", "-d", "0.5", "--json"});
+  const ProgramResult run = Bench({"--url", BaseUrl(server.port()) + "/token", "--mode", "form", "--credentials", file,
+                                   "-c", "1", "--warmup", "0", "-d", "0.5", "--json"});
   CHECK(run.exit_code == 0);
   const json::object report = Report(run);
   CHECK(report.at("ok").as_int64() > 0);

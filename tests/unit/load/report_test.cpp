@@ -165,6 +165,10 @@ TEST_CASE("the reports write numbers as people do, never in exponent notation", 
     CHECK(json_text.find("\"tokens_per_second\":300000,") != std::string::npos);
   }
   CHECK(TextReport({o, 1, std::nullopt, 0}, fast).find("open loop at 1234567/s") != std::string::npos);
+  o.warmup_s = 0.25;
+  o.duration_s = 1'000'000;  // %g wrote 1e+06
+  const std::string header = TextReport({o, 1, std::nullopt, 0}, fast);
+  CHECK(header.find("0.25 s warm-up, 1000000 s measured") != std::string::npos);
 }
 
 }  // namespace
